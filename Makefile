@@ -1,0 +1,42 @@
+# casedesk — the one entry point.  `make run` and `make test` are all a new user needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export PORT
+
+.PHONY: run test lint format migrate demo bench-data bench clean
+
+$(BIN)/casedesk: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+## run: the system on SQLite (./var/) with demo data, web + worker on http://127.0.0.1:$(PORT)/
+run: $(BIN)/casedesk
+	$(BIN)/casedesk migrate --no-input
+	$(BIN)/casedesk demo --if-empty
+	$(BIN)/casedesk serve --port $(PORT)
+
+## test: every test (SQLite by default, PostgreSQL when DATABASE_URL is set)
+test: $(BIN)/casedesk
+	$(BIN)/pytest
+
+lint: $(BIN)/casedesk
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: $(BIN)/casedesk
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+migrate: $(BIN)/casedesk
+	$(BIN)/casedesk migrate --no-input
+
+demo: $(BIN)/casedesk
+	$(BIN)/casedesk demo
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""casedesk: an ITIL service desk built around a CASE tracking system."""

@@ -1,0 +1,15 @@
+"""The ``casedesk`` command: Django's manage.py with casedesk's settings."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casedesk.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["casedesk", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import ApiToken, Contact, Organization, Skill, StaffProfile, User
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "phone", "email", "address"]
+    readonly_fields: list[str] = []
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "service_level", "phone", "is_active"]
+    list_filter = ["service_level", "is_active"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["created_at"]
+    inlines = [ContactInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_at is None:
+            from casedesk import clock
+
+            obj.created_at = clock.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "phone", "email"]
+    list_filter = ["organization__service_level"]
+    search_fields = ["name", "phone", "email", "organization__code", "organization__name"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_at is None:
+            from casedesk import clock
+
+            obj.created_at = clock.now()
+        super().save_model(request, obj, form, change)
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    fk_name = "user"
+    can_delete = False
+    filter_horizontal = ["skills"]
+    autocomplete_fields = ["manager"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "role", "organization", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "email", "first_name", "last_name"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (
+            _("Service desk"),
+            {"fields": ["role", "organization", "contact", "language", "time_zone"]},
+        ),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Service desk"), {"fields": ["role", "organization", "email"]}),
+    )
+    autocomplete_fields = ["organization", "contact"]
+    inlines = [StaffProfileInline]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "tier", "phone", "manager", "capacity"]
+    list_filter = ["tier", "skills"]
+    search_fields = ["user__username", "phone"]
+    filter_horizontal = ["skills"]
+    autocomplete_fields = ["user", "manager"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__username", "name", "prefix"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # tokens are shown once, so they are made by `casedesk createtoken`
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.token_revoke(token=token)
+        self.message_user(request, _("Tokens revoked."), messages.SUCCESS)

@@ -1,0 +1,158 @@
+"""People: users with a role, staff profiles, customer organizations and their contacts."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Language, Role, ServiceLevel, Tier
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    _("Use letters, digits, '.', '_' or '-', starting with a letter or digit."),
+)
+
+
+class Organization(models.Model):
+    """A customer organization; its service level decides its support hours."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    service_level = models.CharField(
+        _("service level"), max_length=16, choices=ServiceLevel.choices, default=ServiceLevel.SILVER
+    )
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Contact(models.Model):
+    """A person at a customer organization who reports problems."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("organization"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=64, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["organization__code", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization.code})"
+
+
+class User(AbstractUser):
+    """Anyone who logs in: staff of the desk, or a customer contact (role ``customer``)."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.ENGINEER)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organization"),
+        help_text=_("Customers only: the organization whose CASEs this user sees."),
+    )
+    contact = models.OneToOneField(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("contact"),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role == Role.CUSTOMER
+
+
+class Skill(models.Model):
+    """A technical specialty used for routing (routing, switching, security, wireless…)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class StaffProfile(models.Model):
+    """What the desk knows about a member of staff for routing and escalation."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff")
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.FIRST_LINE)
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="staff", verbose_name=_("skills")
+    )
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    manager = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("manager"),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), default=8, help_text=_("How many open CASEs this engineer can carry.")
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user.username} ({self.get_tier_display()})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user.username})"

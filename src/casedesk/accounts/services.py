@@ -1,0 +1,192 @@
+"""Every change to people, organizations and tokens goes through these functions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from casedesk import clock, policy
+from casedesk.errors import Conflict, InvalidInput
+
+from .choices import ASSIGNABLE_ROLES, Role, ServiceLevel, Tier
+from .models import ApiToken, Contact, Organization, Skill, StaffProfile, User
+
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def _validate(instance, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        messages = "; ".join(
+            f"{field}: {' '.join(errs)}" for field, errs in exc.message_dict.items()
+        )
+        raise InvalidInput(messages) from exc
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    code: str,
+    name: str,
+    service_level: str = ServiceLevel.SILVER,
+    phone: str = "",
+    address: str = "",
+    by: User | None,
+) -> Organization:
+    policy.require(by, policy.Action.MANAGE_CUSTOMERS)
+    if Organization.objects.filter(code__iexact=code).exists():
+        raise Conflict(f"Organization {code!r} already exists.")
+    org = Organization(
+        code=code,
+        name=name,
+        service_level=service_level,
+        phone=phone,
+        address=address,
+        created_at=clock.now(),
+    )
+    _validate(org)
+    org.save()
+    return org
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    organization: Organization,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    by: User | None,
+) -> Contact:
+    policy.require(by, policy.Action.MANAGE_CUSTOMERS)
+    contact = Contact(
+        organization=organization,
+        name=name,
+        phone=phone,
+        email=email,
+        address=address,
+        created_at=clock.now(),
+    )
+    _validate(contact)
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    role: str,
+    email: str = "",
+    tier: str | None = None,
+    skills: Iterable[str] = (),
+    organization: Organization | None = None,
+    contact: Contact | None = None,
+    phone: str = "",
+    manager: User | None = None,
+    password: str | None = None,
+    language: str = "zh-hans",
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """Create a user of ``role``; staff get a profile, customers must name their organization."""
+    if role not in Role.values:
+        raise InvalidInput(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+    if role == Role.CUSTOMER and organization is None:
+        raise InvalidInput("A customer needs an organization (--org CODE).")
+    if role != Role.CUSTOMER and organization is not None:
+        raise InvalidInput("Only customers belong to an organization.")
+    if tier is not None and tier not in Tier.values:
+        raise InvalidInput(f"Unknown tier {tier!r}; choose first_line or senior.")
+    if role == Role.CUSTOMER and (tier or list(skills)):
+        raise InvalidInput("Tier and skills are for staff, not customers.")
+    if contact is not None and contact.organization_id != getattr(organization, "pk", None):
+        raise InvalidInput("The contact belongs to another organization.")
+    if User.objects.filter(username=username).exists():
+        raise Conflict(f"User {username!r} already exists.")
+
+    user = User(
+        username=username,
+        email=email,
+        role=role,
+        organization=organization,
+        contact=contact,
+        language=language,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+        date_joined=clock.now(),
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    _validate(user, exclude=["password"])
+    try:
+        user.save()
+    except IntegrityError as exc:
+        raise Conflict(f"User {username!r} already exists.") from exc
+
+    if role != Role.CUSTOMER:
+        default_tier = (
+            Tier.SENIOR if role in ASSIGNABLE_ROLES - {Role.ENGINEER} else Tier.FIRST_LINE
+        )
+        profile = StaffProfile.objects.create(
+            user=user, tier=tier or default_tier, phone=phone, manager=manager
+        )
+        skill_codes = [s.strip() for s in skills if s.strip()]
+        if skill_codes:
+            profile.skills.set(skills_get_or_create(skill_codes))
+    return user
+
+
+def skills_get_or_create(codes: Iterable[str]) -> list[Skill]:
+    result = []
+    for code in codes:
+        skill, _ = Skill.objects.get_or_create(code=code, defaults={"name": code})
+        result.append(skill)
+    return result
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for ``user``; the raw value is returned once and never stored."""
+    raw = "cd_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:10], digest=_digest(raw), created_at=clock.now()
+    )
+    return token, raw
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The active user owning this unrevoked token, else None."""
+    if not raw or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__organization")
+        .filter(digest=_digest(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())

@@ -1,0 +1,369 @@
+"""CASEs: open, list, read, history, and one endpoint per lifecycle action.
+
+Each endpoint: parse → permission-checked fetch (selectors) → one operation → serialize.
+"""
+
+from typing import Literal
+
+from django.conf import settings
+from ninja import Field, Query, Router, Schema, Status
+
+from casedesk import clock
+from casedesk.accounts import selectors as people
+from casedesk.cases import selectors, services
+from casedesk.cases.models import Case, CaseEvent, WorkLog
+
+from .schemas import Detail, In
+
+router = Router(tags=["cases"])
+
+PriorityField = Literal["P1", "P2", "P3", "P4"]
+ChannelField = Literal["phone", "email", "web", "fax", "api"]
+StatusField = Literal["open", "assigned", "in_progress", "pending", "resolved", "closed"]
+TEXT_MAX = settings.CASEDESK_TEXT_MAX
+
+ERRORS = {400: Detail, 401: Detail, 403: Detail, 404: Detail, 409: Detail, 422: Detail}
+
+
+# --- output --------------------------------------------------------------------------
+
+
+class DeadlineOut(Schema):
+    kind: str
+    due_at: str
+    fired_at: str | None
+
+
+class CallerOut(Schema):
+    name: str
+    company: str
+    phone: str
+    email: str
+    address: str
+
+
+class CaseOut(Schema):
+    number: str = Field(examples=["C2611001"])
+    title: str
+    description: str
+    status: StatusField
+    priority: PriorityField
+    channel: ChannelField
+    organization: str
+    contact: int | None
+    caller: CallerOut
+    contract_id: str
+    hardware_platform: str
+    software_version: str
+    serial_number: str
+    engineer: str | None
+    helpers: list[str]
+    reassignment_requested: bool
+    escalation_level: int = Field(description="0 none, 1 senior engineer, 2 vendor")
+    vendor_reference: str
+    pending_reason: str
+    solution: str
+    reopen_count: int
+    created_at: str
+    assigned_at: str | None
+    accepted_at: str | None
+    resolved_at: str | None
+    confirmed_at: str | None
+    closed_at: str | None
+    deadlines: list[DeadlineOut]
+
+
+class CaseListOut(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class EventOut(Schema):
+    at: str
+    actor: str | None = Field(description="username, or null for the system")
+    kind: str
+    data: dict
+
+
+class WorkLogOut(Schema):
+    id: int
+    case: str
+    author: str
+    kind: str
+    note: str
+    minutes: int
+    internal: bool
+    created_at: str
+
+
+def case_out(case: Case) -> dict:
+    return {
+        "number": case.number,
+        "title": case.title,
+        "description": case.description,
+        "status": case.status,
+        "priority": case.priority,
+        "channel": case.channel,
+        "organization": case.organization.code,
+        "contact": case.contact_id,
+        "caller": {
+            "name": case.caller_name,
+            "company": case.caller_company,
+            "phone": case.caller_phone,
+            "email": case.caller_email,
+            "address": case.caller_address,
+        },
+        "contract_id": case.contract_id,
+        "hardware_platform": case.hardware_platform,
+        "software_version": case.software_version,
+        "serial_number": case.serial_number,
+        "engineer": case.engineer.username if case.engineer_id else None,
+        "helpers": [h.username for h in case.helpers.all()],
+        "reassignment_requested": case.reassignment_requested,
+        "escalation_level": case.escalation_level,
+        "vendor_reference": case.vendor_reference,
+        "pending_reason": case.pending_reason,
+        "solution": case.solution,
+        "reopen_count": case.reopen_count,
+        "created_at": clock.iso_utc(case.created_at),
+        "assigned_at": clock.iso_utc(case.assigned_at),
+        "accepted_at": clock.iso_utc(case.accepted_at),
+        "resolved_at": clock.iso_utc(case.resolved_at),
+        "confirmed_at": clock.iso_utc(case.confirmed_at),
+        "closed_at": clock.iso_utc(case.closed_at),
+        "deadlines": [],
+    }
+
+
+def event_out(event: CaseEvent) -> dict:
+    return {
+        "at": clock.iso_utc(event.at),
+        "actor": event.actor.username if event.actor_id else None,
+        "kind": event.kind,
+        "data": event.data,
+    }
+
+
+def worklog_out(worklog: WorkLog) -> dict:
+    return {
+        "id": worklog.pk,
+        "case": worklog.case.number,
+        "author": worklog.author.username,
+        "kind": worklog.kind,
+        "note": worklog.note,
+        "minutes": worklog.minutes,
+        "internal": worklog.internal,
+        "created_at": clock.iso_utc(worklog.created_at),
+    }
+
+
+# --- input ---------------------------------------------------------------------------
+
+
+class CaseIn(In):
+    organization: str = Field(max_length=32)
+    contact: int
+    title: str = Field(min_length=1, max_length=settings.CASEDESK_TITLE_MAX)
+    description: str = Field("", max_length=TEXT_MAX)
+    priority: PriorityField
+    channel: ChannelField
+    hardware_platform: str = Field("", max_length=100)
+    software_version: str = Field("", max_length=100)
+    serial_number: str = Field("", max_length=64)
+    contract_id: str = Field("", max_length=64)
+
+
+class CaseFilters(Schema):
+    status: StatusField | None = None
+    priority: PriorityField | None = None
+    engineer: str | None = Field(None, max_length=150, description="username, or `none`")
+    organization: str | None = Field(None, max_length=32)
+    q: str | None = Field(None, max_length=200, description="number, serial number or words")
+    limit: int = Field(25, ge=1, le=settings.CASEDESK_API_PAGE_MAX)
+    offset: int = Field(0, ge=0)
+
+
+class AssignIn(In):
+    engineer: str = Field(max_length=150)
+    note: str = Field("", max_length=TEXT_MAX)
+
+
+class WorkLogIn(In):
+    kind: Literal["callback", "phone", "remote", "onsite", "rma", "note"]
+    note: str = Field(min_length=1, max_length=TEXT_MAX)
+    minutes: int = Field(0, ge=0, le=services.MAX_WORKLOG_MINUTES)
+    internal: bool = False
+
+
+class PriorityIn(In):
+    priority: PriorityField
+    reason: str = Field("", max_length=TEXT_MAX)
+
+
+class EscalateIn(In):
+    target: Literal["senior", "vendor"]
+    reason: str = Field(min_length=1, max_length=TEXT_MAX)
+    vendor_reference: str = Field("", max_length=64)
+    engineer: str | None = Field(
+        None, max_length=150, description="senior engineer to hand the CASE to (dispatchers)"
+    )
+
+
+class ReasonIn(In):
+    reason: str = Field(min_length=1, max_length=TEXT_MAX)
+
+
+class PendIn(In):
+    reason: Literal["customer", "vendor", "parts"]
+    note: str = Field("", max_length=TEXT_MAX)
+
+
+class NoteIn(In):
+    note: str = Field("", max_length=TEXT_MAX)
+
+
+class ResolveIn(In):
+    solution: str = Field(min_length=1, max_length=TEXT_MAX)
+
+
+class HelperIn(In):
+    username: str = Field(max_length=150)
+
+
+# --- endpoints -----------------------------------------------------------------------
+
+
+@router.post("", response={201: CaseOut, **ERRORS})
+def create_case(request, payload: CaseIn):
+    data = payload.dict()
+    org = people.organization_by_code(data.pop("organization"))
+    contact = people.contact_by_id(data.pop("contact"))
+    case = services.case_open(organization=org, contact=contact, **data, by=request.auth)
+    return Status(201, case_out(case))
+
+
+@router.get("", response={200: CaseListOut, **ERRORS})
+def list_cases(request, filters: Query[CaseFilters]):
+    f = filters.dict()
+    limit, offset = f.pop("limit"), f.pop("offset")
+    qs = selectors.case_list(fetched_by=request.auth, **f)
+    return {"count": qs.count(), "items": [case_out(c) for c in qs[offset : offset + limit]]}
+
+
+def _case(request, number: str) -> Case:
+    return selectors.case_get(number=number, fetched_by=request.auth)
+
+
+@router.get("/{number}", response={200: CaseOut, **ERRORS})
+def get_case(request, number: str):
+    return case_out(_case(request, number))
+
+
+@router.get("/{number}/events", response={200: list[EventOut], **ERRORS})
+def case_events(request, number: str):
+    case = _case(request, number)
+    return [event_out(e) for e in selectors.case_events(case=case, fetched_by=request.auth)]
+
+
+@router.get("/{number}/worklogs", response={200: list[WorkLogOut], **ERRORS})
+def case_worklogs(request, number: str):
+    case = _case(request, number)
+    qs = case.worklogs.select_related("author").order_by("created_at", "id")
+    if request.auth.is_customer:
+        qs = qs.filter(internal=False)
+    return [worklog_out(w) for w in qs]
+
+
+@router.post("/{number}/assign", response={200: CaseOut, **ERRORS})
+def assign(request, number: str, payload: AssignIn):
+    case = _case(request, number)
+    engineer = people.engineer_by_username(payload.engineer)
+    return case_out(
+        services.case_assign(case=case, engineer=engineer, note=payload.note, by=request.auth)
+    )
+
+
+@router.post("/{number}/accept", response={200: CaseOut, **ERRORS})
+def accept(request, number: str):
+    return case_out(services.case_accept(case=_case(request, number), by=request.auth))
+
+
+@router.post("/{number}/helpers", response={200: CaseOut, **ERRORS})
+def add_helper(request, number: str, payload: HelperIn):
+    case = _case(request, number)
+    helper = people.engineer_by_username(payload.username)
+    return case_out(services.case_add_helper(case=case, helper=helper, by=request.auth))
+
+
+@router.delete("/{number}/helpers/{username}", response={200: CaseOut, **ERRORS})
+def remove_helper(request, number: str, username: str):
+    case = _case(request, number)
+    helper = people.user_by_username(username)
+    return case_out(services.case_remove_helper(case=case, helper=helper, by=request.auth))
+
+
+@router.post("/{number}/reassignment-request", response={200: CaseOut, **ERRORS})
+def request_reassignment(request, number: str, payload: ReasonIn):
+    case = _case(request, number)
+    return case_out(
+        services.case_request_reassignment(case=case, reason=payload.reason, by=request.auth)
+    )
+
+
+@router.post("/{number}/worklogs", response={201: WorkLogOut, **ERRORS})
+def log_work(request, number: str, payload: WorkLogIn):
+    case = _case(request, number)
+    worklog = services.case_log_work(case=case, **payload.dict(), by=request.auth)
+    return Status(201, worklog_out(worklog))
+
+
+@router.post("/{number}/priority", response={200: CaseOut, **ERRORS})
+def set_priority(request, number: str, payload: PriorityIn):
+    case = _case(request, number)
+    return case_out(services.case_set_priority(case=case, **payload.dict(), by=request.auth))
+
+
+@router.post("/{number}/escalate", response={200: CaseOut, **ERRORS})
+def escalate(request, number: str, payload: EscalateIn):
+    case = _case(request, number)
+    data = payload.dict()
+    username = data.pop("engineer")
+    engineer = people.engineer_by_username(username) if username else None
+    return case_out(services.case_escalate(case=case, **data, engineer=engineer, by=request.auth))
+
+
+@router.post("/{number}/pend", response={200: CaseOut, **ERRORS})
+def pend(request, number: str, payload: PendIn):
+    case = _case(request, number)
+    return case_out(services.case_pend(case=case, **payload.dict(), by=request.auth))
+
+
+@router.post("/{number}/resume", response={200: CaseOut, **ERRORS})
+def resume(request, number: str, payload: NoteIn | None = None):
+    case = _case(request, number)
+    note = payload.note if payload else ""
+    return case_out(services.case_resume(case=case, note=note, by=request.auth))
+
+
+@router.post("/{number}/resolve", response={200: CaseOut, **ERRORS})
+def resolve(request, number: str, payload: ResolveIn):
+    case = _case(request, number)
+    return case_out(services.case_resolve(case=case, solution=payload.solution, by=request.auth))
+
+
+@router.post("/{number}/confirm", response={200: CaseOut, **ERRORS})
+def confirm(request, number: str, payload: NoteIn | None = None):
+    case = _case(request, number)
+    note = payload.note if payload else ""
+    return case_out(services.case_confirm(case=case, note=note, by=request.auth))
+
+
+@router.post("/{number}/close", response={200: CaseOut, **ERRORS})
+def close(request, number: str):
+    return case_out(services.case_close(case=_case(request, number), by=request.auth))
+
+
+@router.post("/{number}/reopen", response={200: CaseOut, **ERRORS})
+def reopen(request, number: str, payload: ReasonIn):
+    case = _case(request, number)
+    return case_out(services.case_reopen(case=case, reason=payload.reason, by=request.auth))

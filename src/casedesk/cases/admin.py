@@ -1,0 +1,87 @@
+"""CASEs are read in the admin; they change only through the operation layer."""
+
+from django.contrib import admin
+
+from .models import Case, CaseEvent, CaseNumberSequence, WorkLog
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class WorkLogInline(admin.TabularInline):
+    model = WorkLog
+    extra = 0
+    fields = ["created_at", "author", "kind", "minutes", "internal", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    fields = ["at", "actor", "kind", "data", "internal"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = [
+        "number",
+        "title",
+        "organization",
+        "priority",
+        "status",
+        "engineer",
+        "escalation_level",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        "priority",
+        "channel",
+        "escalation_level",
+        "organization__service_level",
+    ]
+    search_fields = ["number", "serial_number", "title", "caller_name", "organization__code"]
+    list_select_related = ["organization", "engineer"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    inlines = [WorkLogInline, CaseEventInline]
+
+
+@admin.register(WorkLog)
+class WorkLogAdmin(ReadOnlyAdmin):
+    list_display = ["case", "author", "kind", "minutes", "internal", "created_at"]
+    list_filter = ["kind", "internal"]
+    search_fields = ["case__number", "author__username"]
+    list_select_related = ["case", "author"]
+    show_full_result_count = False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ["case", "at", "actor", "kind", "internal"]
+    list_filter = ["kind", "internal"]
+    search_fields = ["case__number", "actor__username", "request_id"]
+    list_select_related = ["case", "actor"]
+    show_full_result_count = False
+
+
+@admin.register(CaseNumberSequence)
+class CaseNumberSequenceAdmin(ReadOnlyAdmin):
+    list_display = ["period", "last_serial"]

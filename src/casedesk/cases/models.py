@@ -1,0 +1,192 @@
+"""The CASE, its number sequence, its work logs and its history (CaseEvent)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casedesk.accounts.models import Contact, Organization
+
+from .choices import (
+    Channel,
+    EscalationLevel,
+    EventKind,
+    PendingReason,
+    Priority,
+    Status,
+    WorkLogKind,
+)
+
+
+class CaseNumberSequence(models.Model):
+    """The last serial used in a month (``YYMM`` in the desk's time zone)."""
+
+    period = models.CharField(max_length=4, primary_key=True)
+    last_serial = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("CASE number sequence")
+        verbose_name_plural = _("CASE number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.last_serial}"
+
+
+class Case(models.Model):
+    """A customer problem from intake to close.  Changed only by ``cases.services``."""
+
+    number = models.CharField(_("number"), max_length=16, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organization")
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("contact"),
+    )
+    # The caller record as given at intake (a snapshot: the contact may change later).
+    caller_name = models.CharField(_("caller name"), max_length=100, blank=True)
+    caller_company = models.CharField(_("caller company"), max_length=200, blank=True)
+    caller_phone = models.CharField(_("caller phone"), max_length=64, blank=True)
+    caller_email = models.EmailField(_("caller e-mail"), blank=True)
+    caller_address = models.CharField(_("caller address"), max_length=300, blank=True)
+    contract_id = models.CharField(_("contract ID"), max_length=64, blank=True)
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    hardware_platform = models.CharField(_("hardware platform"), max_length=100, blank=True)
+    software_version = models.CharField(_("software version"), max_length=100, blank=True)
+    serial_number = models.CharField(_("serial number"), max_length=64, blank=True, db_index=True)
+
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    pending_reason = models.CharField(
+        _("pending reason"), max_length=16, choices=PendingReason.choices, blank=True
+    )
+
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_cases",
+        verbose_name=_("engineer"),
+    )
+    helpers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="helped_cases", verbose_name=_("helpers")
+    )
+    reassignment_requested = models.BooleanField(_("reassignment requested"), default=False)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+    vendor_reference = models.CharField(_("vendor case number"), max_length=64, blank=True)
+    solution = models.TextField(_("solution"), blank=True)
+
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("CASE")
+        verbose_name_plural = _("CASEs")
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="case_status_created"),
+            models.Index(
+                fields=["engineer", "status", "-created_at"], name="case_eng_status_created"
+            ),
+            models.Index(
+                fields=["priority", "status", "-created_at"], name="case_prio_status_created"
+            ),
+            models.Index(fields=["organization", "-created_at"], name="case_org_created"),
+            models.Index(fields=["-created_at", "-id"], name="case_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class WorkLog(models.Model):
+    """One step of work on a CASE, with the minutes it took (labour hours)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="worklogs")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="worklogs",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=WorkLogKind.choices)
+    note = models.TextField(_("note"), blank=True)
+    minutes = models.PositiveIntegerField(_("minutes"), default=0)
+    internal = models.BooleanField(
+        _("internal"), default=False, help_text=_("Internal notes are hidden from the customer.")
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("work log")
+        verbose_name_plural = _("work logs")
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="worklog_case_created"),
+            models.Index(fields=["author", "created_at"], name="worklog_author_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.kind} {self.minutes}min"
+
+
+class CaseEvent(models.Model):
+    """One entry of a CASE's history: who did what, when, with before/after as data."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Empty for the system (supervisor, mail gateway)."),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    internal = models.BooleanField(_("internal"), default=False)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("CASE event")
+        verbose_name_plural = _("CASE events")
+        indexes = [models.Index(fields=["case", "at", "id"], name="event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M:%S}"

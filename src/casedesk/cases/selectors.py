@@ -1,0 +1,84 @@
+"""Reads of CASEs, always scoped to the user who reads (``policy.visible_cases``)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from casedesk import policy
+from casedesk.accounts.models import User
+from casedesk.errors import InvalidInput, NotFound
+
+from .choices import Priority, Status
+from .models import Case, CaseEvent
+
+CASE_NUMBER = re.compile(r"^C\d{7,}$", re.IGNORECASE)
+UNASSIGNED = "none"
+
+
+def _with_related(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("organization", "engineer").prefetch_related(
+        Prefetch("helpers", queryset=User.objects.only("id", "username").order_by("username"))
+    )
+
+
+def case_list(
+    *,
+    fetched_by: User | None,
+    status: str | None = None,
+    priority: str | None = None,
+    engineer: str | None = None,
+    organization: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Case]:
+    """The CASEs ``fetched_by`` may see, filtered, newest first.
+
+    ``engineer`` is a username, or ``none`` for unassigned CASEs.  ``q`` matches a CASE
+    number or serial number exactly, or any substring of title and description (so a
+    two-character Chinese word matches).
+    """
+    qs = policy.visible_cases(fetched_by)
+    if status:
+        if status not in Status.values:
+            raise InvalidInput(f"Unknown status {status!r}.")
+        qs = qs.filter(status=status)
+    if priority:
+        if priority not in Priority.values:
+            raise InvalidInput(f"Unknown priority {priority!r}.")
+        qs = qs.filter(priority=priority)
+    if engineer:
+        if engineer == UNASSIGNED:
+            qs = qs.filter(engineer__isnull=True)
+        else:
+            engineer_id = (
+                User.objects.filter(username=engineer).values_list("pk", flat=True).first()
+            )
+            if engineer_id is None:
+                raise InvalidInput(f"Unknown engineer {engineer!r}.")
+            qs = qs.filter(engineer_id=engineer_id)
+    if organization:
+        qs = qs.filter(organization__code=organization)
+    if q:
+        q = q.strip()
+        if CASE_NUMBER.match(q):
+            qs = qs.filter(number=q.upper())
+        else:
+            qs = qs.filter(Q(serial_number=q) | Q(title__icontains=q) | Q(description__icontains=q))
+    return _with_related(qs.order_by("-created_at", "-id"))
+
+
+def case_get(*, number: str, fetched_by: User | None) -> Case:
+    """One CASE by number; NotFound if unknown or not visible to ``fetched_by``."""
+    case = _with_related(policy.visible_cases(fetched_by)).filter(number=number.upper()).first()
+    if case is None:
+        raise NotFound(f"No CASE {number}.")
+    return case
+
+
+def case_events(*, case: Case, fetched_by: User | None) -> QuerySet[CaseEvent]:
+    """The CASE's history, oldest first; customers do not see internal entries."""
+    qs = CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id")
+    if fetched_by is not None and fetched_by.is_customer:
+        qs = qs.filter(internal=False)
+    return qs

@@ -1,0 +1,538 @@
+"""The operation layer: the only code that changes a CASE.
+
+Each operation runs in one transaction, locks the CASE, asks the policy whether the actor
+may act, checks the transition table, applies the change and writes exactly one CaseEvent
+(who, when, what, before/after).  UI, API, CLI, mail gateway and supervisor all call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from casedesk import clock, context, policy
+from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
+from casedesk.accounts.models import Contact, Organization, User
+from casedesk.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
+
+from .choices import (
+    CaseAction,
+    Channel,
+    EscalationLevel,
+    EscalationTarget,
+    EventKind,
+    PendingReason,
+    Priority,
+    Status,
+    WorkLogKind,
+)
+from .models import Case, CaseEvent, WorkLog
+from .numbering import next_number
+
+S = Status
+LIVE = frozenset({S.ASSIGNED, S.IN_PROGRESS, S.PENDING})
+
+# The transition table: the states in which each action is allowed.
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    CaseAction.ASSIGN: frozenset({S.OPEN}) | LIVE,
+    CaseAction.ACCEPT: frozenset({S.ASSIGNED}),
+    CaseAction.ADD_HELPER: LIVE,
+    CaseAction.REMOVE_HELPER: LIVE,
+    CaseAction.REQUEST_REASSIGNMENT: LIVE,
+    CaseAction.LOG_WORK: frozenset({S.OPEN, S.RESOLVED}) | LIVE,
+    CaseAction.SET_PRIORITY: frozenset({S.OPEN}) | LIVE,
+    CaseAction.ESCALATE_SENIOR: LIVE,
+    CaseAction.ESCALATE_VENDOR: LIVE,
+    CaseAction.PEND: frozenset({S.IN_PROGRESS}),
+    CaseAction.RESUME: frozenset({S.PENDING}),
+    CaseAction.RESOLVE: frozenset({S.IN_PROGRESS, S.PENDING}),
+    CaseAction.CONFIRM: frozenset({S.RESOLVED}),
+    CaseAction.CLOSE: frozenset({S.RESOLVED}),
+    CaseAction.REOPEN: frozenset({S.RESOLVED, S.CLOSED}),
+}
+
+MAX_WORKLOG_MINUTES = 24 * 60
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, User):
+        return value.username
+    if isinstance(value, dt.datetime):
+        return clock.iso_utc(value)
+    return value
+
+
+def _text(value: str, field: str, *, required: bool = False, limit: int | None = None) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(f"{field} is required.")
+    limit = limit or settings.CASEDESK_TEXT_MAX
+    if len(value) > limit:
+        raise InvalidInput(f"{field} is too long ({len(value)} characters; at most {limit}).")
+    return value
+
+
+def _choice(value: str, choices: type, field: str) -> str:
+    if value not in choices.values:
+        raise InvalidInput(f"Unknown {field} {value!r}; choose one of {', '.join(choices.values)}.")
+    return value
+
+
+def _lock(case: Case) -> Case:
+    """Re-read the CASE under a row lock (PostgreSQL) so concurrent operations serialize."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("engineer", "engineer__staff", "organization")
+        .get(pk=case.pk)
+    )
+
+
+def _check(case: Case, action: str, by: User | None) -> None:
+    policy.require(by, action, case)
+    if case.status not in ALLOWED_FROM[action]:
+        raise TransitionNotAllowed(
+            f"{case.number} is {case.status}: cannot {action.replace('_', ' ')} it now."
+        )
+
+
+def _event(
+    case: Case, *, kind: str, by: User | None, data: dict[str, Any], internal: bool = False
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        at=clock.now(),
+        actor=by,
+        kind=kind,
+        data=data,
+        internal=internal,
+        request_id=context.request_id(),
+    )
+
+
+def _commit(
+    case: Case,
+    *,
+    kind: str,
+    by: User | None,
+    changes: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+    internal: bool = False,
+) -> Case:
+    """Apply ``changes`` to the locked CASE, save them and write the one event.
+
+    The event's data holds ``{"field": {"before": …, "after": …}}`` for every changed
+    field except timestamps (the event's own time tells those), plus ``extra``.
+    """
+    data: dict[str, Any] = {}
+    for field, new in changes.items():
+        old = getattr(case, field)
+        setattr(case, field, new)
+        if not field.endswith("_at") and old != new:
+            data[field] = {"before": _jsonable(old), "after": _jsonable(new)}
+    case.updated_at = clock.now()
+    case.save(update_fields=[*changes, "updated_at"])
+    data.update({k: v for k, v in (extra or {}).items() if v not in ("", None)})
+    _event(case, kind=kind, by=by, data=data, internal=internal)
+    return case
+
+
+def _assignable(user: User, field: str = "engineer") -> User:
+    if not user.is_active or user.role not in ASSIGNABLE_ROLES or not hasattr(user, "staff"):
+        raise InvalidInput(f"{user.username!r} cannot be a CASE {field}.")
+    return user
+
+
+# --- operations --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(
+    *,
+    organization: Organization,
+    contact: Contact | None,
+    title: str,
+    priority: str,
+    channel: str,
+    by: User | None,
+    description: str = "",
+    hardware_platform: str = "",
+    software_version: str = "",
+    serial_number: str = "",
+    contract_id: str = "",
+) -> Case:
+    """Open a CASE for a contact of ``organization``; it gets its number here."""
+    policy.require(by, CaseAction.OPEN)
+    if by is not None and by.is_customer and organization.pk != by.organization_id:
+        raise InvalidInput(f"Unknown organization {organization.code!r}.")
+    if contact is not None and contact.organization_id != organization.pk:
+        raise InvalidInput(f"Contact {contact.pk} does not belong to {organization.code}.")
+    if not organization.is_active:
+        raise InvalidInput(f"Organization {organization.code!r} is inactive.")
+    now = clock.now()
+    case = Case(
+        organization=organization,
+        contact=contact,
+        caller_name=contact.name if contact else "",
+        caller_company=organization.name,
+        caller_phone=contact.phone if contact else "",
+        caller_email=contact.email if contact else "",
+        caller_address=contact.address if contact else "",
+        contract_id=_text(contract_id, "contract_id", limit=64),
+        title=_text(title, "title", required=True, limit=settings.CASEDESK_TITLE_MAX),
+        description=_text(description, "description"),
+        hardware_platform=_text(hardware_platform, "hardware_platform", limit=100),
+        software_version=_text(software_version, "software_version", limit=100),
+        serial_number=_text(serial_number, "serial_number", limit=64),
+        channel=_choice(channel, Channel, "channel"),
+        priority=_choice(priority, Priority, "priority"),
+        status=Status.OPEN,
+        created_at=now,
+        created_by=by,
+        updated_at=now,
+    )
+    try:
+        case.full_clean(
+            exclude=["number", "organization", "contact", "engineer", "created_by", "confirmed_by"]
+        )
+    except ValidationError as exc:
+        raise InvalidInput(
+            "; ".join(f"{f}: {' '.join(e)}" for f, e in exc.message_dict.items())
+        ) from exc
+    case.number = next_number(now)
+    case.save(force_insert=True)
+    _event(
+        case,
+        kind=EventKind.OPENED,
+        by=by,
+        data={
+            "number": case.number,
+            "organization": organization.code,
+            "contact": contact.pk if contact else None,
+            "priority": case.priority,
+            "channel": case.channel,
+            "title": case.title,
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def case_assign(*, case: Case, engineer: User, by: User | None, note: str = "") -> Case:
+    """Make ``engineer`` the one owner; the CASE waits for them to accept."""
+    case = _lock(case)
+    _check(case, CaseAction.ASSIGN, by)
+    _assignable(engineer)
+    if case.engineer_id == engineer.pk and case.status == S.ASSIGNED:
+        raise TransitionNotAllowed(f"{case.number} is already assigned to {engineer.username}.")
+    case.helpers.remove(engineer)
+    return _commit(
+        case,
+        kind=EventKind.ASSIGNED,
+        by=by,
+        changes={
+            "engineer": engineer,
+            "status": S.ASSIGNED,
+            "assigned_at": clock.now(),
+            "accepted_at": None,
+            "reassignment_requested": False,
+        },
+        extra={"note": _text(note, "note")},
+    )
+
+
+@transaction.atomic
+def case_accept(*, case: Case, by: User | None) -> Case:
+    """The assigned engineer takes the CASE on."""
+    case = _lock(case)
+    _check(case, CaseAction.ACCEPT, by)
+    return _commit(
+        case,
+        kind=EventKind.ACCEPTED,
+        by=by,
+        changes={"status": S.IN_PROGRESS, "accepted_at": clock.now()},
+    )
+
+
+@transaction.atomic
+def case_add_helper(*, case: Case, helper: User, by: User | None) -> Case:
+    case = _lock(case)
+    _check(case, CaseAction.ADD_HELPER, by)
+    _assignable(helper, "helper")
+    if helper.pk == case.engineer_id:
+        raise Conflict(f"{helper.username} owns {case.number}; a helper is someone else.")
+    if case.helpers.filter(pk=helper.pk).exists():
+        raise Conflict(f"{helper.username} already helps on {case.number}.")
+    case.helpers.add(helper)
+    return _commit(
+        case, kind=EventKind.HELPER_ADDED, by=by, changes={}, extra={"helper": helper.username}
+    )
+
+
+@transaction.atomic
+def case_remove_helper(*, case: Case, helper: User, by: User | None) -> Case:
+    case = _lock(case)
+    _check(case, CaseAction.REMOVE_HELPER, by)
+    if not case.helpers.filter(pk=helper.pk).exists():
+        raise Conflict(f"{helper.username} is not a helper on {case.number}.")
+    case.helpers.remove(helper)
+    return _commit(
+        case, kind=EventKind.HELPER_REMOVED, by=by, changes={}, extra={"helper": helper.username}
+    )
+
+
+@transaction.atomic
+def case_request_reassignment(*, case: Case, reason: str, by: User | None) -> Case:
+    """The owner asks the duty engineer to give the CASE to someone else."""
+    case = _lock(case)
+    _check(case, CaseAction.REQUEST_REASSIGNMENT, by)
+    reason = _text(reason, "reason", required=True)
+    if case.reassignment_requested:
+        raise TransitionNotAllowed(f"Reassignment of {case.number} is already requested.")
+    return _commit(
+        case,
+        kind=EventKind.REASSIGNMENT_REQUESTED,
+        by=by,
+        changes={"reassignment_requested": True},
+        extra={"reason": reason},
+        internal=True,
+    )
+
+
+@transaction.atomic
+def case_log_work(
+    *,
+    case: Case,
+    kind: str,
+    note: str,
+    minutes: int,
+    by: User,
+    internal: bool = False,
+) -> WorkLog:
+    """Record one step of work.  The owner's callback also means the CASE is accepted."""
+    case = _lock(case)
+    _check(case, CaseAction.LOG_WORK, by)
+    kind = _choice(kind, WorkLogKind, "work log kind")
+    note = _text(note, "note", required=True)
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not 0 <= minutes <= MAX_WORKLOG_MINUTES
+    ):
+        raise InvalidInput(f"minutes must be a whole number from 0 to {MAX_WORKLOG_MINUTES}.")
+    if by.is_customer and (kind != WorkLogKind.NOTE or minutes or internal):
+        raise Forbidden("Customers add information as a note, without minutes.")
+    now = clock.now()
+    worklog = WorkLog.objects.create(
+        case=case,
+        author=by,
+        kind=kind,
+        note=note,
+        minutes=minutes,
+        internal=internal,
+        created_at=now,
+    )
+    changes: dict[str, Any] = {}
+    if kind == WorkLogKind.CALLBACK and case.status == S.ASSIGNED and case.engineer_id == by.pk:
+        changes = {"status": S.IN_PROGRESS, "accepted_at": now}
+    _commit(
+        case,
+        kind=EventKind.WORK_LOGGED,
+        by=by,
+        changes=changes,
+        extra={"worklog": worklog.pk, "kind": kind, "minutes": minutes, "note": note},
+        internal=internal,
+    )
+    return worklog
+
+
+@transaction.atomic
+def case_set_priority(*, case: Case, priority: str, by: User | None, reason: str = "") -> Case:
+    case = _lock(case)
+    _check(case, CaseAction.SET_PRIORITY, by)
+    priority = _choice(priority, Priority, "priority")
+    if priority == case.priority:
+        raise TransitionNotAllowed(f"{case.number} is already {priority}.")
+    return _commit(
+        case,
+        kind=EventKind.PRIORITY_CHANGED,
+        by=by,
+        changes={"priority": priority},
+        extra={"reason": _text(reason, "reason")},
+    )
+
+
+@transaction.atomic
+def case_escalate(
+    *,
+    case: Case,
+    target: str,
+    reason: str,
+    by: User | None,
+    vendor_reference: str = "",
+    engineer: User | None = None,
+) -> Case:
+    """Escalate to a senior engineer (level 1) or to the vendor (level 2).
+
+    P1/P2 may go straight to the vendor; P3/P4 go to a senior engineer first.  Escalating
+    to a senior engineer may hand the CASE to one at once (``engineer``, dispatchers only).
+    """
+    case = _lock(case)
+    target = _choice(target, EscalationTarget, "escalation target")
+    reason = _text(reason, "reason", required=True)
+    vendor_reference = _text(vendor_reference, "vendor_reference", limit=64)
+    changes: dict[str, Any]
+    if target == EscalationTarget.SENIOR:
+        _check(case, CaseAction.ESCALATE_SENIOR, by)
+        if case.escalation_level >= EscalationLevel.SENIOR:
+            raise TransitionNotAllowed(f"{case.number} is already escalated.")
+        changes = {"escalation_level": EscalationLevel.SENIOR}
+        if engineer is not None:
+            policy.require(by, CaseAction.ASSIGN, case)
+            _assignable(engineer)
+            if engineer.staff.tier != Tier.SENIOR:
+                raise InvalidInput(f"{engineer.username} is not a senior engineer.")
+            if engineer.pk != case.engineer_id:
+                case.helpers.remove(engineer)
+                changes.update(
+                    engineer=engineer,
+                    status=S.ASSIGNED,
+                    assigned_at=clock.now(),
+                    accepted_at=None,
+                    reassignment_requested=False,
+                )
+    else:
+        if engineer is not None:
+            raise InvalidInput("An escalation to the vendor keeps the engineer; omit engineer.")
+        _check(case, CaseAction.ESCALATE_VENDOR, by)
+        if case.escalation_level >= EscalationLevel.VENDOR:
+            raise TransitionNotAllowed(f"{case.number} is already escalated to the vendor.")
+        if (
+            case.priority in (Priority.P3, Priority.P4)
+            and case.escalation_level < EscalationLevel.SENIOR
+        ):
+            raise TransitionNotAllowed(
+                f"{case.number} is {case.priority}: escalate to a senior engineer before the vendor."
+            )
+        changes = {"escalation_level": EscalationLevel.VENDOR}
+        if vendor_reference:
+            changes["vendor_reference"] = vendor_reference
+    return _commit(
+        case,
+        kind=EventKind.ESCALATED,
+        by=by,
+        changes=changes,
+        extra={"target": target, "reason": reason},
+    )
+
+
+@transaction.atomic
+def case_pend(*, case: Case, reason: str, by: User | None, note: str = "") -> Case:
+    """Wait for the customer, the vendor or parts."""
+    case = _lock(case)
+    _check(case, CaseAction.PEND, by)
+    reason = _choice(reason, PendingReason, "pending reason")
+    return _commit(
+        case,
+        kind=EventKind.PENDED,
+        by=by,
+        changes={"status": S.PENDING, "pending_reason": reason},
+        extra={"note": _text(note, "note")},
+    )
+
+
+@transaction.atomic
+def case_resume(*, case: Case, by: User | None, note: str = "") -> Case:
+    case = _lock(case)
+    _check(case, CaseAction.RESUME, by)
+    return _commit(
+        case,
+        kind=EventKind.RESUMED,
+        by=by,
+        changes={"status": S.IN_PROGRESS, "pending_reason": ""},
+        extra={"note": _text(note, "note")},
+    )
+
+
+@transaction.atomic
+def case_resolve(*, case: Case, solution: str, by: User | None) -> Case:
+    """The engineer has finished; the CASE waits for the customer's confirmation."""
+    case = _lock(case)
+    _check(case, CaseAction.RESOLVE, by)
+    solution = _text(solution, "solution", required=True)
+    return _commit(
+        case,
+        kind=EventKind.RESOLVED,
+        by=by,
+        changes={
+            "status": S.RESOLVED,
+            "pending_reason": "",
+            "solution": solution,
+            "resolved_at": clock.now(),
+        },
+    )
+
+
+@transaction.atomic
+def case_confirm(*, case: Case, by: User | None, note: str = "") -> Case:
+    """The customer agrees it is solved (or the desk records that they agreed, with a note)."""
+    case = _lock(case)
+    _check(case, CaseAction.CONFIRM, by)
+    note = _text(note, "note")
+    if case.confirmed_at is not None:
+        raise TransitionNotAllowed(f"{case.number} is already confirmed.")
+    on_behalf = by is not None and not by.is_customer
+    if on_behalf and not note:
+        raise InvalidInput("Confirming for the customer needs a note saying how they agreed.")
+    return _commit(
+        case,
+        kind=EventKind.CONFIRMED,
+        by=by,
+        changes={"confirmed_at": clock.now(), "confirmed_by": by},
+        extra={"note": note, "on_behalf": on_behalf},
+    )
+
+
+@transaction.atomic
+def case_close(*, case: Case, by: User | None) -> Case:
+    """The duty engineer (or a manager) closes a confirmed CASE; it is archived."""
+    case = _lock(case)
+    _check(case, CaseAction.CLOSE, by)
+    if case.confirmed_at is None:
+        raise TransitionNotAllowed(f"{case.number} cannot be closed before the customer confirms.")
+    return _commit(
+        case, kind=EventKind.CLOSED, by=by, changes={"status": S.CLOSED, "closed_at": clock.now()}
+    )
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, reason: str, by: User | None) -> Case:
+    """Back to work: to the same engineer (who must accept again), or to the queue."""
+    case = _lock(case)
+    _check(case, CaseAction.REOPEN, by)
+    reason = _text(reason, "reason", required=True)
+    if by is not None and by.is_customer and case.status == S.CLOSED:
+        raise Forbidden(f"{case.number} is closed; please contact the service desk to reopen it.")
+    return _commit(
+        case,
+        kind=EventKind.REOPENED,
+        by=by,
+        changes={
+            "status": S.ASSIGNED if case.engineer_id else S.OPEN,
+            "solution": "",
+            "resolved_at": None,
+            "confirmed_at": None,
+            "confirmed_by": None,
+            "closed_at": None,
+            "assigned_at": clock.now() if case.engineer_id else None,
+            "accepted_at": None,
+            "reopen_count": case.reopen_count + 1,
+        },
+        extra={"reason": reason},
+    )

@@ -1,0 +1,56 @@
+"""The one source of "now".
+
+Every reading of the current time in casedesk goes through :func:`now`, so tests, the
+demo generator and ``supervise --now`` replays can move time by :func:`frozen`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+_frozen: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
+    "casedesk_clock_frozen", default=None
+)
+
+
+def now() -> dt.datetime:
+    """The current instant, timezone-aware UTC."""
+    fixed = _frozen.get()
+    if fixed is not None:
+        return fixed
+    return dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def frozen(at: dt.datetime) -> Iterator[dt.datetime]:
+    """Make :func:`now` return ``at`` (aware) inside the block."""
+    if at.tzinfo is None:
+        raise ValueError("clock.frozen needs an aware datetime")
+    token = _frozen.set(at.astimezone(dt.UTC))
+    try:
+        yield at
+    finally:
+        _frozen.reset(token)
+
+
+def desk_zone() -> ZoneInfo:
+    """The desk's time zone (CASEDESK_TIME_ZONE), used for case numbers and calendars."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local(at: dt.datetime) -> dt.datetime:
+    """``at`` in the desk's time zone."""
+    return at.astimezone(desk_zone())
+
+
+def iso_utc(at: dt.datetime | None) -> str | None:
+    """ISO 8601 in UTC to the second, ``2026-11-22T18:40:20Z``; None stays None."""
+    if at is None:
+        return None
+    return at.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

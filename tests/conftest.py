@@ -1,0 +1,59 @@
+import pytest
+
+from tests.factories import ApiClient, ContactFactory, OrganizationFactory, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(code="ACME", name="中国电信北京分公司", service_level="gold")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(code="OTHER", name="Other Corp", service_level="silver")
+
+
+@pytest.fixture
+def contact(org):
+    return ContactFactory(organization=org, name="张三", phone="13800138000", email="zhang@acme.cn")
+
+
+@pytest.fixture
+def call_taker(db):
+    return make_user("call_taker", username="taker")
+
+
+@pytest.fixture
+def duty(db):
+    return make_user("duty_engineer", username="duty")
+
+
+@pytest.fixture
+def engineer(db):
+    return make_user("engineer", username="eng1", tier="first_line", skills=("routing",))
+
+
+@pytest.fixture
+def senior(db):
+    return make_user("engineer", username="se1", tier="senior", skills=("security",))
+
+
+@pytest.fixture
+def manager(db):
+    return make_user("cs_manager", username="csm")
+
+
+@pytest.fixture
+def customer(org, contact):
+    return make_user("customer", username="cust", org=org)
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` → a JSON client with that user's bearer token (None: no token)."""
+    return ApiClient
