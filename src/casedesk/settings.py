@@ -132,6 +132,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from here after collectstatic
 WHITENOISE_USE_FINDERS = True
 
 # --- E-mail ---------------------------------------------------------------------------
