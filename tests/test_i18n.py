@@ -42,7 +42,12 @@ def test_compiled_catalogue_matches_the_source():
     entries = _entries(PO.read_text(encoding="utf-8"))
     with MO.open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
-    stale = [k for k in entries if compiled.gettext(k.encode().decode("unicode_escape").encode("latin-1").decode()) == k and entries[k] != k]
+    stale = [
+        k
+        for k in entries
+        if compiled.gettext(k.encode().decode("unicode_escape").encode("latin-1").decode()) == k
+        and entries[k] != k
+    ]
     assert stale == [], "run `casedesk compilemessages` (from src/casedesk)"
 
 
@@ -52,10 +57,25 @@ def test_catalogue_covers_every_marked_string(tmp_path):
     copy = tmp_path / "casedesk"
     shutil.copytree(src, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--ignore", "*/migrations/*"],
-        cwd=copy, check=True, capture_output=True,
-        env={"DJANGO_SETTINGS_MODULE": "casedesk.settings", "PATH": "/usr/bin:/bin",
-             "CASEDESK_VAR_DIR": str(tmp_path / "var"), "PYTHONPATH": str(src.parent)},
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--ignore",
+            "*/migrations/*",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={
+            "DJANGO_SETTINGS_MODULE": "casedesk.settings",
+            "PATH": "/usr/bin:/bin",
+            "CASEDESK_VAR_DIR": str(tmp_path / "var"),
+            "PYTHONPATH": str(src.parent),
+        },
     )
     fresh = _entries((copy / "locale/zh_Hans/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
     missing = [k for k, v in fresh.items() if k != "__fuzzy__" and not v]
