@@ -27,6 +27,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-worker", action="store_true", help="do not start the worker")
 
+    @staticmethod
+    def control_socket(port: int) -> list[str]:
+        """gunicorn ≥ 25.1 opens a control socket at one fixed per-user path by default,
+        so a second server (a test, a second checkout) takes over the first one's socket
+        and removes it on exit.  Give each server its own, under var/ (``gunicornc -s``).
+        """
+        from gunicorn.config import KNOWN_SETTINGS
+
+        if "control_socket" not in {setting.name for setting in KNOWN_SETTINGS}:
+            return []
+        path = settings.VAR_DIR / f"gunicorn-{port}.ctl"
+        if len(os.fsencode(path)) >= 100:  # AF_UNIX paths are limited to ~108 bytes
+            return ["--no-control-socket"]
+        return ["--control-socket", str(path)]
+
     def handle(self, *args, **o):
         workers = o["workers"] or min(2 * (os.cpu_count() or 1) + 1, 9)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "casedesk.settings"}
@@ -38,6 +53,7 @@ class Command(BaseCommand):
             "--worker-class", "gthread",
             "--access-logfile", "-",
             "--graceful-timeout", "10",
+            *self.control_socket(o["port"]),
         ]  # fmt: skip
         children = [subprocess.Popen(gunicorn, env=env)]
         if not o["no_worker"]:
