@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "casedesk.cases",
     "casedesk.web",
     "casedesk.ops",
+    "casedesk.sla",
 ]
 
 MIDDLEWARE = [
