@@ -1,0 +1,984 @@
+"""Demo data: a service desk with three months of real history.
+
+``load()`` creates the customers (gold 7×24 and silver 5×8 organizations with contacts and
+one customer login each), the desk's staff (call taker, duty engineers, first-line and
+senior engineers with skills, managers in a chain) and about 300 CASEs opened over the
+last 90 days.  Everything goes through ``accounts.services`` and ``cases.services`` with
+the clock frozen at the moment each step happened, so every CASE's history (events, work
+logs, escalations, reopenings) is the one the operation layer writes for real use.
+
+The same seed gives the same desk, CASE for CASE, relative to the moment it is loaded.
+The words come from ``casedesk.demo_content``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from casedesk import clock
+from casedesk.accounts import services as people
+from casedesk.accounts.models import Contact, Organization, StaffProfile, User
+from casedesk.cases import services as ops
+from casedesk.cases.choices import Channel, EscalationTarget, PendingReason, Status, WorkLogKind
+from casedesk.cases.models import Case, CaseEvent, WorkLog
+from casedesk.errors import DomainError
+
+from . import demo_content as C
+
+DEFAULT_SEED = 2611
+DEFAULT_CASES = 300
+DAYS = 90
+PASSWORD = C.PASSWORD
+
+K = WorkLogKind
+
+# Local hour weights of when problems are reported.
+HOURS_GOLD = (1, 1, 1, 1, 1, 1, 2, 4, 8, 10, 10, 9, 6, 8, 10, 10, 9, 7, 5, 4, 3, 3, 2, 1)
+HOURS_SILVER = (0, 0, 0, 0, 0, 0, 0.3, 1, 6, 10, 10, 8, 4, 8, 10, 9, 7, 2, 1, 1, 0.5, 0.5, 0.3, 0)
+PRIORITY_WEIGHTS = {"P1": 7, "P2": 20, "P3": 43, "P4": 30}
+# The newest CASEs, so that every live state is on the board whenever the demo is loaded:
+# (target state, min age h, max age h, gold organizations only, note)
+FRONT: tuple[tuple[str, float, float, bool, str], ...] = (
+    ("open", 0.05, 0.4, True, ""),
+    ("open", 0.2, 1.5, True, ""),
+    ("open", 0.5, 3.0, True, ""),
+    ("assigned", 0.3, 1.0, True, ""),
+    ("assigned", 0.5, 4.0, True, ""),
+    ("assigned", 1.0, 9.0, True, ""),
+    ("assigned", 50.0, 120.0, True, "reopen"),
+    ("in_progress", 1.0, 6.0, True, ""),
+    ("in_progress", 6.0, 30.0, False, ""),
+    ("in_progress", 30.0, 100.0, False, "senior"),
+    ("pending", 24.0, 160.0, False, "customer"),
+    ("pending", 48.0, 200.0, False, "vendor"),
+    ("pending", 48.0, 240.0, False, "parts"),
+    ("resolved", 6.0, 40.0, False, ""),
+    ("resolved", 24.0, 120.0, False, ""),
+    ("resolved", 48.0, 200.0, False, ""),
+)
+LIVE_TARGETS = {"in_progress", "pending"}
+
+
+@dataclass
+class Summary:
+    organizations: int
+    contacts: int
+    staff: int
+    customers: int
+    cases: int
+    by_status: dict[str, int]
+    by_priority: dict[str, int]
+    by_escalation: dict[int, int]
+    reopened: int
+    worklogs: int
+    minutes: int
+    events: int
+    seconds: float
+
+    def lines(self) -> list[str]:
+        def fmt(counts: dict[Any, int]) -> str:
+            return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+        return [
+            f"{self.organizations} organizations, {self.contacts} contacts, "
+            f"{self.staff} staff, {self.customers} customer logins",
+            f"{self.cases} CASEs: {fmt(self.by_status)}",
+            f"priorities: {fmt(self.by_priority)}",
+            f"escalation levels: {fmt(self.by_escalation)}; reopened: {self.reopened}",
+            f"{self.worklogs} work logs ({self.minutes // 60} h {self.minutes % 60} min), "
+            f"{self.events} history events; {self.seconds:.1f} s",
+        ]
+
+
+def logins() -> list[tuple[str, str]]:
+    """(username, what they are) for every demo login; the password is ``demo``."""
+    staff = [(s.username, s.title) for s in C.STAFF]
+    customers = [(o.login, f"customer contact of {o.name} ({o.level})") for o in C.ORGS]
+    return staff + customers
+
+
+def present() -> list[str]:
+    """The demo's logins and organization codes that already exist in the database."""
+    usernames = [u for u, _ in logins()]
+    users = User.objects.filter(username__in=usernames).values_list("username", flat=True)
+    codes = [o.code for o in C.ORGS]
+    orgs = Organization.objects.filter(code__in=codes).values_list("code", flat=True)
+    return sorted(users, key=usernames.index) + sorted(orgs, key=codes.index)
+
+
+# --- the simulation --------------------------------------------------------------------
+
+
+@dataclass
+class _Org:
+    spec: C.OrgSpec
+    org: Organization
+    contacts: list[Contact]
+    login: User
+
+    @property
+    def gold(self) -> bool:
+        return self.spec.level == "gold"
+
+
+@dataclass
+class _Step:
+    at: dt.datetime
+    label: str  # the CASE's state after this step ("confirmed" between resolved and closed)
+    fn: Callable[..., Any]
+    kwargs: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Run:
+    """One CASE being played: its plan and, once opened, the CASE."""
+
+    index: int
+    rng: random.Random
+    org: _Org
+    contact: Contact
+    problem: C.Problem
+    priority: str
+    channel: str
+    lang: str
+    target: str
+    note: str
+    created: dt.datetime
+    vars: dict[str, str] = field(default_factory=dict)
+    steps: list[_Step] = field(default_factory=list)
+    case: Case | None = None
+
+
+class _Desk:
+    def __init__(self, *, seed: int, now: dt.datetime):
+        self.seed = seed
+        self.now = now.replace(microsecond=0)
+        self.rng = random.Random(seed)
+        self.zone = clock.desk_zone()
+        self.staff: dict[str, User] = {}
+        self.orgs: list[_Org] = []
+        self.load: Counter[str] = Counter()
+
+    # --- people ----------------------------------------------------------------------
+
+    def create_people(self) -> None:
+        with clock.frozen(self.now - dt.timedelta(days=DAYS + 30)):
+            for s in C.STAFF:
+                self.staff[s.username] = people.user_create(
+                    username=s.username,
+                    role=s.role,
+                    email=f"{s.username}@desk.example",
+                    tier=s.tier,
+                    skills=s.skills,
+                    phone=s.phone,
+                    manager=self.staff[s.manager] if s.manager else None,
+                    password=PASSWORD,
+                    first_name=s.first_name,
+                    last_name=s.last_name,
+                )
+            admin = self.staff["admin"]
+            for o in C.ORGS:
+                org = people.organization_create(
+                    code=o.code,
+                    name=o.name,
+                    service_level=o.level,
+                    phone=o.phone,
+                    address=o.address,
+                    by=admin,
+                )
+                contacts = [
+                    people.contact_create(
+                        organization=org,
+                        name=name,
+                        phone=phone,
+                        email=email,
+                        address=o.address,
+                        by=admin,
+                    )
+                    for name, phone, email in o.contacts
+                ]
+                login = people.user_create(
+                    username=o.login,
+                    role="customer",
+                    email=contacts[0].email,
+                    organization=org,
+                    contact=contacts[0],
+                    password=PASSWORD,
+                    language="en" if o.lang == "en" else "zh-hans",
+                    first_name=contacts[0].name,
+                )
+                self.orgs.append(_Org(o, org, contacts, login))
+
+    def name(self, username: str, lang: str) -> str:
+        if lang == "en":
+            return C.EN_NAMES[username]
+        user = self.staff[username]
+        return f"{user.last_name}{user.first_name}"
+
+    # --- time --------------------------------------------------------------------------
+
+    def local(self, at: dt.datetime) -> dt.datetime:
+        return at.astimezone(self.zone)
+
+    def daytime(self, at: dt.datetime) -> bool:
+        """Weekday office hours, when the call taker and the day duty engineer are in."""
+        t = self.local(at)
+        return t.weekday() < 5 and dt.time(8, 30) <= t.time() < dt.time(18, 0)
+
+    def business(self, at: dt.datetime, r: random.Random) -> dt.datetime:
+        """``at``, or the start of the next 5×8 business period (Mon–Fri 09:00–17:30)."""
+        t = self.local(at)
+        if t.weekday() < 5 and dt.time(9, 0) <= t.time() < dt.time(17, 30):
+            return at
+        day = t.date() if t.time() < dt.time(9, 0) else t.date() + dt.timedelta(days=1)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        start = dt.datetime.combine(day, dt.time(9, 0), tzinfo=self.zone)
+        return (start + dt.timedelta(minutes=r.uniform(3, 40))).astimezone(dt.UTC)
+
+    def waking(self, at: dt.datetime, r: random.Random) -> dt.datetime:
+        """``at``, or the next morning if it falls in the small hours (non-urgent gold work)."""
+        t = self.local(at)
+        if dt.time(8, 0) <= t.time() < dt.time(22, 0):
+            return at
+        day = t.date() if t.time() < dt.time(8, 0) else t.date() + dt.timedelta(days=1)
+        start = dt.datetime.combine(day, dt.time(8, 30), tzinfo=self.zone)
+        return (start + dt.timedelta(minutes=r.uniform(0, 60))).astimezone(dt.UTC)
+
+    def created_at(self, r: random.Random, org: _Org) -> dt.datetime:
+        today = self.local(self.now).date()
+        day = today - dt.timedelta(days=r.randint(1, DAYS - 2))
+        if day.weekday() >= 5 and r.random() < 0.65:
+            day -= dt.timedelta(days=day.weekday() - 4)  # most weekend trouble waits for Friday
+        hours = HOURS_GOLD if org.gold else HOURS_SILVER
+        hour = r.choices(range(24), weights=hours)[0]
+        at = dt.datetime.combine(
+            day, dt.time(hour, r.randrange(60), r.randrange(60)), tzinfo=self.zone
+        ).astimezone(dt.UTC)
+        if at > self.now - dt.timedelta(hours=2):
+            at = self.now - dt.timedelta(hours=r.uniform(2, 20))
+        return at.replace(microsecond=0)
+
+    # --- who ---------------------------------------------------------------------------
+
+    def dispatcher(self, at: dt.datetime, r: random.Random) -> User:
+        if self.daytime(at):
+            return self.staff["duty" if r.random() < 0.75 else "taker"]
+        return self.staff["duty.liu"]
+
+    def duty(self, at: dt.datetime) -> User:
+        return self.staff["duty" if self.daytime(at) else "duty.liu"]
+
+    def engineer(
+        self,
+        r: random.Random,
+        skill: str,
+        *,
+        senior: bool,
+        exclude: tuple[str, ...] = (),
+        prefer: str | None = None,
+    ) -> str:
+        specs = {s.username: s for s in C.STAFF if s.role == "engineer"}
+        tier = "senior" if senior else "first_line"
+        pool = [
+            u for u, s in specs.items() if s.tier == tier and skill in s.skills and u not in exclude
+        ] or [u for u, s in specs.items() if s.tier == tier and u not in exclude]
+        if prefer in pool and r.random() < 0.5:
+            choice = prefer
+        else:
+            choice = r.choices(pool, weights=[1 / (1 + self.load[u]) for u in pool])[0]
+        self.load[choice] += 1
+        return choice
+
+    # --- the CASEs -----------------------------------------------------------------------
+
+    def runs(self, count: int) -> list[_Run]:
+        front = FRONT[: max(0, min(len(FRONT), count - 1))]
+        runs = []
+        for i in range(count):
+            r = random.Random(f"{self.seed}:{i}")
+            if i < len(front):
+                target, lo, hi, gold_only, note = front[i]
+            else:
+                target, lo, hi, gold_only, note = "", 0.0, 0.0, False, ""
+            orgs = [o for o in self.orgs if o.gold or not gold_only]
+            org = r.choices(orgs, weights=[o.spec.weight for o in orgs])[0]
+            if target:
+                created = (self.now - dt.timedelta(hours=r.uniform(lo, hi))).replace(microsecond=0)
+            else:
+                created = self.created_at(r, org)
+            age = (self.now - created).total_seconds() / 86400
+            if not target:
+                target = self.target_for(r, age)
+            priority = r.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
+            problems = [
+                p
+                for p in C.PROBLEMS
+                if priority in p.priorities
+                and (note != "parts" or p.rma)
+                and (note != "vendor" or p.vendor)
+                and (note != "senior" or priority in ("P3", "P4"))
+            ]
+            if not problems:  # the front's special cases pick their own priority
+                problems = [
+                    p
+                    for p in C.PROBLEMS
+                    if (note != "parts" or p.rma)
+                    and (note != "vendor" or p.vendor)
+                    and (note != "senior" or {"P3", "P4"} & set(p.priorities))
+                ]
+                problem = r.choices(problems, weights=[p.weight for p in problems])[0]
+                priority = problem.priorities[-1]
+            else:
+                problem = r.choices(problems, weights=[p.weight for p in problems])[0]
+            lang = "en" if org.spec.lang == "en" or r.random() < 0.15 else "zh"
+            run = _Run(
+                index=i,
+                rng=r,
+                org=org,
+                contact=r.choice(org.contacts),
+                problem=problem,
+                priority=priority,
+                channel=self.channel(r, org, priority, created, target),
+                lang=lang,
+                target=target,
+                note=note,
+                created=created,
+            )
+            run.vars = self.variables(run)
+            runs.append(run)
+        runs.sort(key=lambda run: (run.created, run.index))
+        return runs
+
+    @staticmethod
+    def target_for(r: random.Random, age_days: float) -> str:
+        weights: dict[str, float]
+        if age_days < 1:
+            weights = {"in_progress": 45, "pending": 5, "resolved": 20, "closed": 30}
+        elif age_days < 7:
+            weights = {"in_progress": 30, "pending": 15, "resolved": 17, "closed": 38}
+        elif age_days < 30:
+            weights = {"in_progress": 7, "pending": 7, "resolved": 4, "closed": 82}
+        else:
+            weights = {"pending": 1.5, "resolved": 1, "closed": 97.5}
+        return r.choices(list(weights), weights=list(weights.values()))[0]
+
+    def channel(
+        self, r: random.Random, org: _Org, priority: str, created: dt.datetime, target: str
+    ) -> str:
+        if target == "open":  # nobody has looked at it yet: it came in by itself
+            channel = r.choice([Channel.WEB, Channel.EMAIL, Channel.API])
+        elif priority == "P1":
+            channel = Channel.PHONE if r.random() < 0.9 else Channel.EMAIL
+        else:
+            channel = r.choices(
+                [Channel.PHONE, Channel.EMAIL, Channel.WEB, Channel.API, Channel.FAX],
+                weights=[50, 22, 18, 5, 5],
+            )[0]
+        if channel == Channel.API and org.spec.code not in ("CTBJ", "NWT"):
+            channel = Channel.WEB  # only these two have their NMS connected to the desk
+        if channel == Channel.FAX and org.spec.lang == "en":
+            channel = Channel.EMAIL
+        if (
+            not org.gold
+            and channel in (Channel.PHONE, Channel.FAX)
+            and self.business(created, r) != created
+        ):
+            channel = Channel.WEB if r.random() < 0.5 else Channel.EMAIL
+        return channel
+
+    def variables(self, run: _Run) -> dict[str, str]:
+        r, p = run.rng, run.problem
+        platform = r.choice(p.platforms)
+        version = r.choice(platform.versions)
+        site_zh, site_en = r.choice(run.org.spec.sites)
+        yy = r.randint(15, 23)
+        serial = (
+            f"{platform.serial_prefix}{yy:02d}{r.randint(1, 52):02d}"
+            f"{''.join(r.choices('ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', k=4))}"
+        )
+        family = next((f for f in _IFACES if platform.name.startswith(f)), "")
+        iface = r.choice(_IFACES[family]).format(r.randint(1, 48))
+        hhmm = (self.local(run.created) - dt.timedelta(minutes=r.randint(5, 50))).strftime("%H:%M")
+        skill_zh, skill_en = C.SKILL_NAMES[p.skill]
+        en = run.lang == "en"
+        return {
+            "platform": platform.name,
+            "version": version,
+            "sn": serial,
+            "iface": iface,
+            "ip": f"{r.choice(['203.0.113', '198.51.100', '192.0.2'])}.{r.randint(2, 254)}",
+            "vlan": str(r.randint(100, 999)),
+            "site": site_en if en else site_zh,
+            "part": p.part,
+            "bug": r.choice(C.BUGS),
+            "fixver": C.FIXED.get(platform.name, C.DEFAULT_FIXED),
+            "vref": f"TAC 6{r.randint(80000000, 99999999)}",
+            "rma": f"8{r.randint(10000000, 99999999)}",
+            "caller": run.contact.name,
+            "hhmm": hhmm,
+            "skill": skill_en if en else skill_zh,
+            "contract": run.org.spec.contract,
+            "sev": run.priority[1],
+        }
+
+
+class _Plan:
+    """Writes one CASE's steps in time order, tracking its owner and state."""
+
+    def __init__(self, desk: _Desk, run: _Run):
+        self.desk = desk
+        self.run = run
+        self.r = run.rng
+        self.t = run.created
+        self.owner: str | None = None
+        self.level = 0
+        self.priority = run.priority
+        self.pend_reason = ""
+
+    # time and words
+
+    def wait(self, lo: float, hi: float, *, work: bool = True) -> None:
+        """Let ``lo``–``hi`` minutes pass; engineers' work respects the service hours."""
+        t = self.t + dt.timedelta(minutes=self.r.uniform(lo, hi))
+        if work:
+            if not self.run.org.gold:
+                t = self.desk.business(t, self.r)
+            elif self.priority in ("P3", "P4"):
+                t = self.desk.waking(t, self.r)
+        self.t = max(t, self.t + dt.timedelta(seconds=1)).replace(microsecond=0)
+
+    def say(self, phrase: Any, **extra: str) -> str:
+        if isinstance(phrase, list):
+            phrase = self.r.choice(phrase)
+        if isinstance(phrase, tuple):
+            phrase = phrase[1] if self.run.lang == "en" else phrase[0]
+        return phrase.format(**{**self.run.vars, **extra})
+
+    def who(self, username: str) -> dict[str, str]:
+        return {
+            "eng": self.desk.name(username, self.run.lang),
+            "eng_phone": self.desk.staff[username].staff.phone,
+        }
+
+    def do(self, label: str, fn: Callable[..., Any], **kwargs: Any) -> None:
+        meta = {"owner": self.owner, "reason": self.pend_reason}
+        self.run.steps.append(_Step(self.t, label, fn, kwargs, meta))
+
+    def user(self, username: str) -> User:
+        return self.desk.staff[username]
+
+    # the pieces of a CASE's life
+
+    def open(self) -> None:
+        run, p = self.run, self.run.problem
+        by: User | None
+        if run.channel in (Channel.PHONE, Channel.FAX):
+            # The call taker answers the hotline by day, the duty engineer at night.
+            by = self.user("taker") if self.desk.daytime(self.t) else self.desk.duty(self.t)
+        elif run.channel in (Channel.WEB, Channel.API):
+            by = run.org.login
+        else:
+            by = None  # the mail gateway
+        fields = {
+            "organization": run.org.org,
+            "contact": run.contact,
+            "title": self.say((p.title_zh, p.title_en))[:200],
+            "priority": run.priority,
+            "channel": run.channel,
+            "by": by,
+            "description": self.say((p.desc_zh, p.desc_en)),
+            "hardware_platform": run.vars["platform"],
+            "software_version": run.vars["version"],
+            "serial_number": run.vars["sn"],
+            "contract_id": run.org.spec.contract,
+        }
+        self.do("open", _open, run=run, **fields)
+        if run.channel in (Channel.WEB, Channel.API, Channel.EMAIL) and self.r.random() < 0.3:
+            self.wait(2, 20, work=False)
+            self.do(
+                "open",
+                ops.case_log_work,
+                kind=K.NOTE,
+                note=self.say(C.T["customer_note"]),
+                minutes=0,
+                by=run.org.login,
+            )
+
+    def assign(self) -> None:
+        p = self.run.problem
+        fast = {"P1": (1, 5), "P2": (2, 10), "P3": (3, 20), "P4": (5, 40)}[self.priority]
+        self.wait(*fast, work=False)
+        if not self.run.org.gold:
+            self.t = self.desk.business(self.t, self.r)
+        by = self.desk.dispatcher(self.t, self.r)
+        senior = self.priority in ("P1", "P2") or self.r.random() < 0.2
+        prefer = _FAVOURITE[self.run.org.spec.code][1 if senior else 0]
+        eng = self.desk.engineer(self.r, p.skill, senior=senior, prefer=prefer)
+        note = C.T["assign_note"][1 if eng == prefer else 0]
+        if self.r.random() < 0.05:
+            note = C.T["assign_note"][2]
+        self.do("assigned", ops.case_assign, engineer=self.user(eng), by=by, note=self.say(note))
+        self.owner = eng
+        self.notify(by)
+
+    def notify(self, by: User) -> None:
+        assert self.owner
+        self.wait(0.5, 3, work=False)
+        self.do(
+            "assigned",
+            ops.case_log_work,
+            kind=K.PHONE,
+            note=self.say(C.T["notify"], **self.who(self.owner)),
+            minutes=self.r.randint(1, 3),
+            by=by,
+        )
+
+    def callback(self) -> None:
+        assert self.owner
+        lo, hi = {"P1": (3, 10), "P2": (5, 20), "P3": (5, 30), "P4": (8, 30)}[self.priority]
+        if self.r.random() < 0.06:
+            lo, hi = 35, 80  # late: the supervision reports have something to show
+        self.wait(lo, hi, work=not self.run.org.gold)
+        owner = self.user(self.owner)
+        if self.r.random() < 0.25:
+            self.do("accepted", ops.case_accept, by=owner)  # the callback follows at once
+            self.wait(1, 6, work=False)
+        self.do(
+            "in_progress",
+            ops.case_log_work,
+            kind=K.CALLBACK,
+            note=self.say(C.T["callback"]),
+            minutes=self.r.randint(5, 20),
+            by=owner,
+        )
+
+    def work(self, step: C.WorkStep) -> None:
+        assert self.owner
+        gap = {"P1": (10, 60), "P2": (30, 240), "P3": (60, 1440), "P4": (120, 2880)}
+        self.wait(*gap[self.priority])
+        minutes = self.r.randint(*step.minutes)
+        self.do(
+            self.state(),
+            ops.case_log_work,
+            kind=step.kind,
+            note=self.say((step.zh, step.en)),
+            minutes=minutes,
+            by=self.user(self.owner),
+            internal=step.internal,
+        )
+        self.t += dt.timedelta(minutes=minutes)
+
+    def state(self) -> str:
+        return "pending" if self.pend_reason else "in_progress"
+
+    def log(self, kind: str, phrase: Any, lo: int, hi: int, by: str | None = None) -> None:
+        self.do(
+            self.state(),
+            ops.case_log_work,
+            kind=kind,
+            note=self.say(phrase),
+            minutes=self.r.randint(lo, hi),
+            by=self.user(by or self.owner or "duty"),
+        )
+
+    def pend(self, reason: str, lo: float, hi: float) -> None:
+        """Wait ``lo``–``hi`` hours for the customer, the vendor or parts, chasing once."""
+        assert self.owner
+        self.wait(5, 60)
+        self.pend_reason = reason
+        self.do(
+            "pending",
+            ops.case_pend,
+            reason=reason,
+            note=self.say(C.T["pend"][reason]),
+            by=self.user(self.owner),
+        )
+        length = self.r.uniform(lo, hi) * 60
+        if length > 24 * 60:
+            self.wait(length / 2, length / 2)
+            self.log(K.PHONE, C.T["pend_chase"][reason], 5, 15)
+            self.wait(length / 2, length / 2)
+        else:
+            self.wait(length, length)
+        self.pend_reason = ""
+        self.do(
+            "in_progress",
+            ops.case_resume,
+            note=self.say(C.T["resume"][reason]),
+            by=self.user(self.owner),
+        )
+
+    def escalate_senior(self) -> None:
+        """P3/P4 beyond the first line: flagged, then the duty engineer hands it to an SE."""
+        assert self.owner
+        p = self.run.problem
+        se = self.desk.engineer(self.r, p.skill, senior=True, exclude=(self.owner,))
+        self.wait(30, 240)
+        duty = self.desk.duty(self.t)
+        if self.r.random() < 0.6:
+            self.do(
+                "in_progress",
+                ops.case_escalate,
+                target=EscalationTarget.SENIOR,
+                reason=self.say(C.T["esc_senior"]),
+                by=self.user(self.owner),
+            )
+            self.wait(5, 40, work=False)
+            duty = self.desk.duty(self.t)
+            self.do(
+                "assigned",
+                ops.case_assign,
+                engineer=self.user(se),
+                by=duty,
+                note=self.say(C.T["esc_assign"], **self.who(se)),
+            )
+        else:
+            self.do(
+                "assigned",
+                ops.case_escalate,
+                target=EscalationTarget.SENIOR,
+                reason=self.say(C.T["esc_senior"]),
+                engineer=self.user(se),
+                by=duty,
+            )
+        self.level = 1
+        self.owner = se
+        self.notify(duty)
+        self.callback()
+
+    def escalate_vendor(self) -> None:
+        assert self.owner
+        self.wait(30, 180)
+        self.do(
+            "in_progress",
+            ops.case_escalate,
+            target=EscalationTarget.VENDOR,
+            reason=self.say(C.T["esc_vendor"]),
+            vendor_reference=self.run.vars["vref"],
+            by=self.user(self.owner),
+        )
+        self.level = 2
+        self.wait(2, 10, work=False)
+        self.log(K.PHONE, C.T["vendor_log"], 15, 40)
+        if self.r.random() < 0.7 or self.run.target == "pending":
+            self.pend(PendingReason.VENDOR, 8, 96)
+        else:
+            self.wait(120, 600)
+        self.log(K.REMOTE, C.T["vendor_back"], 20, 60)
+
+    def rma(self) -> None:
+        self.wait(10, 90)
+        self.log(K.RMA, C.T["rma_log"], 15, 40)
+        self.pend(PendingReason.PARTS, 10, 72)
+        self.wait(30, 240)
+        self.log(K.ONSITE, C.T["rma_swap"], 60, 180)
+        self.t += dt.timedelta(minutes=90)
+
+    def helper(self) -> None:
+        assert self.owner
+        p = self.run.problem
+        helper = self.desk.engineer(
+            self.r, p.skill, senior=self.r.random() < 0.6, exclude=(self.owner,)
+        )
+        self.wait(10, 60)
+        self.do(
+            self.state(), ops.case_add_helper, helper=self.user(helper), by=self.user(self.owner)
+        )
+        self.wait(20, 120)
+        self.log(K.REMOTE, C.T["helper_log"], 20, 60, by=helper)
+
+    def reassign(self) -> None:
+        assert self.owner
+        self.wait(10, 60)
+        self.do(
+            "in_progress",
+            ops.case_request_reassignment,
+            reason=self.say(C.T["reassign"]),
+            by=self.user(self.owner),
+        )
+        self.wait(10, 60, work=False)
+        duty = self.desk.duty(self.t)
+        tier = self.user(self.owner).staff.tier
+        new = self.desk.engineer(
+            self.r, self.run.problem.skill, senior=tier == "senior", exclude=(self.owner,)
+        )
+        self.do(
+            "assigned",
+            ops.case_assign,
+            engineer=self.user(new),
+            by=duty,
+            note=self.say(C.T["reassigned"], **self.who(new)),
+        )
+        self.owner = new
+        self.notify(duty)
+        self.callback()
+
+    def set_priority(self) -> None:
+        self.wait(10, 90, work=False)
+        by = self.desk.dispatcher(self.t, self.r)
+        if self.priority == "P3" and self.user(self.owner or "duty").staff.tier == "senior":
+            new, phrase = "P2", C.T["prio_up"]
+        elif self.priority in ("P2", "P3"):
+            new, phrase = {"P2": "P3", "P3": "P4"}[self.priority], C.T["prio_down"]
+        else:
+            return
+        self.do(self.state(), ops.case_set_priority, priority=new, reason=self.say(phrase), by=by)
+        self.priority = new
+
+    def resolve(self) -> None:
+        assert self.owner
+        p = self.run.problem
+        self.wait(20, 180)
+        self.do(
+            "resolved",
+            ops.case_resolve,
+            solution=self.say((p.solution_zh, p.solution_en)),
+            by=self.user(self.owner),
+        )
+
+    def confirm_and_close(self) -> None:
+        run = self.run
+        self.wait(30, 1440)
+        if run.channel in (Channel.WEB, Channel.API) or self.r.random() < 0.3:
+            self.do(
+                "confirmed",
+                ops.case_confirm,
+                note=self.say(C.T["confirm_customer"]),
+                by=run.org.login,
+            )
+            self.wait(10, 600, work=False)
+        else:
+            by = self.desk.duty(self.t)
+            self.do("confirmed", ops.case_confirm, note=self.say(C.T["confirm_desk"]), by=by)
+            self.wait(2, 60, work=False)
+        if not run.org.gold:
+            self.t = self.desk.business(self.t, self.r)
+        closer = self.user("csm") if self.r.random() < 0.05 else self.desk.duty(self.t)
+        self.do("closed", ops.case_close, by=closer)
+
+    def again(self) -> None:
+        """After a reopening: the same engineer calls back, works, resolves."""
+        self.notify(self.desk.duty(self.t))
+        self.callback()
+        self.work(self.r.choice(self.run.problem.steps))
+        self.resolve()
+
+
+# Interface names by platform family (how the platform's name starts).
+_IFACES = {
+    "Catalyst 6": ("Gi3/{}", "Te5/{}", "Gi4/{}"),
+    "Catalyst": ("Gi1/0/{}", "Te1/1/{}"),
+    "Nexus": ("Eth1/{}", "Eth2/{}"),
+    "": ("Gi0/0/{}", "Te0/1/{}"),
+}
+
+# Each customer's engineers from its original project: (first-line, senior).
+_FAVOURITE = {
+    "CTBJ": ("eng.li", "se.zhao"),
+    "CMB": ("eng.wang", "se.zhao"),
+    "NWT": ("eng.zhang", "se.zhou"),
+    "RHYY": ("eng.zhang", "se.sun"),
+    "YJDX": ("eng.li", "se.sun"),
+    "PJWL": ("eng.wang", "se.zhou"),
+}
+
+
+def _open(*, case: Case | None, run: _Run, **fields: Any) -> Case:
+    run.case = ops.case_open(**fields)
+    return run.case
+
+
+def _script(desk: _Desk, run: _Run) -> None:
+    """Write the CASE's whole life, then keep it up to the target state."""
+    r, p = run.rng, run.problem
+    plan = _Plan(desk, run)
+    plan.open()
+    if run.target != "open":
+        plan.assign()
+        if r.random() < 0.05:
+            plan.log(K.NOTE, C.T["internal"], 0, 5, by=desk.duty(plan.t).username)
+            run.steps[-1].label = "assigned"
+            run.steps[-1].kwargs["internal"] = True
+        plan.callback()
+        first_line = desk.staff[plan.owner or ""].staff.tier == "first_line"
+        low = plan.priority in ("P3", "P4")
+        vendor = p.vendor == "always" or run.note == "vendor"
+        if p.vendor == "maybe" and not vendor:
+            vendor = r.random() < (0.45 if not low else 0.25)
+        if low and not first_line:
+            # cases.services wants a P3/P4 escalated to a senior engineer before the vendor,
+            # even when a senior engineer owns it from the start: such CASEs stay in house.
+            vendor = False
+        senior = low and first_line and (vendor or run.note == "senior" or r.random() < 0.15)
+        rma = p.rma
+        customer_wait = run.note == "customer" or r.random() < 0.1
+        if run.target == "pending" and not (vendor or rma or customer_wait):
+            customer_wait = True
+        if r.random() < 0.06 and not (senior or vendor):
+            plan.set_priority()
+        if r.random() < 0.03 and plan.priority != "P1":
+            plan.reassign()
+        steps = list(p.steps)
+        plan.work(steps.pop(0))
+        if r.random() < (0.2 if plan.priority in ("P1", "P2") else 0.05):
+            plan.helper()
+        if senior or (vendor and desk.staff[plan.owner or ""].staff.tier != "senior"):
+            plan.escalate_senior()
+        if customer_wait:
+            plan.pend(PendingReason.CUSTOMER, 4, 72)
+        if vendor:
+            plan.escalate_vendor()
+        for step in steps:
+            if step.kind == K.ONSITE and rma:
+                continue
+            plan.work(step)
+        if rma:
+            plan.rma()
+        plan.resolve()
+        reopen = run.note == "reopen" or (run.target == "closed" and r.random() < 0.05)
+        if reopen and r.random() < 0.5:
+            plan.wait(60, 1440, work=False)
+            plan.do(
+                "assigned",
+                ops.case_reopen,
+                reason=plan.say(C.T["reopen_customer"]),
+                by=run.org.login,
+            )
+            plan.again()
+            reopen = False
+        plan.confirm_and_close()
+        if reopen:
+            plan.wait(1440, 5 * 1440, work=False)
+            by = desk.staff["csm"] if r.random() < 0.4 else desk.duty(plan.t)
+            plan.do("assigned", ops.case_reopen, reason=plan.say(C.T["reopen_desk"]), by=by)
+            plan.again()
+            plan.confirm_and_close()
+    _cut(desk, run, plan)
+
+
+def _cut(desk: _Desk, run: _Run, plan: _Plan) -> None:
+    """Keep the steps up to the target state, add the waiting, and end before now.
+
+    A CASE whose target state would only be reached after now stops where now finds it
+    (a silver CASE mailed on Friday night is still open on Saturday).  The newest CASEs
+    (``FRONT``) must reach their state, so their lives are squeezed into the time there was.
+    """
+    r, steps = run.rng, run.steps
+    limit = desk.now - dt.timedelta(minutes=2)
+    at = [i for i, s in enumerate(steps) if s.label == run.target]
+    if not at:
+        raise RuntimeError(f"demo CASE {run.index}: no step reaches {run.target}")
+    in_time = [i for i in at if steps[i].at <= limit]
+    if not in_time and run.index < len(FRONT):
+        # Move the whole life back by whole days (7×24) or weeks (5×8), so it keeps its
+        # office hours and reaches its state before now.
+        step = dt.timedelta(days=1 if run.org.gold else 7)
+        late = steps[at[0]].at - limit
+        shift = step * -(-late // step)
+        for s in steps:
+            s.at -= shift
+        run.created -= shift
+        in_time = [i for i in at if steps[i].at <= limit]
+    if in_time:
+        last = (
+            in_time[-1] if run.target not in LIVE_TARGETS or r.random() < 0.5 else r.choice(in_time)
+        )
+    else:
+        last = max(i for i, s in enumerate(steps) if s.at <= limit)
+        run.target = steps[last].label
+    del steps[last + 1 :]
+    # A CASE still in hand is chased now and then until today.
+    horizon = desk.now - dt.timedelta(hours=r.uniform(2, 30))
+    owner = steps[-1].meta["owner"]
+    plan.t = steps[-1].at
+    chase = 0
+    while run.target in LIVE_TARGETS | {"resolved"} and chase < 4:
+        plan.wait(40 * 60, 100 * 60)
+        if plan.t > horizon:
+            break
+        chase += 1
+        if run.target == "resolved":
+            by = desk.duty(plan.t)
+            phrase = C.T["remind_confirm"]
+            kind = K.NOTE
+        elif run.target == "pending":
+            reason = steps[-1].meta["reason"]
+            by, phrase, kind = desk.staff[owner], C.T["pend_chase"][reason], K.PHONE
+        else:
+            by, phrase, kind = desk.staff[owner], C.T["followup"], K.PHONE
+        steps.append(
+            _Step(
+                plan.t,
+                run.target,
+                ops.case_log_work,
+                {"kind": kind, "note": plan.say(phrase), "minutes": r.randint(3, 15), "by": by},
+                dict(steps[-1].meta),
+            )
+        )
+    previous = None
+    for s in steps:
+        if previous is not None and s.at <= previous:
+            s.at = previous + dt.timedelta(seconds=1)
+        previous = s.at
+    if steps[-1].at > limit:
+        raise RuntimeError(f"demo CASE {run.index}: its life runs past now")
+
+
+def _summary(seconds: float) -> Summary:
+    cases = Case.objects.all()
+    by_status = Counter(cases.values_list("status", flat=True))
+    by_priority = Counter(cases.values_list("priority", flat=True))
+    by_level = Counter(cases.values_list("escalation_level", flat=True))
+    return Summary(
+        organizations=Organization.objects.count(),
+        contacts=Contact.objects.count(),
+        staff=StaffProfile.objects.count(),
+        customers=User.objects.filter(role="customer").count(),
+        cases=cases.count(),
+        by_status={s: by_status[s] for s in Status.values if by_status[s]},
+        by_priority={p: by_priority[p] for p in sorted(by_priority)},
+        by_escalation={lv: by_level[lv] for lv in sorted(by_level)},
+        reopened=cases.filter(reopen_count__gt=0).count(),
+        worklogs=WorkLog.objects.count(),
+        minutes=WorkLog.objects.aggregate(m=Sum("minutes"))["m"] or 0,
+        events=CaseEvent.objects.count(),
+        seconds=seconds,
+    )
+
+
+def load(
+    *, seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, now: dt.datetime | None = None
+) -> Summary:
+    """Create the demo desk in one transaction; ``DomainError`` if a service refuses a step."""
+    started = time.monotonic()
+    desk = _Desk(seed=seed, now=now or clock.now())
+    with transaction.atomic():
+        desk.create_people()
+        runs = desk.runs(cases)
+        for run in runs:
+            _script(desk, run)
+        steps = sorted(
+            ((s.at, run.index, n, run, s) for run in runs for n, s in enumerate(run.steps)),
+            key=lambda item: item[:3],
+        )
+        for at, _, _, run, step in steps:
+            with clock.frozen(at):
+                try:
+                    step.fn(case=run.case, **step.kwargs)
+                except DomainError as exc:
+                    raise DomainError(
+                        f"demo CASE {run.case.number if run.case else run.index}: "
+                        f"{step.fn.__name__} at {clock.iso_utc(at)} refused: {exc.detail}"
+                    ) from exc
+    return _summary(time.monotonic() - started)
