@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from casedesk.accounts.choices import MANAGER_ROLES, Role, Tier
-from casedesk.cases.choices import CaseAction
+from casedesk.cases.choices import CaseAction, Status
 from casedesk.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
@@ -50,10 +50,56 @@ class Action:
     REOPEN = CaseAction.REOPEN
 
 
-# Who takes calls and dispatches: may open, grade and assign any CASE.
+# Who takes calls and dispatches: may open, grade and assign any CASE, chase it with work
+# logs, and record the customer's consent, close and reopen it (SPEC §1: call takers and
+# duty engineers "close CASEs after the customer agrees").
 DISPATCHERS = frozenset({Role.CALL_TAKER, Role.DUTY_ENGINEER, Role.ADMIN}) | MANAGER_ROLES
-# Who supervises CASEs: may act on any CASE in the owner's stead and close CASEs.
+# Who supervises CASEs: may also act on any CASE in the owner's stead (helpers, escalation,
+# pend, resume, resolve) — everything but the owner's own accept and reassignment request.
 SUPERVISORS = frozenset({Role.DUTY_ENGINEER, Role.ADMIN}) | MANAGER_ROLES
+
+_ALL = frozenset(CaseAction)
+_KNOWN = _ALL | frozenset(DeskAction)
+# What each relation to a CASE lets a member of staff do (VIEW and OPEN: every member).
+DISPATCHER_ACTIONS = frozenset(
+    {
+        CaseAction.ASSIGN,
+        CaseAction.SET_PRIORITY,
+        CaseAction.LOG_WORK,
+        CaseAction.CONFIRM,
+        CaseAction.CLOSE,
+        CaseAction.REOPEN,
+    }
+)
+SUPERVISOR_ACTIONS = _ALL - {CaseAction.ACCEPT, CaseAction.REQUEST_REASSIGNMENT}
+# The owner works the CASE but never certifies it: confirm, close and reopen belong to the
+# customer and the desk.  ESCALATE_VENDOR needs a senior owner (checked below).
+OWNER_ACTIONS = frozenset(
+    {
+        CaseAction.ACCEPT,
+        CaseAction.REQUEST_REASSIGNMENT,
+        CaseAction.ADD_HELPER,
+        CaseAction.REMOVE_HELPER,
+        CaseAction.LOG_WORK,
+        CaseAction.SET_PRIORITY,
+        CaseAction.ESCALATE_SENIOR,
+        CaseAction.PEND,
+        CaseAction.RESUME,
+        CaseAction.RESOLVE,
+    }
+)
+HELPER_ACTIONS = frozenset({CaseAction.LOG_WORK})
+# A customer reads, adds information, confirms and says "not fixed" (until it is closed:
+# a closed CASE is archived and only the desk reopens it).
+CUSTOMER_ACTIONS = frozenset(
+    {
+        CaseAction.VIEW,
+        CaseAction.OPEN,
+        CaseAction.LOG_WORK,
+        CaseAction.CONFIRM,
+        CaseAction.REOPEN,
+    }
+)
 
 
 def _is_owner(user: User, case: Case) -> bool:
@@ -70,7 +116,13 @@ def _is_senior(user: User) -> bool:
 
 
 def can(user: User | None, action: str, case: Case | None = None) -> bool:
-    """May ``user`` do ``action`` (to ``case``, for CASE actions)?"""
+    """May ``user`` do ``action`` (to ``case``, for CASE actions)?
+
+    Only who the user is and how they relate to the CASE decide here; whether the CASE's
+    state allows the action is the transition table's answer (``cases.services``).
+    """
+    if action not in _KNOWN:
+        raise ValueError(f"Unknown action {action!r}")
     if user is None:
         return True
     if not user.is_active:
@@ -85,50 +137,24 @@ def can(user: User | None, action: str, case: Case | None = None) -> bool:
             return user.organization_id is not None
         if case is None or case.organization_id != user.organization_id:
             return False
-        # A customer may read, add information, confirm and say "not fixed".
-        return action in {
-            CaseAction.VIEW,
-            CaseAction.OPEN,
-            CaseAction.LOG_WORK,
-            CaseAction.CONFIRM,
-            CaseAction.REOPEN,
-        }
+        if action == CaseAction.REOPEN and case.status == Status.CLOSED:
+            return False
+        return action in CUSTOMER_ACTIONS
 
     # Staff from here on.
     if action in (CaseAction.VIEW, CaseAction.OPEN):
         return True
     if case is None:
         return False
-    if (
-        role in SUPERVISORS
-        and action != CaseAction.ACCEPT
-        and action != CaseAction.REQUEST_REASSIGNMENT
-    ):
+    if role in SUPERVISORS and action in SUPERVISOR_ACTIONS:
         return True
-    owner = _is_owner(user, case)
-    match action:
-        case CaseAction.ASSIGN:
-            return role in DISPATCHERS
-        case CaseAction.SET_PRIORITY:
-            return role in DISPATCHERS or owner
-        case CaseAction.LOG_WORK:
-            return role in DISPATCHERS or owner or _is_helper(user, case)
-        case CaseAction.ACCEPT | CaseAction.REQUEST_REASSIGNMENT:
-            return owner
-        case (
-            CaseAction.ADD_HELPER
-            | CaseAction.REMOVE_HELPER
-            | CaseAction.ESCALATE_SENIOR
-            | CaseAction.PEND
-            | CaseAction.RESUME
-            | CaseAction.RESOLVE
-        ):
-            return owner
-        case CaseAction.ESCALATE_VENDOR:
-            return owner and _is_senior(user)
-        case _:
-            # CONFIRM on the customer's behalf, CLOSE, REOPEN: supervisors only (above).
-            return False
+    if role in DISPATCHERS and action in DISPATCHER_ACTIONS:
+        return True
+    if _is_owner(user, case):
+        if action == CaseAction.ESCALATE_VENDOR:
+            return _is_senior(user)
+        return action in OWNER_ACTIONS
+    return action in HELPER_ACTIONS and _is_helper(user, case)
 
 
 def require(user: User | None, action: str, case: Case | None = None) -> None:
@@ -137,11 +163,12 @@ def require(user: User | None, action: str, case: Case | None = None) -> None:
         return
     if case is not None and not can(user, CaseAction.VIEW, case):
         raise NotFound("No such CASE.")
-    raise Forbidden(
-        f"You may not {action.replace('_', ' ')} this CASE."
-        if case
-        else f"You may not {action.replace('_', ' ')}."
-    )
+    what = action.replace("_", " ")
+    if case is None:
+        raise Forbidden(f"You may not {what}.")
+    if user is not None and user.is_customer:
+        raise Forbidden(f"You may not {what} {case.number}; please contact the service desk.")
+    raise Forbidden(f"You may not {what} {case.number}.")
 
 
 def visible_cases(user: User | None) -> QuerySet[Case]:

@@ -8,11 +8,13 @@ may act, checks the transition table, applies the change and writes exactly one 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from casedesk import clock, context, policy
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
@@ -60,6 +62,20 @@ MAX_WORKLOG_MINUTES = 24 * 60
 
 # --- helpers ---------------------------------------------------------------------------
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _operation(fn: Callable[P, R]) -> Callable[P, R]:
+    """One transaction and one instant: every timestamp an operation writes is the same."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic(), clock.frozen(clock.now()):
+            return fn(*args, **kwargs)
+
+    return run
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, User):
@@ -79,7 +95,7 @@ def _text(value: str, field: str, *, required: bool = False, limit: int | None =
     return value
 
 
-def _choice(value: str, choices: type, field: str) -> str:
+def _choice(value: str, choices: type[models.TextChoices], field: str) -> str:
     if value not in choices.values:
         raise InvalidInput(f"Unknown {field} {value!r}; choose one of {', '.join(choices.values)}.")
     return value
@@ -143,16 +159,32 @@ def _commit(
     return case
 
 
+def _can_own(user: User) -> bool:
+    return user.is_active and user.role in ASSIGNABLE_ROLES and hasattr(user, "staff")
+
+
 def _assignable(user: User, field: str = "engineer") -> User:
-    if not user.is_active or user.role not in ASSIGNABLE_ROLES or not hasattr(user, "staff"):
+    if not _can_own(user):
         raise InvalidInput(f"{user.username!r} cannot be a CASE {field}.")
     return user
+
+
+def _handover(engineer: User) -> dict[str, Any]:
+    """The changes that give a CASE to ``engineer``, who must accept it afresh."""
+    return {
+        "engineer": engineer,
+        "status": S.ASSIGNED,
+        "pending_reason": "",
+        "assigned_at": clock.now(),
+        "accepted_at": None,
+        "reassignment_requested": False,
+    }
 
 
 # --- operations --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_operation
 def case_open(
     *,
     organization: Organization,
@@ -223,31 +255,28 @@ def case_open(
     return case
 
 
-@transaction.atomic
+@_operation
 def case_assign(*, case: Case, engineer: User, by: User | None, note: str = "") -> Case:
     """Make ``engineer`` the one owner; the CASE waits for them to accept."""
     case = _lock(case)
     _check(case, CaseAction.ASSIGN, by)
     _assignable(engineer)
-    if case.engineer_id == engineer.pk and case.status == S.ASSIGNED:
+    if case.engineer_id == engineer.pk:
+        # Re-assigning the owner would only throw away their acceptance and restart the
+        # callback clock; the CASE already has this one clear owner.
         raise TransitionNotAllowed(f"{case.number} is already assigned to {engineer.username}.")
+    note = _text(note, "note")
     case.helpers.remove(engineer)
     return _commit(
         case,
         kind=EventKind.ASSIGNED,
         by=by,
-        changes={
-            "engineer": engineer,
-            "status": S.ASSIGNED,
-            "assigned_at": clock.now(),
-            "accepted_at": None,
-            "reassignment_requested": False,
-        },
-        extra={"note": _text(note, "note")},
+        changes=_handover(engineer),
+        extra={"note": note},
     )
 
 
-@transaction.atomic
+@_operation
 def case_accept(*, case: Case, by: User | None) -> Case:
     """The assigned engineer takes the CASE on."""
     case = _lock(case)
@@ -260,7 +289,7 @@ def case_accept(*, case: Case, by: User | None) -> Case:
     )
 
 
-@transaction.atomic
+@_operation
 def case_add_helper(*, case: Case, helper: User, by: User | None) -> Case:
     case = _lock(case)
     _check(case, CaseAction.ADD_HELPER, by)
@@ -275,7 +304,7 @@ def case_add_helper(*, case: Case, helper: User, by: User | None) -> Case:
     )
 
 
-@transaction.atomic
+@_operation
 def case_remove_helper(*, case: Case, helper: User, by: User | None) -> Case:
     case = _lock(case)
     _check(case, CaseAction.REMOVE_HELPER, by)
@@ -287,7 +316,7 @@ def case_remove_helper(*, case: Case, helper: User, by: User | None) -> Case:
     )
 
 
-@transaction.atomic
+@_operation
 def case_request_reassignment(*, case: Case, reason: str, by: User | None) -> Case:
     """The owner asks the duty engineer to give the CASE to someone else."""
     case = _lock(case)
@@ -305,19 +334,22 @@ def case_request_reassignment(*, case: Case, reason: str, by: User | None) -> Ca
     )
 
 
-@transaction.atomic
+@_operation
 def case_log_work(
     *,
     case: Case,
     kind: str,
     note: str,
     minutes: int,
-    by: User,
+    by: User | None,
     internal: bool = False,
 ) -> WorkLog:
     """Record one step of work.  The owner's callback also means the CASE is accepted."""
     case = _lock(case)
     _check(case, CaseAction.LOG_WORK, by)
+    if by is None:
+        # Labour hours belong to a person; the system writes events, not work logs.
+        raise InvalidInput("A work log needs its author: the system cannot log work.")
     kind = _choice(kind, WorkLogKind, "work log kind")
     note = _text(note, "note", required=True)
     if (
@@ -352,7 +384,7 @@ def case_log_work(
     return worklog
 
 
-@transaction.atomic
+@_operation
 def case_set_priority(*, case: Case, priority: str, by: User | None, reason: str = "") -> Case:
     case = _lock(case)
     _check(case, CaseAction.SET_PRIORITY, by)
@@ -368,7 +400,7 @@ def case_set_priority(*, case: Case, priority: str, by: User | None, reason: str
     )
 
 
-@transaction.atomic
+@_operation
 def case_escalate(
     *,
     case: Case,
@@ -385,11 +417,14 @@ def case_escalate(
     """
     case = _lock(case)
     target = _choice(target, EscalationTarget, "escalation target")
+    to_senior = target == EscalationTarget.SENIOR
+    _check(case, CaseAction.ESCALATE_SENIOR if to_senior else CaseAction.ESCALATE_VENDOR, by)
     reason = _text(reason, "reason", required=True)
     vendor_reference = _text(vendor_reference, "vendor_reference", limit=64)
     changes: dict[str, Any]
-    if target == EscalationTarget.SENIOR:
-        _check(case, CaseAction.ESCALATE_SENIOR, by)
+    if to_senior:
+        if vendor_reference:
+            raise InvalidInput("A vendor case number belongs to an escalation to the vendor.")
         if case.escalation_level >= EscalationLevel.SENIOR:
             raise TransitionNotAllowed(f"{case.number} is already escalated.")
         changes = {"escalation_level": EscalationLevel.SENIOR}
@@ -400,17 +435,10 @@ def case_escalate(
                 raise InvalidInput(f"{engineer.username} is not a senior engineer.")
             if engineer.pk != case.engineer_id:
                 case.helpers.remove(engineer)
-                changes.update(
-                    engineer=engineer,
-                    status=S.ASSIGNED,
-                    assigned_at=clock.now(),
-                    accepted_at=None,
-                    reassignment_requested=False,
-                )
+                changes.update(_handover(engineer))
     else:
         if engineer is not None:
             raise InvalidInput("An escalation to the vendor keeps the engineer; omit engineer.")
-        _check(case, CaseAction.ESCALATE_VENDOR, by)
         if case.escalation_level >= EscalationLevel.VENDOR:
             raise TransitionNotAllowed(f"{case.number} is already escalated to the vendor.")
         if (
@@ -432,7 +460,7 @@ def case_escalate(
     )
 
 
-@transaction.atomic
+@_operation
 def case_pend(*, case: Case, reason: str, by: User | None, note: str = "") -> Case:
     """Wait for the customer, the vendor or parts."""
     case = _lock(case)
@@ -447,7 +475,7 @@ def case_pend(*, case: Case, reason: str, by: User | None, note: str = "") -> Ca
     )
 
 
-@transaction.atomic
+@_operation
 def case_resume(*, case: Case, by: User | None, note: str = "") -> Case:
     case = _lock(case)
     _check(case, CaseAction.RESUME, by)
@@ -460,7 +488,7 @@ def case_resume(*, case: Case, by: User | None, note: str = "") -> Case:
     )
 
 
-@transaction.atomic
+@_operation
 def case_resolve(*, case: Case, solution: str, by: User | None) -> Case:
     """The engineer has finished; the CASE waits for the customer's confirmation."""
     case = _lock(case)
@@ -479,7 +507,7 @@ def case_resolve(*, case: Case, solution: str, by: User | None) -> Case:
     )
 
 
-@transaction.atomic
+@_operation
 def case_confirm(*, case: Case, by: User | None, note: str = "") -> Case:
     """The customer agrees it is solved (or the desk records that they agreed, with a note)."""
     case = _lock(case)
@@ -499,9 +527,9 @@ def case_confirm(*, case: Case, by: User | None, note: str = "") -> Case:
     )
 
 
-@transaction.atomic
+@_operation
 def case_close(*, case: Case, by: User | None) -> Case:
-    """The duty engineer (or a manager) closes a confirmed CASE; it is archived."""
+    """The desk (call taker, duty engineer or a manager) closes a confirmed CASE; archived."""
     case = _lock(case)
     _check(case, CaseAction.CLOSE, by)
     if case.confirmed_at is None:
@@ -511,26 +539,30 @@ def case_close(*, case: Case, by: User | None) -> Case:
     )
 
 
-@transaction.atomic
+@_operation
 def case_reopen(*, case: Case, reason: str, by: User | None) -> Case:
-    """Back to work: to the same engineer (who must accept again), or to the queue."""
+    """Back to work: to the same engineer (who must accept again), or to the queue.
+
+    An engineer who can no longer own CASEs (left, or changed role) does not get it back:
+    the CASE returns to the queue for the desk to assign.
+    """
     case = _lock(case)
     _check(case, CaseAction.REOPEN, by)
     reason = _text(reason, "reason", required=True)
-    if by is not None and by.is_customer and case.status == S.CLOSED:
-        raise Forbidden(f"{case.number} is closed; please contact the service desk to reopen it.")
+    engineer = case.engineer if case.engineer is not None and _can_own(case.engineer) else None
     return _commit(
         case,
         kind=EventKind.REOPENED,
         by=by,
         changes={
-            "status": S.ASSIGNED if case.engineer_id else S.OPEN,
+            "engineer": engineer,
+            "status": S.ASSIGNED if engineer else S.OPEN,
             "solution": "",
             "resolved_at": None,
             "confirmed_at": None,
             "confirmed_by": None,
             "closed_at": None,
-            "assigned_at": clock.now() if case.engineer_id else None,
+            "assigned_at": clock.now() if engineer else None,
             "accepted_at": None,
             "reopen_count": case.reopen_count + 1,
         },
