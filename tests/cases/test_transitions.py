@@ -148,8 +148,9 @@ def test_confirm_twice_is_refused(cast):
 
 
 @pytest.mark.parametrize("priority", ["P3", "P4"])
-def test_vendor_escalation_of_p3_p4_needs_a_senior_escalation_first(cast, priority):
-    case = bring_to("in_progress", cast, priority=priority)
+def test_vendor_escalation_of_p3_p4_needs_a_senior_engineer_first(cast, priority):
+    """P3/P4 in first-line hands go to a senior engineer (SE) before the vendor."""
+    case = bring_to("in_progress", cast, priority=priority, owner=cast.first_line)
 
     def to_vendor():
         return services.case_escalate(case=case, target="vendor", reason="TAC", by=cast.duty)
@@ -157,10 +158,22 @@ def test_vendor_escalation_of_p3_p4_needs_a_senior_escalation_first(cast, priori
     err = _refused(case, TransitionNotAllowed, to_vendor)
     assert priority in err.detail
 
-    services.case_escalate(case=case, target="senior", reason="需要SE", by=cast.owner)
+    services.case_escalate(case=case, target="senior", reason="需要SE", by=cast.first_line)
     to_vendor()
     case.refresh_from_db()
     assert case.escalation_level == EscalationLevel.VENDOR
+
+
+@pytest.mark.parametrize("priority", ["P3", "P4"])
+def test_a_senior_owner_may_take_p3_p4_to_the_vendor(cast, priority):
+    """An SE already owns it: the SE step is done, so the vendor is next."""
+    case = bring_to("in_progress", cast, priority=priority, owner=cast.owner)
+    services.case_escalate(
+        case=case, target="vendor", reason="TAC", vendor_reference="SR 600000001", by=cast.owner
+    )
+    case.refresh_from_db()
+    assert case.escalation_level == EscalationLevel.VENDOR
+    assert case.vendor_reference == "SR 600000001"
 
 
 @pytest.mark.parametrize("priority", ["P1", "P2"])

@@ -441,10 +441,10 @@ def case_escalate(
             raise InvalidInput("An escalation to the vendor keeps the engineer; omit engineer.")
         if case.escalation_level >= EscalationLevel.VENDOR:
             raise TransitionNotAllowed(f"{case.number} is already escalated to the vendor.")
-        if (
-            case.priority in (Priority.P3, Priority.P4)
-            and case.escalation_level < EscalationLevel.SENIOR
-        ):
+        in_senior_hands = case.escalation_level >= EscalationLevel.SENIOR or (
+            case.engineer is not None and case.engineer.staff.tier == Tier.SENIOR
+        )
+        if case.priority in (Priority.P3, Priority.P4) and not in_senior_hands:
             raise TransitionNotAllowed(
                 f"{case.number} is {case.priority}: escalate to a senior engineer before the vendor."
             )
