@@ -13,7 +13,7 @@ from casedesk.accounts import selectors as people
 from casedesk.cases import selectors, services
 from casedesk.cases.models import Case, CaseEvent, WorkLog
 
-from .schemas import Detail, In
+from .schemas import Detail, Empty, In
 
 router = Router(tags=["cases"])
 
@@ -180,7 +180,7 @@ class CaseFilters(Schema):
     organization: str | None = Field(None, max_length=32)
     q: str | None = Field(None, max_length=200, description="number, serial number or words")
     limit: int = Field(25, ge=1, le=settings.CASEDESK_API_PAGE_MAX)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 class AssignIn(In):
@@ -284,7 +284,7 @@ def assign(request, number: str, payload: AssignIn):
 
 
 @router.post("/{number}/accept", response={200: CaseOut, **ERRORS})
-def accept(request, number: str):
+def accept(request, number: str, payload: Empty | None = None):
     return case_out(services.case_accept(case=_case(request, number), by=request.auth))
 
 
@@ -359,7 +359,7 @@ def confirm(request, number: str, payload: NoteIn | None = None):
 
 
 @router.post("/{number}/close", response={200: CaseOut, **ERRORS})
-def close(request, number: str):
+def close(request, number: str, payload: Empty | None = None):
     return case_out(services.case_close(case=_case(request, number), by=request.auth))
 
 

@@ -1,15 +1,51 @@
-"""The one place where errors become HTTP answers, all as ``{"detail": …}``."""
+"""The one place where errors become HTTP answers, all as ``{"detail": "…"}``.
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+``detail`` is always one human-readable string; schema validation errors also carry the
+structured list as ``errors`` (``loc`` without ninja's ``body``/``payload`` prefix).
+"""
+
+import logging
+
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
+from django.db import DataError, IntegrityError
 from django.http import Http404
+from ninja.errors import ValidationError
 
 from casedesk.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+# Where ninja says an input came from; the body also names the view's parameter.
+_SOURCES = {"body": 2, "query": 1, "path": 1, "header": 1, "cookie": 1, "form": 2, "file": 2}
+
+
+def _loc(loc) -> list:
+    loc = list(loc)
+    return loc[_SOURCES.get(loc[0], 0) :] if loc else []
+
+
+def _field(loc) -> str:
+    return ".".join(str(part) for part in _loc(loc)) or "body"
+
+
+def _plain(errors: list[dict]) -> list[dict]:
+    return [{**e, "loc": _loc(e.get("loc", ()))} for e in errors]
+
+
+def validation_detail(errors: list[dict]) -> str:
+    """``title: Field required; priority: Input should be 'P1', …`` in the order found."""
+    return "; ".join(f"{_field(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in errors)
 
 
 def install(api) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
         return api.create_response(request, {"detail": exc.detail}, status=exc.status)
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc: ValidationError):
+        body = {"detail": validation_detail(exc.errors), "errors": _plain(exc.errors)}
+        return api.create_response(request, body, status=422)
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
@@ -22,3 +58,23 @@ def install(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(request, {"detail": "Not found."}, status=404)
+
+    # Safety nets: operations should turn these into DomainErrors themselves; if one slips
+    # through, the client still gets a 4xx and a detail, and the log gets the traceback.
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def does_not_exist(request, exc):
+        log.warning("DoesNotExist reached the API", exc_info=exc)
+        return api.create_response(request, {"detail": "Not found."}, status=404)
+
+    @api.exception_handler(IntegrityError)
+    def integrity(request, exc):
+        log.warning("IntegrityError reached the API", exc_info=exc)
+        body = {"detail": "The request conflicts with existing data."}
+        return api.create_response(request, body, status=409)
+
+    @api.exception_handler(DataError)
+    def data_error(request, exc):
+        log.warning("DataError reached the API", exc_info=exc)
+        body = {"detail": "A value is out of range or malformed."}
+        return api.create_response(request, body, status=400)

@@ -5,9 +5,17 @@ from pydantic import ConfigDict
 
 
 class In(Schema):
-    """Request bodies: unknown fields are an error, strings are stripped."""
+    """Request bodies: unknown fields are an error, types are strict, strings are stripped.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    Strict, so ``"5"`` or ``true`` is not taken for the number 5 and ``1`` not for ``true``:
+    an integration sending the wrong type hears about it instead of acting on a guess.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+class Empty(In):
+    """The body of an action that takes no input: nothing, ``{}``, or a 4xx."""
 
 
 class Detail(Schema):

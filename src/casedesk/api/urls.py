@@ -1,6 +1,8 @@
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 
-from . import accounts, cases, errors
+from casedesk.errors import NotFound
+
+from . import accounts, cases, errors, guards
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -13,5 +15,19 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
+api.add_decorator(guards.reject_nul, mode="operation")
 api.add_router("/", accounts.router)
 api.add_router("/cases", cases.router)
+
+# Last: any other path under /api/v1 is a JSON 404 like every other error, not an HTML page.
+fallback = Router()
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def no_such_endpoint(request, rest: str):
+    raise NotFound("No such endpoint.")
+
+
+api.add_router("/", fallback)
