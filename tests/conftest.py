@@ -8,6 +8,20 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _seeded_defaults(request):
+    """Transactional tests flush the tables, seeded data too: put the defaults back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from casedesk.sla.defaults import ensure_all
+
+        ensure_all()
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(code="ACME", name="中国电信北京分公司", service_level="gold")

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "casedesk.web",
     "casedesk.ops",
     "casedesk.sla",
+    "casedesk.notify",
+    "casedesk.routing",
 ]
 
 MIDDLEWARE = [
@@ -137,9 +139,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from here af
 WHITENOISE_USE_FINDERS = True
 
 # --- E-mail ---------------------------------------------------------------------------
+# With EMAIL_HOST set, mail goes out over SMTP; without it (``make run``), into var/mail/.
 EMAIL_BACKEND = os.environ.get(
-    "CASEDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+    "CASEDESK_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "casedesk@localhost")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from casedesk.errors import InvalidInput
 
-from .choices import ASSIGNABLE_ROLES
-from .models import Contact, Organization, User
+from .choices import ASSIGNABLE_ROLES, Role
+from .models import Contact, DutyShift, Organization, User
 
 
 def organization_by_code(code: str) -> Organization:
@@ -39,3 +41,20 @@ def user_by_username(username: str) -> User:
     if user is None:
         raise InvalidInput(f"Unknown user {username!r}.")
     return user
+
+
+def duty_engineers_at(at: dt.datetime) -> list[User]:
+    """The duty engineers on shift at ``at``; with no roster entry, every duty engineer."""
+    on_shift = list(
+        User.objects.filter(
+            is_active=True,
+            pk__in=DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at).values("user_id"),
+        ).order_by("username")
+    )
+    if on_shift:
+        return on_shift
+    return list(User.objects.filter(is_active=True, role=Role.DUTY_ENGINEER).order_by("username"))
+
+
+def users_with_role(role: str) -> list[User]:
+    return list(User.objects.filter(is_active=True, role=role).order_by("username"))

@@ -94,3 +94,4 @@ class EventKind(models.TextChoices):
     CONFIRMED = "confirmed", _("Resolution confirmed")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
+    DEADLINE_FIRED = "deadline_fired", _("Deadline reached")

@@ -20,6 +20,8 @@ from casedesk import clock, context, policy
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
 from casedesk.accounts.models import Contact, Organization, User
 from casedesk.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
+from casedesk.notify import events as notify
+from casedesk.sla import services as sla
 
 from .choices import (
     CaseAction,
@@ -121,7 +123,8 @@ def _check(case: Case, action: str, by: User | None) -> None:
 def _event(
     case: Case, *, kind: str, by: User | None, data: dict[str, Any], internal: bool = False
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    """Write the operation's one event, then bring deadlines and the outbox in line with it."""
+    event = CaseEvent.objects.create(
         case=case,
         at=clock.now(),
         actor=by,
@@ -130,6 +133,9 @@ def _event(
         internal=internal,
         request_id=context.request_id(),
     )
+    sla.on_event(case, event)
+    notify.on_event(case, event)
+    return event
 
 
 def _commit(

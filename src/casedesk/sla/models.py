@@ -13,8 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from casedesk.accounts.choices import ServiceLevel
 from casedesk.accounts.models import code_validator
+from casedesk.cases.choices import Priority
 
 from . import calendar
+from .choices import ChaseAction, DeadlineKind, Recipient
+
+PRIORITY_CHOICES = Priority.choices
 
 
 class Weekday(models.IntegerChoices):
@@ -168,3 +172,193 @@ class ServiceLevelCalendar(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_service_level_display()} → {self.calendar.code}"
+
+
+# --- SLA policies, the escalation matrix and deadlines ---------------------------------
+
+
+class SlaPolicy(models.Model):
+    """The promised times of a service level (gold/silver), counted on its calendar."""
+
+    service_level = models.CharField(
+        _("service level"), max_length=16, choices=ServiceLevel.choices, unique=True
+    )
+    callback_minutes = models.PositiveIntegerField(
+        _("callback within (minutes from creation)"),
+        default=15,
+        help_text=_("Phone support: the desk calls the customer back within this time."),
+    )
+    engineer_callback_minutes = models.PositiveIntegerField(
+        _("engineer callback within (minutes from notification)"), default=60
+    )
+    chase_remind_minutes = models.PositiveIntegerField(
+        _("callback check (minutes from notification)"),
+        default=30,
+        help_text=_("No callback yet: remind the engineer and the duty engineer."),
+    )
+    chase_reassign_minutes = models.PositiveIntegerField(
+        _("second callback check (minutes from notification)"),
+        default=45,
+        help_text=_("Still no callback: reassign, and tell the customer service manager."),
+    )
+    chase_action = models.CharField(
+        _("at the second check"),
+        max_length=16,
+        choices=ChaseAction.choices,
+        default=ChaseAction.REASSIGN,
+    )
+    first_worklog_minutes = models.PositiveIntegerField(
+        _("first work log within (minutes from creation)"), default=45
+    )
+    pause_for_customer = models.BooleanField(
+        _("waiting for the customer pauses the clock"), default=True
+    )
+    pause_for_vendor = models.BooleanField(
+        _("waiting for the vendor pauses the clock"), default=False
+    )
+    pause_for_parts = models.BooleanField(_("waiting for parts pauses the clock"), default=False)
+    pause_escalations = models.BooleanField(
+        _("pausing also stops the escalation matrix"),
+        default=False,
+        help_text=_("Off: only the resolution clock pauses; managers still hear on time."),
+    )
+
+    class Meta:
+        ordering = ["service_level"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+
+    def __str__(self) -> str:
+        return str(self.get_service_level_display())
+
+    def pauses_for(self, reason: str) -> bool:
+        return bool(getattr(self, f"pause_for_{reason}", False))
+
+
+class SeverityTarget(models.Model):
+    """Per severity: when to remind about the vendor, and the resolution target."""
+
+    policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.CASCADE, related_name="targets", verbose_name=_("SLA policy")
+    )
+    priority = models.CharField(_("priority"), max_length=2, choices=PRIORITY_CHOICES)
+    vendor_escalation_minutes = models.PositiveIntegerField(
+        _("vendor escalation reminder after (minutes)"), null=True, blank=True
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution within (minutes)"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["policy", "priority"]
+        verbose_name = _("severity target")
+        verbose_name_plural = _("severity targets")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "priority"], name="sla_target_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} {self.priority}"
+
+
+class EscalationRule(models.Model):
+    """One cell of the escalation matrix: after N minutes of a severity, tell these people."""
+
+    policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.CASCADE, related_name="rules", verbose_name=_("SLA policy")
+    )
+    priority = models.CharField(_("priority"), max_length=2, choices=PRIORITY_CHOICES)
+    after_minutes = models.PositiveIntegerField(_("after (minutes from creation)"))
+    recipient = models.CharField(_("notify"), max_length=32, choices=Recipient.choices)
+
+    class Meta:
+        ordering = ["policy", "priority", "after_minutes"]
+        verbose_name = _("escalation rule")
+        verbose_name_plural = _("escalation matrix")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "priority", "after_minutes", "recipient"],
+                name="sla_rule_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.priority} +{self.after_minutes}min → {self.get_recipient_display()}"
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def active(self):
+        """Still to fire: not fired, not met, not cancelled, and not paused."""
+        return self.filter(
+            fired_at__isnull=True,
+            met_at__isnull=True,
+            cancelled_at__isnull=True,
+            due_at__isnull=False,
+        )
+
+
+class Deadline(models.Model):
+    """One promised time of one CASE.  The supervisor fires it once, when due.
+
+    ``key`` names the promise within the CASE (kind, severity, rule, assignment, cycle), so
+    recomputing never duplicates one that already fired.  ``due_at`` is empty while paused.
+    """
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("CASE")
+    )
+    key = models.CharField(_("key"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=32, choices=DeadlineKind.choices)
+    priority = models.CharField(_("priority"), max_length=2, blank=True)
+    recipient = models.CharField(_("notify"), max_length=32, blank=True)
+    anchor_at = models.DateTimeField(_("counted from"))
+    target_minutes = models.PositiveIntegerField(_("target (business minutes)"))
+    pausable = models.BooleanField(_("pauses while waiting"), default=False)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    fired_at = models.DateTimeField(_("fired at"), null=True, blank=True)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "due_at", "id"]
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="sla_deadline_key")]
+        indexes = [
+            # The supervisor's only query: what is due and still active.  Partial, so its
+            # cost follows what is due, not how many CASEs are open.
+            models.Index(
+                fields=["due_at"],
+                name="deadline_active_due",
+                condition=models.Q(
+                    fired_at__isnull=True,
+                    met_at__isnull=True,
+                    cancelled_at__isnull=True,
+                    due_at__isnull=False,
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} due {self.due_at}"
+
+
+class CaseClock(models.Model):
+    """The running SLA clock of one CASE: its cycle (reopen count) and paused time."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, related_name="clock", verbose_name=_("CASE")
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=0)
+    started_at = models.DateTimeField(_("counting from"))
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_minutes = models.FloatField(_("paused business minutes"), default=0)
+
+    class Meta:
+        verbose_name = _("CASE clock")
+        verbose_name_plural = _("CASE clocks")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} cycle {self.cycle}"

@@ -1,0 +1,77 @@
+"""The outbox: every message the desk sends is a row first, written with the event it tells of."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+
+
+class Notification(models.Model):
+    """One e-mail to one person.  ``dedupe_key`` makes each (reason, recipient) unique."""
+
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("CASE"),
+    )
+    deadline = models.ForeignKey(
+        "sla.Deadline",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("deadline"),
+    )
+    dedupe_key = models.CharField(_("key"), max_length=150, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    to_email = models.EmailField(_("to"))
+    copy = models.BooleanField(
+        _("copy"), default=False, help_text=_("Sent for information (CC), not for action.")
+    )
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("created at"))
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="notification_due",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(fields=["case", "created_at"], name="notification_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to_email}: {self.subject}"

@@ -1,0 +1,212 @@
+"""Queue messages in the outbox (inside the caller's transaction) and deliver them after.
+
+Queueing renders the message in the recipient's language and writes one row per recipient
+with a unique key, so firing the same reason twice can never mail anyone twice.  Delivery
+claims rows in a short transaction, talks SMTP outside any transaction, and records the
+result; a failing server only delays a message (retried with backoff), it never drops it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from email.utils import make_msgid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from casedesk import clock
+from casedesk.accounts.models import User
+
+from .models import Notification, NotificationStatus
+
+log = logging.getLogger(__name__)
+
+RETRY_MAX = dt.timedelta(minutes=30)
+CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    sent: int
+    failed: int
+    next_retry_at: dt.datetime | None
+
+
+def _zone(user: User) -> ZoneInfo:
+    try:
+        return ZoneInfo(user.time_zone or settings.TIME_ZONE)
+    except (ValueError, KeyError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def render(template: str, context: dict[str, Any], user: User) -> tuple[str, str]:
+    """Subject and body of ``template`` in the user's language and time zone."""
+    language = user.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        from django.utils import timezone
+
+        with timezone.override(_zone(user)):
+            ctx = {**context, "recipient": user}
+            subject = " ".join(render_to_string(f"notify/{template}.subject.txt", ctx).split())
+            body = render_to_string(f"notify/{template}.body.txt", ctx)
+    return subject[:300], body
+
+
+def queue(
+    *,
+    template: str,
+    context: dict[str, Any],
+    reason: str,
+    recipients: Iterable[User],
+    copies: Iterable[User] = (),
+    case=None,
+    deadline=None,
+) -> list[Notification]:
+    """Write one outbox row per person (``copies`` marked CC); deliver after commit.
+
+    ``reason`` identifies why (``deadline:42``, ``assigned:C2611001:7``); together with the
+    recipient it is unique, so queueing the same reason again adds nothing.
+    """
+    now = clock.now()
+    people: dict[int, tuple[User, bool]] = {}
+    for user in recipients:
+        people.setdefault(user.pk, (user, False))
+    for user in copies:
+        people.setdefault(user.pk, (user, True))
+    rows = []
+    for user, copy in people.values():
+        if not user.email or not user.is_active:
+            continue
+        subject, body = render(template, {**context, "copy": copy}, user)
+        rows.append(
+            Notification(
+                case=case,
+                deadline=deadline,
+                dedupe_key=f"{reason}:{user.pk}",
+                recipient=user,
+                to_email=user.email,
+                copy=copy,
+                language=user.language or settings.LANGUAGE_CODE,
+                subject=subject,
+                body=body,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        transaction.on_commit(_kick_delivery)
+    return rows
+
+
+def _kick_delivery() -> None:
+    from .tasks import deliver_notifications
+
+    try:
+        deliver_notifications.enqueue()
+    except Exception:  # the worker's sweep delivers it anyway
+        log.exception("could not enqueue notification delivery")
+
+
+def _claim(now: dt.datetime, limit: int) -> list[Notification]:
+    """Mark up to ``limit`` due rows as ours (also rows a crashed sender left claimed)."""
+    with transaction.atomic():
+        due = Notification.objects.filter(
+            status=NotificationStatus.PENDING, next_attempt_at__lte=now
+        ) | Notification.objects.filter(
+            status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+        )
+        due = due.order_by("next_attempt_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        rows = list(due[:limit])
+        if rows:
+            Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
+                status=NotificationStatus.SENDING, claimed_at=now
+            )
+    return rows
+
+
+def _message(n: Notification) -> EmailMessage:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "casedesk.local"
+    msg = EmailMessage(
+        subject=n.subject,
+        body=n.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[n.to_email],
+        headers={
+            "Message-ID": n.message_id or make_msgid(idstring=f"n{n.pk}", domain=domain),
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    return msg
+
+
+def deliver_due(*, limit: int = 200) -> Delivery:
+    """Send what is due now; failures wait ``2**attempts`` minutes (at most 30) and retry."""
+    now = clock.now()
+    rows = _claim(now, limit)
+    if not rows:
+        return Delivery(0, 0, _next_retry())
+    sent, failed = [], []
+    try:
+        conn = get_connection(fail_silently=False)
+        conn.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        conn, error = None, exc
+    for n in rows:
+        if conn is None:
+            failed.append((n, error))
+            continue
+        msg = _message(n)
+        msg.connection = conn
+        try:
+            msg.send()
+            sent.append((n, msg.extra_headers["Message-ID"]))
+        except (smtplib.SMTPException, OSError) as exc:
+            failed.append((n, exc))
+    if conn is not None:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            conn.close()
+    done = clock.now()
+    with transaction.atomic():
+        for n, message_id in sent:
+            Notification.objects.filter(pk=n.pk).update(
+                status=NotificationStatus.SENT,
+                sent_at=done,
+                message_id=message_id,
+                attempts=n.attempts + 1,
+                last_error="",
+            )
+        for n, exc in failed:
+            attempts = n.attempts + 1
+            wait = min(dt.timedelta(minutes=2 ** min(attempts - 1, 10)), RETRY_MAX)
+            Notification.objects.filter(pk=n.pk).update(
+                status=NotificationStatus.PENDING,
+                attempts=attempts,
+                next_attempt_at=done + wait,
+                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            )
+    if failed:
+        log.warning("%d notification(s) not delivered; will retry", len(failed))
+    return Delivery(len(sent), len(failed), _next_retry())
+
+
+def _next_retry() -> dt.datetime | None:
+    row = (
+        Notification.objects.filter(status=NotificationStatus.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    return row

@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeadlineKind(models.TextChoices):
+    """Every promised time the supervisor watches (SPEC §3)."""
+
+    CALLBACK = "callback", _("Callback to the customer")
+    ENGINEER_CALLBACK = "engineer_callback", _("Engineer callback after notification")
+    CALLBACK_CHASE = "callback_chase", _("Callback check: remind the engineer")
+    CALLBACK_REASSIGN = "callback_reassign", _("Callback check: reassign")
+    FIRST_WORKLOG = "first_worklog", _("First work log")
+    ESCALATION = "escalation", _("Escalation")
+    VENDOR_ESCALATION = "vendor_escalation", _("Escalation to the vendor")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class Recipient(models.TextChoices):
+    """Who hears about a deadline: roles resolved to people when it fires."""
+
+    ENGINEER = "engineer", _("The CASE's engineer")
+    DUTY_ENGINEER = "duty_engineer", _("The duty engineer on shift")
+    ENGINEER_MANAGER = "engineer_manager", _("The engineer's manager")
+    CS_MANAGER = "cs_manager", _("Customer service manager")
+    SUPERVISOR = "supervisor", _("Technical support supervisor")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+
+
+class ChaseAction(models.TextChoices):
+    REASSIGN = "reassign", _("Reassign to the next recommended engineer")
+    PROPOSE = "propose", _("Propose a reassignment to the duty engineer")

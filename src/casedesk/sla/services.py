@@ -1,0 +1,247 @@
+"""Deadlines as data: computed from the CASE's SLA policy on its calendar, kept as rows.
+
+``on_event`` is called by the CASE operation layer right after it writes each CaseEvent,
+inside the same transaction, so a CASE's deadlines always agree with its history.  Times
+count in business minutes on the CASE's calendar from the clock's start (creation, or the
+last reopen), plus the time the clock was paused; a priority change recomputes from there,
+so levels already passed fall due at once and fire on the next supervisor pass.  A deadline
+that fired or was met is never recreated: its key is unique per CASE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from casedesk import clock
+
+from . import calendar as cal
+from .choices import DeadlineKind as K
+from .choices import Recipient
+from .models import CaseClock, Deadline, SlaPolicy
+from .selectors import calendar_for
+
+CALLBACK_KINDS = (K.ENGINEER_CALLBACK, K.CALLBACK_CHASE, K.CALLBACK_REASSIGN)
+CYCLE_KINDS = (K.ESCALATION, K.VENDOR_ESCALATION, K.RESOLUTION)
+
+
+class _Context:
+    """What one CASE's deadline computations need, loaded once per operation."""
+
+    def __init__(self, case) -> None:
+        self.case = case
+        self.now = clock.now()
+        self.policy = policy_for(case.organization.service_level)
+        self.calendar = calendar_for(case.organization.service_level)
+        self.clock = CaseClock.objects.select_for_update().filter(case=case).first()
+
+    def due(self, anchor: dt.datetime, minutes: float, *, pausable: bool) -> dt.datetime:
+        extra = self.clock.paused_minutes if (pausable and self.clock) else 0
+        return cal.add_business_minutes(self.calendar, anchor, minutes + extra)
+
+    def upsert(
+        self,
+        *,
+        key: str,
+        kind: str,
+        anchor: dt.datetime,
+        minutes: int,
+        priority: str = "",
+        recipient: str = "",
+        pausable: bool = False,
+    ) -> Deadline:
+        paused = pausable and self.clock is not None and self.clock.paused_since is not None
+        due = None if paused else self.due(anchor, minutes, pausable=pausable)
+        deadline = Deadline.objects.filter(case=self.case, key=key).first()
+        if deadline is None:
+            return Deadline.objects.create(
+                case=self.case,
+                key=key,
+                kind=kind,
+                priority=priority,
+                recipient=recipient,
+                anchor_at=anchor,
+                target_minutes=minutes,
+                pausable=pausable,
+                due_at=due,
+            )
+        if deadline.fired_at is None and deadline.met_at is None:
+            deadline.anchor_at, deadline.target_minutes, deadline.pausable = (
+                anchor,
+                minutes,
+                pausable,
+            )
+            deadline.due_at, deadline.cancelled_at = due, None
+            deadline.save(
+                update_fields=["anchor_at", "target_minutes", "pausable", "due_at", "cancelled_at"]
+            )
+        return deadline
+
+    def open_deadlines(self, kinds: Iterable[str] | None = None):
+        qs = Deadline.objects.filter(
+            case=self.case, fired_at__isnull=True, met_at__isnull=True, cancelled_at__isnull=True
+        )
+        return qs.filter(kind__in=list(kinds)) if kinds is not None else qs
+
+    def cancel(self, qs) -> None:
+        qs.update(cancelled_at=self.now)
+
+    def meet(self, kinds: Iterable[str], *, cycle_only: bool = False) -> None:
+        """Mark promises kept, including ones that fired late (the report shows both)."""
+        qs = Deadline.objects.filter(
+            case=self.case, kind__in=list(kinds), met_at__isnull=True, cancelled_at__isnull=True
+        )
+        if cycle_only and self.clock:
+            qs = qs.filter(key__endswith=f":c{self.clock.cycle}")
+        qs.update(met_at=self.now)
+
+
+def policy_for(service_level: str) -> SlaPolicy:
+    policy = SlaPolicy.objects.filter(service_level=service_level).first()
+    if policy is None:
+        # Never leave a CASE unwatched: an unconfigured level gets the defaults of SPEC §3.
+        policy = SlaPolicy(service_level=service_level)
+    return policy
+
+
+def _cycle_deadlines(ctx: _Context) -> None:
+    """The matrix, vendor reminder and resolution target of the current priority and cycle."""
+    case, policy, c = ctx.case, ctx.policy, ctx.clock
+    anchor, suffix = c.started_at, f"c{c.cycle}"
+    stale = ctx.open_deadlines(CYCLE_KINDS).exclude(priority=case.priority)
+    ctx.cancel(stale.filter(key__endswith=f":{suffix}"))
+    pause_matrix = policy.pause_escalations
+    if policy.pk:
+        for rule in policy.rules.filter(priority=case.priority):
+            ctx.upsert(
+                key=f"escalation:{case.priority}:{rule.after_minutes}:{rule.recipient}:{suffix}",
+                kind=K.ESCALATION,
+                anchor=anchor,
+                minutes=rule.after_minutes,
+                priority=case.priority,
+                recipient=rule.recipient,
+                pausable=pause_matrix,
+            )
+        target = policy.targets.filter(priority=case.priority).first()
+        if target and target.vendor_escalation_minutes is not None and case.escalation_level < 2:
+            ctx.upsert(
+                key=f"vendor_escalation:{case.priority}:{suffix}",
+                kind=K.VENDOR_ESCALATION,
+                anchor=anchor,
+                minutes=target.vendor_escalation_minutes,
+                priority=case.priority,
+                pausable=pause_matrix,
+            )
+        if target and target.resolution_minutes is not None:
+            ctx.upsert(
+                key=f"resolution:{case.priority}:{suffix}",
+                kind=K.RESOLUTION,
+                anchor=anchor,
+                minutes=target.resolution_minutes,
+                priority=case.priority,
+                pausable=True,
+            )
+
+
+def _assignment_deadlines(ctx: _Context) -> None:
+    """The engineer's callback promise and the 30/45-minute chase, from this notification."""
+    case, policy = ctx.case, ctx.policy
+    ctx.cancel(ctx.open_deadlines(CALLBACK_KINDS))
+    stamp = case.assigned_at.strftime("%Y%m%d%H%M%S%f")
+    for kind, minutes in (
+        (K.ENGINEER_CALLBACK, policy.engineer_callback_minutes),
+        (K.CALLBACK_CHASE, policy.chase_remind_minutes),
+        (K.CALLBACK_REASSIGN, policy.chase_reassign_minutes),
+    ):
+        ctx.upsert(key=f"{kind}:{stamp}", kind=kind, anchor=case.assigned_at, minutes=minutes)
+
+
+def _pause(ctx: _Context) -> None:
+    c = ctx.clock
+    if c.paused_since is not None:
+        return
+    c.paused_since = ctx.now
+    c.save(update_fields=["paused_since"])
+    ctx.open_deadlines().filter(pausable=True).update(due_at=None)
+
+
+def _unpause(ctx: _Context) -> None:
+    c = ctx.clock
+    if c.paused_since is None:
+        return
+    c.paused_minutes += cal.business_minutes_between(ctx.calendar, c.paused_since, ctx.now)
+    c.paused_since = None
+    c.save(update_fields=["paused_since", "paused_minutes"])
+    for d in ctx.open_deadlines().filter(pausable=True):
+        d.due_at = ctx.due(d.anchor_at, d.target_minutes, pausable=True)
+        d.save(update_fields=["due_at"])
+
+
+def on_event(case, event) -> None:
+    """Bring the CASE's deadlines in line with what just happened (inside its transaction)."""
+    from casedesk.cases.choices import EventKind as E
+    from casedesk.cases.choices import PendingReason, Status
+
+    kind, data = event.kind, event.data
+    if kind == E.OPENED:
+        _on_open(case)
+        return
+    ctx = _Context(case)
+    if ctx.clock is None:  # a CASE from before the clock existed
+        ctx.clock = CaseClock.objects.create(case=case, started_at=case.created_at)
+    status = data.get("status", {})
+    if status.get("before") == Status.PENDING and status.get("after") != Status.PENDING:
+        _unpause(ctx)
+
+    if kind == E.ASSIGNED or (kind == E.ESCALATED and "engineer" in data):
+        _assignment_deadlines(ctx)
+    if kind == E.WORK_LOGGED and event.actor is not None and not event.actor.is_customer:
+        ctx.meet([K.FIRST_WORKLOG])
+        if data.get("kind") == "callback":
+            ctx.meet([K.CALLBACK, *CALLBACK_KINDS])
+    elif kind == E.PRIORITY_CHANGED:
+        _cycle_deadlines(ctx)
+    elif kind == E.ESCALATED and data.get("target") == "vendor":
+        ctx.meet([K.VENDOR_ESCALATION], cycle_only=True)
+    elif kind == E.PENDED:
+        if ctx.policy.pauses_for(case.pending_reason or PendingReason.CUSTOMER):
+            _pause(ctx)
+    elif kind == E.RESOLVED:
+        ctx.meet([K.RESOLUTION], cycle_only=True)
+        ctx.cancel(ctx.open_deadlines())
+    elif kind == E.CLOSED:
+        ctx.cancel(ctx.open_deadlines())
+    elif kind == E.REOPENED:
+        ctx.cancel(ctx.open_deadlines())
+        c = ctx.clock
+        c.cycle, c.started_at, c.paused_since, c.paused_minutes = c.cycle + 1, ctx.now, None, 0
+        c.save()
+        _cycle_deadlines(ctx)
+
+
+def _on_open(case) -> None:
+    c = CaseClock.objects.create(case=case, started_at=case.created_at)
+    ctx = _Context(case)
+    ctx.clock = c
+    policy = ctx.policy
+    ctx.upsert(
+        key="callback:c0", kind=K.CALLBACK, anchor=case.created_at, minutes=policy.callback_minutes
+    )
+    ctx.upsert(
+        key="first_worklog:c0",
+        kind=K.FIRST_WORKLOG,
+        anchor=case.created_at,
+        minutes=policy.first_worklog_minutes,
+    )
+    _cycle_deadlines(ctx)
+
+
+RECIPIENTS: dict[str, tuple[str, ...]] = {
+    K.CALLBACK: (Recipient.DUTY_ENGINEER, Recipient.ENGINEER),
+    K.ENGINEER_CALLBACK: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
+    K.CALLBACK_CHASE: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
+    K.CALLBACK_REASSIGN: (Recipient.DUTY_ENGINEER, Recipient.CS_MANAGER),
+    K.FIRST_WORKLOG: (Recipient.DUTY_ENGINEER, Recipient.ENGINEER),
+    K.VENDOR_ESCALATION: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
+    K.RESOLUTION: (Recipient.ENGINEER, Recipient.ENGINEER_MANAGER, Recipient.DUTY_ENGINEER),
+}

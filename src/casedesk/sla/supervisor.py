@@ -1,0 +1,172 @@
+"""The supervisor: one pass fires every deadline that is due and still stands.
+
+Each batch of due deadlines is locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several
+workers share the work; SQLite's write lock serializes a single worker) and fired in one
+transaction: the outbox rows (unique per deadline and recipient), the CASE event and the
+``fired_at`` stamp commit together or not at all.  A worker killed mid-pass leaves its batch
+unfired, and the next pass fires it: exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from casedesk import clock
+from casedesk.cases.choices import EventKind, Status
+from casedesk.cases.models import Case, CaseEvent
+from casedesk.notify import services as outbox
+from casedesk.notify.models import Notification
+
+from . import recipients
+from .choices import ChaseAction, DeadlineKind
+from .models import Deadline
+from .services import RECIPIENTS, policy_for
+
+log = logging.getLogger(__name__)
+BATCH = 100
+
+
+@dataclass
+class PassResult:
+    lines: list[str] = field(default_factory=list)
+    fired: int = 0
+    skipped: int = 0
+
+
+def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResult:
+    """Fire everything due by ``now`` (default: the clock) that has not fired."""
+    now = now or clock.now()
+    result = PassResult()
+    skip: set[int] = set()
+    with clock.frozen(now):
+        while True:
+            fired_before = result.fired + len(skip)
+            with transaction.atomic():
+                due = (
+                    Deadline.objects.active()
+                    .filter(due_at__lte=now)
+                    .exclude(pk__in=skip)
+                    .order_by("due_at", "id")
+                )
+                if connection.features.has_select_for_update_skip_locked:
+                    due = due.select_for_update(skip_locked=True)
+                rows = list(due[:batch])
+                if not rows:
+                    break
+                for deadline in rows:
+                    try:
+                        with transaction.atomic():
+                            line = _fire(deadline, now)
+                    except Exception:
+                        log.exception("deadline %s could not fire; retried next pass", deadline.pk)
+                        line = None
+                    if line is None:
+                        skip.add(deadline.pk)
+                        result.skipped += 1
+                    else:
+                        result.fired += 1
+                        result.lines.append(line)
+            if result.fired + len(skip) == fired_before:
+                break
+    return result
+
+
+def _lock_case(deadline: Deadline) -> Case | None:
+    qs = Case.objects.select_related("organization", "engineer", "engineer__staff")
+    if connection.features.has_select_for_update_skip_locked:
+        # An operation holding the CASE may be changing its deadlines: leave it for next pass.
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return qs.filter(pk=deadline.case_id).first()
+
+
+def _fire(deadline: Deadline, now: dt.datetime) -> str | None:
+    case = _lock_case(deadline)
+    if case is None:
+        return None
+    deadline.refresh_from_db()
+    if deadline.fired_at or deadline.met_at or deadline.cancelled_at or deadline.due_at is None:
+        return None
+    if case.status in (Status.RESOLVED, Status.CLOSED):
+        deadline.cancelled_at = now
+        deadline.save(update_fields=["cancelled_at"])
+        return f"{case.number} {deadline.kind}: cancelled ({case.status})"
+
+    roles = (
+        (deadline.recipient,)
+        if deadline.kind == DeadlineKind.ESCALATION
+        else RECIPIENTS[deadline.kind]
+    )
+    to = _unique(p for role in roles for p in recipients.people(case, role, now))
+    copies = _already_involved(case) if deadline.kind == DeadlineKind.ESCALATION else []
+    deadline.fired_at = now
+    deadline.save(update_fields=["fired_at"])
+    action: dict[str, str] = {}
+    if deadline.kind == DeadlineKind.CALLBACK_REASSIGN:
+        action = _chase(case, now)
+        case.refresh_from_db()
+
+    outbox.queue(
+        template="deadline",
+        context={"case": case, "deadline": deadline, "action": action},
+        reason=f"deadline:{deadline.pk}",
+        recipients=to,
+        copies=[p for p in copies if p not in to],
+        case=case,
+        deadline=deadline,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        at=now,
+        actor=None,
+        kind=EventKind.DEADLINE_FIRED,
+        internal=True,
+        data={
+            "deadline": deadline.kind,
+            "key": deadline.key,
+            "due_at": clock.iso_utc(deadline.due_at),
+            "to": [p.username for p in to],
+            "cc": [p.username for p in copies if p not in to],
+            **action,
+        },
+    )
+    names = ", ".join(p.username for p in to) or "nobody"
+    extra = f" ({', '.join(f'{k}={v}' for k, v in action.items())})" if action else ""
+    return f"{case.number} {deadline.kind} due {clock.iso_utc(deadline.due_at)} → {names}{extra}"
+
+
+def _unique(users):
+    seen, result = set(), []
+    for user in users:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            result.append(user)
+    return result
+
+
+def _already_involved(case: Case):
+    """Managers already told about this CASE by an earlier escalation level (CC them)."""
+    from casedesk.accounts.models import User
+
+    ids = Notification.objects.filter(
+        case=case, deadline__kind=DeadlineKind.ESCALATION, copy=False
+    ).values("recipient_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("username"))
+
+
+def _chase(case: Case, now: dt.datetime) -> dict[str, str]:
+    """45 minutes without a callback: reassign to the next recommended engineer, or propose."""
+    from casedesk.cases import services as cases
+    from casedesk.routing.selectors import recommend_engineers
+
+    candidates = recommend_engineers(case, exclude=[case.engineer_id] if case.engineer_id else [])
+    if not candidates:
+        return {"action": "none", "reason": "no engineer available"}
+    best = candidates[0]
+    if policy_for(case.organization.service_level).chase_action == ChaseAction.PROPOSE:
+        return {"action": "proposed", "engineer": best.username}
+    cases.case_assign(case=case, engineer=best, by=None, note="no callback within the chase time")
+    return {"action": "reassigned", "engineer": best.username}
