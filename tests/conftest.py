@@ -71,3 +71,50 @@ def customer(org, contact):
 def api():
     """``api(user)`` → a JSON client with that user's bearer token (None: no token)."""
     return ApiClient
+
+
+class MailSink:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        msg.envelope_rcpt = list(envelope.rcpt_tos)
+        self.messages.append(msg)
+        return "250 OK"
+
+    def to(self, address):
+        return [m for m in self.messages if address in m.envelope_rcpt]
+
+    def recipients(self):
+        return sorted(r for m in self.messages for r in m.envelope_rcpt)
+
+    def clear(self):
+        self.messages.clear()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings):
+    """Mail goes over SMTP to a real server in this test; ``smtp.messages`` is what arrived."""
+    from aiosmtpd.controller import Controller
+
+    sink = MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    sink.controller = controller
+    yield sink
+    sink.controller.stop()

@@ -133,8 +133,11 @@ def _fire(deadline: Deadline, now: dt.datetime) -> str | None:
             **action,
         },
     )
+    cc = [p for p in copies if p not in to]
     names = ", ".join(p.username for p in to) or "nobody"
-    extra = f" ({', '.join(f'{k}={v}' for k, v in action.items())})" if action else ""
+    if cc:
+        names += f" (cc {', '.join(p.username for p in cc)})"
+    extra = f" [{', '.join(f'{k}={v}' for k, v in action.items())}]" if action else ""
     return f"{case.number} {deadline.kind} due {clock.iso_utc(deadline.due_at)} → {names}{extra}"
 
 

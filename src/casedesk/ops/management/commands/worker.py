@@ -1,18 +1,75 @@
+"""The worker: the supervisor loop (deadlines) beside the task worker (mail delivery)."""
+
+import logging
+import os
+import threading
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
+
+from casedesk.notify.models import Notification, NotificationStatus
+
+log = logging.getLogger("casedesk.worker")
+
+
+def supervise_forever(stop: threading.Event, interval: float) -> None:
+    """A supervision pass every ``interval`` seconds; a safety sweep of the outbox each minute."""
+    from casedesk import clock
+    from casedesk.notify.tasks import deliver_notifications
+    from casedesk.sla.supervisor import run_pass
+
+    passes = 0
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            result = run_pass()
+            for line in result.lines:
+                log.warning("supervisor: %s", line)
+            passes += 1
+            if (
+                passes % max(1, int(60 / interval)) == 0
+                and Notification.objects.filter(
+                    status=NotificationStatus.PENDING, next_attempt_at__lte=clock.now()
+                ).exists()
+            ):
+                deliver_notifications.enqueue()
+        except Exception:
+            log.exception("supervisor pass failed; retrying")
+        stop.wait(interval)
+    connection.close()
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (task queue) until stopped."
+    help = "Run the supervisor loop and the task worker until stopped."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=float(os.environ.get("CASEDESK_SUPERVISE_INTERVAL", "1")),
+            help="seconds between supervision passes (default 1)",
+        )
+        parser.add_argument("--no-tasks", action="store_true", help="only the supervisor loop")
 
     def handle(self, *args, **o):
-        call_command(
-            "db_worker",
-            queue_name="*",
-            interval=o["interval"],
-            reload=False,
-            verbosity=o["verbosity"],
+        stop = threading.Event()
+        loop = threading.Thread(
+            target=supervise_forever, args=(stop, o["interval"]), name="supervisor", daemon=True
         )
+        loop.start()
+        try:
+            if o["no_tasks"]:
+                while loop.is_alive():
+                    loop.join(1)
+            else:
+                call_command(
+                    "db_worker",
+                    queue_name="*",
+                    interval=min(o["interval"], 1.0),
+                    reload=False,
+                    verbosity=o["verbosity"],
+                )
+        finally:
+            stop.set()
+            loop.join(10)
