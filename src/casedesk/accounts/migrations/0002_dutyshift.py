@@ -6,27 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DutyShift',
+            name="DutyShift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('hotline', models.BooleanField(default=True, verbose_name='answers the hotline')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duty_shifts', to=settings.AUTH_USER_MODEL, verbose_name='duty engineer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                ("hotline", models.BooleanField(default=True, verbose_name="answers the hotline")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duty_shifts",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="duty engineer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duty shift',
-                'verbose_name_plural': 'duty roster',
-                'ordering': ['-starts_at'],
-                'indexes': [models.Index(fields=['starts_at', 'ends_at'], name='dutyshift_span')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='dutyshift_ends_after_start', violation_error_message='A shift must end after it starts.')],
+                "verbose_name": "duty shift",
+                "verbose_name_plural": "duty roster",
+                "ordering": ["-starts_at"],
+                "indexes": [models.Index(fields=["starts_at", "ends_at"], name="dutyshift_span")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="dutyshift_ends_after_start",
+                        violation_error_message="A shift must end after it starts.",
+                    )
+                ],
             },
         ),
     ]
