@@ -17,7 +17,11 @@ def admin_client(client, db):
 
 
 def _admin_models():
-    return [m for m in admin.site._registry if m._meta.app_label in {"accounts", "cases", "sla"}]
+    return [
+        m
+        for m in admin.site._registry
+        if m._meta.app_label in {"accounts", "cases", "sla", "notify"}
+    ]
 
 
 def test_every_domain_model_is_in_the_admin():
@@ -33,6 +37,11 @@ def test_every_domain_model_is_in_the_admin():
         "cases.WorkLog",
         "cases.CaseEvent",
         "cases.CaseNumberSequence",
+        "accounts.DutyShift",
+        "sla.SlaPolicy",
+        "sla.EscalationRule",
+        "sla.Deadline",
+        "notify.Notification",
     } <= labels
 
 

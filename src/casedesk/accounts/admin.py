@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import ApiToken, Contact, Organization, Skill, StaffProfile, User
+from .models import ApiToken, Contact, DutyShift, Organization, Skill, StaffProfile, User
 
 
 class ContactInline(admin.TabularInline):
@@ -109,3 +109,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             services.token_revoke(token=token)
         self.message_user(request, _("Tokens revoked."), messages.SUCCESS)
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(admin.ModelAdmin):
+    """The support centre's roster: the supervisor sends duty-engineer alarms to who is on."""
+
+    list_display = ["user", "starts_at", "ends_at", "hotline"]
+    list_filter = ["hotline"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["user"]

@@ -6,7 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from casedesk import clock
 
-from .models import CalendarException, ServiceCalendar, ServiceLevelCalendar, WorkingPeriod
+from .models import (
+    CalendarException,
+    Deadline,
+    EscalationRule,
+    ServiceCalendar,
+    ServiceLevelCalendar,
+    SeverityTarget,
+    SlaPolicy,
+    WorkingPeriod,
+)
 
 
 class WorkingPeriodInline(admin.TabularInline):
@@ -64,3 +73,94 @@ class CalendarExceptionAdmin(admin.ModelAdmin):
     list_filter = ["calendar", "kind"]
     date_hierarchy = "date"
     search_fields = ["note"]
+
+
+class SeverityTargetInline(admin.TabularInline):
+    model = SeverityTarget
+    extra = 0
+
+
+class EscalationRuleInline(admin.TabularInline):
+    model = EscalationRule
+    extra = 0
+    ordering = ["priority", "after_minutes"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """The promised times and the escalation matrix of a service level, editable as data."""
+
+    list_display = [
+        "service_level",
+        "callback_minutes",
+        "engineer_callback_minutes",
+        "chase_remind_minutes",
+        "chase_reassign_minutes",
+        "chase_action",
+        "first_worklog_minutes",
+    ]
+    fieldsets = [
+        (None, {"fields": ["service_level"]}),
+        (
+            _("Callback and first work log"),
+            {
+                "fields": [
+                    "callback_minutes",
+                    "engineer_callback_minutes",
+                    "chase_remind_minutes",
+                    "chase_reassign_minutes",
+                    "chase_action",
+                    "first_worklog_minutes",
+                ]
+            },
+        ),
+        (
+            _("Pausing"),
+            {
+                "fields": [
+                    "pause_for_customer",
+                    "pause_for_vendor",
+                    "pause_for_parts",
+                    "pause_escalations",
+                ]
+            },
+        ),
+    ]
+    inlines = [SeverityTargetInline, EscalationRuleInline]
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    list_display = ["policy", "priority", "after_minutes", "recipient"]
+    list_filter = ["policy", "priority", "recipient"]
+    list_editable = ["after_minutes", "recipient"]
+    ordering = ["policy", "priority", "after_minutes"]
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    """Deadlines are computed by the clock; the admin shows them, it does not edit them."""
+
+    list_display = [
+        "case",
+        "kind",
+        "priority",
+        "recipient",
+        "due_at",
+        "fired_at",
+        "met_at",
+        "cancelled_at",
+    ]
+    list_filter = ["kind", "priority"]
+    search_fields = ["case__number", "key"]
+    list_select_related = ["case"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
