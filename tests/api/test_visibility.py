@@ -286,6 +286,13 @@ def test_a_customer_cannot_open_a_case_for_another_organization(cust, contact, o
         unknown.status_code,
         unknown.json()["detail"],
     )
+    # B's contact id reads exactly like a contact id that does not exist.
+    missing = cust.post("/cases", body | {"organization": "ACME", "contact": 999_999})
+    borrowed = cust.post("/cases", body | {"organization": "ACME", "contact": theirs.pk})
+    assert (borrowed.status_code, borrowed.json()["detail"].replace(str(theirs.pk), "999999")) == (
+        missing.status_code,
+        missing.json()["detail"],
+    )
     # The control: its own organization is fine.
     own = cust.post("/cases", body | {"organization": "ACME", "contact": contact.pk})
     assert own.status_code == 201, own.content[:300]

@@ -210,6 +210,8 @@ def case_open(
     if by is not None and by.is_customer and organization.pk != by.organization_id:
         raise InvalidInput(f"Unknown organization {organization.code!r}.")
     if contact is not None and contact.organization_id != organization.pk:
+        if by is not None and by.is_customer:  # say no more than "unknown" to customers
+            raise InvalidInput(f"Unknown contact {contact.pk}.")
         raise InvalidInput(f"Contact {contact.pk} does not belong to {organization.code}.")
     if not organization.is_active:
         raise InvalidInput(f"Organization {organization.code!r} is inactive.")
