@@ -28,12 +28,15 @@ CYCLE_KINDS = (K.ESCALATION, K.VENDOR_ESCALATION, K.RESOLUTION)
 class _Context:
     """What one CASE's deadline computations need, loaded once per operation."""
 
-    def __init__(self, case) -> None:
+    def __init__(self, case, *, new_clock: CaseClock | None = None) -> None:
         self.case = case
         self.now = clock.now()
         self.policy = policy_for(case.organization.service_level)
         self.calendar = calendar_for(case.organization.service_level)
-        self.clock = CaseClock.objects.select_for_update().filter(case=case).first()
+        # A new CASE has no deadlines yet: collect them and insert them in one statement.
+        self.fresh = new_clock is not None
+        self.new_rows: list[Deadline] = []
+        self.clock = new_clock or CaseClock.objects.select_for_update().filter(case=case).first()
 
     def due(self, anchor: dt.datetime, minutes: float, *, pausable: bool) -> dt.datetime:
         extra = self.clock.paused_minutes if (pausable and self.clock) else 0
@@ -52,9 +55,9 @@ class _Context:
     ) -> Deadline:
         paused = pausable and self.clock is not None and self.clock.paused_since is not None
         due = None if paused else self.due(anchor, minutes, pausable=pausable)
-        deadline = Deadline.objects.filter(case=self.case, key=key).first()
+        deadline = None if self.fresh else Deadline.objects.filter(case=self.case, key=key).first()
         if deadline is None:
-            return Deadline.objects.create(
+            deadline = Deadline(
                 case=self.case,
                 key=key,
                 kind=kind,
@@ -65,6 +68,11 @@ class _Context:
                 pausable=pausable,
                 due_at=due,
             )
+            if self.fresh:
+                self.new_rows.append(deadline)
+            else:
+                deadline.save(force_insert=True)
+            return deadline
         if deadline.fired_at is None and deadline.met_at is None:
             deadline.anchor_at, deadline.target_minutes, deadline.pausable = (
                 anchor,
@@ -108,8 +116,9 @@ def _cycle_deadlines(ctx: _Context) -> None:
     """The matrix, vendor reminder and resolution target of the current priority and cycle."""
     case, policy, c = ctx.case, ctx.policy, ctx.clock
     anchor, suffix = c.started_at, f"c{c.cycle}"
-    stale = ctx.open_deadlines(CYCLE_KINDS).exclude(priority=case.priority)
-    ctx.cancel(stale.filter(key__endswith=f":{suffix}"))
+    if not ctx.fresh:
+        stale = ctx.open_deadlines(CYCLE_KINDS).exclude(priority=case.priority)
+        ctx.cancel(stale.filter(key__endswith=f":{suffix}"))
     pause_matrix = policy.pause_escalations
     if policy.pk:
         for rule in policy.rules.filter(priority=case.priority):
@@ -220,9 +229,7 @@ def on_event(case, event) -> None:
 
 
 def _on_open(case) -> None:
-    c = CaseClock.objects.create(case=case, started_at=case.created_at)
-    ctx = _Context(case)
-    ctx.clock = c
+    ctx = _Context(case, new_clock=CaseClock.objects.create(case=case, started_at=case.created_at))
     policy = ctx.policy
     ctx.upsert(
         key="callback:c0", kind=K.CALLBACK, anchor=case.created_at, minutes=policy.callback_minutes
@@ -234,6 +241,7 @@ def _on_open(case) -> None:
         minutes=policy.first_worklog_minutes,
     )
     _cycle_deadlines(ctx)
+    Deadline.objects.bulk_create(ctx.new_rows)
 
 
 RECIPIENTS: dict[str, tuple[str, ...]] = {
