@@ -38,5 +38,15 @@ migrate: $(BIN)/casedesk
 demo: $(BIN)/casedesk
 	$(BIN)/casedesk demo
 
+## bench-data: fill $(BENCH_DATABASE_URL) with $(BENCH_CASES) generated CASEs (once)
+## bench: the API benchmark against it (gunicorn on 127.0.0.1); see docs/PERFORMANCE.md
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casedesk_bench
+BENCH_CASES ?= 100000
+bench-data: $(BIN)/casedesk
+	$(BIN)/python bench/generate.py --database-url $(BENCH_DATABASE_URL) --cases $(BENCH_CASES) --if-empty
+
+bench: $(BIN)/casedesk
+	$(BIN)/python bench/api_bench.py --database-url $(BENCH_DATABASE_URL) --cases $(BENCH_CASES) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
