@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from casedesk import clock, policy
 from casedesk.errors import Conflict, InvalidInput
@@ -171,20 +172,35 @@ def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 
 
 def token_authenticate(raw: str) -> User | None:
-    """The active user owning this unrevoked token, else None."""
+    """The active user owning this unrevoked token, else None.
+
+    This runs on every API request, so it is one hand-written query (token, user and
+    whether ``last_used_at`` needs a touch, in one round trip): compiling the equivalent
+    ORM query cost about 1 ms of CPU per request, the raw one 0.2 ms (docs/PERFORMANCE.md).
+    """
     if not raw or len(raw) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user", "user__organization")
-        .filter(digest=_digest(raw), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
     now = clock.now()
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    stale_before = connection.ops.adapt_datetimefield_value(now - TOKEN_TOUCH_INTERVAL)
+    user = next(iter(User.objects.raw(_token_user_sql(), [stale_before, _digest(raw)])), None)
+    if user is None:
+        return None
+    token = vars(user)  # the query's extra columns
+    if token["token_stale"]:
+        ApiToken.objects.filter(pk=token["token_pk"]).update(last_used_at=now)
+    return user
+
+
+@functools.cache
+def _token_user_sql() -> str:
+    q = connection.ops.quote_name
+    user, token = q(User._meta.db_table), q(ApiToken._meta.db_table)
+    return (
+        f"SELECT u.*, t.id AS token_pk,"
+        f" (t.last_used_at IS NULL OR t.last_used_at < %s) AS token_stale"
+        f" FROM {user} u INNER JOIN {token} t ON t.user_id = u.id"
+        f" WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active"
+    )
 
 
 def token_revoke(*, token: ApiToken) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Aggregate, OuterRef, Q, QuerySet, Subquery, TextField
 
 from casedesk import policy
 from casedesk.accounts.models import User
@@ -17,10 +17,42 @@ CASE_NUMBER = re.compile(r"^C\d{7,}$", re.IGNORECASE)
 UNASSIGNED = "none"
 
 
-def _with_related(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.select_related("organization", "engineer").prefetch_related(
-        Prefetch("helpers", queryset=User.objects.only("id", "username").order_by("username"))
+class _CommaJoined(Aggregate):
+    """Values joined with commas: ``string_agg`` on PostgreSQL, ``group_concat`` on SQLite."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+def _helper_names() -> Subquery:
+    """The usernames of a CASE's helpers in one column (a username never holds a comma).
+
+    A correlated subquery in the CASE's own query instead of a prefetch: one query less per
+    read, and about 1.5 ms less CPU for a page of 25 (docs/PERFORMANCE.md).
+    """
+    helpers = (
+        Case.helpers.through.objects.filter(case_id=OuterRef("pk"))
+        .values("case_id")
+        .annotate(names=_CommaJoined("user__username"))
+        .values("names")  # type: ignore[misc]  # an annotation the plugin cannot see
     )
+    return Subquery(helpers, output_field=TextField())
+
+
+def _with_related(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("organization", "engineer").annotate(helper_names=_helper_names())
+
+
+def helper_usernames(case: Case) -> list[str]:
+    """The usernames of the CASE's helpers, sorted; read with the CASE when it came from here."""
+    loaded = vars(case)
+    if "helper_names" in loaded:
+        return sorted(loaded["helper_names"].split(",")) if loaded["helper_names"] else []
+    return sorted(case.helpers.values_list("username", flat=True))
 
 
 def case_list(
@@ -70,7 +102,9 @@ def case_list(
 
 def case_get(*, number: str, fetched_by: User | None) -> Case:
     """One CASE by number; NotFound if unknown or not visible to ``fetched_by``."""
-    case = _with_related(policy.visible_cases(fetched_by)).filter(number=number.upper()).first()
+    qs = _with_related(policy.visible_cases(fetched_by)).filter(number=number.upper())
+    # Numbers are unique: no ORDER BY (``first()`` would add one, and compiling it costs).
+    case = next(iter(qs.order_by()[:1]), None)
     if case is None:
         raise NotFound(f"No CASE {number}.")
     return case
