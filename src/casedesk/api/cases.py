@@ -40,9 +40,11 @@ class Out(BaseModel):
 
 
 class DeadlineOut(Out):
-    kind: str
-    due_at: str
-    fired_at: str | None
+    kind: str = Field(description="callback, engineer_callback, callback_chase, …, resolution")
+    due_at: str | None = Field(description="null while the clock is paused")
+    fired_at: str | None = Field(description="when the supervisor fired it (it was missed)")
+    met_at: str | None = Field(description="when the promise was kept")
+    recipient: str = Field(description="for escalation levels: who is told")
 
 
 class CallerOut(Out):
@@ -107,8 +109,18 @@ class WorkLogOut(Out):
     created_at: str
 
 
-def case_out(case: Case, *, helpers: list[str] | None = None) -> dict:
-    """The API's view of a CASE; ``helpers`` when the caller already knows them."""
+def deadline_out(deadline) -> dict:
+    return {
+        "kind": deadline.kind,
+        "due_at": clock.iso_utc(deadline.due_at),
+        "fired_at": clock.iso_utc(deadline.fired_at),
+        "met_at": clock.iso_utc(deadline.met_at),
+        "recipient": deadline.recipient,
+    }
+
+
+def case_out(case: Case, viewer, *, helpers: list[str] | None = None) -> dict:
+    """The API's view of a CASE for ``viewer``; ``helpers`` when the caller knows them."""
     if helpers is None:
         helpers = selectors.helper_usernames(case)
     return {
@@ -145,7 +157,7 @@ def case_out(case: Case, *, helpers: list[str] | None = None) -> dict:
         "resolved_at": clock.iso_utc(case.resolved_at),
         "confirmed_at": clock.iso_utc(case.confirmed_at),
         "closed_at": clock.iso_utc(case.closed_at),
-        "deadlines": [],
+        "deadlines": [deadline_out(d) for d in selectors.deadlines_of(case, viewer)],
     }
 
 
@@ -260,7 +272,9 @@ def create_case(request, payload: CaseIn):
     if org.code != code:  # the service says the contact is not theirs
         org = people.organization_by_code(code)
     case = services.case_open(organization=org, contact=contact, **data, by=request.auth)
-    return Status(201, case_out(case, helpers=[]))  # a CASE just opened has no helpers
+    return Status(
+        201, case_out(case, request.auth, helpers=[])
+    )  # a CASE just opened has no helpers
 
 
 @router.get("", response={200: CaseListOut, **ERRORS})
@@ -268,7 +282,10 @@ def list_cases(request, filters: Query[CaseFilters]):
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
     qs = selectors.case_list(fetched_by=request.auth, **f)
-    return {"count": qs.count(), "items": [case_out(c) for c in qs[offset : offset + limit]]}
+    return {
+        "count": qs.count(),
+        "items": [case_out(c, request.auth) for c in qs[offset : offset + limit]],
+    }
 
 
 def _case(request, number: str) -> Case:
@@ -277,7 +294,7 @@ def _case(request, number: str) -> Case:
 
 @router.get("/{number}", response={200: CaseOut, **ERRORS})
 def get_case(request, number: str):
-    return case_out(_case(request, number))
+    return case_out(_case(request, number), request.auth)
 
 
 @router.get("/{number}/events", response={200: list[EventOut], **ERRORS})
@@ -300,34 +317,42 @@ def assign(request, number: str, payload: AssignIn):
     case = _case(request, number)
     engineer = people.engineer_by_username(payload.engineer)
     return case_out(
-        services.case_assign(case=case, engineer=engineer, note=payload.note, by=request.auth)
+        services.case_assign(case=case, engineer=engineer, note=payload.note, by=request.auth),
+        request.auth,
     )
 
 
 @router.post("/{number}/accept", response={200: CaseOut, **ERRORS})
 def accept(request, number: str, payload: Empty | None = None):
-    return case_out(services.case_accept(case=_case(request, number), by=request.auth))
+    return case_out(
+        services.case_accept(case=_case(request, number), by=request.auth), request.auth
+    )
 
 
 @router.post("/{number}/helpers", response={200: CaseOut, **ERRORS})
 def add_helper(request, number: str, payload: HelperIn):
     case = _case(request, number)
     helper = people.engineer_by_username(payload.username)
-    return case_out(services.case_add_helper(case=case, helper=helper, by=request.auth))
+    return case_out(
+        services.case_add_helper(case=case, helper=helper, by=request.auth), request.auth
+    )
 
 
 @router.delete("/{number}/helpers/{username}", response={200: CaseOut, **ERRORS})
 def remove_helper(request, number: str, username: str):
     case = _case(request, number)
     helper = people.user_by_username(username)
-    return case_out(services.case_remove_helper(case=case, helper=helper, by=request.auth))
+    return case_out(
+        services.case_remove_helper(case=case, helper=helper, by=request.auth), request.auth
+    )
 
 
 @router.post("/{number}/reassignment-request", response={200: CaseOut, **ERRORS})
 def request_reassignment(request, number: str, payload: ReasonIn):
     case = _case(request, number)
     return case_out(
-        services.case_request_reassignment(case=case, reason=payload.reason, by=request.auth)
+        services.case_request_reassignment(case=case, reason=payload.reason, by=request.auth),
+        request.auth,
     )
 
 
@@ -341,7 +366,9 @@ def log_work(request, number: str, payload: WorkLogIn):
 @router.post("/{number}/priority", response={200: CaseOut, **ERRORS})
 def set_priority(request, number: str, payload: PriorityIn):
     case = _case(request, number)
-    return case_out(services.case_set_priority(case=case, **payload.dict(), by=request.auth))
+    return case_out(
+        services.case_set_priority(case=case, **payload.dict(), by=request.auth), request.auth
+    )
 
 
 @router.post("/{number}/escalate", response={200: CaseOut, **ERRORS})
@@ -350,41 +377,47 @@ def escalate(request, number: str, payload: EscalateIn):
     data = payload.dict()
     username = data.pop("engineer")
     engineer = people.engineer_by_username(username) if username else None
-    return case_out(services.case_escalate(case=case, **data, engineer=engineer, by=request.auth))
+    return case_out(
+        services.case_escalate(case=case, **data, engineer=engineer, by=request.auth), request.auth
+    )
 
 
 @router.post("/{number}/pend", response={200: CaseOut, **ERRORS})
 def pend(request, number: str, payload: PendIn):
     case = _case(request, number)
-    return case_out(services.case_pend(case=case, **payload.dict(), by=request.auth))
+    return case_out(services.case_pend(case=case, **payload.dict(), by=request.auth), request.auth)
 
 
 @router.post("/{number}/resume", response={200: CaseOut, **ERRORS})
 def resume(request, number: str, payload: NoteIn | None = None):
     case = _case(request, number)
     note = payload.note if payload else ""
-    return case_out(services.case_resume(case=case, note=note, by=request.auth))
+    return case_out(services.case_resume(case=case, note=note, by=request.auth), request.auth)
 
 
 @router.post("/{number}/resolve", response={200: CaseOut, **ERRORS})
 def resolve(request, number: str, payload: ResolveIn):
     case = _case(request, number)
-    return case_out(services.case_resolve(case=case, solution=payload.solution, by=request.auth))
+    return case_out(
+        services.case_resolve(case=case, solution=payload.solution, by=request.auth), request.auth
+    )
 
 
 @router.post("/{number}/confirm", response={200: CaseOut, **ERRORS})
 def confirm(request, number: str, payload: NoteIn | None = None):
     case = _case(request, number)
     note = payload.note if payload else ""
-    return case_out(services.case_confirm(case=case, note=note, by=request.auth))
+    return case_out(services.case_confirm(case=case, note=note, by=request.auth), request.auth)
 
 
 @router.post("/{number}/close", response={200: CaseOut, **ERRORS})
 def close(request, number: str, payload: Empty | None = None):
-    return case_out(services.case_close(case=_case(request, number), by=request.auth))
+    return case_out(services.case_close(case=_case(request, number), by=request.auth), request.auth)
 
 
 @router.post("/{number}/reopen", response={200: CaseOut, **ERRORS})
 def reopen(request, number: str, payload: ReasonIn):
     case = _case(request, number)
-    return case_out(services.case_reopen(case=case, reason=payload.reason, by=request.auth))
+    return case_out(
+        services.case_reopen(case=case, reason=payload.reason, by=request.auth), request.auth
+    )

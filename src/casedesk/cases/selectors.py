@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Aggregate, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models import Aggregate, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField
 
 from casedesk import policy
 from casedesk.accounts.models import User
@@ -45,6 +45,28 @@ def _helper_names() -> Subquery:
 
 def _with_related(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("organization", "engineer").annotate(helper_names=_helper_names())
+
+
+# The promises a customer is shown; the internal alarms (chase, matrix) are for staff.
+CUSTOMER_DEADLINES = ("callback", "resolution")
+
+
+def _deadlines(fetched_by: User | None) -> Prefetch:
+    """A CASE's deadlines that still stand or have happened (not the cancelled ones)."""
+    from casedesk.sla.models import Deadline
+
+    qs = Deadline.objects.filter(cancelled_at__isnull=True).order_by("anchor_at", "id")
+    if fetched_by is not None and fetched_by.is_customer:
+        qs = qs.filter(kind__in=CUSTOMER_DEADLINES)
+    return Prefetch("deadlines", queryset=qs, to_attr="shown_deadlines")
+
+
+def deadlines_of(case: Case, fetched_by: User | None) -> list:
+    """The deadlines ``fetched_by`` may see, read with the CASE when it came from here."""
+    if hasattr(case, "shown_deadlines"):
+        return case.shown_deadlines
+    prefetch = _deadlines(fetched_by)
+    return list(prefetch.queryset.filter(case=case))
 
 
 def helper_usernames(case: Case) -> list[str]:
@@ -97,12 +119,13 @@ def case_list(
             qs = qs.filter(number=q.upper())
         else:
             qs = qs.filter(Q(serial_number=q) | Q(title__icontains=q) | Q(description__icontains=q))
-    return _with_related(qs.order_by("-created_at", "-id"))
+    return _with_related(qs.order_by("-created_at", "-id")).prefetch_related(_deadlines(fetched_by))
 
 
 def case_get(*, number: str, fetched_by: User | None) -> Case:
     """One CASE by number; NotFound if unknown or not visible to ``fetched_by``."""
     qs = _with_related(policy.visible_cases(fetched_by)).filter(number=number.upper())
+    qs = qs.prefetch_related(_deadlines(fetched_by))
     # Numbers are unique: no ORDER BY (``first()`` would add one, and compiling it costs).
     case = next(iter(qs.order_by()[:1]), None)
     if case is None:
