@@ -12,7 +12,7 @@ from casedesk import clock
 from casedesk.accounts import services as people
 from casedesk.accounts.models import Contact, Organization, User
 from casedesk.cases import services
-from casedesk.cases.models import Case
+from casedesk.cases.models import Case, CaseEvent, CaseNumberSequence, WorkLog
 
 _seq = count(1)
 
@@ -100,3 +100,16 @@ class ApiClient:
 
     def delete(self, path: str):
         return self.client.delete(self._url(path), headers=self.headers)
+
+
+def database_snapshot() -> dict:
+    """Every row an API call could write, to prove that a refused request wrote nothing."""
+    return {
+        "cases": list(Case.objects.order_by("pk").values()),
+        "helpers": sorted(Case.helpers.through.objects.values_list("case_id", "user_id")),
+        "events": list(CaseEvent.objects.order_by("pk").values()),
+        "worklogs": list(WorkLog.objects.order_by("pk").values()),
+        "organizations": list(Organization.objects.order_by("pk").values()),
+        "contacts": list(Contact.objects.order_by("pk").values()),
+        "numbers": list(CaseNumberSequence.objects.order_by("period").values()),
+    }

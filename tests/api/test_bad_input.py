@@ -20,8 +20,9 @@ from django.db import connections
 from casedesk.accounts import services as people
 from casedesk.accounts.models import Contact, Organization
 from casedesk.cases import services
-from casedesk.cases.models import Case, CaseEvent, CaseNumberSequence, WorkLog
+from casedesk.cases.models import Case
 from tests.factories import ApiClient, ContactFactory, make_case, make_user
+from tests.factories import database_snapshot as snapshot
 
 HUGE = "长" * 100_000  # a 100,000-character text: over every limit the API has
 TEXT_MAX = settings.CASEDESK_TEXT_MAX
@@ -32,18 +33,6 @@ MISSING = object()  # in a table of changes: drop the field from the valid body
 
 
 # --- what "nothing written" means ---------------------------------------------------------
-
-
-def snapshot() -> dict[str, Any]:
-    return {
-        "cases": list(Case.objects.order_by("pk").values()),
-        "helpers": sorted(Case.helpers.through.objects.values_list("case_id", "user_id")),
-        "events": list(CaseEvent.objects.order_by("pk").values()),
-        "worklogs": list(WorkLog.objects.order_by("pk").values()),
-        "organizations": list(Organization.objects.order_by("pk").values()),
-        "contacts": list(Contact.objects.order_by("pk").values()),
-        "numbers": list(CaseNumberSequence.objects.order_by("period").values()),
-    }
 
 
 def assert_refused(response, status: int, before: dict[str, Any]) -> None:

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from casedesk.accounts.models import Contact, Organization
 from casedesk.api.urls import api
 from casedesk.cases import services
-from casedesk.cases.models import Case, CaseEvent, CaseNumberSequence, WorkLog
+from casedesk.cases.models import Case
 from tests.factories import ApiClient, ContactFactory, make_case
+from tests.factories import database_snapshot as snapshot
 
 SCHEMA = api.get_openapi_schema(path_prefix="")
 NOBODY = "C9999999"  # a well-formed number no CASE has
@@ -80,18 +80,6 @@ def _case_operations() -> list[tuple[str, str, Any]]:
 
 
 CASE_OPERATIONS = _case_operations()
-
-
-def snapshot() -> dict[str, Any]:
-    return {
-        "cases": list(Case.objects.order_by("pk").values()),
-        "helpers": sorted(Case.helpers.through.objects.values_list("case_id", "user_id")),
-        "events": list(CaseEvent.objects.order_by("pk").values()),
-        "worklogs": list(WorkLog.objects.order_by("pk").values()),
-        "organizations": list(Organization.objects.order_by("pk").values()),
-        "contacts": list(Contact.objects.order_by("pk").values()),
-        "numbers": list(CaseNumberSequence.objects.order_by("period").values()),
-    }
 
 
 def call(client: ApiClient, method: str, path: str, body: Any):

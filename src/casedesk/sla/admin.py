@@ -90,8 +90,7 @@ class EscalationRuleInline(admin.TabularInline):
 class SlaPolicyAdmin(admin.ModelAdmin):
     """The promised times and the escalation matrix of a service level, editable as data."""
 
-    list_display = [
-        "service_level",
+    callback_fields = [
         "callback_minutes",
         "engineer_callback_minutes",
         "chase_remind_minutes",
@@ -99,21 +98,10 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         "chase_action",
         "first_worklog_minutes",
     ]
+    list_display = ["service_level", *callback_fields]
     fieldsets = [
         (None, {"fields": ["service_level"]}),
-        (
-            _("Callback and first work log"),
-            {
-                "fields": [
-                    "callback_minutes",
-                    "engineer_callback_minutes",
-                    "chase_remind_minutes",
-                    "chase_reassign_minutes",
-                    "chase_action",
-                    "first_worklog_minutes",
-                ]
-            },
-        ),
+        (_("Callback and first work log"), {"fields": callback_fields}),
         (
             _("Pausing"),
             {
