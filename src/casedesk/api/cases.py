@@ -109,16 +109,6 @@ class WorkLogOut(Out):
     created_at: str
 
 
-def deadline_out(deadline) -> dict:
-    return {
-        "kind": deadline.kind,
-        "due_at": clock.iso_utc(deadline.due_at),
-        "fired_at": clock.iso_utc(deadline.fired_at),
-        "met_at": clock.iso_utc(deadline.met_at),
-        "recipient": deadline.recipient,
-    }
-
-
 def case_out(case: Case, viewer, *, helpers: list[str] | None = None) -> dict:
     """The API's view of a CASE for ``viewer``; ``helpers`` when the caller knows them."""
     if helpers is None:
@@ -157,7 +147,7 @@ def case_out(case: Case, viewer, *, helpers: list[str] | None = None) -> dict:
         "resolved_at": clock.iso_utc(case.resolved_at),
         "confirmed_at": clock.iso_utc(case.confirmed_at),
         "closed_at": clock.iso_utc(case.closed_at),
-        "deadlines": [deadline_out(d) for d in selectors.deadlines_of(case, viewer)],
+        "deadlines": selectors.deadlines_of(case, viewer),
     }
 
 
