@@ -335,6 +335,7 @@ def generate(*, cases: int, years: float, seed: int, orgs: int, engineers: int, 
         remaining = [i for i in remaining if i not in chosen]
     out(f"  people and customers ready ({time.monotonic() - t0:.1f} s); building CASEs")
 
+    sla = _SlaRows.load()
     serial_by_period: Counter[str] = Counter()
     helpers_rows: list[dict] = []
     for idx, created in enumerate(times):
@@ -415,17 +416,24 @@ def generate(*, cases: int, years: float, seed: int, orgs: int, engineers: int, 
         )
         case = rows.by_model[Case][-1]
         _history(rows, rng, case, engineer, opener, org, contact, duty, CaseEvent, WorkLog)
+        if sla is not None:
+            sla.add(rows, case, org["service_level"], end)
         if engineer is not None and status not in ("open", "assigned") and rng.random() < 0.06:
             helper = rng.choice(eng_users)
             if helper.pk != engineer.pk:
                 helpers_rows.append({"case_id": case_id, "user_id": helper.pk})
 
+    deadlines = len(rows.by_model[sla.Deadline]) if sla is not None else 0
     out(
         f"  {cases} CASEs, {len(rows.by_model[CaseEvent])} events, "
-        f"{len(rows.by_model[WorkLog])} work logs built ({time.monotonic() - t0:.1f} s); writing"
+        f"{len(rows.by_model[WorkLog])} work logs, {deadlines} SLA deadlines built "
+        f"({time.monotonic() - t0:.1f} s); writing"
     )
     helpers_model = Case.helpers.through
-    for model in (Organization, Contact, Case, CaseEvent, WorkLog):
+    written = [Organization, Contact, Case, CaseEvent, WorkLog]
+    if sla is not None:
+        written += [sla.CaseClock, sla.Deadline]
+    for model in written:
         _write(connection, model, rows.by_model[model])
     for i, row in enumerate(helpers_rows, start=1):
         row["id"] = i
@@ -433,7 +441,7 @@ def generate(*, cases: int, years: float, seed: int, orgs: int, engineers: int, 
     CaseNumberSequence.objects.bulk_create(
         [CaseNumberSequence(period=p, last_serial=s) for p, s in serial_by_period.items()]
     )
-    _reset_sequences(connection, [Organization, Contact, Case, CaseEvent, WorkLog, helpers_model])
+    _reset_sequences(connection, [*written, helpers_model])
     counts = Counter(status_of)
     out(
         f"done in {time.monotonic() - t0:.1f} s: {cases} CASEs ("
@@ -449,6 +457,147 @@ def _accumulate(values):
     for v in values:
         total += v
         yield total
+
+
+class _SlaRows:
+    """Each CASE's SLA clock and deadlines, as ``sla.services`` would have left them.
+
+    Approximate on purpose: due times are wall-clock minutes from the anchor (the real
+    ones count business minutes of the CASE's calendar), and a deadline is fired when it
+    fell due before it was met, met when the work happened in time, cancelled when the
+    CASE was resolved first.  What matters for reads is that every CASE carries its ~10
+    rows, the live ones still active.
+    """
+
+    MET_BY_CALLBACK = (
+        "callback",
+        "first_worklog",
+        "engineer_callback",
+        "callback_chase",
+        "callback_reassign",
+    )
+
+    def __init__(self, policies, CaseClock, Deadline):
+        self.policies, self.CaseClock, self.Deadline = policies, CaseClock, Deadline
+
+    @classmethod
+    def load(cls) -> _SlaRows | None:
+        from django.apps import apps
+
+        if not apps.is_installed("casedesk.sla"):
+            return None
+        from casedesk.sla.models import CaseClock, Deadline, SlaPolicy
+
+        policies = {}
+        for policy in SlaPolicy.objects.prefetch_related("rules", "targets"):
+            policies[policy.service_level] = (
+                policy,
+                {t.priority: t for t in policy.targets.all()},
+                [r for r in policy.rules.all()],
+            )
+        return cls(policies, CaseClock, Deadline) if policies else None
+
+    def add(self, rows: Rows, case: dict, service_level: str, now: dt.datetime) -> None:
+        if service_level not in self.policies:
+            return
+        policy, targets, rules = self.policies[service_level]
+        created, prio = case["created_at"], case["priority"]
+        paused = case["status"] == "pending" and policy.pauses_for(case["pending_reason"])
+        rows.add(
+            self.CaseClock,
+            case_id=case["id"],
+            cycle=0,
+            started_at=created,
+            paused_since=case["updated_at"] if paused else None,
+            paused_minutes=0.0,
+        )
+        wanted = [
+            ("callback:c0", "callback", created, policy.callback_minutes, "", "", False),
+            (
+                "first_worklog:c0",
+                "first_worklog",
+                created,
+                policy.first_worklog_minutes,
+                "",
+                "",
+                False,
+            ),
+        ]
+        for rule in rules:
+            if rule.priority == prio:
+                wanted.append(
+                    (
+                        f"escalation:{prio}:{rule.after_minutes}:{rule.recipient}:c0",
+                        "escalation",
+                        created,
+                        rule.after_minutes,
+                        prio,
+                        rule.recipient,
+                        policy.pause_escalations,
+                    )
+                )
+        target = targets.get(prio)
+        if target is not None and target.vendor_escalation_minutes is not None:
+            wanted.append(
+                (
+                    f"vendor_escalation:{prio}:c0",
+                    "vendor_escalation",
+                    created,
+                    target.vendor_escalation_minutes,
+                    prio,
+                    "",
+                    policy.pause_escalations,
+                )
+            )
+        if target is not None and target.resolution_minutes is not None:
+            wanted.append(
+                (
+                    f"resolution:{prio}:c0",
+                    "resolution",
+                    created,
+                    target.resolution_minutes,
+                    prio,
+                    "",
+                    True,
+                )
+            )
+        if case["assigned_at"] is not None:
+            at = case["assigned_at"]
+            stamp = at.strftime("%Y%m%d%H%M%S%f")
+            for kind, minutes in (
+                ("engineer_callback", policy.engineer_callback_minutes),
+                ("callback_chase", policy.chase_remind_minutes),
+                ("callback_reassign", policy.chase_reassign_minutes),
+            ):
+                wanted.append((f"{kind}:{stamp}", kind, at, minutes, "", "", False))
+        resolved, accepted = case["resolved_at"], case["accepted_at"]
+        for key, kind, anchor, minutes, priority, recipient, pausable in wanted:
+            due = anchor + dt.timedelta(minutes=minutes)
+            met_by = accepted if kind in self.MET_BY_CALLBACK else None
+            if kind == "resolution":
+                met_by = resolved
+            fired = met = cancelled = None
+            if met_by is not None and met_by <= due:
+                met = met_by
+            elif due <= min(met_by or now, resolved or now, now):
+                fired = due + dt.timedelta(seconds=30)
+            elif resolved is not None:
+                cancelled = resolved
+            rows.add(
+                self.Deadline,
+                case_id=case["id"],
+                key=key,
+                kind=kind,
+                priority=priority,
+                recipient=recipient,
+                anchor_at=anchor,
+                target_minutes=minutes,
+                pausable=pausable,
+                due_at=None if (paused and pausable and not (fired or met)) else due,
+                fired_at=fired,
+                met_at=met,
+                cancelled_at=cancelled,
+            )
 
 
 def _history(rows, rng, case, engineer, opener, org, contact, duty, CaseEvent, WorkLog) -> None:
@@ -616,10 +765,17 @@ def _reset_sequences(connection, models) -> None:
 
 
 def _empty_case_tables(connection) -> None:
+    from django.apps import apps
+
     from casedesk.accounts.models import ApiToken, Contact, Organization, StaffProfile, User
     from casedesk.cases.models import Case, CaseEvent, CaseNumberSequence, WorkLog
 
-    models = [
+    models = []
+    if apps.is_installed("casedesk.sla"):
+        from casedesk.sla.models import CaseClock, Deadline
+
+        models += [Deadline, CaseClock]
+    models += [
         CaseEvent,
         WorkLog,
         Case.helpers.through,
