@@ -871,8 +871,10 @@ def main(argv: list[str] | None = None) -> int:
             engineers=args.engineers,
         )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"committed and analyzed; {time.monotonic() - started:.1f} s in all")
+        # VACUUM too, as autovacuum would have long since on a live desk: it sets the
+        # visibility map, without which every index-only count reads the heap.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    print(f"committed, vacuumed and analyzed; {time.monotonic() - started:.1f} s in all")
     return 0
 
 
