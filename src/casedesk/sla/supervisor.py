@@ -5,15 +5,23 @@ workers share the work; SQLite's write lock serializes a single worker) and fire
 transaction: the outbox rows (unique per deadline and recipient), the CASE event and the
 ``fired_at`` stamp commit together or not at all.  A worker killed mid-pass leaves its batch
 unfired, and the next pass fires it: exactly once.
+
+A CASE's deadlines fire in the order they fall due, also when several workers catch up on a
+backlog: a deadline waits while an earlier one of its CASE is still to fire, and a CASE that
+is busy (an operation or another worker holds it) is left whole for the next pass.  So a
+later escalation level never overtakes an earlier one, whose people it copies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from casedesk import clock
 from casedesk.cases.choices import EventKind, Status
@@ -28,6 +36,15 @@ from .services import RECIPIENTS, policy_for
 
 log = logging.getLogger(__name__)
 BATCH = 100
+SQLITE_GAP = 0.15  # seconds between two full batches on SQLite
+
+
+class _Busy(Exception):
+    """The CASE is held elsewhere (an operation, or another worker firing an earlier deadline)."""
+
+
+class _Later(Exception):
+    """An earlier deadline of the CASE is still to fire in this pass."""
 
 
 @dataclass
@@ -41,15 +58,18 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
     """Fire everything due by ``now`` (default: the clock) that has not fired."""
     now = now or clock.now()
     result = PassResult()
-    skip: set[int] = set()
+    skip: set[int] = set()  # deadlines that did not fire in this pass
+    busy: set[int] = set()  # CASEs left whole for the next pass
+    later = 0  # deadlines put back behind an earlier one of their CASE
     with clock.frozen(now):
         while True:
-            fired_before = result.fired + len(skip)
+            fired_before = result.fired + len(skip) + len(busy) + later
             with transaction.atomic():
                 due = (
                     Deadline.objects.active()
                     .filter(due_at__lte=now)
                     .exclude(pk__in=skip)
+                    .exclude(case_id__in=busy)
                     .order_by("due_at", "id")
                 )
                 if connection.features.has_select_for_update_skip_locked:
@@ -58,9 +78,19 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
                 if not rows:
                     break
                 for deadline in rows:
+                    if deadline.case_id in busy:
+                        result.skipped += 1
+                        continue
                     try:
                         with transaction.atomic():
-                            line = _fire(deadline, now)
+                            line = _fire(deadline, now, skip)
+                    except _Busy:
+                        busy.add(deadline.case_id)
+                        result.skipped += 1
+                        continue
+                    except _Later:
+                        later += 1
+                        continue
                     except Exception:
                         log.exception("deadline %s could not fire; retried next pass", deadline.pk)
                         line = None
@@ -70,7 +100,11 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
                     else:
                         result.fired += 1
                         result.lines.append(line)
-            if result.fired + len(skip) == fired_before:
+            if len(rows) == batch and connection.vendor == "sqlite":
+                # One writer at a time, and a waiting writer only polls (every 100 ms at
+                # most): let operations in between full batches, or a backlog starves them.
+                time.sleep(SQLITE_GAP)
+            if result.fired + len(skip) + len(busy) + later == fired_before:
                 break
     return result
 
@@ -83,10 +117,35 @@ def _lock_case(deadline: Deadline) -> Case | None:
     return qs.filter(pk=deadline.case_id).first()
 
 
-def _fire(deadline: Deadline, now: dt.datetime) -> str | None:
+def _check_order(deadline: Deadline, now: dt.datetime, failed: Collection[int]) -> None:
+    """Let ``deadline`` fire only after the earlier due deadlines of its CASE.
+
+    With several workers, an earlier one may be in another worker's batch (leave the CASE
+    to the next pass), or have been let go by a worker that died or failed on it after this
+    batch was taken (put this one back: the next batch of the pass takes the earlier first).
+    """
+    if not connection.features.has_select_for_update_skip_locked:
+        return  # one worker at a time, taking deadlines in due order
+    earlier = (
+        Deadline.objects.active()
+        .filter(case_id=deadline.case_id, due_at__lte=now)
+        .filter(Q(due_at__lt=deadline.due_at) | Q(due_at=deadline.due_at, pk__lt=deadline.pk))
+        .exclude(pk__in=failed)
+    )
+    pending = set(earlier.values_list("pk", flat=True))
+    if not pending:
+        return
+    ours = earlier.filter(pk__in=pending).select_for_update(skip_locked=True)
+    if set(ours.values_list("pk", flat=True)) != pending:
+        raise _Busy
+    raise _Later
+
+
+def _fire(deadline: Deadline, now: dt.datetime, failed: Collection[int] = ()) -> str | None:
+    _check_order(deadline, now, failed)
     case = _lock_case(deadline)
     if case is None:
-        return None
+        raise _Busy
     deadline.refresh_from_db()
     if deadline.fired_at or deadline.met_at or deadline.cancelled_at or deadline.due_at is None:
         return None

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import signal
 import threading
 
 from django.core.management import call_command
@@ -40,6 +41,24 @@ def supervise_forever(stop: threading.Event, interval: float) -> None:
     connection.close()
 
 
+def stop_on_signals(stop: threading.Event) -> None:
+    """SIGINT/SIGTERM: stop after the running pass (it commits and logs); a second: now.
+
+    A signal must not raise in the main thread while it joins the loop: on Python 3.11 a
+    KeyboardInterrupt inside ``Thread.join`` marks the thread stopped while it still runs,
+    so the process would exit in the middle of the pass.
+    """
+
+    def handler(signum, frame):
+        if stop.is_set():
+            raise SystemExit(1)  # the batch in flight rolls back; the next pass fires it
+        log.warning("%s: stopping after the current pass", signal.strsignal(signum))
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
 class Command(BaseCommand):
     help = "Run the supervisor loop and the task worker until stopped."
 
@@ -60,6 +79,7 @@ class Command(BaseCommand):
         loop.start()
         try:
             if o["no_tasks"]:
+                stop_on_signals(stop)
                 while loop.is_alive():
                     loop.join(1)
             else:
