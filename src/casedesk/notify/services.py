@@ -77,6 +77,37 @@ def queue(
     ``reason`` identifies why (``deadline:42``, ``assigned:C2611001:7``); together with the
     recipient it is unique, so queueing the same reason again adds nothing.
     """
+    rows = build(
+        template=template,
+        context=context,
+        reason=reason,
+        recipients=recipients,
+        copies=copies,
+        case=case,
+        deadline=deadline,
+    )
+    write(rows)
+    return rows
+
+
+def write(rows: list[Notification]) -> None:
+    """Save outbox rows made by :func:`build` (in the caller's transaction), many at once."""
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        _kick_after_commit()
+
+
+def build(
+    *,
+    template: str,
+    context: dict[str, Any],
+    reason: str,
+    recipients: Iterable[User],
+    copies: Iterable[User] = (),
+    case=None,
+    deadline=None,
+) -> list[Notification]:
+    """The rows :func:`queue` writes, rendered but not saved (to write many in one go)."""
     now = clock.now()
     people: dict[int, tuple[User, bool]] = {}
     for user in recipients:
@@ -103,10 +134,21 @@ def queue(
                 next_attempt_at=now,
             )
         )
-    if rows:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        transaction.on_commit(_kick_delivery)
     return rows
+
+
+def _kick_after_commit() -> None:
+    """Ask for a delivery when the transaction commits: once a transaction, not once a queue().
+
+    A supervisor batch queues for a hundred deadlines; one delivery task sends them all, so
+    enqueueing one each would only add a hundred task rows (each its own commit).  A kick
+    still registered runs at commit: Django drops it only when a savepoint open at its
+    registration rolls back, and any such savepoint still open encloses this call too.
+    """
+    connection = transaction.get_connection()
+    if any(func is _kick_delivery for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_kick_delivery)
 
 
 def _kick_delivery() -> None:

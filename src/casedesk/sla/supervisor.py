@@ -30,13 +30,17 @@ from casedesk.notify import services as outbox
 from casedesk.notify.models import Notification
 
 from . import recipients
-from .choices import ChaseAction, DeadlineKind
+from .choices import ChaseAction, DeadlineKind, Recipient
 from .models import Deadline
 from .services import RECIPIENTS, policy_for
 
 log = logging.getLogger(__name__)
 BATCH = 100
 SQLITE_GAP = 0.15  # seconds between two full batches on SQLite
+# Who these roles mean does not depend on the CASE: looked up once a pass, not per deadline.
+SHARED_ROLES = frozenset(
+    {Recipient.DUTY_ENGINEER, Recipient.CS_MANAGER, Recipient.SUPERVISOR, Recipient.GENERAL_MANAGER}
+)
 
 
 class _Busy(Exception):
@@ -45,6 +49,29 @@ class _Busy(Exception):
 
 class _Later(Exception):
     """An earlier deadline of the CASE is still to fire in this pass."""
+
+
+@dataclass
+class _Batch:
+    """What the deadlines of one batch share, read once instead of once a deadline.
+
+    ``told``: per CASE, who an escalation fired in this batch told (later levels copy them;
+    their outbox rows are not written yet).  ``changed``: CASEs an operation changed
+    in this batch (the chase), whose deadlines must be read again; any other deadline of the
+    batch is as its locked row was read.  ``outbox`` and ``events``: the rows of the fired
+    deadlines, written together by :meth:`flush` in the batch's transaction.
+    """
+
+    cache: dict  # for the whole pass: SHARED_ROLES → people, organizations, engineers
+    told: dict[int, list] = field(default_factory=dict)
+    changed: set[int] = field(default_factory=set)
+    outbox: list[Notification] = field(default_factory=list)
+    events: list[CaseEvent] = field(default_factory=list)
+
+    def flush(self) -> None:
+        CaseEvent.objects.bulk_create(self.events)
+        outbox.write(self.outbox)
+        self.events, self.outbox = [], []
 
 
 @dataclass
@@ -61,6 +88,7 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
     skip: set[int] = set()  # deadlines that did not fire in this pass
     busy: set[int] = set()  # CASEs left whole for the next pass
     later = 0  # deadlines put back behind an earlier one of their CASE
+    cache: dict = {}  # see _Batch.cache
     with clock.frozen(now):
         while True:
             fired_before = result.fired + len(skip) + len(busy) + later
@@ -77,13 +105,16 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
                 rows = list(due[:batch])
                 if not rows:
                     break
+                shared = _Batch(cache=cache)
                 for deadline in rows:
                     if deadline.case_id in busy:
                         result.skipped += 1
                         continue
+                    if deadline.kind == DeadlineKind.CALLBACK_REASSIGN:
+                        shared.flush()  # the chase writes events: keep the history in order
                     try:
                         with transaction.atomic():
-                            line = _fire(deadline, now, skip)
+                            line = _fire(deadline, now, skip, shared)
                     except _Busy:
                         busy.add(deadline.case_id)
                         result.skipped += 1
@@ -100,6 +131,7 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
                     else:
                         result.fired += 1
                         result.lines.append(line)
+                shared.flush()
             if len(rows) == batch and connection.vendor == "sqlite":
                 # One writer at a time, and a waiting writer only polls (every 100 ms at
                 # most): let operations in between full batches, or a backlog starves them.
@@ -109,12 +141,48 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
     return result
 
 
-def _lock_case(deadline: Deadline) -> Case | None:
-    qs = Case.objects.select_related("organization", "engineer", "engineer__staff")
+def _lock_case(deadline: Deadline, cache: dict | None = None) -> Case | None:
+    if cache is not None:
+        return _lock_case_row(deadline, cache)
+    qs = Case.objects.select_related(
+        "organization", "engineer", "engineer__staff", "engineer__staff__manager"
+    )
     if connection.features.has_select_for_update_skip_locked:
         # An operation holding the CASE may be changing its deadlines: leave it for next pass.
         qs = qs.select_for_update(skip_locked=True, of=("self",))
     return qs.filter(pk=deadline.case_id).first()
+
+
+def _lock_case_row(deadline: Deadline, cache: dict) -> Case | None:
+    """The CASE's row, read fresh under its lock by a statement simple to build; its
+    organization and engineer (with manager) as read once in the pass."""
+    from casedesk.accounts.models import Organization
+
+    table = connection.ops.quote_name(Case._meta.db_table)
+    lock = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
+    sql = f"SELECT * FROM {table} WHERE id = %s{lock}"
+    case = next(iter(Case.objects.raw(sql, [deadline.case_id])), None)
+    if case is None:
+        return None
+    org_id = case.organization_id
+    case.organization = _cached(cache, ("org", org_id), lambda: Organization.objects.get(pk=org_id))
+    engineer = _user(cache, case.engineer_id) if case.engineer_id else None
+    if engineer is not None:  # (an owner cannot be deleted: PROTECT)
+        case.engineer = engineer
+    return case
+
+
+def _user(cache: dict, pk: int):
+    """A user (with staff profile and manager) as read once in the pass; None if gone."""
+    from casedesk.accounts.models import User
+
+    return _cached(
+        cache,
+        ("user", pk),
+        lambda: User.objects.select_related("staff", "staff__manager").filter(pk=pk).first(),
+    )
 
 
 def _check_order(deadline: Deadline, now: dt.datetime, failed: Collection[int]) -> None:
@@ -131,6 +199,7 @@ def _check_order(deadline: Deadline, now: dt.datetime, failed: Collection[int]) 
         .filter(case_id=deadline.case_id, due_at__lte=now)
         .filter(Q(due_at__lt=deadline.due_at) | Q(due_at=deadline.due_at, pk__lt=deadline.pk))
         .exclude(pk__in=failed)
+        .order_by()
     )
     pending = set(earlier.values_list("pk", flat=True))
     if not pending:
@@ -141,12 +210,18 @@ def _check_order(deadline: Deadline, now: dt.datetime, failed: Collection[int]) 
     raise _Later
 
 
-def _fire(deadline: Deadline, now: dt.datetime, failed: Collection[int] = ()) -> str | None:
+def _fire(
+    deadline: Deadline,
+    now: dt.datetime,
+    failed: Collection[int] = (),
+    batch: _Batch | None = None,
+) -> str | None:
     _check_order(deadline, now, failed)
-    case = _lock_case(deadline)
+    case = _lock_case(deadline, batch.cache if batch is not None else None)
     if case is None:
         raise _Busy
-    deadline.refresh_from_db()
+    if batch is None or deadline.case_id in batch.changed:
+        deadline.refresh_from_db()
     if deadline.fired_at or deadline.met_at or deadline.cancelled_at or deadline.due_at is None:
         return None
     if case.status in (Status.RESOLVED, Status.CLOSED):
@@ -159,16 +234,19 @@ def _fire(deadline: Deadline, now: dt.datetime, failed: Collection[int] = ()) ->
         if deadline.kind == DeadlineKind.ESCALATION
         else RECIPIENTS[deadline.kind]
     )
-    to = _unique(p for role in roles for p in recipients.people(case, role, now))
-    copies = _already_involved(case) if deadline.kind == DeadlineKind.ESCALATION else []
+    cache = batch.cache if batch is not None else None
+    to = _unique(p for role in roles for p in _people(case, role, now, cache))
+    copies = _already_involved(case, batch) if deadline.kind == DeadlineKind.ESCALATION else []
     deadline.fired_at = now
     deadline.save(update_fields=["fired_at"])
     action: dict[str, str] = {}
     if deadline.kind == DeadlineKind.CALLBACK_REASSIGN:
         action = _chase(case, now)
         case.refresh_from_db()
+        if batch is not None:
+            batch.changed.add(case.pk)
 
-    outbox.queue(
+    rows = outbox.build(
         template="deadline",
         context={"case": case, "deadline": deadline, "action": action},
         reason=f"deadline:{deadline.pk}",
@@ -177,7 +255,7 @@ def _fire(deadline: Deadline, now: dt.datetime, failed: Collection[int] = ()) ->
         case=case,
         deadline=deadline,
     )
-    CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         at=now,
         actor=None,
@@ -192,12 +270,33 @@ def _fire(deadline: Deadline, now: dt.datetime, failed: Collection[int] = ()) ->
             **action,
         },
     )
+    if batch is None:
+        outbox.write(rows)
+        event.save()
+    else:  # written with the batch's others (nothing below can fail)
+        batch.outbox.extend(rows)
+        batch.events.append(event)
+        if deadline.kind == DeadlineKind.ESCALATION:
+            told = batch.told.setdefault(case.pk, [])
+            told.extend(p for p in to if p.email and p.is_active and p not in told)
     cc = [p for p in copies if p not in to]
     names = ", ".join(p.username for p in to) or "nobody"
     if cc:
         names += f" (cc {', '.join(p.username for p in cc)})"
     extra = f" [{', '.join(f'{k}={v}' for k, v in action.items())}]" if action else ""
     return f"{case.number} {deadline.kind} due {clock.iso_utc(deadline.due_at)} → {names}{extra}"
+
+
+def _people(case: Case, role: str, now: dt.datetime, cache: dict | None) -> list:
+    if cache is None or role not in SHARED_ROLES:
+        return recipients.people(case, role, now)
+    return _cached(cache, ("role", role), lambda: recipients.people(case, role, now))
+
+
+def _cached(cache: dict, key: tuple, read):
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
 
 
 def _unique(users):
@@ -209,14 +308,25 @@ def _unique(users):
     return result
 
 
-def _already_involved(case: Case):
+def _already_involved(case: Case, batch: _Batch | None = None):
     """Managers already told about this CASE by an earlier escalation level (CC them)."""
     from casedesk.accounts.models import User
 
-    ids = Notification.objects.filter(
+    told = Notification.objects.filter(
         case=case, deadline__kind=DeadlineKind.ESCALATION, copy=False
     ).values("recipient_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("username"))
+    if batch is None:
+        return list(User.objects.filter(pk__in=told, is_active=True).order_by("username"))
+    # In a pass: the ids only (people come from the pass's cache), plus those told in this
+    # batch, whose outbox rows are not written yet.
+    ids = set(told.order_by().values_list("recipient_id", flat=True))
+    users = {u.pk: u for u in (_user(batch.cache, pk) for pk in ids) if u and u.is_active}
+    users.update((u.pk, u) for u in batch.told.get(case.pk, []))
+    return sorted(users.values(), key=_username)
+
+
+def _username(user) -> str:
+    return user.username
 
 
 def _chase(case: Case, now: dt.datetime) -> dict[str, str]:
