@@ -1,0 +1,168 @@
+"""Browser tests: Playwright driving Debian's Chromium against a live casedesk server.
+
+One Chromium per test package (never a downloaded browser: ``/usr/bin/chromium``, or
+``CASEDESK_CHROMIUM``).  Every page a test opens is watched: a JavaScript console error, an
+uncaught exception or a JavaScript dialog (``alert``) fails the test.  ``Screen.shot(step)``
+saves ``test-artifacts/<test>/<step>.png``.  Users log in with a real session cookie.
+
+Playwright's sync API keeps an asyncio loop running in this thread, so Django's async-safety
+check would refuse every ORM call a test makes while the browser is up: the package-scoped
+browser fixture sets ``DJANGO_ALLOW_ASYNC_UNSAFE`` while it lives and puts it back after.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CASEDESK_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """Headless Debian Chromium for the whole e2e package; missing Chromium fails loudly."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
+            "(.ci/run does) — the browser tests never download a browser.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            chromium = pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox"], headless=True
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:120] or "x"
+
+
+class Screen:
+    """One user's browser tab, watched for console errors, exceptions and dialogs."""
+
+    def __init__(self, context, base_url: str, folder: Path, who: str):
+        self.context = context
+        self.base_url = base_url
+        self.folder = folder
+        self.who = who
+        self.problems: list[str] = []
+        self.allowed: list[re.Pattern] = []
+        self.page = context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.problems.append(f"uncaught exception: {exc}"))
+        self.page.on("dialog", self._dialog)
+
+    def _console(self, msg) -> None:
+        if msg.type != "error":
+            return
+        text = msg.text
+        if (msg.location or {}).get("url", "").endswith("/favicon.ico"):
+            return  # the browser's own guess at an icon, not the page's doing
+        if any(p.search(text) for p in self.allowed):
+            return
+        self.problems.append(f"console error on {self.page.url}: {text}")
+
+    def _dialog(self, dialog) -> None:
+        self.problems.append(f"a {dialog.type} dialog fired on {self.page.url}: {dialog.message!r}")
+        dialog.dismiss()
+
+    def allow_console(self, pattern: str) -> None:
+        """Expect console errors matching ``pattern`` (e.g. the browser's own note of a 403)."""
+        self.allowed.append(re.compile(pattern))
+
+    def check(self) -> None:
+        """Fail now if anything went wrong in the browser so far."""
+        if self.problems:
+            problems, self.problems = self.problems, []
+            pytest.fail(f"[{self.who}] " + "\n".join(problems), pytrace=False)
+
+    def goto(self, path: str, *, status: int | None = 200):
+        """Open ``path`` on the live server; assert the HTTP status (None: any)."""
+        response = self.page.goto(self.base_url + path)
+        if status is not None:
+            assert response is not None and response.status == status, (
+                f"{path}: HTTP {response.status if response else None}, expected {status}"
+            )
+        self.check()
+        return response
+
+    def shot(self, step: str) -> Path:
+        """Save a full-page screenshot ``test-artifacts/<test>/<step>.png``."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{_slug(step)}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        self.check()
+        return path
+
+    def body_text(self) -> str:
+        return self.page.locator("body").inner_text()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def session_cookie(user) -> dict:
+    """A real logged-in Django session for ``user`` (as the login form would make)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": "",
+    }
+
+
+@pytest.fixture
+def screens(request, browser, live_server, transactional_db) -> Iterator:
+    """``screens(user)`` → a watched :class:`Screen` logged in as ``user`` (None: anonymous).
+
+    Each gets its own browser context (cookies), time zone Asia/Shanghai and an
+    Accept-Language of the user's language.  At the end every screen is checked once more.
+    """
+    folder = ARTIFACTS / _slug(request.node.name)
+    opened: list[Screen] = []
+
+    def open_screen(user=None, *, locale: str | None = None) -> Screen:
+        language = locale or (getattr(user, "language", None) or "zh-hans")
+        context = browser.new_context(
+            locale="zh-CN" if language.startswith("zh") else "en-US",
+            timezone_id="Asia/Shanghai",
+            viewport={"width": 1366, "height": 900},
+        )
+        if user is not None:
+            cookie = session_cookie(user)
+            cookie["url"] = live_server.url
+            context.add_cookies([cookie])
+        screen = Screen(context, live_server.url, folder, getattr(user, "username", "anonymous"))
+        opened.append(screen)
+        return screen
+
+    yield open_screen
+    try:
+        for screen in opened:
+            screen.check()
+    finally:
+        for screen in opened:
+            screen.close()
