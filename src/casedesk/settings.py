@@ -166,6 +166,10 @@ CASEDESK_TITLE_MAX = 200
 CASEDESK_TEXT_MAX = 50_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- Attachments (cases/attachments.py): stored under MEDIA_ROOT, never served directly --
+MEDIA_ROOT = Path(os.environ.get("CASEDESK_MEDIA_ROOT", VAR_DIR / "media")).resolve()
+CASEDESK_MAX_ATTACHMENT_MB = int(os.environ.get("CASEDESK_MAX_ATTACHMENT_MB", "25"))
+
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("CASEDESK_SECURE_COOKIES")

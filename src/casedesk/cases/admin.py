@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Case, CaseEvent, CaseNumberSequence, WorkLog
+from .models import Attachment, Case, CaseEvent, CaseNumberSequence, WorkLog
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -85,3 +85,16 @@ class CaseEventAdmin(ReadOnlyAdmin):
 @admin.register(CaseNumberSequence)
 class CaseNumberSequenceAdmin(ReadOnlyAdmin):
     list_display = ["period", "last_serial"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    """Files are listed here; they are downloaded through the permission-checked view."""
+
+    list_display = ["case", "name", "size", "internal", "uploaded_by", "uploaded_at"]
+    list_filter = ["internal"]
+    search_fields = ["case__number", "name", "sha256"]
+    list_select_related = ["case", "uploaded_by"]
+    exclude = ["file"]  # no link to the stored file: downloads go through the checked view
+    readonly_fields = ["case", "name", "size", "content_type", "sha256", "internal"]
+    show_full_result_count = False

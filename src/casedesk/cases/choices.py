@@ -95,3 +95,4 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
     DEADLINE_FIRED = "deadline_fired", _("Deadline reached")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")

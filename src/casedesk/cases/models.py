@@ -190,3 +190,44 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+def _attachment_path(attachment: "Attachment", filename: str) -> str:
+    """Where a file lies under MEDIA_ROOT: a random name, never the uploader's (kept in
+    ``name``), so no upload can choose a path, an extension or overwrite another file."""
+    import uuid
+
+    return f"attachments/{attachment.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file added to a CASE (a screenshot, a log, a config).  Served only through the
+    permission-checked download view; written only by ``cases.attachments``."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("CASE")
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    internal = models.BooleanField(
+        _("internal"), default=False, help_text=_("Internal files are hidden from the customer.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["case", "uploaded_at"], name="attachment_case_uploaded")]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.name}"

@@ -1,0 +1,265 @@
+"""Files on a CASE: the operations that store them and the reads that list them.
+
+Like every operation in ``cases.services`` (whose helpers these reuse), storing a file runs
+in one transaction, asks the policy, checks the transition table and writes one CaseEvent.
+A file is checked (type allowlist, size limit) before anything is written, so a refused
+upload stores nothing; files lie under MEDIA_ROOT with random names and are served only by
+a permission-checked download view, always as a download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import unicodedata
+from collections.abc import Sequence
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from casedesk import clock, policy
+from casedesk.accounts.models import Contact, Organization, User
+from casedesk.errors import Forbidden, InvalidInput, NotFound
+
+from . import services
+from .choices import CaseAction, EventKind, WorkLogKind
+from .models import Attachment, Case, WorkLog
+
+# What a customer or engineer attaches to a CASE: documents, images, logs, configs,
+# captures and archives of them.  Nothing a browser would run (html, svg, js) or a desktop
+# would execute; the download view serves even these as downloads, never inline.
+ALLOWED_EXTENSIONS = frozenset(
+    {
+        # documents
+        "pdf", "txt", "log", "csv", "rtf", "md", "doc", "docx", "xls", "xlsx", "ppt",
+        "pptx", "odt", "ods", "odp", "vsd", "vsdx",
+        # images
+        "png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff",
+        # network and device data
+        "cfg", "conf", "ini", "json", "yaml", "yml", "pcap", "pcapng", "cap", "dmp", "core",
+        # archives
+        "zip", "gz", "tgz", "tar", "7z", "rar", "bz2", "xz",
+    }
+)  # fmt: skip
+MAX_FILES = 10  # per submission
+NAME_MAX = 255
+
+
+def max_bytes() -> int:
+    return settings.CASEDESK_MAX_ATTACHMENT_MB * 1024 * 1024
+
+
+def allowed_types_text() -> str:
+    """The allowlist as users read it: ``.7z, .bmp, …``."""
+    return ", ".join(f".{ext}" for ext in sorted(ALLOWED_EXTENSIONS))
+
+
+def clean_name(raw: str) -> str:
+    """The uploader's file name without any directory, control characters or excess length;
+    Chinese and other letters are kept as they are."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = PureWindowsPath(PurePosixPath(name).name).name  # both kinds of separator
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    if len(name) > NAME_MAX:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: NAME_MAX - len(ext) - 1] + dot + ext) if dot and len(ext) < 16 else name
+        name = name[:NAME_MAX]
+    return name
+
+
+def _extension(name: str) -> str:
+    stem, dot, ext = name.rpartition(".")
+    return ext.lower() if dot and stem else ""
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """Refuse a file of a type not on the allowlist, empty, or over the size limit.
+
+    Returns the cleaned file name.  Raises InvalidInput with a message for the uploader.
+    """
+    name = clean_name(upload.name or "")
+    if not name:
+        raise InvalidInput(_("A file without a name cannot be attached."))
+    if _extension(name) not in ALLOWED_EXTENSIONS:
+        raise InvalidInput(
+            _("%(name)s: files of this type cannot be attached. Allowed types: %(types)s.")
+            % {"name": name, "types": allowed_types_text()}
+        )
+    if not upload.size:
+        raise InvalidInput(_("%(name)s is empty.") % {"name": name})
+    if upload.size > max_bytes():
+        raise InvalidInput(
+            _("%(name)s is too large (%(size)s MB); the limit is %(limit)s MB per file.")
+            % {
+                "name": name,
+                "size": f"{upload.size / 1024 / 1024:.1f}",
+                "limit": settings.CASEDESK_MAX_ATTACHMENT_MB,
+            }
+        )
+    return name
+
+
+def check_uploads(uploads: Sequence[UploadedFile]) -> list[str]:
+    """Check every file of one submission before any is stored; their cleaned names."""
+    if len(uploads) > MAX_FILES:
+        raise InvalidInput(
+            _("At most %(count)s files can be attached at once.") % {"count": MAX_FILES}
+        )
+    return [check_upload(upload) for upload in uploads]
+
+
+class _Stored:
+    """The files written in this operation, removed again if it fails."""
+
+    def __init__(self) -> None:
+        self.attachments: list[Attachment] = []
+
+    def __enter__(self) -> _Stored:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            for attachment in self.attachments:
+                attachment.file.delete(save=False)
+
+
+def _store(
+    case: Case, upload: UploadedFile, name: str, *, by: User, internal: bool, stored: _Stored
+) -> Attachment:
+    """Write the file and its row, then the one event (the CASE is locked and checked)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    attachment = Attachment(
+        case=case,
+        name=name,
+        size=upload.size,
+        content_type=content_type,
+        sha256=digest.hexdigest(),
+        internal=internal,
+        uploaded_by=by,
+        uploaded_at=clock.now(),
+    )
+    attachment.file.save(name, upload, save=False)
+    stored.attachments.append(attachment)
+    attachment.save(force_insert=True)
+    services._commit(
+        case,
+        kind=EventKind.ATTACHMENT_ADDED,
+        by=by,
+        changes={},
+        extra={"attachment": attachment.pk, "name": name, "size": attachment.size},
+        internal=internal,
+    )
+    return attachment
+
+
+def _attach_all(
+    case: Case, uploads: Sequence[UploadedFile], names: list[str], *, by: User, internal: bool
+) -> list[Attachment]:
+    with _Stored() as stored:
+        return [
+            _store(case, upload, name, by=by, internal=internal, stored=stored)
+            for upload, name in zip(uploads, names, strict=True)
+        ]
+
+
+def _author(by: User | None, internal: bool) -> User:
+    if by is None:
+        raise InvalidInput("A file needs its uploader: the system cannot attach files.")
+    if internal and by.is_customer:
+        raise Forbidden(_("Customers cannot add internal files."))
+    return by
+
+
+# --- operations --------------------------------------------------------------------------
+
+
+@services._operation
+def case_attach(
+    *, case: Case, uploads: Sequence[UploadedFile], by: User | None, internal: bool = False
+) -> list[Attachment]:
+    """Add files to a CASE (whoever may log work on it, while it may be worked on)."""
+    case = services._lock(case)
+    services._check(case, CaseAction.LOG_WORK, by)
+    by = _author(by, internal)
+    names = check_uploads(uploads)
+    if not names:
+        raise InvalidInput(_("Choose a file to attach."))
+    return _attach_all(case, uploads, names, by=by, internal=internal)
+
+
+@services._operation
+def case_open_with_attachments(
+    *,
+    organization: Organization,
+    contact: Contact | None,
+    uploads: Sequence[UploadedFile],
+    by: User | None,
+    **fields: Any,
+) -> Case:
+    """Open a CASE (``services.case_open``) with its files, all or nothing."""
+    names = check_uploads(uploads)  # before the CASE takes a number
+    case = services.case_open(organization=organization, contact=contact, by=by, **fields)
+    if uploads:
+        case = services._lock(case)
+        _attach_all(case, uploads, names, by=_author(by, False), internal=False)
+    return case
+
+
+@services._operation
+def case_add_information(
+    *, case: Case, note: str, uploads: Sequence[UploadedFile], by: User | None
+) -> tuple[WorkLog | None, list[Attachment]]:
+    """A customer's (or anyone's) public note with files: one work log note, one event per
+    file, all or nothing."""
+    names = check_uploads(uploads)
+    note = (note or "").strip()
+    if not note and not uploads:
+        raise InvalidInput(_("Write what you want to add, or attach a file."))
+    worklog = None
+    if note:
+        worklog = services.case_log_work(
+            case=case, kind=WorkLogKind.NOTE, note=note, minutes=0, by=by
+        )
+    attachments: list[Attachment] = []
+    if uploads:
+        case = services._lock(case)
+        services._check(case, CaseAction.LOG_WORK, by)
+        attachments = _attach_all(case, uploads, names, by=_author(by, False), internal=False)
+    return worklog, attachments
+
+
+# --- reads -------------------------------------------------------------------------------
+
+
+def attachments_for(case: Case, user: User | None) -> QuerySet[Attachment]:
+    """The files of ``case`` that ``user`` may see (the caller has fetched the CASE through
+    ``policy.visible_cases``): customers do not see internal files."""
+    qs = (
+        Attachment.objects.filter(case=case)
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "id")
+    )
+    if user is not None and user.is_customer:
+        qs = qs.filter(internal=False)
+    return qs
+
+
+def attachment_get(*, pk: int, fetched_by: User | None) -> Attachment:
+    """One file ``fetched_by`` may download; NotFound when unknown or not theirs to see."""
+    qs = Attachment.objects.select_related("case").filter(
+        pk=pk, case__in=policy.visible_cases(fetched_by)
+    )
+    if fetched_by is not None and fetched_by.is_customer:
+        qs = qs.filter(internal=False)
+    attachment = qs.first()
+    if attachment is None or not policy.can(fetched_by, CaseAction.VIEW, attachment.case):
+        raise NotFound(_("No such file."))
+    return attachment
