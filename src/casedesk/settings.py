@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "casedesk.web.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -74,7 +75,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "casedesk.urls"
 WSGI_APPLICATION = "casedesk.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
 
 TEMPLATES = [
     {
@@ -171,9 +174,29 @@ MEDIA_ROOT = Path(os.environ.get("CASEDESK_MEDIA_ROOT", VAR_DIR / "media")).reso
 CASEDESK_MAX_ATTACHMENT_MB = int(os.environ.get("CASEDESK_MAX_ATTACHMENT_MB", "25"))
 
 # --- Security -------------------------------------------------------------------------
+# CASEDESK_HTTPS=1 behind TLS (a proxy sending X-Forwarded-Proto): secure cookies, HSTS.
+# ``make run`` is plain http on localhost and leaves it off.
+CASEDESK_HTTPS = _env_bool("CASEDESK_HTTPS")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("CASEDESK_SECURE_COOKIES")
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CASEDESK_HTTPS or _env_bool("CASEDESK_SECURE_COOKIES")
+SESSION_COOKIE_AGE = int(os.environ.get("CASEDESK_SESSION_HOURS", "12")) * 3600  # one shift
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if CASEDESK_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("CASEDESK_HSTS_SECONDS", "31536000"))
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Login throttle (database-backed, so it holds across every web worker): after
+# CASEDESK_LOGIN_MAX_PER_USER failures for one username, or CASEDESK_LOGIN_MAX_PER_IP from
+# one address, within CASEDESK_LOGIN_WINDOW_MINUTES refuse every login attempt until the
+# oldest counted failure leaves the window.
+CASEDESK_LOGIN_MAX_PER_USER = int(os.environ.get("CASEDESK_LOGIN_MAX_PER_USER", "5"))
+CASEDESK_LOGIN_MAX_PER_IP = int(os.environ.get("CASEDESK_LOGIN_MAX_PER_IP", "20"))
+CASEDESK_LOGIN_WINDOW_MINUTES = int(os.environ.get("CASEDESK_LOGIN_WINDOW_MINUTES", "15"))
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

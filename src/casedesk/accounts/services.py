@@ -206,3 +206,33 @@ def _token_user_sql() -> str:
 def token_revoke(*, token: ApiToken) -> None:
     if token.revoked_at is None:
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+
+
+def user_set_preferences(
+    *, user: User, language: str | None = None, time_zone: str | None = None
+) -> User:
+    """Save the language and/or time zone ``user`` chose for themselves ("" zone: default)."""
+    import zoneinfo
+
+    from django.utils.translation import gettext as _
+
+    from .choices import Language
+
+    fields = []
+    if language is not None:
+        if language not in Language.values:
+            raise InvalidInput(_("Unknown language %(language)r.") % {"language": language})
+        user.language = language
+        fields.append("language")
+    if time_zone is not None:
+        time_zone = time_zone.strip()
+        if time_zone:
+            try:
+                zoneinfo.ZoneInfo(time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+                raise InvalidInput(_("Unknown time zone %(zone)r.") % {"zone": time_zone}) from exc
+        user.time_zone = time_zone
+        fields.append("time_zone")
+    if fields:
+        User.objects.filter(pk=user.pk).update(**{f: getattr(user, f) for f in fields})
+    return user

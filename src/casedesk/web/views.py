@@ -1,13 +1,322 @@
+"""The agent console's own pages: login, the staff queues, the CASE list, preferences.
+
+Thin: parse → permission-checked read (selectors scoped by ``policy``) → at most one
+service call → render.  CASE pages and actions live in their own modules.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from casedesk import clock, policy
+from casedesk.accounts import services as account_services
+from casedesk.accounts.choices import ASSIGNABLE_ROLES, Language
+from casedesk.accounts.models import User
+from casedesk.cases import queues
+from casedesk.cases.choices import Priority, Status
+from casedesk.errors import DomainError
+
+from . import services
+from .forms import LoginForm
+from .guards import staff_required
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def portal_home_url() -> str:
+    try:
+        return reverse("portal:home")
+    except NoReverseMatch:
+        return "/portal/"
+
+
+def staff_home_url(user: User) -> str:
+    """Where a member of staff starts: dispatchers on the duty board, engineers on their queue."""
+    if user.role in policy.DISPATCHERS:
+        return reverse("web:board")
+    return reverse("web:my_cases")
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def home(request):
-    return render(request, "web/home.html")
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("web:login")
+    if user.is_customer:
+        return HttpResponseRedirect(portal_home_url())
+    return HttpResponseRedirect(staff_home_url(user))
 
 
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def client_ip(request) -> str | None:
+    """The peer's address.  Behind a proxy, set it to pass the client's address as
+    REMOTE_ADDR (gunicorn ``--forwarded-allow-ips``); X-Forwarded-For is never trusted."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, throttled per username and per IP address (``services``)."""
+
+    template_name = "web/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")[:150]
+        wait = services.login_retry_after(username=username, ip=client_ip(request))
+        if wait:
+            form = self.get_form()
+            minutes = max(1, -(-wait // 60))
+            form.errors.clear()
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many failed logins. Try again in %(minutes)d minute.",
+                    "Too many failed logins. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        services.login_failure_record(
+            username=self.request.POST.get("username", ""), ip=client_ip(self.request)
+        )
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        services.login_success_record(username=form.get_user().get_username())
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        user = self.request.user
+        if user.is_customer:
+            target = _safe_next(self.request, "")
+            return target if target.startswith("/portal/") else portal_home_url()
+        return _safe_next(self.request, staff_home_url(user))
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "web:login"
+
+
+@require_POST
+def set_language(request):
+    """Switch the language: saved to the user when logged in, a cookie otherwise."""
+    language = request.POST.get("language", "")
+    response = HttpResponseRedirect(_safe_next(request, reverse("web:home")))
+    if language not in Language.values:
+        return response
+    if request.user.is_authenticated:
+        account_services.user_set_preferences(user=request.user, language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+COMMON_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+)
+
+
+@staff_required
+def preferences(request):
+    """The user's own language and time zone."""
+    user = request.user
+    if request.method == "POST":
+        try:
+            account_services.user_set_preferences(
+                user=user,
+                language=request.POST.get("language", user.language),
+                time_zone=request.POST.get("time_zone", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+            return render(request, "web/preferences.html", _prefs_context(user), status=422)
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("web:preferences")
+    return render(request, "web/preferences.html", _prefs_context(user))
+
+
+def _prefs_context(user):
+    return {
+        "languages": Language.choices,
+        "zones": COMMON_ZONES,
+        "default_zone": settings.TIME_ZONE,
+    }
+
+
+@staff_required
+def board(request):
+    """The duty board: unassigned, callbacks/work logs due within the hour, escalated."""
+    user = request.user
+    now = clock.now()
+    lists = {
+        "unassigned": queues.board_unassigned(fetched_by=user),
+        "due": queues.board_due(fetched_by=user, now=now),
+        "escalated": queues.board_escalated(fetched_by=user),
+    }
+    sections = {name: list(qs[: queues.BOARD_LIMIT + 1]) for name, qs in lists.items()}
+    context = {
+        "now": now,
+        "sections": [
+            {
+                "key": key,
+                "title": title,
+                "cases": sections[key][: queues.BOARD_LIMIT],
+                "more": len(sections[key]) > queues.BOARD_LIMIT,
+                "empty": empty,
+            }
+            for key, title, empty in (
+                ("due", _("Callbacks and work logs due within the hour"), _("Nothing due.")),
+                ("unassigned", _("Unassigned CASEs"), _("Every CASE has an engineer.")),
+                ("escalated", _("Escalated CASEs"), _("No CASE is escalated.")),
+            )
+        ],
+        "limit": queues.BOARD_LIMIT,
+    }
+    return render(request, "web/board.html", context)
+
+
+@staff_required
+def my_cases(request):
+    """The CASEs the user owns or helps on, nearest deadline first."""
+    cases = list(queues.my_cases(engineer=request.user, fetched_by=request.user))
+    return render(request, "web/my_cases.html", {"cases": cases, "now": clock.now()})
+
+
+def _page_size(raw: str | None) -> int:
+    try:
+        size = int(raw or PAGE_SIZES[0])
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+@staff_required
+def case_list(request):
+    """All CASEs, filtered (the API's filter definition), sorted and paginated."""
+    params = request.GET
+    filters = {
+        k: params.get(k, "").strip() or None
+        for k in ("status", "priority", "engineer", "organization", "q")
+    }
+    sort = queues.sort_key(params.get("sort"))
+    size = _page_size(params.get("size"))
+    error = None
+    try:
+        qs = queues.case_search(fetched_by=request.user, sort=sort, **filters)
+        page = Paginator(qs, size).get_page(params.get("page"))
+    except DomainError as exc:
+        error = exc.detail
+        page = Paginator([], size).get_page(1)
+    filter_qs = services.filter_query(params)
+    context = {
+        "page": page,
+        "cases": list(page.object_list),
+        "filters": {k: v or "" for k, v in filters.items()},
+        "sort": sort,
+        "size": size,
+        "page_sizes": PAGE_SIZES,
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
+        "engineers": User.objects.filter(role__in=ASSIGNABLE_ROLES, is_active=True)
+        .order_by("username")
+        .values_list("username", flat=True),
+        "filter_query": filter_qs,
+        "base_query": urlencode(
+            [(k, v) for k, v in parse_qsl(filter_qs) if k != "sort"]
+            + ([("size", size)] if size != PAGE_SIZES[0] else [])
+        ),
+        "page_query": urlencode(
+            parse_qsl(filter_qs) + ([("size", size)] if size != PAGE_SIZES[0] else [])
+        ),
+        "error": error,
+        "now": clock.now(),
+        "columns": [
+            ("number", _("CASE")),
+            ("priority", _("Priority")),
+            ("title", _("Title")),
+            ("organization", _("Customer")),
+            ("status", _("Status")),
+            ("engineer", _("Engineer")),
+            ("created", _("Created")),
+            ("", _("Next deadline")),
+        ],
+    }
+    return render(request, "web/case_list.html", context, status=422 if error else 200)
+
+
+@staff_required
+@require_POST
+def filter_save(request):
+    query = request.POST.get("query", "")
+    try:
+        saved = services.saved_filter_save(
+            user=request.user, name=request.POST.get("name", ""), query=query
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect(
+            f"{reverse('web:case_list')}?{services.filter_query(dict(parse_qsl(query)))}"
+        )
+    messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
+    return redirect(f"{reverse('web:case_list')}?{saved.query}")
+
+
+@staff_required
+@require_POST
+def filter_delete(request, pk: int):
+    try:
+        services.saved_filter_delete(user=request.user, pk=pk)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("web:case_list")
+    messages.success(request, _("Saved filter deleted."))
+    return redirect("web:case_list")

@@ -1,0 +1,82 @@
+"""Template helpers of the console: the nav's saved filters, deadline countdowns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils.translation import gettext as _
+
+from casedesk import clock
+
+register = template.Library()
+
+SOON_SECONDS = 3600
+
+
+@register.simple_tag
+def saved_filters(user):
+    """The user's saved CASE-list filters (one query, only where the nav shows them)."""
+    if not getattr(user, "is_authenticated", False) or user.is_customer:
+        return []
+    from casedesk.web.models import SavedFilter
+
+    return list(SavedFilter.objects.filter(user=user).only("id", "name", "query"))
+
+
+def _span(seconds: float) -> str:
+    minutes = int(abs(seconds) // 60)
+    if minutes < 60:
+        return _("%(m)d min") % {"m": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
+    days, hours = divmod(hours, 24)
+    return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+
+
+@register.filter
+def countdown(due: datetime | None, now: datetime | None = None) -> str:
+    """ "in 25 min" / "12 min overdue" from ``now`` (default: the clock)."""
+    if due is None:
+        return ""
+    seconds = (due - (now or clock.now())).total_seconds()
+    if seconds < 0:
+        return _("%(span)s overdue") % {"span": _span(seconds)}
+    return _("in %(span)s") % {"span": _span(seconds)}
+
+
+@register.filter
+def urgency(due: datetime | None, now: datetime | None = None) -> str:
+    """A CSS class: ``overdue`` (red), ``soon`` (within the hour) or nothing."""
+    if due is None:
+        return ""
+    seconds = (due - (now or clock.now())).total_seconds()
+    if seconds < 0:
+        return "overdue"
+    if seconds <= SOON_SECONDS:
+        return "soon"
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, base: str, **params) -> str:
+    """``base`` (an encoded query) with ``params`` set, for sort and page links."""
+    from urllib.parse import parse_qsl, urlencode
+
+    pairs = [(k, v) for k, v in parse_qsl(base) if k not in params]
+    pairs += [(k, v) for k, v in params.items() if v not in (None, "")]
+    return urlencode(pairs)
+
+
+@register.filter
+def case_url(case) -> str:
+    """The CASE page's address (the CASE page's view is named ``web:case``)."""
+    from django.urls import NoReverseMatch, reverse
+
+    for name in ("web:case", "web:case_detail"):
+        try:
+            return reverse(name, args=[case.number])
+        except NoReverseMatch:
+            continue
+    return f"/cases/{case.number}/"
