@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "casedesk.accounts",
     "casedesk.cases",
     "casedesk.web",
+    "casedesk.portal",
     "casedesk.ops",
     "casedesk.sla",
     "casedesk.notify",

@@ -8,5 +8,6 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("portal/", include("casedesk.portal.urls")),
     path("", include("casedesk.web.urls")),
 ]

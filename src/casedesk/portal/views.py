@@ -1,0 +1,379 @@
+"""客户之家: a customer contact's own organization's CASEs.
+
+Every view: parse → permission-checked fetch (``policy.visible_cases`` through the CASE
+selectors) → one operation → render.  Another organization's CASE or file is a 404;
+a refused action shows the operation's message and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from casedesk import policy
+from casedesk.accounts.models import User
+from casedesk.cases import actions, attachments, selectors, services
+from casedesk.cases.choices import (
+    CaseAction,
+    Channel,
+    EscalationTarget,
+    EventKind,
+    PendingReason,
+    Priority,
+    Status,
+    WorkLogKind,
+)
+from casedesk.cases.models import Case, CaseEvent
+from casedesk.errors import DomainError, NotFound
+
+from .forms import (
+    PRIORITY_HELP,
+    CaseForm,
+    ConfirmForm,
+    FilterForm,
+    InformationForm,
+    ReopenForm,
+)
+
+PAGE_SIZE = 25
+
+
+def _refusal(request, message: str, status: int):
+    return render(request, "portal/refused.html", {"message": message}, status=status)
+
+
+def customer_required(view):
+    """Customers only: anonymous → the login page; staff → their console."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_customer:
+            return redirect("web:home")
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            return _refusal(request, _("There is no such CASE in your organization."), 404)
+
+    return wrapper
+
+
+# --- the list ------------------------------------------------------------------------
+
+
+@customer_required
+@require_GET
+def home(request):
+    user = request.user
+    form = FilterForm(request.GET or None)
+    status = q = ""
+    if form.is_bound and form.is_valid():
+        status, q = form.cleaned_data["status"], form.cleaned_data["q"].strip()
+    cases = selectors.case_list(fetched_by=user, status=status or None, q=q or None)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(
+        policy.visible_cases(user).order_by().values_list("status").annotate(n=Count("id"))
+    )
+    tabs = [("", _("All"), sum(counts.values()))] + [
+        (value, label, counts.get(value, 0)) for value, label in Status.choices
+    ]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "page": page,
+            "form": form,
+            "status": status,
+            "q": q,
+            "tabs": tabs,
+            "resolved_waiting": counts.get(Status.RESOLVED, 0),
+        },
+        status=200 if not form.is_bound or form.is_valid() else 400,
+    )
+
+
+# --- a new CASE ----------------------------------------------------------------------
+
+
+def _new_form_context(form):
+    return {
+        "form": form,
+        "priorities": [
+            (value, label, PRIORITY_HELP[value], form["priority"].value() == value)
+            for value, label in Priority.choices
+        ],
+        "limits": _limits(),
+    }
+
+
+def _limits():
+    return {
+        "max_mb": attachments.max_bytes() // (1024 * 1024),
+        "max_files": attachments.MAX_FILES,
+        "types": attachments.allowed_types_text(),
+    }
+
+
+@customer_required
+def case_new(request):
+    user = request.user
+    if request.method == "GET":
+        return render(request, "portal/case_new.html", _new_form_context(CaseForm()))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form = CaseForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "portal/case_new.html", _new_form_context(form), status=400)
+    data = form.cleaned_data
+    try:
+        if user.organization is None:
+            raise NotFound(_("Your login belongs to no organization; call the service desk."))
+        case = attachments.case_open_with_attachments(
+            organization=user.organization,
+            contact=user.contact,
+            uploads=data.pop("files"),
+            by=user,
+            channel=Channel.WEB,
+            **data,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.detail)
+        return render(request, "portal/case_new.html", _new_form_context(form), status=exc.status)
+    messages.success(
+        request,
+        _("CASE %(number)s is open. The service desk will call you back.")
+        % {"number": case.number},
+    )
+    return redirect("portal:case", number=case.number)
+
+
+# --- one CASE ------------------------------------------------------------------------
+
+
+def _names(events: list[CaseEvent]) -> dict[str, str]:
+    """Display names of the people the events mention by username (one query)."""
+    usernames = set()
+    for event in events:
+        change = event.data.get("engineer")
+        if isinstance(change, dict):
+            usernames.update(v for v in change.values() if v)
+        if event.data.get("helper"):
+            usernames.add(event.data["helper"])
+    rows = User.objects.filter(username__in=usernames).values_list(
+        "username", "first_name", "last_name"
+    )
+    return {u: (f"{first} {last}".strip() or u) for u, first, last in rows}
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+def _entry(event: CaseEvent, names: dict[str, str], files: dict[int, object]) -> dict:
+    """What the customer reads about one history event (user text is escaped by the
+    template; ``detail`` is ours, ``text`` is what a person wrote)."""
+    data, kind = event.data, event.kind
+    detail, text, file = "", "", None
+
+    def changed(field):
+        change = data.get(field)
+        return change if isinstance(change, dict) else {}
+
+    if kind == EventKind.OPENED:
+        detail = _("%(priority)s, via %(channel)s") % {
+            "priority": data.get("priority", ""),
+            "channel": _label(Channel, data.get("channel")),
+        }
+    elif kind == EventKind.ASSIGNED:
+        engineer = changed("engineer").get("after", "")
+        detail = _("Engineer: %(name)s") % {"name": names.get(engineer, engineer)}
+        text = data.get("note", "")
+    elif kind == EventKind.ESCALATED:
+        detail = _label(EscalationTarget, data.get("target"))
+        if engineer := changed("engineer").get("after"):
+            detail += " · " + _("Engineer: %(name)s") % {"name": names.get(engineer, engineer)}
+        text = data.get("reason", "")
+    elif kind in (EventKind.HELPER_ADDED, EventKind.HELPER_REMOVED):
+        helper = data.get("helper", "")
+        detail = names.get(helper, helper)
+    elif kind == EventKind.WORK_LOGGED:
+        detail = _label(WorkLogKind, data.get("kind"))
+        text = data.get("note", "")
+    elif kind == EventKind.PRIORITY_CHANGED:
+        change = changed("priority")
+        detail = f"{change.get('before', '')} → {change.get('after', '')}"
+        text = data.get("reason", "")
+    elif kind == EventKind.PENDED:
+        detail = _label(PendingReason, changed("pending_reason").get("after"))
+        text = data.get("note", "")
+    elif kind == EventKind.RESUMED:
+        text = data.get("note", "")
+    elif kind == EventKind.RESOLVED:
+        text = changed("solution").get("after", "")
+    elif kind in (EventKind.CONFIRMED, EventKind.REOPENED):
+        text = data.get("note", "") or data.get("reason", "")
+    elif kind == EventKind.ATTACHMENT_ADDED:
+        file = files.get(data.get("attachment"))
+        detail = data.get("name", "")
+    actor = event.actor
+    return {
+        "at": event.at,
+        "kind": kind,
+        "label": _label(EventKind, kind),
+        "actor": (actor.get_full_name() or actor.username) if actor else _("Service desk"),
+        "by_customer": actor is not None and actor.is_customer,
+        "detail": detail,
+        "text": text,
+        "file": file,
+    }
+
+
+def _promises(case: Case, user: User) -> list[dict]:
+    """The promises still ahead of the customer (callback, resolution) with their times."""
+    if case.status in (Status.RESOLVED, Status.CLOSED):
+        return []
+    return [
+        {"kind": d["kind"], "due_at": dt.datetime.fromisoformat(d["due_at"])}
+        for d in selectors.deadlines_of(case, user)
+        if d["due_at"] and not d["met_at"]
+    ]
+
+
+def _case_page(request, case: Case, *, forms=None, error: str = "", status: int = 200):
+    user = request.user
+    events = list(selectors.case_events(case=case, fetched_by=user))
+    files = list(attachments.attachments_for(case, user))
+    by_pk = {f.pk: f for f in files}
+    names = _names(events)
+    offered = set(actions.available_actions(case=case, user=user))
+    forms = forms or {}
+    return render(
+        request,
+        "portal/case_detail.html",
+        {
+            "case": case,
+            "timeline": [_entry(e, names, by_pk) for e in reversed(events)],
+            "files": files,
+            "promises": _promises(case, user),
+            "can_add": CaseAction.LOG_WORK in offered,
+            "can_confirm": CaseAction.CONFIRM in offered,
+            "can_reopen": CaseAction.REOPEN in offered,
+            "info_form": forms.get("info") or InformationForm(),
+            "confirm_form": forms.get("confirm") or ConfirmForm(),
+            "reopen_form": forms.get("reopen") or ReopenForm(),
+            "error": error,
+            "limits": _limits(),
+            "engineer_name": (case.engineer.get_full_name() or case.engineer.username)
+            if case.engineer_id
+            else "",
+        },
+        status=status,
+    )
+
+
+def _case(request, number: str) -> Case:
+    return selectors.case_get(number=number, fetched_by=request.user)
+
+
+@customer_required
+@require_GET
+def case_detail(request, number: str):
+    return _case_page(request, _case(request, number))
+
+
+def _act(request, number: str, form_class, key: str, operate, done: str):
+    """POST an action: valid form → one operation → back to the CASE with a message;
+    otherwise the CASE page again with the refusal and nothing changed."""
+    case = _case(request, number)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        return _case_page(request, case, forms={key: form}, status=400)
+    try:
+        operate(case, form.cleaned_data)
+    except DomainError as exc:
+        case = _case(request, number)  # as it is now
+        return _case_page(request, case, forms={key: form}, error=exc.detail, status=exc.status)
+    messages.success(request, done)
+    return redirect("portal:case", number=case.number)
+
+
+@customer_required
+@require_POST
+def case_add_information(request, number: str):
+    return _act(
+        request,
+        number,
+        InformationForm,
+        "info",
+        lambda case, data: attachments.case_add_information(
+            case=case, note=data["note"], uploads=data["files"], by=request.user
+        ),
+        _("Your information was added to the CASE."),
+    )
+
+
+@customer_required
+@require_POST
+def case_confirm(request, number: str):
+    return _act(
+        request,
+        number,
+        ConfirmForm,
+        "confirm",
+        lambda case, data: services.case_confirm(case=case, note=data["note"], by=request.user),
+        _("Thank you: you confirmed the CASE is solved. The service desk will close it."),
+    )
+
+
+@customer_required
+@require_POST
+def case_reopen(request, number: str):
+    return _act(
+        request,
+        number,
+        ReopenForm,
+        "reopen",
+        lambda case, data: services.case_reopen(case=case, reason=data["reason"], by=request.user),
+        _("The CASE is open again; the engineer will come back to you."),
+    )
+
+
+# --- files ---------------------------------------------------------------------------
+
+
+@require_GET
+def attachment_download(request, pk: int):
+    """A CASE's file, for whoever may see it (staff: any; a customer: its organization's
+    public files), always as a download: never shown inline, never run by the browser."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        attachment = attachments.attachment_get(pk=pk, fetched_by=user)
+        handle = attachment.file.open("rb")
+    except (NotFound, FileNotFoundError):
+        return _refusal(request, _("There is no such file."), 404)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
