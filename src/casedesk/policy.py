@@ -25,12 +25,14 @@ class DeskAction(StrEnum):
     """Actions that are not on one CASE."""
 
     MANAGE_CUSTOMERS = "manage_customers"
+    VIEW_DASHBOARD = "view_dashboard"  # the manager dashboard, its charts and exports
 
 
 class Action:
     """All actions, so callers write ``policy.Action.ASSIGN``."""
 
     MANAGE_CUSTOMERS = DeskAction.MANAGE_CUSTOMERS
+    VIEW_DASHBOARD = DeskAction.VIEW_DASHBOARD
     VIEW = CaseAction.VIEW
     OPEN = CaseAction.OPEN
     ASSIGN = CaseAction.ASSIGN
@@ -131,6 +133,8 @@ def can(user: User | None, action: str, case: Case | None = None) -> bool:
 
     if action == DeskAction.MANAGE_CUSTOMERS:
         return role in DISPATCHERS
+    if action == DeskAction.VIEW_DASHBOARD:
+        return role in MANAGER_ROLES or role == Role.ADMIN
 
     if role == Role.CUSTOMER:
         if action == CaseAction.OPEN and case is None:

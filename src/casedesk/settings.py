@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "casedesk.sla",
     "casedesk.notify",
     "casedesk.routing",
+    "casedesk.reports",
 ]
 
 MIDDLEWARE = [
