@@ -58,3 +58,103 @@ def duty_engineers_at(at: dt.datetime) -> list[User]:
 
 def users_with_role(role: str) -> list[User]:
     return list(User.objects.filter(is_active=True, role=role).order_by("username"))
+
+
+# --- looking up a caller (the call taker's one search field) ---------------------------
+
+CONTACT_SEARCH_LIMIT = 10
+_PHONE_PUNCTUATION = ("-", " ", "(", ")", "+", ".")
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def contact_search(*, q: str, fetched_by: User, limit: int = CONTACT_SEARCH_LIMIT) -> list[Contact]:
+    """Contacts of active organizations matching a phone number, e-mail, name or company.
+
+    A phone number matches whatever punctuation either side uses ("010-5850 1000" finds
+    "01058501000"); staff search every organization, a customer only their own.
+    """
+    from django.db.models import Q, Value
+    from django.db.models.functions import Replace
+
+    q = (q or "").strip()[:100]
+    if not q:
+        return []
+    qs = Contact.objects.select_related("organization").filter(organization__is_active=True)
+    if fetched_by.is_customer:
+        if fetched_by.organization_id is None:
+            return []
+        qs = qs.filter(organization_id=fetched_by.organization_id)
+    match = (
+        Q(name__icontains=q)
+        | Q(email__icontains=q)
+        | Q(organization__name__icontains=q)
+        | Q(organization__code__iexact=q)
+    )
+    digits = _digits(q)
+    if len(digits) >= 4 and len(digits) * 2 >= len(q.replace(" ", "")):
+        bare = "phone"
+        expression = None
+        for ch in _PHONE_PUNCTUATION:
+            expression = Replace(expression or bare, Value(ch), Value(""))
+        qs = qs.annotate(bare_phone=expression)
+        match |= Q(bare_phone__contains=digits)
+    return list(qs.filter(match).order_by("organization__name", "name", "pk")[:limit])
+
+
+def contact_case_defaults(contact: Contact) -> dict[str, str]:
+    """What a new CASE for ``contact`` most likely shares with their most recent one.
+
+    Equipment (platform, version, serial number) and the contract ID come from the contact's
+    latest CASE; with none, the contract ID from the organization's latest CASE that has one.
+    """
+    from casedesk.cases.models import Case
+
+    fields = ("contract_id", "hardware_platform", "software_version", "serial_number")
+    latest = (
+        Case.objects.filter(contact=contact).order_by("-created_at", "-id").values(*fields).first()
+    )
+    if latest is None:
+        contract = (
+            Case.objects.filter(organization_id=contact.organization_id)
+            .exclude(contract_id="")
+            .order_by("-created_at", "-id")
+            .values_list("contract_id", flat=True)
+            .first()
+        )
+        latest = dict.fromkeys(fields, "") | {"contract_id": contract or ""}
+    return dict(latest)
+
+
+def assignable_staff() -> list[User]:
+    """Everyone who can own a CASE or help on one, by username."""
+    return list(
+        User.objects.select_related("staff")
+        .filter(is_active=True, role__in=ASSIGNABLE_ROLES, staff__isnull=False)
+        .order_by("username")
+    )
+
+
+def on_duty_at(at: dt.datetime) -> list[User]:
+    """The people on a shift of the duty roster at ``at`` (none when the roster is empty)."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            pk__in=DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at).values("user_id"),
+        )
+    )
+
+
+def skills_of(user_ids: list[int]) -> dict[int, list[str]]:
+    """Each user's skill codes, sorted, in one query."""
+    from .models import StaffProfile
+
+    rows = StaffProfile.skills.through.objects.filter(staffprofile__user_id__in=user_ids)
+    out: dict[int, list[str]] = {}
+    for user_id, code in rows.values_list("staffprofile__user_id", "skill__code").order_by(
+        "skill__code"
+    ):
+        out.setdefault(user_id, []).append(code)
+    return out

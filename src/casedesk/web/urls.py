@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import case_views, views
 
 app_name = "web"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("mine/", views.my_cases, name="my_cases"),
     path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", case_views.case_new, name="case_new"),
+    path("cases/new/lookup/", case_views.contact_lookup, name="contact_lookup"),
+    path("cases/<str:number>/", case_views.case_detail, name="case_detail"),
+    path("cases/<str:number>/assign/", case_views.case_assign, name="case_assign"),
+    path("cases/<str:number>/phoned/", case_views.case_phoned, name="case_phoned"),
+    path("cases/<str:number>/do/<str:action>/", case_views.case_action, name="case_action"),
     path("filters/", views.filter_save, name="filter_save"),
     path("filters/<int:pk>/delete/", views.filter_delete, name="filter_delete"),
 ]

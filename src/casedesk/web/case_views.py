@@ -1,0 +1,599 @@
+"""The CASE page, its one-click actions, opening a CASE from a phone call, assigning.
+
+Each view: parse → permission-checked fetch (``selectors.case_get`` scoped by ``policy``)
+→ one operation from ``cases/services.py`` → redirect back with a message.  A refusal
+(``DomainError``) re-renders the page with the operation's message and its 4xx status;
+nothing was changed.  The actions offered are ``cases.actions.available_actions``: the
+operation layer's own answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casedesk import clock, policy
+from casedesk.accounts import selectors as people
+from casedesk.accounts.choices import Tier
+from casedesk.accounts.models import Contact, User
+from casedesk.cases import selectors, services
+from casedesk.cases.actions import available_actions
+from casedesk.cases.choices import (
+    CaseAction,
+    Channel,
+    EscalationLevel,
+    EscalationTarget,
+    EventKind,
+    PendingReason,
+    Priority,
+    Status,
+    WorkLogKind,
+)
+from casedesk.cases.models import Case, CaseEvent
+from casedesk.errors import DomainError, InvalidInput
+from casedesk.routing.selectors import recommend_engineers
+from casedesk.sla.choices import DeadlineKind, Recipient
+
+from . import case_forms as f
+from .guards import staff_required
+
+A = CaseAction
+LIVE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING)
+
+# The actions done from the CASE page itself (assigning has its own screen) and their forms.
+PAGE_FORMS: dict[str, type] = {
+    A.ACCEPT: f.EmptyForm,
+    A.LOG_WORK: f.LogWorkForm,
+    A.ADD_HELPER: f.EngineerForm,
+    A.REMOVE_HELPER: f.EngineerForm,
+    A.REQUEST_REASSIGNMENT: f.ReasonForm,
+    A.SET_PRIORITY: f.PriorityForm,
+    A.ESCALATE_SENIOR: f.ReasonForm,
+    A.ESCALATE_VENDOR: f.VendorEscalationForm,
+    A.PEND: f.PendForm,
+    A.RESUME: f.NoteForm,
+    A.RESOLVE: f.ResolveForm,
+    A.CONFIRM: f.NoteForm,
+    A.CLOSE: f.EmptyForm,
+    A.REOPEN: f.ReasonForm,
+}
+
+# SPEC §2: the Cisco severity definitions the call taker grades a CASE by.
+SEVERITY_HELP = {
+    Priority.P1: gettext_lazy(
+        "Network down: an existing network or environment is down, or there is a critical "
+        "impact on the business; work continues around the clock until it is restored."
+    ),
+    Priority.P2: gettext_lazy(
+        "Severely degraded: operation of an existing network is severely degraded, or "
+        "significant parts of the business are hurt by its poor performance."
+    ),
+    Priority.P3: gettext_lazy(
+        "Degraded: performance of the network is impaired, but most business operations still work."
+    ),
+    Priority.P4: gettext_lazy(
+        "Information or configuration request: about capabilities, installation or "
+        "configuration; little or no effect on business operations."
+    ),
+}
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _case(request, number: str) -> Case:
+    return selectors.case_get(number=number, fetched_by=request.user)
+
+
+def _back(case: Case, anchor: str = "") -> HttpResponseRedirect:
+    url = reverse("web:case_detail", args=[case.number])
+    return HttpResponseRedirect(url + (f"#{anchor}" if anchor else ""))
+
+
+# --- the timeline --------------------------------------------------------------------------
+
+
+def _before_after(data: dict, field: str) -> tuple[Any, Any]:
+    change = data.get(field) or {}
+    return change.get("before"), change.get("after")
+
+
+def _describe(event: CaseEvent) -> tuple[str, list[str]]:
+    """The event's headline and detail lines, in the reader's language."""
+    kind, data = event.kind, event.data or {}
+    lines: list[str] = []
+    if kind == EventKind.OPENED:
+        head = _("Opened by %(channel)s as %(priority)s") % {
+            "channel": _label(Channel, data.get("channel", "")),
+            "priority": data.get("priority", ""),
+        }
+    elif kind == EventKind.ASSIGNED:
+        before, after = _before_after(data, "engineer")
+        head = _("Assigned to %(engineer)s") % {"engineer": after or "—"}
+        if before:
+            lines.append(_("Previously %(engineer)s") % {"engineer": before})
+    elif kind == EventKind.WORK_LOGGED:
+        head = _("%(kind)s, %(minutes)s min") % {
+            "kind": _label(WorkLogKind, data.get("kind", "")),
+            "minutes": data.get("minutes", 0),
+        }
+        if _before_after(data, "status")[1] == Status.IN_PROGRESS:
+            lines.append(_("The engineer called back: the CASE is in progress."))
+    elif kind == EventKind.PRIORITY_CHANGED:
+        before, after = _before_after(data, "priority")
+        head = _("Priority %(before)s → %(after)s") % {"before": before, "after": after}
+    elif kind == EventKind.ESCALATED:
+        head = _("Escalated to %(target)s") % {
+            "target": _label(EscalationTarget, data.get("target", ""))
+        }
+        vendor_reference = _before_after(data, "vendor_reference")[1]
+        if vendor_reference:
+            lines.append(_("Vendor case number: %(ref)s") % {"ref": vendor_reference})
+        engineer = _before_after(data, "engineer")[1]
+        if engineer:
+            lines.append(_("Handed to %(engineer)s") % {"engineer": engineer})
+    elif kind == EventKind.PENDED:
+        head = _label(PendingReason, _before_after(data, "pending_reason")[1] or "")
+    elif kind in (EventKind.HELPER_ADDED, EventKind.HELPER_REMOVED):
+        head = f"{_label(EventKind, kind)}: {data.get('helper', '')}"
+    elif kind == EventKind.CONFIRMED:
+        head = _label(EventKind, kind)
+        if data.get("on_behalf"):
+            lines.append(_("Recorded by the desk on the customer's behalf."))
+    elif kind == EventKind.DEADLINE_FIRED:
+        head = _("Deadline reached: %(deadline)s") % {
+            "deadline": _label(DeadlineKind, data.get("deadline", ""))
+        }
+        if data.get("to"):
+            lines.append(_("Notified: %(people)s") % {"people": ", ".join(data["to"])})
+    elif kind == EventKind.RESOLVED:
+        head = _label(EventKind, kind)
+        solution = _before_after(data, "solution")[1]
+        if solution:
+            lines.append(solution)
+    else:
+        head = _label(EventKind, kind)
+        if data.get("name"):  # an attachment
+            lines.append(str(data["name"]))
+    for key in ("note", "reason"):
+        if data.get(key) and isinstance(data[key], str):
+            lines.append(data[key])
+    return head, lines
+
+
+def timeline(case: Case, user: User) -> list[dict[str, Any]]:
+    """Events and work logs in one list, oldest first: a work log is its WORK_LOGGED event,
+    which the operation writes with the log's kind, minutes and note in the same
+    transaction.  One query whatever the length; internal entries only for staff."""
+    entries = []
+    for event in selectors.case_events(case=case, fetched_by=user):
+        head, lines = _describe(event)
+        entries.append(
+            {
+                "at": event.at,
+                "actor": event.actor.username if event.actor_id else None,
+                "kind": event.kind,
+                "worklog": event.kind == EventKind.WORK_LOGGED,
+                "internal": event.internal,
+                "head": head,
+                "lines": lines,
+            }
+        )
+    return entries
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+def _parse(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def countdown_text(seconds: float) -> str:
+    """``1:05:09`` / ``-0:04:10``: the same text the page's script keeps up to date."""
+    sign = "-" if seconds < 0 else ""
+    seconds = int(abs(seconds))
+    return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def deadlines(case: Case, user: User) -> list[dict[str, Any]]:
+    """The CASE's promises still to keep, nearest first, then the kept ones.
+
+    Running: a countdown to ``due_at``; paused: no due time while the clock is stopped;
+    overdue: past due (the supervisor fired it or is about to) and not kept yet.
+    """
+    now = clock.now()
+    rows = []
+    for row in selectors.deadlines_of(case, user):
+        due, fired, met = _parse(row["due_at"]), _parse(row["fired_at"]), _parse(row["met_at"])
+        if met is not None:
+            state = "met"
+        elif due is None and fired is None:
+            state = "paused"
+        elif fired is not None or due <= now:
+            state = "overdue"
+        else:
+            state = "running"
+        rows.append(
+            {
+                "kind": row["kind"],
+                "label": _label(DeadlineKind, row["kind"]),
+                "recipient": _label(Recipient, row["recipient"]) if row["recipient"] else "",
+                "due_at": due,
+                "fired_at": fired,
+                "met_at": met,
+                "state": state,
+                "remaining": countdown_text((due - now).total_seconds()) if due else "",
+            }
+        )
+    order = {"overdue": 0, "running": 1, "paused": 2, "met": 3}
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    rows.sort(key=lambda r: (order[r["state"]], r["due_at"] or far))
+    return rows
+
+
+# --- the CASE page ---------------------------------------------------------------------------
+
+
+def _page(request, case: Case, *, forms: dict | None = None, error: str = "", status: int = 200):
+    user = request.user
+    helpers = selectors.helper_usernames(case)
+    offered = available_actions(case=case, user=user, helpers=helpers)
+    forms = forms or {}
+    candidates: list[User] = []
+    if A.ADD_HELPER in offered:
+        candidates = [
+            u
+            for u in people.assignable_staff()
+            if u.pk != case.engineer_id and u.username not in helpers
+        ]
+        if not candidates:
+            offered.remove(A.ADD_HELPER)
+    action_forms = {
+        action: forms.get(action) or PAGE_FORMS[action](auto_id=f"id_{action}_%s")
+        for action in offered
+        if action in PAGE_FORMS
+    }
+    phoned = (
+        A.LOG_WORK in offered
+        and case.engineer_id is not None
+        and case.status in LIVE
+        and user.pk != case.engineer_id
+    )
+    context = {
+        "case": case,
+        "helpers": helpers,
+        "offered": offered,
+        "forms": action_forms,
+        "phoned_form": forms.get("phoned") or f.PhonedForm(auto_id="id_phoned_%s"),
+        "can_phone_engineer": phoned,
+        "can_assign": A.ASSIGN in offered,
+        "helper_candidates": candidates,
+        "priorities": [(v, label) for v, label in Priority.choices if v != case.priority],
+        "timeline": timeline(case, user),
+        "deadlines": deadlines(case, user),
+        "now": clock.now(),
+        "error": error,
+        "status_label": _label(Status, case.status),
+        "escalation_label": _label(EscalationLevel, case.escalation_level),
+        "pending_label": _label(PendingReason, case.pending_reason) if case.pending_reason else "",
+        "severity_help": SEVERITY_HELP.get(case.priority, ""),
+    }
+    return render(request, "web/case/detail.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def case_detail(request, number: str):
+    try:
+        case = _case(request, number)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return _page(request, case)
+
+
+def _refused(request, exc: DomainError):
+    from .guards import forbidden
+
+    return forbidden(request, exc.detail, status=exc.status)
+
+
+def _run(action: str, case: Case, data: dict[str, Any], by: User) -> str:
+    """Call the one operation behind ``action``; returns the success message."""
+    if action == A.ACCEPT:
+        services.case_accept(case=case, by=by)
+        return _("You accepted %(number)s.")
+    if action == A.LOG_WORK:
+        services.case_log_work(
+            case=case,
+            kind=data["kind"],
+            note=data["note"],
+            minutes=data["minutes"],
+            internal=data["internal"],
+            by=by,
+        )
+        return _("Work logged on %(number)s.")
+    if action == A.ADD_HELPER:
+        helper = people.engineer_by_username(data["engineer"])
+        services.case_add_helper(case=case, helper=helper, by=by)
+        return _("Helper added to %(number)s.")
+    if action == A.REMOVE_HELPER:
+        helper = people.user_by_username(data["engineer"])
+        services.case_remove_helper(case=case, helper=helper, by=by)
+        return _("Helper removed from %(number)s.")
+    if action == A.REQUEST_REASSIGNMENT:
+        services.case_request_reassignment(case=case, reason=data["reason"], by=by)
+        return _("Reassignment of %(number)s requested; the duty engineer will decide.")
+    if action == A.SET_PRIORITY:
+        services.case_set_priority(
+            case=case, priority=data["priority"], reason=data["reason"], by=by
+        )
+        return _("Priority of %(number)s changed.")
+    if action == A.ESCALATE_SENIOR:
+        services.case_escalate(case=case, target="senior", reason=data["reason"], by=by)
+        return _("%(number)s escalated to a senior engineer.")
+    if action == A.ESCALATE_VENDOR:
+        services.case_escalate(
+            case=case,
+            target="vendor",
+            reason=data["reason"],
+            vendor_reference=data["vendor_reference"],
+            by=by,
+        )
+        return _("%(number)s escalated to the vendor.")
+    if action == A.PEND:
+        services.case_pend(case=case, reason=data["reason"], note=data["note"], by=by)
+        return _("%(number)s is pending.")
+    if action == A.RESUME:
+        services.case_resume(case=case, note=data["note"], by=by)
+        return _("%(number)s resumed.")
+    if action == A.RESOLVE:
+        services.case_resolve(case=case, solution=data["solution"], by=by)
+        return _("%(number)s resolved; waiting for the customer's confirmation.")
+    if action == A.CONFIRM:
+        services.case_confirm(case=case, note=data["note"], by=by)
+        return _("The customer's confirmation of %(number)s is recorded.")
+    if action == A.CLOSE:
+        services.case_close(case=case, by=by)
+        return _("%(number)s closed.")
+    if action == A.REOPEN:
+        services.case_reopen(case=case, reason=data["reason"], by=by)
+        return _("%(number)s reopened.")
+    raise InvalidInput(f"Unknown action {action!r}.")
+
+
+@staff_required
+@require_POST
+def case_action(request, number: str, action: str):
+    """One lifecycle action from the CASE page: one form, one operation."""
+    try:
+        case = _case(request, number)
+    except DomainError as exc:
+        return _refused(request, exc)
+    form_class = PAGE_FORMS.get(action)
+    if form_class is None:
+        return _refused(request, InvalidInput(_("Unknown action.")))
+    form = form_class(request.POST, auto_id=f"id_{action}_%s")
+    if not form.is_valid():
+        return _page(request, case, forms={action: form}, error=f.first_error(form), status=422)
+    try:
+        message = _run(action, case, form.cleaned_data, request.user)
+    except DomainError as exc:
+        return _page(request, case, forms={action: form}, error=exc.detail, status=exc.status)
+    messages.success(request, message % {"number": case.number})
+    return _back(case, "timeline" if action == A.LOG_WORK else "")
+
+
+@staff_required
+@require_POST
+def case_phoned(request, number: str):
+    """The desk phoned the engineer (SPEC §2: "the duty engineer's phone call is logged").
+
+    There is no operation of its own: it is an internal work log of kind "phone" by the
+    one who called, through ``case_log_work``, naming the engineer.
+    """
+    try:
+        case = _case(request, number)
+    except DomainError as exc:
+        return _refused(request, exc)
+    form = f.PhonedForm(request.POST, auto_id="id_phoned_%s")
+    if not form.is_valid():
+        return _page(request, case, forms={"phoned": form}, error=f.first_error(form), status=422)
+    if case.engineer_id is None:
+        return _page(
+            request,
+            case,
+            error=_("%(number)s has no engineer to phone.") % {"number": case.number},
+            status=409,
+        )
+    engineer = case.engineer
+    phone = getattr(getattr(engineer, "staff", None), "phone", "")
+    note = _("Phoned engineer %(engineer)s%(phone)s.") % {
+        "engineer": engineer.get_full_name() or engineer.username,
+        "phone": f" ({phone})" if phone else "",
+    }
+    if form.cleaned_data["note"]:
+        note = f"{note} {form.cleaned_data['note']}"
+    try:
+        services.case_log_work(
+            case=case,
+            kind=WorkLogKind.PHONE,
+            note=note,
+            minutes=form.cleaned_data["minutes"],
+            internal=True,
+            by=request.user,
+        )
+    except DomainError as exc:
+        return _page(request, case, forms={"phoned": form}, error=exc.detail, status=exc.status)
+    messages.success(
+        request, _("Phone call to the engineer logged on %(number)s.") % {"number": case.number}
+    )
+    return _back(case)
+
+
+# --- assigning -------------------------------------------------------------------------------
+
+
+def _assign_page(request, case: Case, *, error: str = "", status: int = 200):
+    now = clock.now()
+    ranked = recommend_engineers(case, exclude=[case.engineer_id], limit=20)
+    on_duty = {u.pk for u in people.on_duty_at(now)}
+    skills = people.skills_of([u.pk for u in ranked])
+    everyone = [u for u in people.assignable_staff() if u.pk != case.engineer_id]
+    rows = [
+        {
+            "user": u,
+            "name": u.get_full_name() or u.username,
+            "tier": _label(Tier, u.staff.tier),
+            "senior": u.staff.tier == Tier.SENIOR,
+            "skills": skills.get(u.pk, []),
+            "load": u.load,
+            "capacity": u.staff.capacity,
+            "on_duty": u.pk in on_duty,
+            "role": u.get_role_display(),
+        }
+        for u in ranked
+    ]
+    context = {
+        "case": case,
+        "rows": rows,
+        "everyone": everyone,
+        "error": error,
+        "severity_help": SEVERITY_HELP.get(case.priority, ""),
+        "status_label": _label(Status, case.status),
+    }
+    return render(request, "web/case/assign.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def case_assign(request, number: str):
+    """The ranked engineers for this CASE; one click assigns (``case_assign``)."""
+    try:
+        case = _case(request, number)
+        policy.require(request.user, A.ASSIGN, case)
+    except DomainError as exc:
+        return _refused(request, exc)
+    if request.method == "GET":
+        return _assign_page(request, case)
+    form = f.EngineerForm(request.POST)
+    if not form.is_valid():
+        return _assign_page(request, case, error=f.first_error(form), status=422)
+    try:
+        engineer = people.engineer_by_username(form.cleaned_data["engineer"])
+        services.case_assign(
+            case=case, engineer=engineer, note=form.cleaned_data["note"], by=request.user
+        )
+    except DomainError as exc:
+        return _assign_page(request, case, error=exc.detail, status=exc.status)
+    messages.success(
+        request,
+        _("%(number)s assigned to %(engineer)s. Phone the engineer and mark it below.")
+        % {"number": case.number, "engineer": engineer.get_full_name() or engineer.username},
+    )
+    return _back(case, "phoned")
+
+
+# --- opening a CASE from a phone call -------------------------------------------------------
+
+
+def _contact_json(contact: Contact, *, defaults: dict[str, str] | None = None) -> dict:
+    org = contact.organization
+    out: dict[str, Any] = {
+        "id": contact.pk,
+        "name": contact.name,
+        "phone": contact.phone,
+        "email": contact.email,
+        "organization": {
+            "code": org.code,
+            "name": org.name,
+            "service_level": org.get_service_level_display(),
+        },
+    }
+    if defaults is not None:
+        out["defaults"] = defaults
+    return out
+
+
+@staff_required
+@require_GET
+def contact_lookup(request):
+    """JSON for the new-CASE form: contacts matching ``q``, or one ``contact`` with the
+    contract and equipment of their latest CASE."""
+    contact_id = request.GET.get("contact", "")
+    if contact_id:
+        try:
+            contact = people.contact_by_id(int(contact_id))
+        except (ValueError, InvalidInput):
+            return JsonResponse({"detail": _("Unknown contact.")}, status=404)
+        return JsonResponse(
+            {"contact": _contact_json(contact, defaults=people.contact_case_defaults(contact))}
+        )
+    found = people.contact_search(q=request.GET.get("q", ""), fetched_by=request.user)
+    return JsonResponse({"contacts": [_contact_json(c) for c in found]})
+
+
+def _new_page(request, form: f.CaseNewForm, *, error: str = "", status: int = 200):
+    q = request.GET.get("q", "").strip()
+    chosen = None
+    contact_id = form["contact"].value()
+    if contact_id:
+        try:
+            chosen = people.contact_by_id(int(contact_id))
+        except (ValueError, TypeError, InvalidInput):
+            chosen = None
+    context = {
+        "form": form,
+        "q": q,
+        "results": people.contact_search(q=q, fetched_by=request.user) if q else [],
+        "chosen": chosen,
+        "severities": [
+            {"value": value, "label": label, "help": SEVERITY_HELP[value]}
+            for value, label in Priority.choices
+        ],
+        "error": error,
+    }
+    return render(request, "web/case/new.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    """Open a CASE: find the caller, grade it P1–P4, describe it → ``case_open``."""
+    if request.method == "GET":
+        initial: dict[str, Any] = {"channel": Channel.PHONE}
+        contact_id = request.GET.get("contact", "")
+        if contact_id.isdigit():
+            try:
+                contact = people.contact_by_id(int(contact_id))
+            except InvalidInput:
+                contact = None
+            if contact is not None:
+                initial.update(contact=contact.pk, **people.contact_case_defaults(contact))
+        return _new_page(request, f.CaseNewForm(initial=initial))
+    form = f.CaseNewForm(request.POST)
+    if not form.is_valid():
+        return _new_page(request, form, error=f.first_error(form), status=422)
+    data = dict(form.cleaned_data)
+    try:
+        policy.require(request.user, A.OPEN)
+        contact = people.contact_by_id(data.pop("contact"))
+        case = services.case_open(
+            organization=contact.organization, contact=contact, by=request.user, **data
+        )
+    except DomainError as exc:
+        return _new_page(request, form, error=exc.detail, status=exc.status)
+    messages.success(request, _("%(number)s opened.") % {"number": case.number})
+    return _back(case)
