@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from django.utils import translation
 
 from casedesk.cases import attachments as files
 from casedesk.cases.choices import EventKind, Status
@@ -10,6 +11,19 @@ from casedesk.cases.models import Attachment, Case
 from casedesk.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
 from tests.factories import ContactFactory, database_snapshot, make_case, make_user
 from tests.portal.conftest import stored_files, upload
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are asserted in English; one test reads them in Chinese."""
+    with translation.override("en"):
+        yield
+
+
+def test_a_refusal_speaks_the_users_language(customer, contact):
+    case = make_case(contact=contact, by=customer)
+    with translation.override("zh-hans"), pytest.raises(InvalidInput, match="不支持上传此类型"):
+        files.case_attach(case=case, uploads=[upload("恶意.exe")], by=customer)
 
 
 def test_a_customer_attaches_a_file_with_its_chinese_name(customer, contact, _media):

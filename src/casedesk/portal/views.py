@@ -43,8 +43,13 @@ from .forms import (
     InformationForm,
     ReopenForm,
 )
+from .templatetags.portal import display_name
 
 PAGE_SIZE = 25
+
+
+def _FILES_AGAIN() -> str:  # noqa: N802  (a message, read when shown)
+    return _("Nothing was saved: please choose your files again.")
 
 
 def _refusal(request, message: str, status: int):
@@ -134,6 +139,8 @@ def case_new(request):
         return HttpResponseNotAllowed(["GET", "POST"])
     form = CaseForm(request.POST, request.FILES)
     if not form.is_valid():
+        if request.FILES:
+            form.add_error(None, _FILES_AGAIN())
         return render(request, "portal/case_new.html", _new_form_context(form), status=400)
     data = form.cleaned_data
     try:
@@ -149,6 +156,8 @@ def case_new(request):
         )
     except DomainError as exc:
         form.add_error(None, exc.detail)
+        if request.FILES:
+            form.add_error(None, _FILES_AGAIN())
         return render(request, "portal/case_new.html", _new_form_context(form), status=exc.status)
     messages.success(
         request,
@@ -170,10 +179,8 @@ def _names(events: list[CaseEvent]) -> dict[str, str]:
             usernames.update(v for v in change.values() if v)
         if event.data.get("helper"):
             usernames.add(event.data["helper"])
-    rows = User.objects.filter(username__in=usernames).values_list(
-        "username", "first_name", "last_name"
-    )
-    return {u: (f"{first} {last}".strip() or u) for u, first, last in rows}
+    people = User.objects.filter(username__in=usernames).only("username", "first_name", "last_name")
+    return {user.username: display_name(user) for user in people}
 
 
 def _label(choices, value) -> str:
@@ -234,7 +241,7 @@ def _entry(event: CaseEvent, names: dict[str, str], files: dict[int, object]) ->
         "at": event.at,
         "kind": kind,
         "label": _label(EventKind, kind),
-        "actor": (actor.get_full_name() or actor.username) if actor else _("Service desk"),
+        "actor": display_name(actor) if actor else _("Service desk"),
         "by_customer": actor is not None and actor.is_customer,
         "detail": detail,
         "text": text,
@@ -277,9 +284,7 @@ def _case_page(request, case: Case, *, forms=None, error: str = "", status: int 
             "reopen_form": forms.get("reopen") or ReopenForm(),
             "error": error,
             "limits": _limits(),
-            "engineer_name": (case.engineer.get_full_name() or case.engineer.username)
-            if case.engineer_id
-            else "",
+            "engineer_name": display_name(case.engineer) if case.engineer_id else "",
         },
         status=status,
     )
@@ -300,13 +305,16 @@ def _act(request, number: str, form_class, key: str, operate, done: str):
     otherwise the CASE page again with the refusal and nothing changed."""
     case = _case(request, number)
     form = form_class(request.POST, request.FILES)
+    again = f" {_FILES_AGAIN()}" if request.FILES else ""
     if not form.is_valid():
-        return _case_page(request, case, forms={key: form}, status=400)
+        return _case_page(request, case, forms={key: form}, error=again.strip(), status=400)
     try:
         operate(case, form.cleaned_data)
     except DomainError as exc:
         case = _case(request, number)  # as it is now
-        return _case_page(request, case, forms={key: form}, error=exc.detail, status=exc.status)
+        return _case_page(
+            request, case, forms={key: form}, error=exc.detail + again, status=exc.status
+        )
     messages.success(request, done)
     return redirect("portal:case", number=case.number)
 
