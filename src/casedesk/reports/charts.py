@@ -63,8 +63,22 @@ def _ticks(top: float, step: float) -> list[float]:
     return [step * i for i in range(count + 1)]
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _wide(ch: str) -> bool:
+    return ord(ch) > 0x2E7F  # CJK and other full-width characters
+
+
+def _width(text: str) -> float:
+    """About how many pixels ``text`` takes at the chart's font size."""
+    return sum(FONT if _wide(ch) else FONT * 0.58 for ch in text)
+
+
+def _short(text: str, max_px: float) -> str:
+    """``text`` cut with an ellipsis to fit ``max_px`` (the full text is in a tooltip)."""
+    if _width(text) <= max_px:
+        return text
+    while text and _width(text) > max_px - FONT:
+        text = text[:-1]
+    return text + "…"
 
 
 def _frame(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str]):
@@ -91,7 +105,7 @@ def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
     for s in series:
         out.append(f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{s.color}"/>')
         out.append(_text(x + 16, y, s.name))
-        x += 28 + 7 * len(s.name) + (5 * sum(1 for ch in s.name if ord(ch) > 0x2E7F))
+        x += 28 + _width(s.name)
     out.append("</g>")
     return out
 
@@ -160,7 +174,7 @@ def bar_chart(
             )
         if i % label_every == 0:
             body.append(
-                _text(left + slot * (i + 0.5), top + plot_h + 16, _short(category, 12),
+                _text(left + slot * (i + 0.5), top + plot_h + 16, _short(category, slot * label_every - 4),
                       anchor="middle", fill=AXIS)
             )  # fmt: skip
     body.append(
@@ -192,7 +206,7 @@ def hbar_chart(
     peak = max(sums, default=0)
     if peak <= 0:
         return _empty(chart_id, title, empty)
-    row_h, left, right, top, bottom = 24, 150, 56, 34, 40
+    row_h, left, right, top, bottom = 24, 176, 56, 34, 40
     width = 640
     height = top + bottom + row_h * len(categories)
     plot_w = width - left - right
@@ -209,7 +223,7 @@ def hbar_chart(
         y = top + row_h * i + 4
         x = float(left)
         body.append(
-            f"<g>{_text(left - 6, y + row_h / 2 + 1, _short(category, 14), anchor='end')}"
+            f"<g>{_text(left - 6, y + row_h / 2 + 1, _short(category, left - 12), anchor='end')}"
             f"<title>{escape(category)}</title></g>"
         )
         for s in series:
@@ -264,7 +278,7 @@ def line_chart(
     for i, category in enumerate(categories):
         if i % label_every == 0:
             body.append(
-                _text(left + slot * (i + 0.5), top + plot_h + 16, _short(category, 12),
+                _text(left + slot * (i + 0.5), top + plot_h + 16, _short(category, slot * label_every - 4),
                       anchor="middle", fill=AXIS)
             )  # fmt: skip
     for s in series:
@@ -312,3 +326,110 @@ def _describe(categories: Sequence[str], series: Sequence[Series], unit: str) ->
         )
         parts.append(f"{s.name}: {pairs or '0'}.")
     return " ".join(parts)
+
+
+# --- the dashboard's charts, each drawn from its table ----------------------------------
+
+TOP = 15  # rows drawn in the people and customer charts; the table and exports have all
+
+
+def _weeks(table) -> list[str]:
+    return [week.strftime("%m-%d") for week in table.column("week")]
+
+
+def _severity_series(table, rows, columns, *, weight=None) -> list[Series]:
+    return [
+        Series(
+            p if weight is None else f"{p} ×{weight[p]}",
+            [r[columns.index(p)] * (weight[p] if weight else 1) for r in rows],
+            SEVERITY_COLORS[p],
+        )
+        for p in SEVERITY_COLORS
+    ]
+
+
+def chart_for(table) -> SafeString:
+    """The chart of one dashboard table (see ``selectors.TABLES``)."""
+    from django.utils.translation import gettext as _
+
+    from .selectors import AGE_BUCKETS, SEVERITY_WEIGHT
+
+    key, title = table.key, str(table.title)
+    columns = [c.key for c in table.columns]
+    empty = _("Nothing in this period.")
+    chart_id = f"chart-{key}"
+    if key == "open_by_age":
+        buckets = [str(label) for label, _low, _high in AGE_BUCKETS]
+        series = [
+            Series(row[0], row[1 : 1 + len(buckets)], SEVERITY_COLORS[row[0]]) for row in table.rows
+        ]
+        return bar_chart(
+            chart_id=chart_id,
+            title=title,
+            categories=buckets,
+            series=series,
+            x_label=_("Open for"),
+            y_label=_("CASEs"),
+            empty=_("No open CASEs."),
+        )
+    if key == "callbacks":
+        return line_chart(
+            chart_id=chart_id,
+            title=title,
+            categories=_weeks(table),
+            series=[
+                Series(_("Callbacks"), table.column("callback_pct"), PALETTE[0]),
+                Series(_("Engineer callbacks"), table.column("engineer_pct"), PALETTE[2]),
+            ],
+            x_label=_("Week of"),
+            y_label=_("On time %"),
+            empty=empty,
+        )
+    if key == "sla":
+        return line_chart(
+            chart_id=chart_id,
+            title=title,
+            categories=_weeks(table),
+            series=[Series(_("Compliance %"), table.column("pct"), PALETTE[1])],
+            x_label=_("Week of"),
+            y_label=_("Resolved on time %"),
+            empty=empty,
+        )
+    if key == "escalations":
+        return hbar_chart(
+            chart_id=chart_id,
+            title=title,
+            categories=[str(r[0]) for r in table.rows],
+            series=_severity_series(table, table.rows, columns),
+            x_label=_("Escalations"),
+            empty=empty,
+        )
+    if key == "load":
+        rows = [r for r in table.rows if r[columns.index("total")]][:TOP]
+        return hbar_chart(
+            chart_id=chart_id,
+            title=title,
+            categories=[r[0] for r in rows],
+            series=_severity_series(table, rows, columns, weight=SEVERITY_WEIGHT),
+            x_label=_("Weighted load"),
+            empty=_("No engineer has open CASEs."),
+        )
+    if key == "labour_week":
+        return bar_chart(
+            chart_id=chart_id,
+            title=title,
+            categories=_weeks(table),
+            series=[Series(_("Hours"), table.column("hours"), PALETTE[3])],
+            x_label=_("Week of"),
+            y_label=_("Hours"),
+            empty=empty,
+        )
+    rows = table.rows[:TOP]  # labour per engineer / per customer, most hours first
+    return hbar_chart(
+        chart_id=chart_id,
+        title=title,
+        categories=[str(r[0]) for r in rows],
+        series=[Series(_("Hours"), [r[columns.index("hours")] for r in rows], PALETTE[3])],
+        x_label=_("Hours"),
+        empty=empty,
+    )

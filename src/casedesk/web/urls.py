@@ -1,5 +1,7 @@
 from django.urls import path
 
+from casedesk.reports import views as dashboard_views
+
 from . import case_views, views
 
 app_name = "web"
@@ -19,6 +21,8 @@ urlpatterns = [
     path("cases/<str:number>/assign/", case_views.case_assign, name="case_assign"),
     path("cases/<str:number>/phoned/", case_views.case_phoned, name="case_phoned"),
     path("cases/<str:number>/do/<str:action>/", case_views.case_action, name="case_action"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/export/<str:table>.<str:fmt>", dashboard_views.export, name="dashboard_export"),
     path("filters/", views.filter_save, name="filter_save"),
     path("filters/<int:pk>/delete/", views.filter_delete, name="filter_delete"),
 ]
