@@ -274,6 +274,12 @@ def test_every_form_carries_a_csrf_token_and_a_post_without_it_is_refused(cast):
     assert database_snapshot() == before
 
 
+def test_the_page_speaks_chinese(cast):
+    case = bring_to("in_progress", cast)
+    body = text(page(cast.owner, case, language="zh-hans"))
+    assert "时间线" in body and "记录工作" in body and "解决" in body
+
+
 # --- cost --------------------------------------------------------------------------------
 
 

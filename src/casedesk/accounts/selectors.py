@@ -94,7 +94,7 @@ def contact_search(*, q: str, fetched_by: User, limit: int = CONTACT_SEARCH_LIMI
         | Q(organization__code__iexact=q)
     )
     digits = _digits(q)
-    if len(digits) >= 4 and len(digits) * 2 >= len(q.replace(" ", "")):
+    if len(digits) >= 3 and len(digits) * 2 >= len(q.replace(" ", "")):
         bare = "phone"
         expression = None
         for ch in _PHONE_PUNCTUATION:
