@@ -370,3 +370,13 @@ def test_markup_in_a_case_renders_as_text(portal, customer, contact, duty, engin
         assert title not in page, url
         assert "&lt;" in page
         assert not re.search(r"<(script|img)[^>]*alert", page), url
+
+
+def test_the_admin_lists_files_and_links_the_checked_download(client, customer, contact):
+    case = make_case(contact=contact)
+    [att] = files.case_attach(case=case, uploads=[upload("交换机.cfg")], by=customer)
+    client.force_login(make_user("admin", username="root"))
+    assert "交换机.cfg" in client.get(reverse("admin:cases_attachment_changelist")).content.decode()
+    page = client.get(reverse("admin:cases_attachment_change", args=[att.pk])).content.decode()
+    assert reverse("portal:attachment", args=[att.pk]) in page
+    assert "/media/" not in page

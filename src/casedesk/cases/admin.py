@@ -1,6 +1,9 @@
 """CASEs are read in the admin; they change only through the operation layer."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Attachment, Case, CaseEvent, CaseNumberSequence, WorkLog
 
@@ -96,5 +99,11 @@ class AttachmentAdmin(ReadOnlyAdmin):
     search_fields = ["case__number", "name", "sha256"]
     list_select_related = ["case", "uploaded_by"]
     exclude = ["file"]  # no link to the stored file: downloads go through the checked view
-    readonly_fields = ["case", "name", "size", "content_type", "sha256", "internal"]
+    readonly_fields = ["case", "name", "download", "size", "content_type", "sha256", "internal"]
     show_full_result_count = False
+
+    @admin.display(description=_("download"))
+    def download(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("portal:attachment", args=[obj.pk]), obj.name
+        )

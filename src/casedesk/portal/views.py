@@ -266,7 +266,9 @@ def _case_page(request, case: Case, *, forms=None, error: str = "", status: int 
     files = list(attachments.attachments_for(case, user))
     by_pk = {f.pk: f for f in files}
     names = _names(events)
-    offered = set(actions.available_actions(case=case, user=user))
+    offered = set(
+        actions.available_actions(case=case, user=user, helpers=selectors.helper_usernames(case))
+    )
     forms = forms or {}
     return render(
         request,
