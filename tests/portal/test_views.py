@@ -380,3 +380,20 @@ def test_the_admin_lists_files_and_links_the_checked_download(client, customer, 
     page = client.get(reverse("admin:cases_attachment_change", args=[att.pk])).content.decode()
     assert reverse("portal:attachment", args=[att.pk]) in page
     assert "/media/" not in page
+
+
+def test_the_case_page_query_count_does_not_grow_with_its_history(
+    portal, customer, contact, duty, engineer, django_assert_max_num_queries
+):
+    case = _worked(make_case(contact=contact), duty, engineer)
+    url = reverse("portal:case", args=[case.number])
+    with django_assert_max_num_queries(20) as few:
+        portal.get(url)
+    for i in range(10):
+        services.case_log_work(
+            case=case, kind="phone", note=f"第 {i} 次电话", minutes=5, by=engineer
+        )
+        files.case_attach(case=case, uploads=[upload(f"日志{i}.txt")], by=customer)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = portal.get(url).content.decode()
+    assert "第 9 次电话" in page and "日志9.txt" in page
