@@ -33,6 +33,15 @@
     window.setInterval(tick, 1000);
   }
 
+  // --- a link to one action (…/#phoned after assigning) opens its form ---------------------
+  function openFromHash() {
+    var id = window.location.hash.slice(1);
+    var target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") { target.open = true; target.scrollIntoView({ block: "center" }); }
+  }
+  openFromHash();
+  window.addEventListener("hashchange", openFromHash);
+
   // --- the caller lookup of the new-CASE form ----------------------------------------------
   var q = document.getElementById("lookup-q");
   var results = document.getElementById("lookup-results");
