@@ -48,7 +48,7 @@ from casedesk.notify.services import deliver_due
 from casedesk.sla.calendar import add_business_time, business_time_between
 from casedesk.sla.defaults import TARGETS
 from casedesk.sla.models import CaseClock, Deadline, SlaPolicy
-from casedesk.sla.selectors import calendar_for
+from casedesk.sla.selectors import calendar_for, config_changed
 from casedesk.sla.supervisor import run_pass
 from tests.factories import ContactFactory, OrganizationFactory, make_user
 
@@ -606,6 +606,7 @@ class Supervision(RuleBasedStateMachine):
             pause_escalations=policy.pause_escalations,
             chase_action=policy.chase_action,
         )
+        config_changed()
         for level, priority in opened:
             self.open_case(level=level, priority=priority, when=Later(dt.timedelta(seconds=1)))
         self.healthy = True

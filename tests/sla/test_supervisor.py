@@ -14,6 +14,7 @@ from casedesk.cases.models import CaseEvent
 from casedesk.notify.models import Notification
 from casedesk.notify.services import deliver_due
 from casedesk.sla.models import Deadline, SlaPolicy
+from casedesk.sla.selectors import config_changed
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 
 # Monday 2026-11-23 10:00 in Shanghai.
@@ -129,6 +130,7 @@ def test_the_30_and_45_minute_callback_chase(desk, smtp):
 
 def test_the_chase_can_propose_instead_of_reassigning(desk, smtp):
     SlaPolicy.objects.filter(service_level="gold").update(chase_action="propose")
+    config_changed()
     case = desk.open("P4")
     desk.do(5, services.case_assign, case=case, engineer=desk.eng, by=desk.duty)
     supervise(at(49.9))

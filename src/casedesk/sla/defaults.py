@@ -74,5 +74,8 @@ def ensure_policies(apps=global_apps) -> None:
 
 
 def ensure_all() -> None:
+    from .selectors import config_changed
+
     ensure_calendars()
     ensure_policies()
+    config_changed()  # bulk_create sends no signals

@@ -362,3 +362,20 @@ class CaseClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} cycle {self.cycle}"
+
+
+class ConfigVersion(models.Model):
+    """One row whose number grows with every change to calendars and SLA policies.
+
+    Each process keeps those rows in memory (:func:`casedesk.sla.selectors.level_config`)
+    for as long as this number is what it was when they were read: one tiny query per
+    operation instead of seven, and an administrator's edit applies at once everywhere.
+    """
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("configuration version")
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -1,14 +1,24 @@
-"""Reads: service calendars from the database as immutable :class:`Calendar` snapshots."""
+"""Reads: service calendars and SLA policies from the database as immutable snapshots."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.db import connection
 
 from casedesk.accounts.models import Organization
 from casedesk.errors import DomainError
 
 from .calendar import Calendar, make_calendar
-from .models import ServiceCalendar, ServiceLevelCalendar
+from .models import (
+    ConfigVersion,
+    EscalationRule,
+    ServiceCalendar,
+    ServiceLevelCalendar,
+    SeverityTarget,
+    SlaPolicy,
+)
 
 
 class CalendarNotConfigured(DomainError):
@@ -50,3 +60,71 @@ def calendar_for(service_level: str) -> Calendar:
 def calendar_for_organization(organization: Organization) -> Calendar:
     """The calendar of an organization's service level."""
     return calendar_for(organization.service_level)
+
+
+@dataclass(frozen=True)
+class LevelConfig:
+    """Everything a service level's clocks need: its policy, matrix, targets and calendar.
+
+    Shared between operations in a process: read it, never change it.
+    """
+
+    policy: SlaPolicy
+    rules: dict[str, tuple[EscalationRule, ...]]  # by priority, in matrix order
+    targets: dict[str, SeverityTarget]  # by priority
+    calendar: Calendar
+
+
+_configs: dict[tuple[int, str], LevelConfig] = {}
+
+
+def config_version() -> int | None:
+    return ConfigVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+
+
+def config_changed(**_signal_kwargs) -> None:
+    """Calendars or policies changed (in this transaction): every process reloads them.
+
+    Connected to their models' save and delete signals; call it after a bulk change
+    (``QuerySet.update``, ``bulk_create``) that sends none.
+    """
+    _configs.clear()
+    table = connection.ops.quote_name(ConfigVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, version) VALUES (1, 1) "
+            f"ON CONFLICT (id) DO UPDATE SET version = {table}.version + 1"
+        )
+
+
+def level_config(service_level: str) -> LevelConfig:
+    """The service level's configuration, from memory while the version row says so."""
+    version = config_version()  # first: data read after it is at least this new
+    if version is not None and (version, service_level) in _configs:
+        return _configs[(version, service_level)]
+    config = _load_level(service_level)
+    if version is not None:
+        if any(v != version for v, _level in _configs):
+            _configs.clear()
+        _configs[(version, service_level)] = config
+    return config
+
+
+def _load_level(service_level: str) -> LevelConfig:
+    policy = (
+        SlaPolicy.objects.filter(service_level=service_level)
+        .prefetch_related("rules", "targets")
+        .first()
+    )
+    if policy is None:
+        # Never leave a CASE unwatched: an unconfigured level gets the defaults of SPEC §3.
+        return LevelConfig(SlaPolicy(service_level=service_level), {}, {}, calendar_for(service_level))
+    rules: dict[str, list[EscalationRule]] = {}
+    for rule in sorted(policy.rules.all(), key=lambda r: (r.after_minutes, r.pk)):
+        rules.setdefault(rule.priority, []).append(rule)
+    return LevelConfig(
+        policy=policy,
+        rules={p: tuple(r) for p, r in rules.items()},
+        targets={t.priority: t for t in policy.targets.all()},
+        calendar=calendar_for(service_level),
+    )

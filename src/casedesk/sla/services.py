@@ -19,7 +19,7 @@ from . import calendar as cal
 from .choices import DeadlineKind as K
 from .choices import Recipient
 from .models import CaseClock, Deadline, SlaPolicy
-from .selectors import calendar_for
+from .selectors import LevelConfig, level_config
 
 CALLBACK_KINDS = (K.ENGINEER_CALLBACK, K.CALLBACK_CHASE, K.CALLBACK_REASSIGN)
 CYCLE_KINDS = (K.ESCALATION, K.VENDOR_ESCALATION, K.RESOLUTION)
@@ -31,8 +31,9 @@ class _Context:
     def __init__(self, case, *, new_clock: CaseClock | None = None) -> None:
         self.case = case
         self.now = clock.now()
-        self.policy = policy_for(case.organization.service_level)
-        self.calendar = calendar_for(case.organization.service_level)
+        self.config: LevelConfig = level_config(case.organization.service_level)
+        self.policy = self.config.policy
+        self.calendar = self.config.calendar
         # A new CASE has no deadlines yet: collect them and insert them in one statement.
         self.fresh = new_clock is not None
         self.new_rows: list[Deadline] = []
@@ -105,11 +106,7 @@ class _Context:
 
 
 def policy_for(service_level: str) -> SlaPolicy:
-    policy = SlaPolicy.objects.filter(service_level=service_level).first()
-    if policy is None:
-        # Never leave a CASE unwatched: an unconfigured level gets the defaults of SPEC §3.
-        policy = SlaPolicy(service_level=service_level)
-    return policy
+    return level_config(service_level).policy
 
 
 def _cycle_deadlines(ctx: _Context) -> None:
@@ -121,7 +118,7 @@ def _cycle_deadlines(ctx: _Context) -> None:
         ctx.cancel(stale.filter(key__endswith=f":{suffix}"))
     pause_matrix = policy.pause_escalations
     if policy.pk:
-        for rule in policy.rules.filter(priority=case.priority):
+        for rule in ctx.config.rules.get(case.priority, ()):
             ctx.upsert(
                 key=f"escalation:{case.priority}:{rule.after_minutes}:{rule.recipient}:{suffix}",
                 kind=K.ESCALATION,
@@ -131,7 +128,7 @@ def _cycle_deadlines(ctx: _Context) -> None:
                 recipient=rule.recipient,
                 pausable=pause_matrix,
             )
-        target = policy.targets.filter(priority=case.priority).first()
+        target = ctx.config.targets.get(case.priority)
         if target and target.vendor_escalation_minutes is not None and case.escalation_level < 2:
             ctx.upsert(
                 key=f"vendor_escalation:{case.priority}:{suffix}",
