@@ -21,7 +21,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from casedesk import clock
 from casedesk.cases.choices import EventKind, Status
@@ -43,35 +42,33 @@ SHARED_ROLES = frozenset(
 )
 
 
-class _Busy(Exception):
-    """The CASE is held elsewhere (an operation, or another worker firing an earlier deadline)."""
-
-
-class _Later(Exception):
-    """An earlier deadline of the CASE is still to fire in this pass."""
-
-
 @dataclass
 class _Batch:
     """What the deadlines of one batch share, read once instead of once a deadline.
 
     ``told``: per CASE, who an escalation fired in this batch told (later levels copy them;
-    their outbox rows are not written yet).  ``changed``: CASEs an operation changed
-    in this batch (the chase), whose deadlines must be read again; any other deadline of the
-    batch is as its locked row was read.  ``outbox`` and ``events``: the rows of the fired
-    deadlines, written together by :meth:`flush` in the batch's transaction.
+    their outbox rows are not written yet); ``told_before``: per CASE, who escalations told
+    before this batch (read in one query).  ``changed``: CASEs an operation changed in this
+    batch (the chase), whose deadlines must be read again; any other deadline of the batch
+    is as its locked row was read.  ``stamped``, ``outbox`` and ``events``: the fired
+    deadlines and their rows, written together by :meth:`flush` in the batch's transaction.
     """
 
+    now: dt.datetime
     cache: dict  # for the whole pass: SHARED_ROLES → people, organizations, engineers
     told: dict[int, list] = field(default_factory=dict)
+    told_before: dict[int, set[int]] = field(default_factory=dict)
     changed: set[int] = field(default_factory=set)
+    stamped: list[int] = field(default_factory=list)
     outbox: list[Notification] = field(default_factory=list)
     events: list[CaseEvent] = field(default_factory=list)
 
     def flush(self) -> None:
+        if self.stamped:
+            Deadline.objects.filter(pk__in=self.stamped).update(fired_at=self.now)
         CaseEvent.objects.bulk_create(self.events)
         outbox.write(self.outbox)
-        self.events, self.outbox = [], []
+        self.stamped, self.events, self.outbox = [], [], []
 
 
 @dataclass
@@ -105,23 +102,28 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
                 rows = list(due[:batch])
                 if not rows:
                     break
-                shared = _Batch(cache=cache)
+                shared = _Batch(now=now, cache=cache)
+                waiting = _earlier_elsewhere(rows, now, skip)
+                cases = _lock_cases({d.case_id for d in rows if d.pk not in waiting}, cache)
+                shared.told_before = _told_before(
+                    {d.case_id for d in rows if d.kind == DeadlineKind.ESCALATION} & set(cases)
+                )
                 for deadline in rows:
-                    if deadline.case_id in busy:
+                    case = cases.get(deadline.case_id)
+                    why = waiting.get(deadline.pk) or ("" if case else "busy")
+                    if deadline.case_id in busy or why == "busy":
+                        busy.add(deadline.case_id)
                         result.skipped += 1
                         continue
+                    if why == "later":
+                        later += 1
+                        continue
+                    assert case is not None
                     if deadline.kind == DeadlineKind.CALLBACK_REASSIGN:
                         shared.flush()  # the chase writes events: keep the history in order
                     try:
                         with transaction.atomic():
-                            line = _fire(deadline, now, skip, shared)
-                    except _Busy:
-                        busy.add(deadline.case_id)
-                        result.skipped += 1
-                        continue
-                    except _Later:
-                        later += 1
-                        continue
+                            line = _fire(deadline, case, now, shared)
                     except Exception:
                         log.exception("deadline %s could not fire; retried next pass", deadline.pk)
                         line = None
@@ -141,37 +143,68 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
     return result
 
 
-def _lock_case(deadline: Deadline, cache: dict | None = None) -> Case | None:
-    if cache is not None:
-        return _lock_case_row(deadline, cache)
-    qs = Case.objects.select_related(
-        "organization", "engineer", "engineer__staff", "engineer__staff__manager"
+def _earlier_elsewhere(
+    rows: list[Deadline], now: dt.datetime, failed: Collection[int]
+) -> dict[int, str]:
+    """Which deadlines of the batch must wait for an earlier one of their CASE outside it.
+
+    ``"busy"``: that earlier deadline is in another worker's batch (leave the CASE to the
+    next pass); ``"later"``: nobody holds it (a worker died or failed on it, or it fell due
+    after this batch was taken): put this one back, the next batch takes the earlier first.
+    Checked before the CASEs are locked, so a worker never holds a CASE it then skips.
+    """
+    if not connection.features.has_select_for_update_skip_locked:
+        return {}  # one worker at a time, taking deadlines in due order
+    ours = {d.pk for d in rows}
+    outside: dict[int, list[tuple[dt.datetime, int]]] = {}
+    for pk, case_id, due_at in (
+        Deadline.objects.active()
+        .filter(case_id__in={d.case_id for d in rows}, due_at__lte=now)
+        .exclude(pk__in=ours | set(failed))
+        .order_by()
+        .values_list("pk", "case_id", "due_at")
+    ):
+        outside.setdefault(case_id, []).append((due_at, pk))
+    if not outside:
+        return {}
+    pending = {
+        d.pk: [pk for due_at, pk in outside.get(d.case_id, ()) if (due_at, pk) < (d.due_at, d.pk)]
+        for d in rows
+    }
+    wanted = {pk for pks in pending.values() for pk in pks}
+    free = set(
+        Deadline.objects.filter(pk__in=wanted)
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)
     )
-    if connection.features.has_select_for_update_skip_locked:
-        # An operation holding the CASE may be changing its deadlines: leave it for next pass.
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return qs.filter(pk=deadline.case_id).first()
+    return {pk: ("later" if free.issuperset(pks) else "busy") for pk, pks in pending.items() if pks}
 
 
-def _lock_case_row(deadline: Deadline, cache: dict) -> Case | None:
-    """The CASE's row, read fresh under its lock by a statement simple to build; its
-    organization and engineer (with manager) as read once in the pass."""
+def _lock_cases(ids: Collection[int], cache: dict) -> dict[int, Case]:
+    """The CASEs' rows, read fresh under their locks in one statement (skipping those an
+    operation holds); their organizations and engineers (with manager) as read once a pass."""
     from casedesk.accounts.models import Organization
 
+    if not ids:
+        return {}
     table = connection.ops.quote_name(Case._meta.db_table)
     lock = (
         " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     )
-    sql = f"SELECT * FROM {table} WHERE id = %s{lock}"
-    case = next(iter(Case.objects.raw(sql, [deadline.case_id])), None)
-    if case is None:
-        return None
-    org_id = case.organization_id
-    case.organization = _cached(cache, ("org", org_id), lambda: Organization.objects.get(pk=org_id))
-    engineer = _user(cache, case.engineer_id) if case.engineer_id else None
-    if engineer is not None:  # (an owner cannot be deleted: PROTECT)
-        case.engineer = engineer
-    return case
+    marks = ", ".join(["%s"] * len(ids))
+    cases = {
+        c.pk: c
+        for c in Case.objects.raw(f"SELECT * FROM {table} WHERE id IN ({marks}){lock}", list(ids))
+    }
+    for case in cases.values():
+        org_id = case.organization_id
+        case.organization = _cached(
+            cache, ("org", org_id), lambda org_id=org_id: Organization.objects.get(pk=org_id)
+        )
+        engineer = _user(cache, case.engineer_id) if case.engineer_id else None
+        if engineer is not None:  # (an owner cannot be deleted: PROTECT)
+            case.engineer = engineer
+    return cases
 
 
 def _user(cache: dict, pk: int):
@@ -185,42 +218,20 @@ def _user(cache: dict, pk: int):
     )
 
 
-def _check_order(deadline: Deadline, now: dt.datetime, failed: Collection[int]) -> None:
-    """Let ``deadline`` fire only after the earlier due deadlines of its CASE.
-
-    With several workers, an earlier one may be in another worker's batch (leave the CASE
-    to the next pass), or have been let go by a worker that died or failed on it after this
-    batch was taken (put this one back: the next batch of the pass takes the earlier first).
-    """
-    if not connection.features.has_select_for_update_skip_locked:
-        return  # one worker at a time, taking deadlines in due order
-    earlier = (
-        Deadline.objects.active()
-        .filter(case_id=deadline.case_id, due_at__lte=now)
-        .filter(Q(due_at__lt=deadline.due_at) | Q(due_at=deadline.due_at, pk__lt=deadline.pk))
-        .exclude(pk__in=failed)
-        .order_by()
-    )
-    pending = set(earlier.values_list("pk", flat=True))
-    if not pending:
-        return
-    ours = earlier.filter(pk__in=pending).select_for_update(skip_locked=True)
-    if set(ours.values_list("pk", flat=True)) != pending:
-        raise _Busy
-    raise _Later
+def _told_before(case_ids: Collection[int]) -> dict[int, set[int]]:
+    """Per CASE, who earlier escalation levels told (not in CC), in one query."""
+    told: dict[int, set[int]] = {}
+    if case_ids:
+        for case_id, user_id in Notification.objects.filter(
+            case_id__in=case_ids, deadline__kind=DeadlineKind.ESCALATION, copy=False
+        ).values_list("case_id", "recipient_id"):
+            told.setdefault(case_id, set()).add(user_id)
+    return told
 
 
-def _fire(
-    deadline: Deadline,
-    now: dt.datetime,
-    failed: Collection[int] = (),
-    batch: _Batch | None = None,
-) -> str | None:
-    _check_order(deadline, now, failed)
-    case = _lock_case(deadline, batch.cache if batch is not None else None)
-    if case is None:
-        raise _Busy
-    if batch is None or deadline.case_id in batch.changed:
+def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> str | None:
+    """Fire one deadline of the batch on its locked CASE; None if it no longer stands."""
+    if deadline.case_id in batch.changed:
         deadline.refresh_from_db()
     if deadline.fired_at or deadline.met_at or deadline.cancelled_at or deadline.due_at is None:
         return None
@@ -234,17 +245,16 @@ def _fire(
         if deadline.kind == DeadlineKind.ESCALATION
         else RECIPIENTS[deadline.kind]
     )
-    cache = batch.cache if batch is not None else None
-    to = _unique(p for role in roles for p in _people(case, role, now, cache))
+    to = _unique(p for role in roles for p in _people(case, role, now, batch.cache))
     copies = _already_involved(case, batch) if deadline.kind == DeadlineKind.ESCALATION else []
     deadline.fired_at = now
-    deadline.save(update_fields=["fired_at"])
     action: dict[str, str] = {}
     if deadline.kind == DeadlineKind.CALLBACK_REASSIGN:
+        # Stamped before the reassignment, which cancels the CASE's open callback deadlines.
+        deadline.save(update_fields=["fired_at"])
         action = _chase(case, now)
         case.refresh_from_db()
-        if batch is not None:
-            batch.changed.add(case.pk)
+        batch.changed.add(case.pk)
 
     rows = outbox.build(
         template="deadline",
@@ -270,15 +280,14 @@ def _fire(
             **action,
         },
     )
-    if batch is None:
-        outbox.write(rows)
-        event.save()
-    else:  # written with the batch's others (nothing below can fail)
-        batch.outbox.extend(rows)
-        batch.events.append(event)
-        if deadline.kind == DeadlineKind.ESCALATION:
-            told = batch.told.setdefault(case.pk, [])
-            told.extend(p for p in to if p.email and p.is_active and p not in told)
+    # Written with the batch's others (nothing below can fail).
+    if deadline.kind != DeadlineKind.CALLBACK_REASSIGN:
+        batch.stamped.append(deadline.pk)
+    batch.outbox.extend(rows)
+    batch.events.append(event)
+    if deadline.kind == DeadlineKind.ESCALATION:
+        told = batch.told.setdefault(case.pk, [])
+        told.extend(p for p in to if p.email and p.is_active and p not in told)
     cc = [p for p in copies if p not in to]
     names = ", ".join(p.username for p in to) or "nobody"
     if cc:
@@ -308,19 +317,14 @@ def _unique(users):
     return result
 
 
-def _already_involved(case: Case, batch: _Batch | None = None):
-    """Managers already told about this CASE by an earlier escalation level (CC them)."""
-    from casedesk.accounts.models import User
-
-    told = Notification.objects.filter(
-        case=case, deadline__kind=DeadlineKind.ESCALATION, copy=False
-    ).values("recipient_id")
-    if batch is None:
-        return list(User.objects.filter(pk__in=told, is_active=True).order_by("username"))
-    # In a pass: the ids only (people come from the pass's cache), plus those told in this
-    # batch, whose outbox rows are not written yet.
-    ids = set(told.order_by().values_list("recipient_id", flat=True))
-    users = {u.pk: u for u in (_user(batch.cache, pk) for pk in ids) if u and u.is_active}
+def _already_involved(case: Case, batch: _Batch):
+    """Managers already told about this CASE by an earlier escalation level (CC them): those
+    told before the batch, and those told in it, whose outbox rows are not written yet."""
+    users = {
+        u.pk: u
+        for u in (_user(batch.cache, pk) for pk in batch.told_before.get(case.pk, ()))
+        if u and u.is_active
+    }
     users.update((u.pk, u) for u in batch.told.get(case.pk, []))
     return sorted(users.values(), key=_username)
 
