@@ -215,9 +215,9 @@ def test_names_are_kept_as_plain_text(desk):
 
 
 def test_each_table_is_a_fixed_number_of_queries(desk):
-    f = filters()
     counts = {}
     for key, build in selectors.TABLES.items():
+        f = filters()
         with CaptureQueriesContext(connection) as ctx:
             build(f, None)
         counts[key] = len(ctx.captured_queries)
@@ -230,10 +230,15 @@ def test_each_table_is_a_fixed_number_of_queries(desk):
         )
         desk.log(sh(11, 3, 10 + i, 10), case, desk.se, "callback", 10)
     for key, build in selectors.TABLES.items():
+        f = filters()
         with CaptureQueriesContext(connection) as ctx:
             build(f, None)
         assert len(ctx.captured_queries) == counts[key], key
     assert max(counts.values()) <= 2
+    # The whole dashboard reads the deadline table once.
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.dashboard(filters())
+    assert sum('"sla_deadline"' in q["sql"] for q in ctx.captured_queries) == 1
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ escalations, SLA compliance, labour hours) count what happened in the period, fr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,7 +29,7 @@ from django.utils.translation import pgettext_lazy
 from casedesk import clock, policy
 from casedesk.accounts.choices import ASSIGNABLE_ROLES
 from casedesk.accounts.models import Organization, User
-from casedesk.cases.choices import EscalationTarget, EventKind, Priority, Status
+from casedesk.cases.choices import EscalationLevel, EscalationTarget, EventKind, Priority, Status
 from casedesk.cases.models import CaseEvent, WorkLog
 from casedesk.errors import InvalidInput
 from casedesk.sla.choices import DeadlineKind, Recipient
@@ -76,6 +76,8 @@ class Filters:
     organization: Organization | None = None
     engineer: User | None = None
     priority: str = ""
+    # What several tables of one request share (see _deadline_outcomes).
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def start_at(self) -> dt.datetime:
@@ -283,28 +285,8 @@ def open_by_age(f: Filters, reader: User | None = None) -> Table:
     return table
 
 
-def _decided(f: Filters, kinds: Sequence[str], reader: User | None):
-    """Deadlines of ``kinds`` whose outcome was known in the period, with that instant.
-
-    A promise is kept when met by its due time, and broken at its due time otherwise (met
-    late, fired, or still not met).  Its outcome instant (``decided_at``) is when it was met
-    if on time, else its due time.  A promise withdrawn before it fell due (the CASE was
-    reassigned, resolved or changed severity) is neither kept nor broken.
-    """
-    decided_at = Coalesce(Least("met_at", "due_at"), "due_at")
-    return (
-        _scoped(Deadline, reader, f)
-        .filter(kind__in=list(kinds), due_at__isnull=False)
-        # Sargable bounds first: an outcome lies at or before the due time.
-        .filter(due_at__gte=f.start_at)
-        .exclude(met_at__isnull=True, cancelled_at__lt=F("due_at"))
-        .filter(Q(met_at__isnull=False) | Q(due_at__lte=f.now))
-        .alias(decided_at=decided_at)
-        .filter(decided_at__gte=f.start_at, decided_at__lt=f.end_at)
-    )
-
-
 ON_TIME = Q(met_at__isnull=False, met_at__lte=F("due_at"))
+PROMISES = (DeadlineKind.CALLBACK, DeadlineKind.ENGINEER_CALLBACK, DeadlineKind.RESOLUTION)
 
 
 def _week(value, zone: ZoneInfo) -> dt.date:
@@ -312,28 +294,68 @@ def _week(value, zone: ZoneInfo) -> dt.date:
     return value.astimezone(zone).date() if isinstance(value, dt.datetime) else value
 
 
-def _weekly(qs, f: Filters, *, by: tuple[str, ...] = (), **counts) -> dict[tuple, dict]:
-    """``counts`` per (week of ``decided_at`` in the reader's zone, ``by`` values)."""
-    rows = (
-        qs.annotate(week=TruncWeek("decided_at", tzinfo=f.zone))
-        .order_by()
-        .values("week", *by)
-        .annotate(**counts)
+def _deadline_outcomes(f: Filters, reader: User | None) -> dict[tuple, dict]:
+    """What the period's deadlines came to, counted in one pass over the deadline table.
+
+    Promises (callbacks, resolution): one is kept when met by its due time, and broken at
+    its due time otherwise (met late, fired, or never met).  It counts in the week its
+    outcome was known: when it was met if on time, else its due time.  A promise withdrawn
+    before it fell due (the CASE was reassigned, resolved or changed severity) is neither
+    kept nor broken, and one not yet due and not met is still open.
+    Matrix escalations count in the week they fired, per level (recipient) and severity.
+
+    Returns ``{(kind, week, recipient, priority): {"on_time": n, "total": n}}``; the three
+    tables that need it share one query per request (cached on the filters).
+    """
+    cached = f.cache.get("deadline_outcomes")
+    if cached is not None:
+        return cached
+    decided_at = Coalesce(Least("met_at", "due_at"), "due_at")
+    promise = (
+        Q(kind__in=PROMISES, due_at__gte=f.start_at)  # an outcome is never after the due time
+        & ~Q(met_at__isnull=True, cancelled_at__lt=F("due_at"))
+        & (Q(met_at__isnull=False) | Q(due_at__lte=f.now))
+        & Q(decided_at__gte=f.start_at, decided_at__lt=f.end_at)
     )
-    return {(_week(row["week"], f.zone), *(row[k] for k in by)): row for row in rows}
+    fired = Q(kind=DeadlineKind.ESCALATION, fired_at__gte=f.start_at, fired_at__lt=f.end_at)
+    at = models.Case(
+        models.When(kind=DeadlineKind.ESCALATION, then=F("fired_at")),
+        default=decided_at,
+        output_field=models.DateTimeField(),
+    )
+    rows = (
+        _scoped(Deadline, reader, f)
+        .alias(decided_at=decided_at)
+        .filter(promise | fired)
+        .annotate(week=TruncWeek(at, tzinfo=f.zone))
+        .order_by()
+        .values("kind", "week", "recipient", "priority")
+        .annotate(on_time=Count("id", filter=ON_TIME), total=Count("id"))
+    )
+    found: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["kind"], _week(row["week"], f.zone), row["recipient"], row["priority"])
+        found[key] = {"on_time": row["on_time"], "total": row["total"]}
+    f.cache["deadline_outcomes"] = found
+    return found
+
+
+def _weekly(f: Filters, reader: User | None, kind: str) -> dict[dt.date, dict[str, int]]:
+    """The promises of ``kind`` kept (``on_time``) and decided (``total``) per week."""
+    weeks: dict[dt.date, dict[str, int]] = {}
+    for (k, week, _recipient, _priority), counts in _deadline_outcomes(f, reader).items():
+        if k == kind:
+            into = weeks.setdefault(week, {"on_time": 0, "total": 0})
+            into["on_time"] += counts["on_time"]
+            into["total"] += counts["total"]
+    return weeks
 
 
 def callbacks(f: Filters, reader: User | None = None) -> Table:
     """Per week: callbacks to the customer (from creation) and engineers' callbacks after
     notification, kept on time or late."""
     kinds = (DeadlineKind.CALLBACK, DeadlineKind.ENGINEER_CALLBACK)
-    found = _weekly(
-        _decided(f, kinds, reader),
-        f,
-        by=("kind",),
-        on_time=Count("id", filter=ON_TIME),
-        total=Count("id"),
-    )
+    found = {kind: _weekly(f, reader, kind) for kind in kinds}
     table = Table(
         key="callbacks",
         title=_("Callbacks on time"),
@@ -355,7 +377,7 @@ def callbacks(f: Filters, reader: User | None = None) -> Table:
     for week in f.weeks():
         row: list = [week]
         for kind in kinds:
-            counts = found.get((week, kind), {})
+            counts = found[kind].get(week, {})
             on_time, total = counts.get("on_time", 0), counts.get("total", 0)
             row += [on_time, total - on_time, _percent(on_time, total)]
         table.rows.append(row)
@@ -364,12 +386,7 @@ def callbacks(f: Filters, reader: User | None = None) -> Table:
 
 def sla_compliance(f: Filters, reader: User | None = None) -> Table:
     """Per week: resolution targets met on time, breached, and the compliance %."""
-    found = _weekly(
-        _decided(f, (DeadlineKind.RESOLUTION,), reader),
-        f,
-        met=Count("id", filter=ON_TIME),
-        total=Count("id"),
-    )
+    found = _weekly(f, reader, DeadlineKind.RESOLUTION)
     table = Table(
         key="sla",
         title=_("SLA compliance per week"),
@@ -385,33 +402,36 @@ def sla_compliance(f: Filters, reader: User | None = None) -> Table:
         ),
     )
     for week in f.weeks():
-        counts = found.get((week,), {})
-        met, total = counts.get("met", 0), counts.get("total", 0)
+        counts = found.get(week, {})
+        met, total = counts.get("on_time", 0), counts.get("total", 0)
         table.rows.append([week, met, total - met, _percent(met, total)])
     return table
 
 
 def escalations(f: Filters, reader: User | None = None) -> Table:
     """Escalations in the period per level and severity: to a senior engineer and to the
-    vendor (CASE events), and the matrix's notifications per level (fired deadlines)."""
+    vendor (CASE events), and the matrix's notifications per level (fired deadlines).
+
+    Only escalated CASEs can have an escalation event, and a CASE's escalation level never
+    goes down (``cases.services.case_escalate`` is the only operation that sets it), so
+    the events are looked up from those CASEs through the (case, at) index instead of
+    scanning the whole history.
+    """
     events = (
         _scoped(CaseEvent, reader, f)
+        .filter(case__escalation_level__gt=EscalationLevel.NONE)
         .filter(kind=EventKind.ESCALATED, at__gte=f.start_at, at__lt=f.end_at)
         .order_by()
         .values(level=KT("data__target"), severity=F("case__priority"))
         .annotate(n=Count("id"))
     )
-    matrix = (
-        _scoped(Deadline, reader, f)
-        .filter(kind=DeadlineKind.ESCALATION, fired_at__gte=f.start_at, fired_at__lt=f.end_at)
-        .order_by()
-        .values(level=F("recipient"), severity=F("priority"))
-        .annotate(n=Count("id"))
-    )
     counts: dict[tuple[str, str], int] = {}
-    for row in [*events, *matrix]:
+    for row in events:
         key = (row["level"], row["severity"])
         counts[key] = counts.get(key, 0) + row["n"]
+    for (kind, _week, level, severity), found in _deadline_outcomes(f, reader).items():
+        if kind == DeadlineKind.ESCALATION:
+            counts[(level, severity)] = counts.get((level, severity), 0) + found["total"]
     levels: list[tuple[str, str]] = [
         (EscalationTarget.SENIOR, _("To a senior engineer")),
         (EscalationTarget.VENDOR, _("To the vendor")),

@@ -1,0 +1,158 @@
+"""Benchmark the manager dashboard on the benchmark data set (100,000 CASEs, PostgreSQL).
+
+    .venv/bin/python bench/dashboard_bench.py --database-url postgres://postgres@127.0.0.1:5432/casedesk_bench
+
+Server time of ``GET /dashboard/`` (and its exports) as Django serves it in production
+mode (DEBUG off, the real middleware, template rendering and session), timed in process
+around each request: everything but the socket.  Each scenario is requested ``--warmup``
+times untimed, then ``--requests`` times; p50/p95/max and the query count are printed
+(``--json FILE`` saves them).  The data set must exist (``make bench-data``); the bench
+only adds its manager login (``bench.manager``) and that login's sessions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "src") not in sys.path:
+    sys.path.insert(0, str(ROOT / "src"))
+
+MANAGER = "bench.manager"
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def setup(database_url: str):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.pop("CASEDESK_DEBUG", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casedesk.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    from casedesk.accounts import services as people
+    from casedesk.accounts.models import User
+
+    user = User.objects.filter(username=MANAGER).first()
+    if user is None:
+        user = people.user_create(username=MANAGER, role="cs_manager", email="bench@desk.example")
+    return user
+
+
+def scenarios() -> list[tuple[str, str, dict]]:
+    """(name, path, query) — the filters a manager uses, on the busiest values."""
+    from django.db.models import Count
+
+    from casedesk import clock
+    from casedesk.cases.models import Case
+
+    today = clock.local(clock.now()).date()
+    busiest_org = (
+        Case.objects.order_by().values("organization_id").annotate(n=Count("id")).order_by("-n")
+    )[0]["organization_id"]
+    busiest_engineer = (
+        Case.objects.filter(engineer__isnull=False)
+        .order_by()
+        .values("engineer_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )[0]["engineer_id"]
+    year = {"from": (today.replace(year=today.year - 1)).isoformat(), "to": today.isoformat()}
+    return [
+        ("default (last 8 weeks)", "/dashboard/", {}),
+        ("customer", "/dashboard/", {"customer": busiest_org}),
+        ("engineer", "/dashboard/", {"engineer": busiest_engineer}),
+        ("severity P1", "/dashboard/", {"severity": "P1"}),
+        (
+            "customer + engineer + P2",
+            "/dashboard/",
+            {"customer": busiest_org, "engineer": busiest_engineer, "severity": "P2"},
+        ),
+        ("one year", "/dashboard/", year),
+        ("export all.xlsx", "/dashboard/export/all.xlsx", {}),
+        ("export sla.csv", "/dashboard/export/sla.csv", {}),
+    ]
+
+
+def run(client, path: str, query: dict, *, warmup: int, requests: int) -> dict:
+    from django.db import connection, reset_queries
+
+    for _ in range(warmup):
+        assert client.get(path, query).status_code == 200
+    times, queries = [], 0
+    for _ in range(requests):
+        reset_queries()
+        started = time.perf_counter()
+        response = client.get(path, query)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+        queries = len(connection.queries)
+    return {
+        "n": requests,
+        "p50": round(percentile(times, 50), 1),
+        "p95": round(percentile(times, 95), 1),
+        "max": round(max(times), 1),
+        "mean": round(statistics.fmean(times), 1),
+        "queries": queries,
+        "bytes": len(response.content),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/casedesk_bench"
+    )
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--json", help="save the figures to this file")
+    args = parser.parse_args()
+
+    manager = setup(args.database_url)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from casedesk.cases.models import Case
+
+    client = Client()
+    client.force_login(manager)
+    figures = {
+        "cases": Case.objects.count(),
+        "database": connection.vendor,
+        "python": platform.python_version(),
+        "load_before": os.getloadavg(),
+        "scenarios": {},
+    }
+    print(f"{figures['cases']} CASEs on {connection.vendor}; load {figures['load_before']}")
+    for name, path, query in scenarios():
+        with CaptureQueriesContext(connection):  # count queries with DEBUG off
+            result = run(client, path, query, warmup=args.warmup, requests=args.requests)
+        figures["scenarios"][name] = result
+        print(
+            f"{name:28s} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
+            f"max {result['max']:7.1f} ms  {result['queries']} queries  {result['bytes']} B"
+        )
+    figures["load_after"] = os.getloadavg()
+    print(f"load after {figures['load_after']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
