@@ -301,3 +301,32 @@ def test_the_query_count_does_not_grow_with_the_history(cast):
     services.case_set_priority(case=big, priority="P1", by=cast.duty)
     for user in (cast.duty, cast.owner, cast.helper):
         assert _queries(user, big) == _queries(user, small)
+
+
+def test_a_dispatcher_escalates_to_a_senior_engineer_and_hands_the_case_over(cast):
+    senior = cast.owner  # se1, a senior engineer, not on this CASE
+    case = bring_to("in_progress", cast, priority="P3", owner=cast.first_line)
+    html = page(cast.duty, case).content.decode()
+    assert '<option value="se1">' in html  # the senior engineers to hand it to
+    response = post(
+        cast.duty, case, "escalate_senior", {"reason": "一线无法定位", "engineer": "se1"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.escalation_level, case.engineer, case.status) == (1, senior, "assigned")
+
+
+def test_the_owner_escalates_without_choosing_who(cast):
+    case = bring_to("in_progress", cast, priority="P3", owner=cast.first_line)
+    html = page(cast.first_line, case).content.decode()
+    assert "id_escalate_senior_engineer" not in html
+    assert post(cast.first_line, case, "escalate_senior", {"reason": "需要SE"}).status_code == 302
+    case.refresh_from_db()
+    assert (case.escalation_level, case.engineer) == (1, cast.first_line)
+    # and a forged hand-over is the operation's refusal
+    assert cast.owner.username == "se1"
+    other = bring_to("in_progress", cast, priority="P3", owner=cast.first_line)
+    before = database_snapshot()
+    response = post(cast.first_line, other, "escalate_senior", {"reason": "r", "engineer": "se1"})
+    assert response.status_code == 403
+    assert database_snapshot() == before

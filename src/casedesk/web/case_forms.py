@@ -66,6 +66,12 @@ class ReasonForm(forms.Form):
     reason = _text(_("Reason"), rows=2)
 
 
+class EscalateSeniorForm(ReasonForm):
+    """Escalate to a senior engineer; a dispatcher may hand the CASE to one at once."""
+
+    engineer = forms.CharField(label=_("Hand to"), max_length=150, required=False)
+
+
 class PriorityForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
     reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, required=False)

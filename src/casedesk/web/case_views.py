@@ -56,7 +56,7 @@ PAGE_FORMS: dict[str, type] = {
     A.REMOVE_HELPER: f.EngineerForm,
     A.REQUEST_REASSIGNMENT: f.ReasonForm,
     A.SET_PRIORITY: f.PriorityForm,
-    A.ESCALATE_SENIOR: f.ReasonForm,
+    A.ESCALATE_SENIOR: f.EscalateSeniorForm,
     A.ESCALATE_VENDOR: f.VendorEscalationForm,
     A.PEND: f.PendForm,
     A.RESUME: f.NoteForm,
@@ -252,15 +252,13 @@ def _page(request, case: Case, *, forms: dict | None = None, error: str = "", st
     helpers = selectors.helper_usernames(case)
     offered = available_actions(case=case, user=user, helpers=helpers)
     forms = forms or {}
-    candidates: list[User] = []
-    if A.ADD_HELPER in offered:
-        candidates = [
-            u
-            for u in people.assignable_staff()
-            if u.pk != case.engineer_id and u.username not in helpers
-        ]
-        if not candidates:
-            offered.remove(A.ADD_HELPER)
+    hand_over = A.ESCALATE_SENIOR in offered and A.ASSIGN in offered
+    staff = people.assignable_staff() if hand_over or A.ADD_HELPER in offered else []
+    others = [u for u in staff if u.pk != case.engineer_id]
+    seniors = [u for u in others if u.staff.tier == Tier.SENIOR] if hand_over else []
+    candidates = [u for u in others if u.username not in helpers]
+    if A.ADD_HELPER in offered and not candidates:
+        offered.remove(A.ADD_HELPER)
     action_forms = {
         action: forms.get(action) or PAGE_FORMS[action](auto_id=f"id_{action}_%s")
         for action in offered
@@ -281,6 +279,7 @@ def _page(request, case: Case, *, forms: dict | None = None, error: str = "", st
         "can_phone_engineer": phoned,
         "can_assign": A.ASSIGN in offered,
         "helper_candidates": candidates,
+        "seniors": seniors,
         "priorities": [(v, label) for v, label in Priority.choices if v != case.priority],
         "timeline": timeline(case, user),
         "deadlines": deadlines(case, user),
@@ -342,7 +341,11 @@ def _run(action: str, case: Case, data: dict[str, Any], by: User) -> str:
         )
         return _("Priority of %(number)s changed.")
     if action == A.ESCALATE_SENIOR:
-        services.case_escalate(case=case, target="senior", reason=data["reason"], by=by)
+        username = data["engineer"]
+        engineer = people.engineer_by_username(username) if username else None
+        services.case_escalate(
+            case=case, target="senior", reason=data["reason"], engineer=engineer, by=by
+        )
         return _("%(number)s escalated to a senior engineer.")
     if action == A.ESCALATE_VENDOR:
         services.case_escalate(
