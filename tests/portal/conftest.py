@@ -15,3 +15,7 @@ def upload(name="日志.txt", content=b"%SYS-5-RESTART: System restarted\n", con
 
 def stored_files(root):
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+# The browser harness of tests/e2e (Debian Chromium, watched pages, screenshots).
+from tests.e2e.conftest import browser, screens  # noqa: E402, F401
