@@ -180,7 +180,7 @@ def test_a_customer_adds_information_with_a_file(portal, customer, contact, duty
     assert not worklog.internal
     assert case.attachments.get().name == "show tech.txt"
     page = portal.get(reverse("portal:case", args=[case.number])).content.decode()
-    assert "重启后问题依旧" in page
+    assert "重启后问题依旧" in page and "补充了信息" in page
     assert reverse("portal:attachment", args=[case.attachments.get().pk]) in page
 
 

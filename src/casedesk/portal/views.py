@@ -237,10 +237,13 @@ def _entry(event: CaseEvent, names: dict[str, str], files: dict[int, object]) ->
         file = files.get(data.get("attachment"))
         detail = data.get("name", "")
     actor = event.actor
+    label = _label(EventKind, kind)
+    if kind == EventKind.WORK_LOGGED and actor is not None and actor.is_customer:
+        label, detail = _("Information added"), ""
     return {
         "at": event.at,
         "kind": kind,
-        "label": _label(EventKind, kind),
+        "label": label,
         "actor": display_name(actor) if actor else _("Service desk"),
         "by_customer": actor is not None and actor.is_customer,
         "detail": detail,
