@@ -24,7 +24,6 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Least, TruncWeek
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from casedesk import clock, policy
 from casedesk.accounts.choices import ASSIGNABLE_ROLES
@@ -604,9 +603,7 @@ def labour_by_customer(f: Filters, reader: User | None = None) -> Table:
     table = Table(
         key="labour_customer",
         title=_("Labour hours per customer"),
-        columns=_labour_columns(
-            Column("customer", pgettext_lazy("organization", "Customer"), "text")
-        ),
+        columns=_labour_columns(Column("customer", _("Customer"), "text")),
     )
     for r in rows:
         table.rows.append(
