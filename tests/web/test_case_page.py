@@ -123,6 +123,22 @@ def test_deadlines_count_down_and_turn_red_when_overdue(cast):
     )
 
 
+def test_a_fired_escalation_is_an_alarm_sent_and_a_missed_callback_stays_overdue(cast):
+    from casedesk.sla.supervisor import run_pass
+
+    case = make_case(contact=cast.contact, by=cast.call_taker, priority="P1")
+    later = case.created_at + dt.timedelta(minutes=40)  # past the callback and the 30-min level
+    run_pass(now=later)
+    with clock.frozen(later):
+        body = text(page(cast.duty, case))
+    live, history = body.split("Kept promises and alarms sent")
+    assert re.search(r"Callback to the customer</span>.{0,200}overdue -0:2\d:\d\d", live)
+    # the 30-minute level told its people: done, listed as sent; later levels still run
+    sent = re.search(r"(Escalation · [^<]+)</span> <span>sent <time", history)
+    assert sent and sent.group(1) not in live
+    assert "Escalation · " in live
+
+
 def test_a_pending_case_shows_its_resolution_clock_as_paused(cast):
     case = bring_to("pending", cast)  # waiting for the customer pauses the resolution clock
     body = text(page(cast.owner, case))

@@ -208,11 +208,19 @@ def countdown_text(seconds: float) -> str:
     return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
+# Deadlines that are alarms, not promises: once fired they are done (the people were told),
+# they are never "kept" later.
+ALARMS = frozenset(
+    {DeadlineKind.ESCALATION, DeadlineKind.CALLBACK_CHASE, DeadlineKind.CALLBACK_REASSIGN}
+)
+
+
 def deadlines(case: Case, user: User) -> list[dict[str, Any]]:
-    """The CASE's promises still to keep, nearest first, then the kept ones.
+    """The CASE's deadlines: the live ones nearest first, then the kept and the sent ones.
 
     Running: a countdown to ``due_at``; paused: no due time while the clock is stopped;
-    overdue: past due (the supervisor fired it or is about to) and not kept yet.
+    overdue: a promise past due and not kept yet; met: kept (perhaps late); sent: an alarm
+    (escalation level, callback check) that fired.
     """
     now = clock.now()
     rows = []
@@ -220,6 +228,8 @@ def deadlines(case: Case, user: User) -> list[dict[str, Any]]:
         due, fired, met = _parse(row["due_at"]), _parse(row["fired_at"]), _parse(row["met_at"])
         if met is not None:
             state = "met"
+        elif fired is not None and row["kind"] in ALARMS:
+            state = "sent"
         elif due is None and fired is None:
             state = "paused"
         elif fired is not None or due <= now:
@@ -238,9 +248,11 @@ def deadlines(case: Case, user: User) -> list[dict[str, Any]]:
                 "remaining": countdown_text((due - now).total_seconds()) if due else "",
             }
         )
-    order = {"overdue": 0, "running": 1, "paused": 2, "met": 3}
+    order = {"overdue": 0, "running": 1, "paused": 2, "sent": 3, "met": 3}
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     rows.sort(key=lambda r: (order[r["state"]], r["due_at"] or far))
+    for row in rows:
+        row["live"] = row["state"] in ("overdue", "running", "paused")
     return rows
 
 
