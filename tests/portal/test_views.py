@@ -339,10 +339,13 @@ def test_a_customer_reaches_no_staff_page(portal, contact):
     assert r.status_code == 302 and "/admin/login/" in r["Location"]
 
 
-def test_staff_are_sent_from_the_portal_to_their_console(client, duty):
+def test_staff_are_sent_from_the_portal_to_their_console(client, duty, contact):
     client.force_login(duty)
     r = client.get(reverse("portal:home"))
     assert r.status_code == 302 and not r["Location"].startswith("/portal/")
+    case = make_case(contact=contact)
+    r = client.get(reverse("portal:case", args=[case.number]))
+    assert r.status_code == 302 and r["Location"] == f"/cases/{case.number}/"
 
 
 def test_anonymous_visitors_are_asked_to_log_in(client):

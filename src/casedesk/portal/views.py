@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -64,8 +65,11 @@ def customer_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user.is_customer:
-            return redirect("web:home")
+        if not user.is_customer:  # the same CASE in the console, or the console's home
+            try:
+                return redirect("web:case_detail", number=kwargs["number"])
+            except (KeyError, NoReverseMatch):
+                return redirect("web:home")
         try:
             return view(request, *args, **kwargs)
         except NotFound:
