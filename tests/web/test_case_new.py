@@ -27,6 +27,8 @@ def text(response) -> str:
 @pytest.fixture
 def callers(org, other_org, contact):
     """The desk's address book: 张三 of ACME (gold), and people at another organization."""
+    org.phone = "010-66668888"
+    org.save(update_fields=["phone"])
     ContactFactory(organization=org, name="李四", phone="010-5850 1000", email="lisi@acme.cn")
     ContactFactory(organization=other_org, name="Alice", phone="+86 21 6288 1200", email="a@o.com")
     inactive = OrganizationFactory(code="GONE", name="Gone Corp", is_active=False)
@@ -46,6 +48,7 @@ def _lookup(client, **params):
         ("01058501000", ["李四"]),  # the number as typed on a keypad…
         ("010-5850-1000", ["李四"]),  # …or with its punctuation
         ("62881200", ["Alice"]),
+        ("010 6666 8888", ["张三", "李四"]),  # the organization's switchboard
         ("138 0013 8000", ["张三"]),
         ("LISI@acme", ["李四"]),
         ("中国电信", ["张三", "李四"]),  # the company name

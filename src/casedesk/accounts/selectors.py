@@ -71,7 +71,8 @@ def _digits(value: str) -> str:
 
 
 def contact_search(*, q: str, fetched_by: User, limit: int = CONTACT_SEARCH_LIMIT) -> list[Contact]:
-    """Contacts of active organizations matching a phone number, e-mail, name or company.
+    """Contacts of active organizations matching a phone number (theirs or their company's
+    switchboard), e-mail, name or company.
 
     A phone number matches whatever punctuation either side uses ("010-5850 1000" finds
     "01058501000"); staff search every organization, a customer only their own.
@@ -95,12 +96,16 @@ def contact_search(*, q: str, fetched_by: User, limit: int = CONTACT_SEARCH_LIMI
     )
     digits = _digits(q)
     if len(digits) >= 3 and len(digits) * 2 >= len(q.replace(" ", "")):
-        bare = "phone"
-        expression = None
-        for ch in _PHONE_PUNCTUATION:
-            expression = Replace(expression or bare, Value(ch), Value(""))
-        qs = qs.annotate(bare_phone=expression)
-        match |= Q(bare_phone__contains=digits)
+
+        def bare(field: str):
+            expression = None
+            for ch in _PHONE_PUNCTUATION:
+                expression = Replace(expression or field, Value(ch), Value(""))
+            return expression
+
+        # the contact's own number, or the switchboard of their organization
+        qs = qs.annotate(bare_phone=bare("phone"), bare_org_phone=bare("organization__phone"))
+        match |= Q(bare_phone__contains=digits) | Q(bare_org_phone__contains=digits)
     return list(qs.filter(match).order_by("organization__name", "name", "pk")[:limit])
 
 
