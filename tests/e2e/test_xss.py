@@ -62,3 +62,97 @@ def test_mail_subject_carries_the_title_as_typed(db, smtp, org, contact, title):
         deliver_due()
     (assigned,) = smtp.to("eng1@desk.example")
     assert title in assigned["Subject"]
+
+
+# --- in the browser ---------------------------------------------------------------------
+
+NO_INJECTED_MARKUP = """() => ({
+    images: document.querySelectorAll('img[src="x"]').length,
+    scripts: [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length,
+    handlers: document.querySelectorAll('[onerror]').length,
+})"""
+
+
+def assert_shown_as_text(screen, text: str, where: str, *, visible: bool = True) -> None:
+    """``text`` is on screen literally and nothing of it became markup."""
+    if visible:
+        assert screen.page.get_by_text(text, exact=False).first.is_visible(), where
+    assert screen.page.evaluate(NO_INJECTED_MARKUP) == {
+        "images": 0,
+        "scripts": 0,
+        "handlers": 0,
+    }, where
+    screen.check()  # no dialog fired, no console error
+
+
+@pytest.mark.parametrize("title", TITLES, ids=["script", "img"])
+def test_a_markup_title_renders_as_text_on_every_page(screens, title):
+    from casedesk.accounts.models import Organization
+    from tests.factories import ContactFactory, OrganizationFactory
+
+    org = OrganizationFactory(code="EVIL", name=title, service_level="gold")
+    assert Organization.objects.get(code="EVIL").name == title
+    contact = ContactFactory(organization=org, name=title, phone="13600136000")
+    duty = make_user("duty_engineer", username="duty")
+    engineer = make_user("engineer", username="se1", tier="senior")
+    engineer.first_name = title
+    engineer.save(update_fields=["first_name"])
+    manager = make_user("supervisor", username="sup")
+    customer = make_user("customer", username="cust", org=org)
+    for user in (duty, engineer, manager, customer):
+        user.language = "en"
+        user.save(update_fields=["language"])
+    waiting = make_case(contact=contact, by=duty, title=title, priority="P1", description=title)
+    working = make_case(contact=contact, by=duty, title=title, priority="P2")
+    services.case_assign(case=working, engineer=engineer, by=duty)
+    services.case_log_work(case=working, kind="callback", note=title, minutes=5, by=engineer)
+
+    desk = screens(duty)
+    for path, where in [
+        ("/board/", "duty board"),
+        ("/cases/", "CASE list"),
+        ("/cases/?q=alert", "search"),
+        (f"/cases/{waiting.number}/", "CASE page"),
+        (f"/cases/{working.number}/", "CASE page with a work log"),
+        (f"/cases/{waiting.number}/assign/", "assign screen"),
+    ]:
+        desk.goto(path)
+        assert_shown_as_text(desk, title, where)
+        desk.shot(f"duty-{where}")
+    desk.goto(f"/cases/{working.number}/")
+    assert title in desk.page.title()  # the tab's title reads as typed, too
+    assert title in desk.page.locator("#timeline").inner_text()
+
+    # The caller lookup draws its results with JavaScript: still text.
+    desk.goto("/cases/new/")
+    desk.page.get_by_label("Phone number, e-mail or company").press_sequentially("1360013")
+    desk.page.locator("#lookup-results button").first.wait_for()
+    assert_shown_as_text(desk, title, "caller lookup")
+    desk.page.locator("#lookup-results button").first.click()
+    desk.page.locator("#chosen-contact").wait_for(state="visible")
+    assert title in desk.page.locator("#chosen-contact").inner_text()
+    assert_shown_as_text(desk, title, "chosen caller")
+    desk.shot("duty-caller-lookup")
+
+    mine = screens(engineer)
+    mine.goto("/mine/")
+    assert_shown_as_text(mine, title, "my CASEs")
+    mine.shot("engineer-my-cases")
+
+    boss = screens(manager)
+    boss.goto("/dashboard/")
+    # The names sit in the filters' options and in the charts' SVG (labels are shortened;
+    # each bar's tooltip <title> holds the whole name).
+    assert boss.page.locator("option", has_text=title).count() >= 1
+    tooltips = boss.page.locator("svg title").all_text_contents()
+    assert any(title in tip for tip in tooltips), tooltips
+    assert_shown_as_text(boss, title, "dashboard", visible=False)
+    boss.shot("manager-dashboard")
+
+    portal = screens(customer)
+    portal.goto("/portal/")
+    assert_shown_as_text(portal, title, "portal list")
+    portal.shot("customer-portal-list")
+    portal.goto(f"/portal/cases/{working.number}/")
+    assert_shown_as_text(portal, title, "portal CASE page")
+    portal.shot("customer-portal-case")
