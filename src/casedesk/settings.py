@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("CASEDESK_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -174,6 +175,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Attachments (cases/attachments.py): stored under MEDIA_ROOT, never served directly --
 MEDIA_ROOT = Path(os.environ.get("CASEDESK_MEDIA_ROOT", VAR_DIR / "media")).resolve()
 CASEDESK_MAX_ATTACHMENT_MB = int(os.environ.get("CASEDESK_MAX_ATTACHMENT_MB", "25"))
+FILE_UPLOAD_HANDLERS = ["casedesk.cases.attachments.SizeLimitUploadHandler", *global_settings.FILE_UPLOAD_HANDLERS]  # fmt: skip
 
 # --- Security -------------------------------------------------------------------------
 # CASEDESK_HTTPS=1 behind TLS (a proxy sending X-Forwarded-Proto): secure cookies, HSTS.

@@ -162,3 +162,25 @@ def test_a_customer_gets_only_its_organizations_files(customer, other_org):
     with pytest.raises(NotFound):
         files.attachment_get(pk=att.pk, fetched_by=customer)
     assert files.attachment_get(pk=att.pk, fetched_by=other_customer) == att
+
+
+def test_an_oversized_upload_is_dropped_while_it_arrives(settings):
+    """Past the limit the rest of a file is counted, not kept: the operation then refuses
+    it by its full size, and the server never held more than the limit."""
+    settings.CASEDESK_MAX_ATTACHMENT_MB = 1
+    assert settings.FILE_UPLOAD_HANDLERS[0] == "casedesk.cases.attachments.SizeLimitUploadHandler"
+    handler = files.SizeLimitUploadHandler()
+    handler.new_file("files", "抓包.pcap", "application/octet-stream", None)
+    chunk = b"\0" * (64 * 1024)
+    passed = [handler.receive_data_chunk(chunk, i * len(chunk)) for i in range(20)]
+    assert passed[:16] == [chunk] * 16  # exactly the limit: still taken in
+    assert passed[16:] == [None] * 4  # the next handlers never see the rest
+    big = handler.file_complete(20 * len(chunk))
+    assert (big.name, big.size, big.read()) == ("抓包.pcap", 20 * len(chunk), b"")
+    with pytest.raises(InvalidInput, match=r"抓包.pcap is too large \(1.2 MB\); the limit is 1 MB"):
+        files.check_upload(big)
+
+    small = files.SizeLimitUploadHandler()
+    small.new_file("files", "a.txt", "text/plain", None)
+    assert small.receive_data_chunk(b"x", 0) == b"x"
+    assert small.file_complete(1) is None  # the usual handlers keep it

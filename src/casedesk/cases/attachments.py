@@ -10,6 +10,7 @@ a permission-checked download view, always as a download.
 from __future__ import annotations
 
 import hashlib
+import io
 import mimetypes
 import unicodedata
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -110,6 +112,36 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[str]:
             _("At most %(count)s files can be attached at once.") % {"count": MAX_FILES}
         )
     return [check_upload(upload) for upload in uploads]
+
+
+class OversizedUpload(UploadedFile):
+    """What is left of a file that passed the size limit while it was received: its name
+    and full size, no content (``check_upload`` refuses it with the usual message)."""
+
+    def __init__(self, name: str, size: int, content_type: str | None = None):
+        super().__init__(io.BytesIO(), name=name, content_type=content_type, size=size)
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First of ``FILE_UPLOAD_HANDLERS``: once a file passes the attachment limit, the rest
+    of it is counted and dropped instead of written to a temporary file, so an oversized
+    upload costs the server no more disk than the limit before it is refused."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        self.oversized = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > max_bytes():
+            self.oversized = True
+        return None if self.oversized else raw_data
+
+    def file_complete(self, file_size: int) -> UploadedFile | None:
+        if not self.oversized:
+            return None  # the next handler (memory or temporary file) has it all
+        return OversizedUpload(self.file_name or "", file_size, self.content_type)
 
 
 class _Stored:
