@@ -139,3 +139,17 @@ def test_engineer_phoned_is_offered_only_with_an_engineer(call_taker, duty, desk
     response = client.post(f"/cases/{case.number}/phoned/", {"minutes": "1"})
     assert response.status_code == 409 and "no engineer" in text(response)
     assert database_snapshot() == before
+
+
+def test_a_closed_case_cannot_be_assigned(call_taker, duty, desk, contact):
+    case = make_case(contact=contact, by=call_taker, priority="P3")
+    services.case_assign(case=case, engineer=desk["eng.a"], by=duty)
+    services.case_accept(case=case, by=desk["eng.a"])
+    services.case_resolve(case=case, solution="重启", by=desk["eng.a"])
+    response = client_for(duty).get(f"/cases/{case.number}/assign/")
+    assert response.status_code == 409 and "cannot be assigned now" in text(response)
+    assert "/assign/" not in client_for(duty).get(f"/cases/{case.number}/").content.decode()
+    before = database_snapshot()
+    response = client_for(duty).post(f"/cases/{case.number}/assign/", {"engineer": "eng.b"})
+    assert response.status_code == 409
+    assert database_snapshot() == before

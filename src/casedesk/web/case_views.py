@@ -38,7 +38,7 @@ from casedesk.cases.choices import (
     WorkLogKind,
 )
 from casedesk.cases.models import Case, CaseEvent
-from casedesk.errors import DomainError, InvalidInput
+from casedesk.errors import DomainError, InvalidInput, TransitionNotAllowed
 from casedesk.routing.selectors import recommend_engineers
 from casedesk.sla.choices import DeadlineKind, Recipient
 
@@ -502,6 +502,12 @@ def case_assign(request, number: str):
     except DomainError as exc:
         return _refused(request, exc)
     if request.method == "GET":
+        if A.ASSIGN not in available_actions(case=case, user=request.user):
+            message = _("%(number)s is %(status)s: it cannot be assigned now.") % {
+                "number": case.number,
+                "status": _label(Status, case.status),
+            }
+            return _refused(request, TransitionNotAllowed(message))
         return _assign_page(request, case)
     form = f.EngineerForm(request.POST)
     if not form.is_valid():
