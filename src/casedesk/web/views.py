@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -34,6 +33,7 @@ from .forms import LoginForm
 from .guards import staff_required
 
 PAGE_SIZES = (25, 50, 100)
+MY_PAGE_SIZE = 50
 
 
 def portal_home_url() -> str:
@@ -197,38 +197,76 @@ def board(request):
     """The duty board: unassigned, callbacks/work logs due within the hour, escalated."""
     user = request.user
     now = clock.now()
-    lists = {
-        "unassigned": queues.board_unassigned(fetched_by=user),
-        "due": queues.board_due(fetched_by=user, now=now),
-        "escalated": queues.board_escalated(fetched_by=user),
+    limit = queues.BOARD_LIMIT
+    found = {
+        "due": queues.rows(
+            queues.board_due(fetched_by=user, now=now),
+            limit=limit + 1,
+            chased=queues.board_due_until(now),
+        ),
+        "unassigned": queues.rows(queues.board_unassigned(fetched_by=user), limit=limit + 1),
+        "escalated": queues.rows(queues.board_escalated(fetched_by=user), limit=limit + 1),
     }
-    sections = {name: list(qs[: queues.BOARD_LIMIT + 1]) for name, qs in lists.items()}
-    context = {
-        "now": now,
-        "sections": [
-            {
-                "key": key,
-                "title": title,
-                "cases": sections[key][: queues.BOARD_LIMIT],
-                "more": len(sections[key]) > queues.BOARD_LIMIT,
-                "empty": empty,
-            }
-            for key, title, empty in (
-                ("due", _("Callbacks and work logs due within the hour"), _("Nothing due.")),
-                ("unassigned", _("Unassigned CASEs"), _("Every CASE has an engineer.")),
-                ("escalated", _("Escalated CASEs"), _("No CASE is escalated.")),
-            )
-        ],
-        "limit": queues.BOARD_LIMIT,
-    }
+    sections = [
+        {
+            "key": key,
+            "title": title,
+            "cases": found[key][:limit],
+            "more": len(found[key]) > limit,
+            "empty": empty,
+            "list_query": list_query,
+        }
+        for key, title, empty, list_query in (
+            ("due", _("Callbacks and work logs due within the hour"), _("Nothing due."), ""),
+            (
+                "unassigned",
+                _("Unassigned CASEs"),
+                _("Every CASE has an engineer."),
+                "engineer=none&status=open",
+            ),
+            ("escalated", _("Escalated CASEs"), _("No CASE is escalated."), ""),
+        )
+    ]
+    context = {"now": now, "sections": sections, "limit": limit}
     return render(request, "web/board.html", context)
+
+
+class Page:
+    """One page of a queue: its CASEs and where it stands (``count`` None: not counted)."""
+
+    def __init__(self, number: int, size: int, cases: list, count: int | None, has_next: bool):
+        self.number, self.size, self.cases, self.count = number, size, cases, count
+        self.num_pages = None if count is None else max(1, -(-count // size))
+        self.has_next = has_next
+        self.has_previous = number > 1
+        self.next_page_number = number + 1
+        self.previous_page_number = number - 1
+
+
+def paginate(qs, raw_page: str | None, size: int, *, counted: bool = True) -> Page:
+    """A page of ``qs``; uncounted pages (word searches) skip the full ``count(*)`` and
+    know only whether a next page exists."""
+    try:
+        number = max(1, int(raw_page or 1))
+    except ValueError:
+        number = 1
+    if counted:
+        count = qs.count()
+        number = min(number, max(1, -(-count // size)))
+        cases = queues.rows(qs, offset=(number - 1) * size, limit=size)
+        return Page(number, size, cases, count, number * size < count)
+    cases = queues.rows(qs, offset=(number - 1) * size, limit=size + 1)
+    return Page(number, size, cases[:size], None, len(cases) > size)
 
 
 @staff_required
 def my_cases(request):
     """The CASEs the user owns or helps on, nearest deadline first."""
-    cases = list(queues.my_cases(engineer=request.user, fetched_by=request.user))
-    return render(request, "web/my_cases.html", {"cases": cases, "now": clock.now()})
+    qs = queues.my_cases(engineer=request.user, fetched_by=request.user)
+    page = paginate(qs, request.GET.get("page"), MY_PAGE_SIZE)
+    return render(
+        request, "web/my_cases.html", {"page": page, "cases": page.cases, "now": clock.now()}
+    )
 
 
 def _page_size(raw: str | None) -> int:
@@ -252,14 +290,16 @@ def case_list(request):
     error = None
     try:
         qs = queues.case_search(fetched_by=request.user, sort=sort, **filters)
-        page = Paginator(qs, size).get_page(params.get("page"))
+        page = paginate(
+            qs, params.get("page"), size, counted=not queues.is_text_search(filters["q"])
+        )
     except DomainError as exc:
         error = exc.detail
-        page = Paginator([], size).get_page(1)
+        page = Page(1, size, [], 0, False)
     filter_qs = services.filter_query(params)
     context = {
         "page": page,
-        "cases": list(page.object_list),
+        "cases": page.cases,
         "filters": {k: v or "" for k, v in filters.items()},
         "sort": sort,
         "size": size,

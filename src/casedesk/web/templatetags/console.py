@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from django import template
@@ -14,14 +15,20 @@ register = template.Library()
 SOON_SECONDS = 3600
 
 
-@register.simple_tag
-def saved_filters(user):
-    """The user's saved CASE-list filters (one query, only where the nav shows them)."""
-    if not getattr(user, "is_authenticated", False) or user.is_customer:
+@register.simple_tag(takes_context=True)
+def saved_filters(context):
+    """The user's saved CASE-list filters: one query per request, only where shown."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.is_customer:
         return []
-    from casedesk.web.models import SavedFilter
+    if not hasattr(request, "_saved_filters"):
+        from casedesk.web.models import SavedFilter
 
-    return list(SavedFilter.objects.filter(user=user).only("id", "name", "query"))
+        request._saved_filters = list(
+            SavedFilter.objects.filter(user=user).only("id", "name", "query")
+        )
+    return request._saved_filters
 
 
 def _span(seconds: float) -> str:
@@ -69,14 +76,19 @@ def query_with(context, base: str, **params) -> str:
     return urlencode(pairs)
 
 
+_PLACEHOLDER = "C0000000"
+
+
+@functools.cache
+def _case_url_pattern(urlconf: str | None) -> str:
+    from django.urls import reverse
+
+    return reverse("web:case_detail", args=[_PLACEHOLDER])
+
+
 @register.filter
 def case_url(case) -> str:
-    """The CASE page's address (the CASE page's view is named ``web:case``)."""
-    from django.urls import NoReverseMatch, reverse
+    """The CASE page's address (reversed once, not once per row: a page lists up to 100)."""
+    from django.urls import get_urlconf
 
-    for name in ("web:case", "web:case_detail"):
-        try:
-            return reverse(name, args=[case.number])
-        except NoReverseMatch:
-            continue
-    return f"/cases/{case.number}/"
+    return _case_url_pattern(get_urlconf()).replace(_PLACEHOLDER, case.number)
