@@ -1,6 +1,7 @@
 """The customer portal: a customer contact's own organization's CASEs, end to end over HTTP."""
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -400,3 +401,20 @@ def test_the_case_page_query_count_does_not_grow_with_its_history(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = portal.get(url).content.decode()
     assert "第 9 次电话" in page and "日志9.txt" in page
+
+
+def test_a_customer_sets_language_and_time_zone_and_sees_times_in_it(portal, customer, contact):
+    case = make_case(contact=contact)
+    r = portal.post(reverse("portal:preferences"), {"language": "en", "time_zone": "Europe/London"})
+    assert r.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.language, customer.time_zone) == ("en", "Europe/London")
+    page = portal.get(reverse("portal:case", args=[case.number])).content.decode()
+    assert "History" in page  # English now
+    london = case.created_at.astimezone(ZoneInfo("Europe/London"))
+    assert london.strftime("%Y-%m-%d %H:%M") in page
+    before = database_snapshot()
+    r = portal.post(reverse("portal:preferences"), {"language": "en", "time_zone": "Mars/Base"})
+    assert r.status_code == 422 and "Mars/Base" in r.content.decode()
+    customer.refresh_from_db()
+    assert customer.time_zone == "Europe/London" and database_snapshot() == before

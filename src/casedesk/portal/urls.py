@@ -6,6 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("preferences/", views.preferences, name="preferences"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<str:number>/", views.case_detail, name="case"),
     path("cases/<str:number>/add/", views.case_add_information, name="case_add"),
