@@ -346,3 +346,17 @@ def test_the_owner_escalates_without_choosing_who(cast):
     response = post(cast.first_line, other, "escalate_senior", {"reason": "r", "engineer": "se1"})
     assert response.status_code == 403
     assert database_snapshot() == before
+
+
+def test_the_timeline_tells_what_the_supervisor_did(cast):
+    from casedesk.sla.supervisor import run_pass
+
+    case = bring_to("assigned", cast, priority="P3")
+    cast.first_line  # someone free to take it over  # noqa: B018
+    run_pass(now=case.assigned_at + dt.timedelta(minutes=50))  # no callback: chase, reassign
+    with clock.frozen(case.assigned_at + dt.timedelta(minutes=50)):
+        body = text(page(cast.duty, case))
+    timeline = body[body.index('id="timeline"') :]
+    assert "Deadline reached: Callback check: reassign" in timeline
+    assert re.search(r"Reassigned to \w+|Proposed reassignment to \w+", timeline)
+    assert "system" in timeline

@@ -145,7 +145,8 @@ def _describe(event: CaseEvent) -> tuple[str, list[str]]:
         if engineer:
             lines.append(_("Handed to %(engineer)s") % {"engineer": engineer})
     elif kind == EventKind.PENDED:
-        head = _label(PendingReason, _before_after(data, "pending_reason")[1] or "")
+        reason = _before_after(data, "pending_reason")[1] or ""
+        head = f"{_label(EventKind, kind)} · {_label(PendingReason, reason)}"
     elif kind in (EventKind.HELPER_ADDED, EventKind.HELPER_REMOVED):
         head = f"{_label(EventKind, kind)}: {data.get('helper', '')}"
     elif kind == EventKind.CONFIRMED:
@@ -158,6 +159,10 @@ def _describe(event: CaseEvent) -> tuple[str, list[str]]:
         }
         if data.get("to"):
             lines.append(_("Notified: %(people)s") % {"people": ", ".join(data["to"])})
+        if data.get("action") == "proposed":
+            lines.append(_("Proposed reassignment to %(engineer)s") % data)
+        elif data.get("action") == "reassigned":
+            lines.append(_("Reassigned to %(engineer)s") % data)
     elif kind == EventKind.RESOLVED:
         head = _label(EventKind, kind)
         solution = _before_after(data, "solution")[1]
