@@ -4,7 +4,9 @@
 
 Server time of ``GET /dashboard/`` (and its exports) as Django serves it in production
 mode (DEBUG off, the real middleware, template rendering and session), timed in process
-around each request: everything but the socket.  Each scenario is requested ``--warmup``
+around each request: everything but the socket.  Also per request: the time spent in SQL
+(as the client waits for it) and the Python process's CPU time, which depend less on what
+else the machine runs than the wall time does.  Each scenario is requested ``--warmup``
 times untimed, then ``--requests`` times; p50/p95/max and the query count are printed
 (``--json FILE`` saves them).  The data set must exist (``make bench-data``); the bench
 only adds its manager login (``bench.manager``) and that login's sessions.
@@ -94,20 +96,24 @@ def run(client, path: str, query: dict, *, warmup: int, requests: int) -> dict:
 
     for _ in range(warmup):
         assert client.get(path, query).status_code == 200
-    times, queries = [], 0
+    times, cpu, sql, queries = [], [], [], 0
     for _ in range(requests):
         reset_queries()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(path, query)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, response.status_code
         queries = len(connection.queries)
+        sql.append(sum(float(q["time"]) for q in connection.queries) * 1000)
     return {
         "n": requests,
         "p50": round(percentile(times, 50), 1),
         "p95": round(percentile(times, 95), 1),
         "max": round(max(times), 1),
         "mean": round(statistics.fmean(times), 1),
+        "python_cpu_p50": round(percentile(cpu, 50), 1),
+        "sql_p50": round(percentile(sql, 50), 1),
         "queries": queries,
         "bytes": len(response.content),
     }
@@ -146,7 +152,8 @@ def main() -> None:
         figures["scenarios"][name] = result
         print(
             f"{name:28s} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
-            f"max {result['max']:7.1f} ms  {result['queries']} queries  {result['bytes']} B"
+            f"max {result['max']:7.1f} ms | SQL p50 {result['sql_p50']:6.1f} ms, Python CPU p50 "
+            f"{result['python_cpu_p50']:5.1f} ms | {result['queries']} queries, {result['bytes']} B"
         )
     figures["load_after"] = os.getloadavg()
     print(f"load after {figures['load_after']}")

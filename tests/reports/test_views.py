@@ -189,3 +189,28 @@ def test_one_table_as_xlsx(desk):
     load = book.worksheets[-1]
     rows = list(load.iter_rows(values_only=True))
     assert rows[1][1:8] == ("eng1", 0, 0, 1, 1, 2, 3)
+
+
+def test_the_page_reads_a_fixed_number_of_queries(desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casedesk.cases import services
+    from tests.factories import make_case
+
+    client = client_for(desk.gm)
+
+    def count():
+        with clock.frozen(NOW), CaptureQueriesContext(connection) as ctx:
+            assert client.get("/dashboard/", QUERY).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for i in range(4):
+        with clock.frozen(sh(11, 3, 10 + i)):
+            case = make_case(contact=desk.evil_contact, by=desk.taker, priority="P1")
+        desk.at(
+            sh(11, 3, 10 + i, 5), services.case_assign, case=case, engineer=desk.se, by=desk.duty
+        )
+        desk.log(sh(11, 3, 10 + i, 9), case, desk.se, "callback", 25)
+    assert count() == before

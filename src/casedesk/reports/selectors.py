@@ -182,11 +182,14 @@ def customers() -> list[Organization]:
 
 def engineers() -> list[User]:
     """Everyone who can own a CASE, for the engineer filter and the load chart."""
-    return list(
+    people = list(
         User.objects.filter(role__in=ASSIGNABLE_ROLES, staff__isnull=False)
         .order_by("username")
         .only("pk", "username", "first_name", "last_name", "is_active")
     )
+    for person in people:
+        person.display_name = person_name(person)
+    return people
 
 
 def person_name(user) -> str:
@@ -540,6 +543,12 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
+LABOUR_NOTE = _(
+    "Minutes written in work logs, by when they were logged; with an engineer chosen, the "
+    "work that engineer logged on any CASE."
+)
+
+
 def _labour_columns(first: Column) -> list[Column]:
     return [
         first,
@@ -559,6 +568,7 @@ def labour_by_week(f: Filters, reader: User | None = None) -> Table:
     found = {_week(row["week"], f.zone): row for row in rows}
     table = Table(
         key="labour_week",
+        note=LABOUR_NOTE,
         title=_("Labour hours per week"),
         columns=_labour_columns(Column("week", _("Week of"), "date")),
     )
@@ -578,6 +588,7 @@ def labour_by_engineer(f: Filters, reader: User | None = None) -> Table:
     )
     table = Table(
         key="labour_engineer",
+        note=LABOUR_NOTE,
         title=_("Labour hours per engineer"),
         columns=_labour_columns(Column("engineer", _("Engineer"), "text")),
     )
@@ -602,6 +613,7 @@ def labour_by_customer(f: Filters, reader: User | None = None) -> Table:
     )
     table = Table(
         key="labour_customer",
+        note=LABOUR_NOTE,
         title=_("Labour hours per customer"),
         columns=_labour_columns(Column("customer", _("Customer"), "text")),
     )
