@@ -148,6 +148,11 @@ def test_the_list_sorts_only_by_whitelisted_keys(staff_client, contact, duty):
     assert listed("password") == newest_first
     assert listed("engineer__password") == newest_first
 
+    with clock.frozen(T0 + dt.timedelta(minutes=3)):
+        p3_newer = make_case(contact=contact, by=duty, priority="P3", title="d")
+    assert listed("-priority")[:2] == [p3_newer.number, p3.number]  # ties: newest first
+    assert listed("priority")[-2:] == [p3_newer.number, p3.number]
+
 
 def test_the_list_is_paginated_and_links_keep_the_filter(staff_client, contact, duty):
     with clock.frozen(T0):
@@ -235,3 +240,28 @@ def test_query_counts_do_not_grow_with_rows(client, contact, duty, engineer, sen
             counts.append(_count_queries(client, path))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 10, counts
+
+
+def test_a_word_search_pages_without_a_total(staff_client, contact, duty):
+    with clock.frozen(T0):
+        made = [make_case(contact=contact, by=duty, title=f"交换机 {i}") for i in range(27)]
+        make_case(contact=contact, by=duty, title="路由器")
+    html = staff_client.get("/cases/?q=交换机").content.decode()
+    assert len(numbers(html)) == 25
+    assert "?q=%E4%BA%A4%E6%8D%A2%E6%9C%BA&amp;page=2" in html  # a next page, no count
+    page2 = staff_client.get("/cases/?q=交换机&page=2").content.decode()
+    assert numbers(page2) == [made[1].number, made[0].number]
+    assert 'rel="next"' not in page2 and 'rel="prev"' in page2
+
+
+def test_chinese_names_are_written_family_name_first(staff_client, contact, duty, engineer):
+    engineer.first_name, engineer.last_name = "刚", "赵"
+    engineer.save(update_fields=["first_name", "last_name"])
+    duty.first_name, duty.last_name = "Jing", "Chen"
+    duty.save(update_fields=["first_name", "last_name"])
+    with clock.frozen(T0):
+        case = make_case(contact=contact, by=duty)
+        services.case_assign(case=case, engineer=engineer, by=duty)
+    html = staff_client.get("/cases/").content.decode()
+    assert "赵刚" in html and "刚 赵" not in html
+    assert "Jing Chen" in html  # the logged-in user in the nav

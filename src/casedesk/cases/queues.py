@@ -133,16 +133,17 @@ def my_cases(*, engineer: User, fetched_by: User | None) -> QuerySet[Case]:
     )
 
 
-# Sort keys the list accepts (a leading "-" reverses); anything else falls back to newest.
-SORTS = {
-    "number": ("number",),
-    "created": ("created_at", "id"),
-    "updated": ("updated_at", "id"),
-    "priority": ("priority", "-created_at", "-id"),
-    "status": ("status", "-created_at", "-id"),
-    "engineer": ("engineer__username", "-created_at", "-id"),
-    "organization": ("organization__code", "-created_at", "-id"),
-    "title": ("title", "-id"),
+# Sort keys the list accepts (a leading "-" reverses the key): the columns to order by,
+# then the tie-breakers, which stay newest first whichever way the key goes.
+SORTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "number": (("number",), ()),
+    "created": (("created_at", "id"), ()),
+    "updated": (("updated_at", "id"), ()),
+    "priority": (("priority",), ("-created_at", "-id")),
+    "status": (("status",), ("-created_at", "-id")),
+    "engineer": (("engineer__username",), ("-created_at", "-id")),
+    "organization": (("organization__code",), ("-created_at", "-id")),
+    "title": (("title",), ("-created_at", "-id")),
 }
 DEFAULT_SORT = "-created"
 
@@ -162,10 +163,10 @@ def case_search(
 ) -> QuerySet[Case]:
     """``selectors.case_list`` (the API's filters), ordered by a whitelisted ``sort``."""
     key = sort_key(sort)
-    fields = SORTS[key.lstrip("-")]
+    columns, tie_breakers = SORTS[key.lstrip("-")]
     if key.startswith("-"):
-        fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
-    return case_list(fetched_by=fetched_by, **filters).order_by(*fields)
+        columns = tuple(f"-{f}" for f in columns)
+    return case_list(fetched_by=fetched_by, **filters).order_by(*columns, *tie_breakers)
 
 
 def is_text_search(q: str | None) -> bool:
