@@ -215,3 +215,37 @@ def test_an_unknown_time_zone_is_refused_and_nothing_changes(client, engineer):
     assert "Mars/Olympus" in r.content.decode()
     engineer.refresh_from_db()
     assert (engineer.language, engineer.time_zone) == ("zh-hans", "")
+
+
+def _settings_under(env: dict) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, casedesk.settings as s; print(json.dumps({k: getattr(s, k, None) for k in"
+        " ['SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_PROXY_SSL_HEADER',"
+        " 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE']}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("CASEDESK_HTTPS",)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_cookies_are_secure_behind_tls_and_plain_on_localhost():
+    plain = _settings_under({})
+    assert plain["SESSION_COOKIE_SECURE"] is False and plain["CSRF_COOKIE_SECURE"] is False
+    tls = _settings_under({"CASEDESK_HTTPS": "1"})
+    assert tls["SESSION_COOKIE_SECURE"] is True and tls["CSRF_COOKIE_SECURE"] is True
+    assert tls["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert tls["SESSION_COOKIE_HTTPONLY"] is True and tls["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_with_secure_cookies_the_session_cookie_is_marked_secure(client, engineer, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    with_password(engineer)
+    assert login(client, "eng1").cookies["sessionid"]["secure"] is True
