@@ -5,6 +5,7 @@ and never run it (a dialog fails the test, see conftest); e-mail carries it as p
 """
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -156,3 +157,34 @@ def test_a_markup_title_renders_as_text_on_every_page(screens, title):
     portal.goto(f"/portal/cases/{working.number}/")
     assert_shown_as_text(portal, title, "portal CASE page")
     portal.shot("customer-portal-case")
+
+
+@pytest.mark.parametrize("title", TITLES, ids=["script", "img"])
+def test_a_markup_title_typed_in_the_portal_reaches_the_desk_as_text(screens, title):
+    from casedesk.cases.models import Case
+    from tests.factories import ContactFactory, OrganizationFactory
+
+    org = OrganizationFactory(code="NW", name="Northwind Trading", service_level="gold")
+    contact = ContactFactory(organization=org, name="Ann Lee")
+    customer = make_user("customer", username="cust", org=org)
+    customer.language, customer.contact = "en", contact
+    customer.save(update_fields=["language", "contact"])
+    duty = make_user("duty_engineer", username="duty")
+
+    portal = screens(customer)
+    portal.goto("/portal/cases/new/")
+    portal.page.get_by_label("Short summary").fill(title)
+    portal.page.get_by_role("radio", name=re.compile(r"^\s*P3")).check()
+    portal.page.get_by_label("What happened?").fill(f"{title}\nline two")
+    with portal.page.expect_navigation():
+        portal.page.get_by_role("button", name="Submit the CASE").click()
+    case = Case.objects.get(organization=org)
+    assert (case.title, case.channel) == (title, "web")
+    assert_shown_as_text(portal, title, "portal CASE page after submitting")
+    portal.shot("customer-submitted")
+
+    desk = screens(duty)
+    for path in ["/board/", f"/cases/{case.number}/"]:
+        desk.goto(path)
+        assert_shown_as_text(desk, title, path)
+    desk.shot("desk-sees-customer-case")
