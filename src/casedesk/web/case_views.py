@@ -44,6 +44,7 @@ from casedesk.sla.choices import DeadlineKind, Recipient
 
 from . import case_forms as f
 from .guards import staff_required
+from .templatetags.console import person
 
 A = CaseAction
 LIVE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING)
@@ -188,7 +189,8 @@ def timeline(case: Case, user: User) -> list[dict[str, Any]]:
         entries.append(
             {
                 "at": event.at,
-                "actor": event.actor.username if event.actor_id else None,
+                "actor": person(event.actor) if event.actor_id else None,
+                "username": event.actor.username if event.actor_id else "",
                 "kind": event.kind,
                 "worklog": event.kind == EventKind.WORK_LOGGED,
                 "internal": event.internal,
@@ -441,7 +443,7 @@ def case_phoned(request, number: str):
     engineer = case.engineer
     phone = getattr(getattr(engineer, "staff", None), "phone", "")
     note = _("Phoned engineer %(engineer)s%(phone)s.") % {
-        "engineer": engineer.get_full_name() or engineer.username,
+        "engineer": person(engineer),
         "phone": f" ({phone})" if phone else "",
     }
     if form.cleaned_data["note"]:
@@ -475,7 +477,7 @@ def _assign_page(request, case: Case, *, error: str = "", status: int = 200):
     rows = [
         {
             "user": u,
-            "name": u.get_full_name() or u.username,
+            "name": person(u),
             "tier": _label(Tier, u.staff.tier),
             "senior": u.staff.tier == Tier.SENIOR,
             "skills": skills.get(u.pk, []),
@@ -527,7 +529,7 @@ def case_assign(request, number: str):
     messages.success(
         request,
         _("%(number)s assigned to %(engineer)s. Phone the engineer and mark it below.")
-        % {"number": case.number, "engineer": engineer.get_full_name() or engineer.username},
+        % {"number": case.number, "engineer": person(engineer)},
     )
     return _back(case, "phoned")
 
