@@ -28,6 +28,16 @@ if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
 MANAGER = "bench.manager"
+# Indexes the dashboard would use, owned by the cases and sla apps (not added there yet):
+# ``--candidate-indexes`` builds them inside a transaction that is rolled back at the end,
+# so the data set is left as it was.  Writes to these tables wait meanwhile.
+CANDIDATE_INDEXES = [
+    "CREATE INDEX bench_deadline_kind_due ON sla_deadline (kind, due_at)",
+    "CREATE INDEX bench_deadline_escalation_fired ON sla_deadline (fired_at)"
+    " WHERE kind = 'escalation'",
+    "CREATE INDEX bench_event_escalated_at ON cases_caseevent (at) WHERE kind = 'escalated'",
+    "CREATE INDEX bench_worklog_created ON cases_worklog (created_at)",
+]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -127,9 +137,46 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--json", help="save the figures to this file")
+    parser.add_argument(
+        "--candidate-indexes",
+        action="store_true",
+        help="measure with CANDIDATE_INDEXES, built in a transaction that is rolled back",
+    )
+    parser.add_argument(
+        "--only", help="run only the scenarios whose names contain one of these (comma-separated)"
+    )
     args = parser.parse_args()
 
     manager = setup(args.database_url)
+    from django.db import connection, transaction
+
+    class Rollback(Exception):
+        pass
+
+    if not args.candidate_indexes:
+        figures = measure(args, manager)
+    else:
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    for sql in CANDIDATE_INDEXES:
+                        cursor.execute(sql)
+                    for table in ("sla_deadline", "cases_caseevent", "cases_worklog"):
+                        cursor.execute(f"ANALYZE {table}")
+                print(f"candidate indexes built in {time.perf_counter() - started:.1f} s")
+                figures = measure(args, manager)
+                figures["candidate_indexes"] = CANDIDATE_INDEXES
+                raise Rollback
+        except Rollback:
+            print("rolled back: the candidate indexes are gone")
+    figures["load_after"] = os.getloadavg()
+    print(f"load after {figures['load_after']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+
+
+def measure(args, manager) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -147,6 +194,8 @@ def main() -> None:
     }
     print(f"{figures['cases']} CASEs on {connection.vendor}; load {figures['load_before']}")
     for name, path, query in scenarios():
+        if args.only and not any(part in name for part in args.only.split(",")):
+            continue
         with CaptureQueriesContext(connection):  # count queries with DEBUG off
             result = run(client, path, query, warmup=args.warmup, requests=args.requests)
         figures["scenarios"][name] = result
@@ -155,10 +204,7 @@ def main() -> None:
             f"max {result['max']:7.1f} ms | SQL p50 {result['sql_p50']:6.1f} ms, Python CPU p50 "
             f"{result['python_cpu_p50']:5.1f} ms | {result['queries']} queries, {result['bytes']} B"
         )
-    figures["load_after"] = os.getloadavg()
-    print(f"load after {figures['load_after']}")
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2))
+    return figures
 
 
 if __name__ == "__main__":
