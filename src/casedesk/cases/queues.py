@@ -8,6 +8,7 @@ of queries whatever its length (the deadlines come as one JSON column per CASE).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery
 
@@ -44,7 +45,7 @@ def _next_due() -> Subquery:
 
 
 def rows(
-    qs: QuerySet[Case],
+    qs: QuerySet[Case] | QuerySet[Any, int],
     *,
     offset: int = 0,
     limit: int,
@@ -58,9 +59,9 @@ def rows(
     (``next_due_at``; with ``chased``, also ``chased_due_at``: the nearest callback or
     first-work-log deadline due by then).
     """
-    if qs.model is Case:  # else already a queryset of CASE ids
-        qs = qs.values_list("pk", flat=True)
-    ids = list(qs[offset : offset + limit])
+    # A queryset of CASEs, or already of CASE ids (the board's deadline-side pass).
+    id_qs = cast("QuerySet[Any, int]", qs.values_list("pk", flat=True) if qs.model is Case else qs)
+    ids = list(id_qs[offset : offset + limit])
     if not ids:
         return []
     page = Case.objects.filter(pk__in=ids).select_related("organization", "engineer")
