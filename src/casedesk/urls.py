@@ -6,6 +6,8 @@ from casedesk.web import views as web_views
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    # One login for everybody, throttled: the admin's own login form would bypass it.
+    path("admin/login/", web_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("portal/", include("casedesk.portal.urls")),

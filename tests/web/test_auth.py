@@ -249,3 +249,15 @@ def test_with_secure_cookies_the_session_cookie_is_marked_secure(client, enginee
     settings.SESSION_COOKIE_SECURE = True
     with_password(engineer)
     assert login(client, "eng1").cookies["sessionid"]["secure"] is True
+
+
+def test_the_admin_login_goes_through_the_throttled_login(client, db):
+    admin = with_password(make_user("admin", username="root"))
+    r = client.get("/admin/login/?next=/admin/cases/case/")
+    assert r.status_code == 302
+    assert r["Location"] == "/login/?next=%2Fadmin%2Fcases%2Fcase%2F"
+    r = client.post("/admin/login/", {"username": "root", "password": "s3cret-pass"})
+    assert r.status_code == 302 and "_auth_user_id" not in client.session
+    r = login(client, admin.username, next="/admin/")
+    assert r["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

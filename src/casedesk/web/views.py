@@ -127,6 +127,12 @@ class LoginView(auth_views.LoginView):
         return _safe_next(self.request, staff_home_url(user))
 
 
+def admin_login(request):
+    """The admin's login page sends to the console's (throttled) login, keeping ``next``."""
+    target = _safe_next(request, reverse("admin:index"))
+    return HttpResponseRedirect(f"{reverse('web:login')}?{urlencode({'next': target})}")
+
+
 class LogoutView(auth_views.LogoutView):
     next_page = "web:login"
 
