@@ -173,6 +173,7 @@ def test_the_channel_defaults_to_phone(call_taker):
     [
         ({"contact": ""}, 422, "Caller"),
         ({"contact": "999999"}, 422, "Unknown contact"),
+        ({"contact": "9" * 30}, 422, "Caller"),
         ({"priority": "P9"}, 422, "Severity"),
         ({"title": "   "}, 422, "Title"),
     ],
@@ -207,3 +208,10 @@ def test_customers_cannot_use_the_desk_form(customer, contact):
     )
     assert response.status_code == 403
     assert database_snapshot() == before
+
+
+def test_a_bad_contact_id_is_not_found_not_an_error(call_taker, contact):
+    client = client_for(call_taker)
+    for bad in ("9" * 30, "abc", "-1", ""):
+        assert client.get("/cases/new/lookup/", {"contact": bad}).status_code == 404
+        assert client.get("/cases/new/", {"contact": bad}).status_code == 200

@@ -29,7 +29,9 @@ def _text(label, *, required: bool = True, rows: int = 3, max_length: int = TEXT
 class CaseNewForm(forms.Form):
     """A CASE taken on the phone: the caller (a contact), the grade, the problem."""
 
-    contact = forms.IntegerField(label=_("Caller"), min_value=1, widget=forms.HiddenInput)
+    contact = forms.IntegerField(
+        label=_("Caller"), min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
     priority = forms.ChoiceField(
         label=_("Severity"), choices=Priority.choices, widget=forms.RadioSelect
     )

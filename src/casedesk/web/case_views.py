@@ -537,6 +537,13 @@ def case_assign(request, number: str):
 # --- opening a CASE from a phone call -------------------------------------------------------
 
 
+def _contact_id(value: object) -> int | None:
+    """A contact id from a query string or form, or None (never a number the database
+    cannot hold)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 12 else None
+
+
 def _contact_json(contact: Contact, *, defaults: dict[str, str] | None = None) -> dict:
     org = contact.organization
     out: dict[str, Any] = {
@@ -560,11 +567,13 @@ def _contact_json(contact: Contact, *, defaults: dict[str, str] | None = None) -
 def contact_lookup(request):
     """JSON for the new-CASE form: contacts matching ``q``, or one ``contact`` with the
     contract and equipment of their latest CASE."""
-    contact_id = request.GET.get("contact", "")
-    if contact_id:
+    if "contact" in request.GET:
+        contact_id = _contact_id(request.GET["contact"])
         try:
-            contact = people.contact_by_id(int(contact_id))
-        except (ValueError, InvalidInput):
+            if contact_id is None:
+                raise InvalidInput("not a contact id")
+            contact = people.contact_by_id(contact_id)
+        except InvalidInput:
             return JsonResponse({"detail": _("Unknown contact.")}, status=404)
         return JsonResponse(
             {"contact": _contact_json(contact, defaults=people.contact_case_defaults(contact))}
@@ -576,11 +585,11 @@ def contact_lookup(request):
 def _new_page(request, form: f.CaseNewForm, *, error: str = "", status: int = 200):
     q = request.GET.get("q", "").strip()
     chosen = None
-    contact_id = form["contact"].value()
-    if contact_id:
+    contact_id = _contact_id(form["contact"].value())
+    if contact_id is not None:
         try:
-            chosen = people.contact_by_id(int(contact_id))
-        except (ValueError, TypeError, InvalidInput):
+            chosen = people.contact_by_id(contact_id)
+        except InvalidInput:
             chosen = None
     context = {
         "form": form,
@@ -602,10 +611,10 @@ def case_new(request):
     """Open a CASE: find the caller, grade it P1–P4, describe it → ``case_open``."""
     if request.method == "GET":
         initial: dict[str, Any] = {"channel": Channel.PHONE}
-        contact_id = request.GET.get("contact", "")
-        if contact_id.isdigit():
+        contact_id = _contact_id(request.GET.get("contact"))
+        if contact_id is not None:
             try:
-                contact = people.contact_by_id(int(contact_id))
+                contact = people.contact_by_id(contact_id)
             except InvalidInput:
                 contact = None
             if contact is not None:
