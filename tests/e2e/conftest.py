@@ -3,7 +3,8 @@
 One Chromium per test package (never a downloaded browser: ``/usr/bin/chromium``, or
 ``CASEDESK_CHROMIUM``).  Every page a test opens is watched: a JavaScript console error, an
 uncaught exception or a JavaScript dialog (``alert``) fails the test.  ``Screen.shot(step)``
-saves ``test-artifacts/<test>/<step>.png``.  Users log in with a real session cookie.
+saves ``test-artifacts/<test>/<step>.png`` and, on a page in Chinese, fails if a phrase of the
+catalogue shows in English (a string looked up too early, or never marked).  Users log in with a real session cookie.
 
 Playwright's sync API keeps an asyncio loop running in this thread, so Django's async-safety
 check would refuse every ORM call a test makes while the browser is up: the package-scoped
@@ -12,12 +13,15 @@ browser fixture sets ``DJANGO_ALLOW_ASYNC_UNSAFE`` while it lives and puts it ba
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+import casedesk
 
 CHROMIUM = os.environ.get("CASEDESK_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -49,6 +53,27 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@functools.cache
+def _english_sources() -> tuple[tuple[str, str], ...]:
+    """(msgid, zh-hans msgstr) of every catalogue phrase worth spotting on a Chinese page:
+    two words or more, no placeholders, translated to something else."""
+    po = Path(casedesk.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po"
+    pairs = []
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        if "msgid_plural" in block or "#, fuzzy" in block:
+            continue
+        msgid = re.search(r'^msgid "(.*)"((?:\n".*")*)', block, re.M)
+        msgstr = re.search(r'^msgstr "(.*)"((?:\n".*")*)', block, re.M)
+        if not (msgid and msgstr):
+            continue
+        key = msgid.group(1) + "".join(re.findall(r'"(.*)"', msgid.group(2)))
+        value = msgstr.group(1) + "".join(re.findall(r'"(.*)"', msgstr.group(2)))
+        key = key.replace('\\"', '"')
+        if " " in key.strip() and value and value != key and not re.search(r"%|\{|\\n", key):
+            pairs.append((key, value))
+    return tuple(pairs)
 
 
 def _slug(text: str) -> str:
@@ -111,7 +136,19 @@ class Screen:
         path = self.folder / f"{_slug(step)}.png"
         self.page.screenshot(path=str(path), full_page=True)
         self.check()
+        english = self.untranslated()
+        assert not english, (
+            f"[{self.who}] {self.page.url} shows English on a Chinese page: {english}"
+        )
         return path
+
+    def untranslated(self) -> list[str]:
+        """Catalogue phrases showing in English on a page that says it is Chinese."""
+        lang = self.page.locator("html").get_attribute("lang") or ""
+        if not lang.lower().startswith("zh"):
+            return []
+        text = " ".join(self.body_text().split())
+        return [msgid for msgid, _ in _english_sources() if msgid in text]
 
     def body_text(self) -> str:
         return self.page.locator("body").inner_text()

@@ -130,6 +130,8 @@ def test_the_admin_is_closed_to_a_customer(screens, two_customers):
     customer, _, their_case = two_customers
     screen = screens(customer)
     screen.allow_console(EXPECTED_REFUSAL)
-    screen.goto("/admin/cases/case/", status=None)
-    assert "/admin/login/" in screen.page.url
-    assert their_case.title not in screen.body_text()
+    for path in ["/admin/", "/admin/cases/case/", "/admin/accounts/contact/"]:
+        screen.goto(path, status=None)
+        # Sent to the admin's login or back to the portal: never an admin page.
+        assert "/admin/login/" in screen.page.url or screen.page.url.endswith("/portal/"), path
+        assert their_case.title not in screen.body_text() and "Bob" not in screen.body_text()
