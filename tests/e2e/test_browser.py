@@ -25,3 +25,11 @@ def test_a_console_error_an_exception_or_a_dialog_fails_the_test(screens, script
     screen.page.wait_for_timeout(200)
     with pytest.raises(pytest.fail.Exception):
         screen.check()
+
+
+def test_english_left_on_a_chinese_page_is_spotted(screens):
+    screen = screens()
+    screen.page.set_content('<html lang="zh-hans"><body><h1>Duty board</h1>值班看板</body></html>')
+    assert screen.untranslated() == ["Duty board"]
+    screen.page.set_content('<html lang="en"><body><h1>Duty board</h1></body></html>')
+    assert screen.untranslated() == []
