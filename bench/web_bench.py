@@ -6,8 +6,9 @@ In-process: Django's test ``Client`` (the whole request path — middleware, ses
 view, template, database — but no socket) logged in through a real session (a session row
 in the database, read on every request), production settings (DEBUG off, cached templates).
 For each page: ``--warmup`` requests, then ``--requests`` timed ones; server time is the wall
-time of ``client.get`` (p50/p95/max) and CPU the process time of this Python process (the
-database's own CPU not included).  Query counts per page are printed too.
+time of ``client.get`` (p50/p95/max); CPU per request is this Python process's plus its
+PostgreSQL backend's (from /proc; parallel query workers not counted), which a busy machine
+distorts far less than wall time.  Query counts per page are printed too.
 
 Pages: the duty board (as a duty engineer), "my CASEs" (as the engineer owning the most open
 CASEs), the CASE list (page 1, a deep page, with filters, with ``q``, sorted by engineer)
@@ -103,6 +104,26 @@ def pages(rng: random.Random, sample: int) -> list[tuple[str, str, list[str]]]:
     ]
 
 
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu_ms() -> float | None:
+    """CPU (user + system) used so far by this process's PostgreSQL backend (not counting
+    parallel query workers), from /proc: the database server runs on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * TICK_MS
+
+
 def measure(client, paths: list[str], n: int, warmup: int, rng: random.Random) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -110,6 +131,7 @@ def measure(client, paths: list[str], n: int, warmup: int, rng: random.Random) -
     for _ in range(warmup):
         r = client.get(rng.choice(paths))
         assert r.status_code == 200, (r.status_code, r.content[:300])
+    db_before = backend_cpu_ms()
     times, cpu = [], []
     for _ in range(n):
         path = rng.choice(paths)
@@ -118,6 +140,7 @@ def measure(client, paths: list[str], n: int, warmup: int, rng: random.Random) -
         times.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
         assert r.status_code == 200, (path, r.status_code)
+    db_after = backend_cpu_ms()
     with CaptureQueriesContext(connection) as ctx:
         client.get(paths[0])
     return {
@@ -126,6 +149,9 @@ def measure(client, paths: list[str], n: int, warmup: int, rng: random.Random) -
         "p95": round(percentile(times, 95), 1),
         "max": round(max(times), 1),
         "cpu_mean": round(statistics.fmean(cpu), 1),
+        "db_cpu_mean": None
+        if db_before is None or db_after is None
+        else round((db_after - db_before) / n, 1),
         "queries": len(ctx.captured_queries),
     }
 
@@ -172,7 +198,8 @@ def main() -> int:
         results[label] = res
         print(
             f"{label:52s} p50 {res['p50']:7.1f}  p95 {res['p95']:7.1f}  max {res['max']:7.1f} ms"
-            f"  cpu {res['cpu_mean']:6.1f} ms  {res['queries']:2d} queries"
+            f"  cpu {res['cpu_mean']:6.1f} + db {res['db_cpu_mean'] or 0:5.1f} ms"
+            f"  {res['queries']:2d} queries"
             f"  {'ok' if res['target_met'] else 'MISS'}",
             flush=True,
         )
