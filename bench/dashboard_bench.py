@@ -50,6 +50,8 @@ def percentile(values: list[float], p: float) -> float:
 def setup(database_url: str):
     os.environ["DATABASE_URL"] = database_url
     os.environ.pop("CASEDESK_DEBUG", None)
+    # One connection for the whole run (production keeps each for 60 s between requests).
+    os.environ["CASEDESK_CONN_MAX_AGE"] = "86400"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casedesk.settings")
     import django
 
@@ -101,18 +103,28 @@ def scenarios() -> list[tuple[str, str, dict]]:
     ]
 
 
-def run(client, path: str, query: dict, *, warmup: int, requests: int) -> dict:
+def backend_cpu_ms(pid: int | None) -> float:
+    """CPU time (user + system) the database backend ``pid`` has used, from /proc."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def run(client, path: str, query: dict, *, warmup: int, requests: int, pid=None) -> dict:
     from django.db import connection, reset_queries
 
     for _ in range(warmup):
         assert client.get(path, query).status_code == 200
-    times, cpu, sql, queries = [], [], [], 0
+    times, cpu, db_cpu, sql, queries = [], [], [], [], 0
     for _ in range(requests):
         reset_queries()
         started, started_cpu = time.perf_counter(), time.process_time()
+        started_db = backend_cpu_ms(pid)
         response = client.get(path, query)
         times.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
+        db_cpu.append(backend_cpu_ms(pid) - started_db)
         assert response.status_code == 200, response.status_code
         queries = len(connection.queries)
         sql.append(sum(float(q["time"]) for q in connection.queries) * 1000)
@@ -123,6 +135,8 @@ def run(client, path: str, query: dict, *, warmup: int, requests: int) -> dict:
         "max": round(max(times), 1),
         "mean": round(statistics.fmean(times), 1),
         "python_cpu_p50": round(percentile(cpu, 50), 1),
+        "python_cpu_mean": round(statistics.fmean(cpu), 1),
+        "db_backend_cpu_mean": round(statistics.fmean(db_cpu), 1) if pid else None,
         "sql_p50": round(percentile(sql, 50), 1),
         "queries": queries,
         "bytes": len(response.content),
@@ -141,6 +155,11 @@ def main() -> None:
         "--candidate-indexes",
         action="store_true",
         help="measure with CANDIDATE_INDEXES, built in a transaction that is rolled back",
+    )
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="no parallel query; also report the database backend's CPU time per request",
     )
     parser.add_argument(
         "--only", help="run only the scenarios whose names contain one of these (comma-separated)"
@@ -185,6 +204,14 @@ def measure(args, manager) -> dict:
 
     client = Client()
     client.force_login(manager)
+    pid = None
+    if args.serial:
+        # One process does all of each query's work, so its CPU time is the database's
+        # whole cost: a figure that depends little on what else the machine runs.
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
     figures = {
         "cases": Case.objects.count(),
         "database": connection.vendor,
@@ -197,13 +224,18 @@ def measure(args, manager) -> dict:
         if args.only and not any(part in name for part in args.only.split(",")):
             continue
         with CaptureQueriesContext(connection):  # count queries with DEBUG off
-            result = run(client, path, query, warmup=args.warmup, requests=args.requests)
+            result = run(client, path, query, warmup=args.warmup, requests=args.requests, pid=pid)
         figures["scenarios"][name] = result
         print(
             f"{name:28s} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
             f"max {result['max']:7.1f} ms | SQL p50 {result['sql_p50']:6.1f} ms, Python CPU p50 "
             f"{result['python_cpu_p50']:5.1f} ms | {result['queries']} queries, {result['bytes']} B"
         )
+        if pid:
+            print(
+                f"{'':28s} CPU per request: Python {result['python_cpu_mean']:.1f} ms + "
+                f"database {result['db_backend_cpu_mean']:.1f} ms (serial plans)"
+            )
     return figures
 
 
