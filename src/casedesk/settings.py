@@ -201,6 +201,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 CASEDESK_LOGIN_MAX_PER_USER = int(os.environ.get("CASEDESK_LOGIN_MAX_PER_USER", "5"))
 CASEDESK_LOGIN_MAX_PER_IP = int(os.environ.get("CASEDESK_LOGIN_MAX_PER_IP", "20"))
 CASEDESK_LOGIN_WINDOW_MINUTES = int(os.environ.get("CASEDESK_LOGIN_WINDOW_MINUTES", "15"))
+# How many reverse proxies (nginx, a load balancer) add to X-Forwarded-For in front of the
+# app; 0 = clients connect directly and the peer address is the client's.
+CASEDESK_PROXY_COUNT = int(os.environ.get("CASEDESK_PROXY_COUNT", "0"))
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

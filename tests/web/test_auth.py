@@ -261,3 +261,21 @@ def test_the_admin_login_goes_through_the_throttled_login(client, db):
     r = login(client, admin.username, next="/admin/")
     assert r["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_the_address_the_proxy_saw_is_throttled(engineer, settings):
+    settings.CASEDESK_PROXY_COUNT = 1
+    with_password(engineer)
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    with clock.frozen(T0):
+        for i in range(20):  # the client forges a left-hand entry each time: ignored
+            forged = f"198.51.100.{i}, 203.0.113.7"
+            login(Client(**proxy, HTTP_X_FORWARDED_FOR=forged), f"user{i}", "guess")
+        attacker = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+        assert login(attacker, "eng1").status_code == 429
+        colleague = Client(**proxy, HTTP_X_FORWARDED_FOR="192.0.2.10")
+        assert login(colleague, "eng1").status_code == 302
+        garbage = Client(**proxy, HTTP_X_FORWARDED_FOR="not-an-address")
+        assert login(garbage, "nobody", "guess").status_code == 200
+    assert LoginFailure.objects.filter(ip__isnull=True).count() == 1

@@ -6,6 +6,7 @@ service call → render.  CASE pages and actions live in their own modules.
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -75,9 +76,23 @@ def healthz(request):
 
 
 def client_ip(request) -> str | None:
-    """The peer's address.  Behind a proxy, set it to pass the client's address as
-    REMOTE_ADDR (gunicorn ``--forwarded-allow-ips``); X-Forwarded-For is never trusted."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address for the login throttle.
+
+    The peer's address, unless ``CASEDESK_PROXY_COUNT`` reverse proxies sit in front: then
+    the address the outermost of them saw, read from X-Forwarded-For from the right (the
+    entries further left are whatever the client sent, and never trusted).
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.CASEDESK_PROXY_COUNT
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 class LoginView(auth_views.LoginView):
