@@ -150,7 +150,7 @@ def bar_chart(
     label_every = max(1, math.ceil(len(categories) / 14))
     for i, category in enumerate(categories):
         x0 = left + slot * i + (slot - bar_w) / 2
-        base = top + plot_h
+        base = float(top + plot_h)
         group_w = bar_w / len(series)
         for j, s in enumerate(series):
             value = s.values[i] or 0

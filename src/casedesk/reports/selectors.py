@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Least, TruncWeek
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from casedesk import clock, policy
@@ -34,6 +35,7 @@ from casedesk.errors import InvalidInput
 from casedesk.sla.choices import DeadlineKind, Recipient
 from casedesk.sla.models import Deadline
 
+Text = str | Promise  # a label: plain, or translated lazily when shown
 OPEN_STATES = (Status.OPEN, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING)
 LIVE_STATES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING)
 PRIORITIES = tuple(Priority.values)
@@ -116,7 +118,7 @@ def user_zone(user: User | None) -> ZoneInfo:
         return ZoneInfo(settings.TIME_ZONE)
 
 
-def _date(value: str, name: str) -> dt.date:
+def _date(value: str, name: Text) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -188,7 +190,7 @@ def engineers() -> list[User]:
         .only("pk", "username", "first_name", "last_name", "is_active")
     )
     for person in people:
-        person.display_name = person_name(person)
+        person.display_name = person_name(person)  # type: ignore[attr-defined]
     return people
 
 
@@ -208,7 +210,7 @@ def person_name(user) -> str:
 @dataclass
 class Column:
     key: str
-    label: str
+    label: Text
     kind: str = "int"  # "text", "date", "int", "float", "percent"
 
 
@@ -217,10 +219,10 @@ class Table:
     """One chart's numbers: a title, columns and rows of plain values (no HTML)."""
 
     key: str
-    title: str
+    title: Text
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
-    note: str = ""
+    note: Text = ""
 
     def column(self, key: str) -> list:
         i = [c.key for c in self.columns].index(key)
@@ -434,7 +436,7 @@ def escalations(f: Filters, reader: User | None = None) -> Table:
     for (kind, _week, level, severity), found in _deadline_outcomes(f, reader).items():
         if kind == DeadlineKind.ESCALATION:
             counts[(level, severity)] = counts.get((level, severity), 0) + found["total"]
-    levels: list[tuple[str, str]] = [
+    levels: list[tuple[str, Text]] = [
         (EscalationTarget.SENIOR, _("To a senior engineer")),
         (EscalationTarget.VENDOR, _("To the vendor")),
     ]
