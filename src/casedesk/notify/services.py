@@ -49,17 +49,38 @@ def _zone(user: User) -> ZoneInfo:
         return ZoneInfo(settings.TIME_ZONE)
 
 
-def render(template: str, context: dict[str, Any], user: User) -> tuple[str, str]:
-    """Subject and body of ``template`` in the user's language and time zone."""
-    language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        from django.utils import timezone
+def _render_shared(template: str, context: dict[str, Any], user: User) -> tuple[str, str]:
+    """Subject and body but the greeting: the same for everyone of one language and zone."""
+    from django.utils import timezone
 
-        with timezone.override(_zone(user)):
-            ctx = {**context, "recipient": user}
-            subject = " ".join(render_to_string(f"notify/{template}.subject.txt", ctx).split())
-            body = render_to_string(f"notify/{template}.body.txt", ctx)
+    with translation.override(_language(user)), timezone.override(_zone(user)):
+        subject = " ".join(render_to_string(f"notify/{template}.subject.txt", context).split())
+        body = render_to_string(f"notify/{template}.body.txt", context)
     return subject[:300], body
+
+
+def _labels(context: dict[str, Any]) -> dict[str, Any]:
+    """The choice labels a message shows, lazy (each recipient's language at rendering);
+    cheaper than ``get_FOO_display``, which hashes every choice on every call."""
+    from casedesk.cases.choices import Priority, Status
+    from casedesk.sla.choices import DeadlineKind
+
+    labels: dict[str, Any] = {}
+    if (case := context.get("case")) is not None:
+        labels["priority"] = Priority(case.priority).label
+        labels["status"] = Status(case.status).label
+    if (deadline := context.get("deadline")) is not None:
+        labels["kind"] = DeadlineKind(deadline.kind).label
+    return labels
+
+
+def _greeting(user: User) -> str:
+    with translation.override(_language(user)):
+        return render_to_string("notify/greeting.txt", {"recipient": user}).strip() + "\n\n"
+
+
+def _language(user: User) -> str:
+    return user.language or settings.LANGUAGE_CODE
 
 
 def queue(
@@ -115,10 +136,17 @@ def build(
     for user in copies:
         people.setdefault(user.pk, (user, True))
     rows = []
+    context = {**context, "labels": _labels(context)}
+    # Rendered once per language, time zone and CC flag, not once per person.
+    shared: dict[tuple[str, str, bool], tuple[str, str]] = {}
     for user, copy in people.values():
         if not user.email or not user.is_active:
             continue
-        subject, body = render(template, {**context, "copy": copy}, user)
+        key = (_language(user), str(_zone(user)), copy)
+        if key not in shared:
+            shared[key] = _render_shared(template, {**context, "copy": copy}, user)
+        subject, text = shared[key]
+        body = _greeting(user) + text
         rows.append(
             Notification(
                 case=case,
@@ -127,7 +155,7 @@ def build(
                 recipient=user,
                 to_email=user.email,
                 copy=copy,
-                language=user.language or settings.LANGUAGE_CODE,
+                language=_language(user),
                 subject=subject,
                 body=body,
                 created_at=now,

@@ -12,17 +12,23 @@ from casedesk.cases.choices import Priority, Status
 LIVE = [Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING]
 
 
-def recommend_engineers(case, *, exclude=(), limit: int = 10) -> list[User]:
+def recommend_engineers(
+    case, *, exclude=(), limit: int = 10, staff: list[User] | None = None
+) -> list[User]:
     """Engineers who could take ``case`` now, best first.
 
     P1/P2 go to senior engineers (SE); P3/P4 to anyone.  Engineers at capacity are left
     out; engineers come before duty engineers and supervisors, then the lightest load.
+    ``staff``: everyone who can own CASEs (:func:`assignable_staff`), when the caller
+    already has them (the supervisor, once a pass); loads are always read fresh.
     """
-    qs = User.objects.filter(is_active=True, role__in=ASSIGNABLE_ROLES, staff__isnull=False)
-    qs = qs.exclude(pk__in=[pk for pk in exclude if pk])
-    if case.priority in (Priority.P1, Priority.P2):
-        qs = qs.filter(staff__tier=Tier.SENIOR)
-    people = list(qs.select_related("staff"))
+    excluded = {pk for pk in exclude if pk}
+    senior_only = case.priority in (Priority.P1, Priority.P2)
+    people = [
+        u
+        for u in (assignable_staff() if staff is None else staff)
+        if u.pk not in excluded and (not senior_only or u.staff.tier == Tier.SENIOR)
+    ]
     loads = live_loads(people)
     free = []
     for user in people:
@@ -32,6 +38,15 @@ def recommend_engineers(case, *, exclude=(), limit: int = 10) -> list[User]:
     # Engineers first; duty engineers and supervisors only when no engineer is free.
     free.sort(key=lambda u: (0 if u.role == Role.ENGINEER else 1, u.load, u.username))
     return free[:limit]
+
+
+def assignable_staff() -> list[User]:
+    """Everyone who can own CASEs now, with their staff profile."""
+    return list(
+        User.objects.filter(
+            is_active=True, role__in=ASSIGNABLE_ROLES, staff__isnull=False
+        ).select_related("staff")
+    )
 
 
 def live_loads(people: list[User]) -> dict[int, int]:

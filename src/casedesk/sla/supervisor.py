@@ -252,7 +252,7 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
     if deadline.kind == DeadlineKind.CALLBACK_REASSIGN:
         # Stamped before the reassignment, which cancels the CASE's open callback deadlines.
         deadline.save(update_fields=["fired_at"])
-        action = _chase(case, now)
+        action = _chase(case, now, batch.cache)
         case.refresh_from_db()
         batch.changed.add(case.pk)
 
@@ -333,12 +333,16 @@ def _username(user) -> str:
     return user.username
 
 
-def _chase(case: Case, now: dt.datetime) -> dict[str, str]:
+def _chase(case: Case, now: dt.datetime, cache: dict) -> dict[str, str]:
     """45 minutes without a callback: reassign to the next recommended engineer, or propose."""
     from casedesk.cases import services as cases
-    from casedesk.routing.selectors import recommend_engineers
+    from casedesk.routing.selectors import assignable_staff, recommend_engineers
 
-    candidates = recommend_engineers(case, exclude=[case.engineer_id] if case.engineer_id else [])
+    candidates = recommend_engineers(
+        case,
+        exclude=[case.engineer_id] if case.engineer_id else [],
+        staff=_cached(cache, ("assignable",), assignable_staff),
+    )
     if not candidates:
         return {"action": "none", "reason": "no engineer available"}
     best = candidates[0]
