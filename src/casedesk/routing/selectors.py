@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Count
 
-from casedesk.accounts.choices import ASSIGNABLE_ROLES, Role, Tier
+from casedesk.accounts.choices import Role, Tier
 from casedesk.accounts.models import User
+from casedesk.accounts.selectors import assignable_staff
 from casedesk.cases.choices import Priority, Status
 
 LIVE = [Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING]
@@ -38,15 +39,6 @@ def recommend_engineers(
     # Engineers first; duty engineers and supervisors only when no engineer is free.
     free.sort(key=lambda u: (0 if u.role == Role.ENGINEER else 1, u.load, u.username))
     return free[:limit]
-
-
-def assignable_staff() -> list[User]:
-    """Everyone who can own CASEs now, with their staff profile."""
-    return list(
-        User.objects.filter(
-            is_active=True, role__in=ASSIGNABLE_ROLES, staff__isnull=False
-        ).select_related("staff")
-    )
 
 
 def live_loads(people: list[User]) -> dict[int, int]:

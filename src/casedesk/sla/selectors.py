@@ -118,7 +118,9 @@ def _load_level(service_level: str) -> LevelConfig:
     )
     if policy is None:
         # Never leave a CASE unwatched: an unconfigured level gets the defaults of SPEC §3.
-        return LevelConfig(SlaPolicy(service_level=service_level), {}, {}, calendar_for(service_level))
+        return LevelConfig(
+            SlaPolicy(service_level=service_level), {}, {}, calendar_for(service_level)
+        )
     rules: dict[str, list[EscalationRule]] = {}
     for rule in sorted(policy.rules.all(), key=lambda r: (r.after_minutes, r.pk)):
         rules.setdefault(rule.priority, []).append(rule)

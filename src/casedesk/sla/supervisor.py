@@ -335,8 +335,9 @@ def _username(user) -> str:
 
 def _chase(case: Case, now: dt.datetime, cache: dict) -> dict[str, str]:
     """45 minutes without a callback: reassign to the next recommended engineer, or propose."""
+    from casedesk.accounts.selectors import assignable_staff
     from casedesk.cases import services as cases
-    from casedesk.routing.selectors import assignable_staff, recommend_engineers
+    from casedesk.routing.selectors import recommend_engineers
 
     candidates = recommend_engineers(
         case,
