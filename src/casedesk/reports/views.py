@@ -9,6 +9,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from casedesk import clock, policy
@@ -22,25 +24,49 @@ FORMATS = ("csv", "xlsx")
 ALL = "all"
 
 
-def _cells(table) -> list[list[str]]:
-    """The table's values as the page shows them (the exports keep the raw values)."""
+def _cell(value, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "date":
+        return value.isoformat()
+    if kind == "percent":
+        return f"{number_format(value, 1)}%"
+    if kind == "float":
+        return number_format(value, 1)
+    return str(value)
+
+
+def numbers_table(table) -> SafeString:
+    """The table under a chart, every value escaped (built here: a template loop over a
+    few thousand cells costs more than the page's charts)."""
+    head = "".join(f'<th scope="col">{escape(c.label)}</th>' for c in table.columns)
     kinds = [c.kind for c in table.columns]
-    out = []
+    body = []
     for row in table.rows:
-        cells = []
-        for value, kind in zip(row, kinds, strict=True):
-            if value is None:
-                cells.append("–")
-            elif kind == "date":
-                cells.append(value.isoformat())
-            elif kind == "percent":
-                cells.append(f"{number_format(value, 1)}%")
-            elif kind == "float":
-                cells.append(number_format(value, 1))
-            else:
-                cells.append(str(value))
-        out.append(cells)
-    return out
+        cells = [escape(_cell(v, k)) for v, k in zip(row, kinds, strict=True)]
+        body.append(
+            f'<tr><th scope="row">{cells[0]}</th>'
+            + "".join(f"<td>{cell}</td>" for cell in cells[1:])
+            + "</tr>"
+        )
+    if not body:
+        empty = escape(_("Nothing in this period."))
+        body.append(f'<tr><td colspan="{len(kinds)}" class="empty">{empty}</td></tr>')
+    return mark_safe(  # every piece was escaped above
+        f'<table class="numbers-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def options(choices, selected: str) -> SafeString:
+    """``<option>``s for (value, label) pairs, escaped, with ``selected`` marked."""
+    return mark_safe(  # escaped here
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == selected else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in choices
+        )
+    )
 
 
 def _refuse(request):
@@ -89,11 +115,17 @@ def dashboard(request):
     user = request.user
     if not policy.can(user, policy.Action.VIEW_DASHBOARD):
         return _refuse(request)
+    params = request.GET
     context = {
-        "customers": selectors.customers(),
-        "engineers": selectors.engineers(),
-        "severities": Priority.choices,
-        "params": request.GET,
+        "customer_options": options(
+            ((c.pk, c.name) for c in selectors.customers()), params.get("customer", "")
+        ),
+        "engineer_options": options(
+            ((e.pk, f"{e.display_name} ({e.username})") for e in selectors.engineers()),
+            params.get("engineer", ""),
+        ),
+        "severity_options": options(Priority.choices, params.get("severity", "")),
+        "params": params,
     }
     try:
         f = selectors.parse_filters(request.GET, user=user)
@@ -110,7 +142,7 @@ def dashboard(request):
             {
                 "table": table,
                 "svg": charts.chart_for(table),
-                "cells": _cells(table),
+                "numbers": numbers_table(table),
                 "top": charts.TOP,
             }
             for table in tables.values()
