@@ -113,12 +113,60 @@ def _lock(case: Case) -> Case:
     )
 
 
+def _in_senior_hands(case: Case) -> bool:
+    if case.escalation_level >= EscalationLevel.SENIOR:
+        return True
+    staff = getattr(case.engineer, "staff", None) if case.engineer_id else None
+    return staff is not None and staff.tier == Tier.SENIOR
+
+
+def _vendor_refusal(case: Case) -> str | None:
+    if case.escalation_level >= EscalationLevel.VENDOR:
+        return f"{case.number} is already escalated to the vendor."
+    if case.priority in (Priority.P3, Priority.P4) and not _in_senior_hands(case):
+        return f"{case.number} is {case.priority}: escalate to a senior engineer before the vendor."
+    return None
+
+
+# What an operation refuses from the CASE's own fields whatever its arguments, after the
+# policy and the transition table.  The UI asks the same table (cases/actions.py).
+REFUSALS: dict[str, Callable[[Case], str | None]] = {
+    CaseAction.REQUEST_REASSIGNMENT: lambda case: (
+        f"Reassignment of {case.number} is already requested."
+        if case.reassignment_requested
+        else None
+    ),
+    CaseAction.ESCALATE_SENIOR: lambda case: (
+        f"{case.number} is already escalated."
+        if case.escalation_level >= EscalationLevel.SENIOR
+        else None
+    ),
+    CaseAction.ESCALATE_VENDOR: _vendor_refusal,
+    CaseAction.CONFIRM: lambda case: (
+        f"{case.number} is already confirmed." if case.confirmed_at is not None else None
+    ),
+    CaseAction.CLOSE: lambda case: (
+        f"{case.number} cannot be closed before the customer confirms."
+        if case.confirmed_at is None
+        else None
+    ),
+}
+
+
+def refusal(case: Case, action: str) -> str | None:
+    """Why ``action`` cannot be done to ``case`` from its own fields, or None."""
+    check = REFUSALS.get(action)
+    return check(case) if check is not None else None
+
+
 def _check(case: Case, action: str, by: User | None) -> None:
     policy.require(by, action, case)
     if case.status not in ALLOWED_FROM[action]:
         raise TransitionNotAllowed(
             f"{case.number} is {case.status}: cannot {action.replace('_', ' ')} it now."
         )
+    if (why := refusal(case, action)) is not None:
+        raise TransitionNotAllowed(why)
 
 
 def _event(
@@ -332,8 +380,6 @@ def case_request_reassignment(*, case: Case, reason: str, by: User | None) -> Ca
     case = _lock(case)
     _check(case, CaseAction.REQUEST_REASSIGNMENT, by)
     reason = _text(reason, "reason", required=True)
-    if case.reassignment_requested:
-        raise TransitionNotAllowed(f"Reassignment of {case.number} is already requested.")
     return _commit(
         case,
         kind=EventKind.REASSIGNMENT_REQUESTED,
@@ -435,8 +481,6 @@ def case_escalate(
     if to_senior:
         if vendor_reference:
             raise InvalidInput("A vendor case number belongs to an escalation to the vendor.")
-        if case.escalation_level >= EscalationLevel.SENIOR:
-            raise TransitionNotAllowed(f"{case.number} is already escalated.")
         changes = {"escalation_level": EscalationLevel.SENIOR}
         if engineer is not None:
             policy.require(by, CaseAction.ASSIGN, case)
@@ -449,15 +493,6 @@ def case_escalate(
     else:
         if engineer is not None:
             raise InvalidInput("An escalation to the vendor keeps the engineer; omit engineer.")
-        if case.escalation_level >= EscalationLevel.VENDOR:
-            raise TransitionNotAllowed(f"{case.number} is already escalated to the vendor.")
-        in_senior_hands = case.escalation_level >= EscalationLevel.SENIOR or (
-            case.engineer is not None and case.engineer.staff.tier == Tier.SENIOR
-        )
-        if case.priority in (Priority.P3, Priority.P4) and not in_senior_hands:
-            raise TransitionNotAllowed(
-                f"{case.number} is {case.priority}: escalate to a senior engineer before the vendor."
-            )
         changes = {"escalation_level": EscalationLevel.VENDOR}
         if vendor_reference:
             changes["vendor_reference"] = vendor_reference
@@ -523,8 +558,6 @@ def case_confirm(*, case: Case, by: User | None, note: str = "") -> Case:
     case = _lock(case)
     _check(case, CaseAction.CONFIRM, by)
     note = _text(note, "note")
-    if case.confirmed_at is not None:
-        raise TransitionNotAllowed(f"{case.number} is already confirmed.")
     on_behalf = by is not None and not by.is_customer
     if on_behalf and not note:
         raise InvalidInput("Confirming for the customer needs a note saying how they agreed.")
@@ -542,8 +575,6 @@ def case_close(*, case: Case, by: User | None) -> Case:
     """The desk (call taker, duty engineer or a manager) closes a confirmed CASE; archived."""
     case = _lock(case)
     _check(case, CaseAction.CLOSE, by)
-    if case.confirmed_at is None:
-        raise TransitionNotAllowed(f"{case.number} cannot be closed before the customer confirms.")
     return _commit(
         case, kind=EventKind.CLOSED, by=by, changes={"status": S.CLOSED, "closed_at": clock.now()}
     )
