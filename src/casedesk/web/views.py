@@ -37,6 +37,37 @@ PAGE_SIZES = (25, 50, 100)
 MY_PAGE_SIZE = 50
 
 
+def prepare_rows(cases: list, now) -> list:
+    """Everything a CASE row shows, computed once in Python (``row_*`` attributes): the
+    template filters cost ~0.35 ms a row, and the board shows 75 rows."""
+    from django.utils import timezone
+
+    from .templatetags.console import case_url, countdown, person, urgency
+
+    statuses = {value: str(label) for value, label in Status.choices}
+    priorities = {value: str(label) for value, label in Priority.choices}
+    for case in cases:
+        due = getattr(case, "chased_due_at", None) or getattr(case, "next_due_at", None)
+        case.row_url = case_url(case)
+        case.row_status = statuses.get(case.status, case.status)
+        case.row_priority = priorities.get(case.priority, case.priority)
+        case.row_engineer = person(case.engineer) if case.engineer_id else ""
+        created = timezone.localtime(case.created_at)
+        case.row_created, case.row_created_iso = (
+            f"{created:%Y-%m-%d %H:%M}",
+            created.isoformat(timespec="seconds"),
+        )
+        case.row_due = due
+        if due is not None:
+            local_due = timezone.localtime(due)
+            case.row_due_local, case.row_due_iso = (
+                f"{local_due:%Y-%m-%d %H:%M}",
+                local_due.isoformat(timespec="seconds"),
+            )
+            case.row_urgency, case.row_countdown = urgency(due, now), countdown(due, now)
+    return cases
+
+
 def portal_home_url() -> str:
     try:
         return reverse("portal:home")
@@ -248,6 +279,8 @@ def board(request):
             ("escalated", _("Escalated CASEs"), _("No CASE is escalated."), ""),
         )
     ]
+    for section in sections:
+        prepare_rows(section["cases"], now)
     context = {"now": now, "sections": sections, "limit": limit}
     return render(request, "web/board.html", context)
 
@@ -285,9 +318,9 @@ def my_cases(request):
     """The CASEs the user owns or helps on, nearest deadline first."""
     qs = queues.my_cases(engineer=request.user, fetched_by=request.user)
     page = paginate(qs, request.GET.get("page"), MY_PAGE_SIZE)
-    return render(
-        request, "web/my_cases.html", {"page": page, "cases": page.cases, "now": clock.now()}
-    )
+    now = clock.now()
+    context = {"page": page, "cases": prepare_rows(page.cases, now), "now": now}
+    return render(request, "web/my_cases.html", context)
 
 
 def _page_size(raw: str | None) -> int:
@@ -320,7 +353,7 @@ def case_list(request):
     filter_qs = services.filter_query(params)
     context = {
         "page": page,
-        "cases": page.cases,
+        "cases": prepare_rows(page.cases, clock.now()),
         "filters": {k: v or "" for k, v in filters.items()},
         "sort": sort,
         "size": size,
