@@ -44,6 +44,24 @@ def _next_due() -> Subquery:
     return Subquery(rows)
 
 
+# What a queue row shows: no descriptions, solutions or caller records (kilobytes a CASE).
+ROW_FIELDS = (
+    "number",
+    "title",
+    "priority",
+    "status",
+    "escalation_level",
+    "reassignment_requested",
+    "created_at",
+    "updated_at",
+    "organization__code",
+    "organization__name",
+    "engineer__username",
+    "engineer__first_name",
+    "engineer__last_name",
+)
+
+
 def rows(
     qs: QuerySet[Case] | QuerySet[Any, int],
     *,
@@ -57,14 +75,16 @@ def rows(
     display column for rows it skips or sorts away — an OFFSET of 50,000 cost 5 s the other
     way), then those CASEs with organization, engineer and their nearest standing deadline
     (``next_due_at``; with ``chased``, also ``chased_due_at``: the nearest callback or
-    first-work-log deadline due by then).
+    first-work-log deadline due by then).  Only ``ROW_FIELDS`` are loaded.
     """
     # A queryset of CASEs, or already of CASE ids (the board's deadline-side pass).
     id_qs = cast("QuerySet[Any, int]", qs.values_list("pk", flat=True) if qs.model is Case else qs)
     ids = list(id_qs[offset : offset + limit])
     if not ids:
         return []
-    page = Case.objects.filter(pk__in=ids).select_related("organization", "engineer")
+    page = (
+        Case.objects.filter(pk__in=ids).select_related("organization", "engineer").only(*ROW_FIELDS)
+    )
     page = page.annotate(next_due_at=_next_due())
     if chased is not None:
         page = page.annotate(chased_due_at=_chased_due(chased))
