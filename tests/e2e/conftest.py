@@ -174,7 +174,7 @@ def session_cookie(user) -> dict:
 @pytest.fixture
 def screens(request, browser, live_server, transactional_db) -> Iterator:
     """``screens(user)`` → a watched :class:`Screen` logged in as ``user`` (None: anonymous);
-    ``phone=True`` makes it a 390×844 touch screen.
+    ``phone=True`` makes it a 390×844 touch screen; ``javascript=False`` a browser without it.
 
     Each gets its own browser context (cookies), time zone Asia/Shanghai and an
     Accept-Language of the user's language.  At the end every screen is checked once more.
@@ -182,7 +182,9 @@ def screens(request, browser, live_server, transactional_db) -> Iterator:
     folder = ARTIFACTS / _slug(request.node.name)
     opened: list[Screen] = []
 
-    def open_screen(user=None, *, locale: str | None = None, phone: bool = False) -> Screen:
+    def open_screen(
+        user=None, *, locale: str | None = None, phone: bool = False, javascript: bool = True
+    ) -> Screen:
         language = locale or (getattr(user, "language", None) or "zh-hans")
         size = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 900}
         context = browser.new_context(
@@ -192,6 +194,7 @@ def screens(request, browser, live_server, transactional_db) -> Iterator:
             is_mobile=phone,
             has_touch=phone,
             device_scale_factor=2 if phone else 1,
+            java_script_enabled=javascript,
         )
         if user is not None:
             cookie = session_cookie(user)
