@@ -35,6 +35,10 @@ def test_staff_and_customers_log_in_at_one_page_and_out_again(screens, transacti
     log_in(staff, "duty", PASSWORD)
     assert staff.page.url.endswith("/board/")  # back where they were going
     assert staff.page.get_by_role("heading", name="Duty board").is_visible()
+    # The session cookie is out of reach of the page's scripts, and kept to this site.
+    session = [c for c in staff.context.cookies() if c["name"] == "sessionid"]
+    assert session and session[0]["httpOnly"] and session[0]["sameSite"] == "Lax"
+    assert "sessionid" not in staff.page.evaluate("document.cookie")
     with staff.page.expect_navigation():
         staff.page.get_by_role("button", name="Log out").click()
     staff.goto("/board/")
