@@ -10,6 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from casedesk.accounts.choices import MANAGER_ROLES, Role, Tier
 from casedesk.cases.choices import CaseAction, Status
 from casedesk.errors import Forbidden, NotFound
@@ -50,6 +53,36 @@ class Action:
     CONFIRM = CaseAction.CONFIRM
     CLOSE = CaseAction.CLOSE
     REOPEN = CaseAction.REOPEN
+
+
+# Each action as the verb phrase a refusal puts before the CASE: "You may not close
+# CASE-…", "… cannot close it now".  Translated, so a Chinese desk reads Chinese.
+ACTION_VERBS = {
+    DeskAction.MANAGE_CUSTOMERS: gettext_lazy("manage customers"),
+    DeskAction.VIEW_DASHBOARD: gettext_lazy("view the dashboard"),
+    CaseAction.VIEW: gettext_lazy("view"),
+    CaseAction.OPEN: gettext_lazy("open"),
+    CaseAction.ASSIGN: gettext_lazy("assign"),
+    CaseAction.ACCEPT: gettext_lazy("accept"),
+    CaseAction.ADD_HELPER: gettext_lazy("add a helper to"),
+    CaseAction.REMOVE_HELPER: gettext_lazy("remove a helper from"),
+    CaseAction.REQUEST_REASSIGNMENT: gettext_lazy("request reassignment of"),
+    CaseAction.LOG_WORK: gettext_lazy("log work on"),
+    CaseAction.SET_PRIORITY: gettext_lazy("change the priority of"),
+    CaseAction.ESCALATE_SENIOR: gettext_lazy("escalate to a senior engineer"),
+    CaseAction.ESCALATE_VENDOR: gettext_lazy("escalate to the vendor"),
+    CaseAction.PEND: gettext_lazy("pend"),
+    CaseAction.RESUME: gettext_lazy("resume"),
+    CaseAction.RESOLVE: gettext_lazy("resolve"),
+    CaseAction.CONFIRM: gettext_lazy("confirm"),
+    CaseAction.CLOSE: gettext_lazy("close"),
+    CaseAction.REOPEN: gettext_lazy("reopen"),
+}
+
+
+def verb(action: str) -> str:
+    """``action`` as a verb phrase in the active language."""
+    return str(ACTION_VERBS[action])
 
 
 # Who takes calls and dispatches: may open, grade and assign any CASE, chase it with work
@@ -166,13 +199,18 @@ def require(user: User | None, action: str, case: Case | None = None) -> None:
     if can(user, action, case):
         return
     if case is not None and not can(user, CaseAction.VIEW, case):
-        raise NotFound("No such CASE.")
-    what = action.replace("_", " ")
+        raise NotFound(_("No such CASE."))
+    what = verb(action)
     if case is None:
-        raise Forbidden(f"You may not {what}.")
+        raise Forbidden(_("You may not %(action)s.") % {"action": what})
     if user is not None and user.is_customer:
-        raise Forbidden(f"You may not {what} {case.number}; please contact the service desk.")
-    raise Forbidden(f"You may not {what} {case.number}.")
+        raise Forbidden(
+            _("You may not %(action)s %(number)s; please contact the service desk.")
+            % {"action": what, "number": case.number}
+        )
+    raise Forbidden(
+        _("You may not %(action)s %(number)s.") % {"action": what, "number": case.number}
+    )
 
 
 def visible_cases(user: User | None) -> QuerySet[Case]:

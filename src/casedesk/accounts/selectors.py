@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from casedesk.errors import InvalidInput
 
 from .choices import ASSIGNABLE_ROLES, Role
@@ -13,14 +15,14 @@ from .models import Contact, DutyShift, Organization, User
 def organization_by_code(code: str) -> Organization:
     org = Organization.objects.filter(code=code).first()
     if org is None:
-        raise InvalidInput(f"Unknown organization {code!r}.")
+        raise InvalidInput(_("Unknown organization %(code)r.") % {"code": code})
     return org
 
 
 def contact_by_id(contact_id: int) -> Contact:
     contact = Contact.objects.select_related("organization").filter(pk=contact_id).first()
     if contact is None:
-        raise InvalidInput(f"Unknown contact {contact_id}.")
+        raise InvalidInput(_("Unknown contact %(id)s.") % {"id": contact_id})
     return contact
 
 
@@ -32,14 +34,14 @@ def engineer_by_username(username: str) -> User:
         .first()
     )
     if user is None:
-        raise InvalidInput(f"Unknown engineer {username!r}.")
+        raise InvalidInput(_("Unknown engineer %(username)r.") % {"username": username})
     return user
 
 
 def user_by_username(username: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise InvalidInput(f"Unknown user {username!r}.")
+        raise InvalidInput(_("Unknown user %(username)r.") % {"username": username})
     return user
 
 

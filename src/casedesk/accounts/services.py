@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from casedesk import clock, policy
 from casedesk.errors import Conflict, InvalidInput
@@ -42,7 +43,7 @@ def organization_create(
 ) -> Organization:
     policy.require(by, policy.Action.MANAGE_CUSTOMERS)
     if Organization.objects.filter(code__iexact=code).exists():
-        raise Conflict(f"Organization {code!r} already exists.")
+        raise Conflict(_("Organization %(code)r already exists.") % {"code": code})
     org = Organization(
         code=code,
         name=name,
@@ -99,19 +100,24 @@ def user_create(
 ) -> User:
     """Create a user of ``role``; staff get a profile, customers must name their organization."""
     if role not in Role.values:
-        raise InvalidInput(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+        raise InvalidInput(
+            _("Unknown role %(role)r; choose one of %(choices)s.")
+            % {"role": role, "choices": ", ".join(Role.values)}
+        )
     if role == Role.CUSTOMER and organization is None:
-        raise InvalidInput("A customer needs an organization (--org CODE).")
+        raise InvalidInput(_("A customer needs an organization (--org CODE)."))
     if role != Role.CUSTOMER and organization is not None:
-        raise InvalidInput("Only customers belong to an organization.")
+        raise InvalidInput(_("Only customers belong to an organization."))
     if tier is not None and tier not in Tier.values:
-        raise InvalidInput(f"Unknown tier {tier!r}; choose first_line or senior.")
+        raise InvalidInput(
+            _("Unknown tier %(tier)r; choose first_line or senior.") % {"tier": tier}
+        )
     if role == Role.CUSTOMER and (tier or list(skills)):
-        raise InvalidInput("Tier and skills are for staff, not customers.")
+        raise InvalidInput(_("Tier and skills are for staff, not customers."))
     if contact is not None and contact.organization_id != getattr(organization, "pk", None):
-        raise InvalidInput("The contact belongs to another organization.")
+        raise InvalidInput(_("The contact belongs to another organization."))
     if User.objects.filter(username=username).exists():
-        raise Conflict(f"User {username!r} already exists.")
+        raise Conflict(_("User %(username)r already exists.") % {"username": username})
 
     user = User(
         username=username,
@@ -134,7 +140,7 @@ def user_create(
     try:
         user.save()
     except IntegrityError as exc:
-        raise Conflict(f"User {username!r} already exists.") from exc
+        raise Conflict(_("User %(username)r already exists.") % {"username": username}) from exc
 
     if role != Role.CUSTOMER:
         default_tier = (
@@ -213,8 +219,6 @@ def user_set_preferences(
 ) -> User:
     """Save the language and/or time zone ``user`` chose for themselves ("" zone: default)."""
     import zoneinfo
-
-    from django.utils.translation import gettext as _
 
     from .choices import Language
 

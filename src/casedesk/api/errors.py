@@ -9,6 +9,7 @@ import logging
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.db import DataError, IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja.errors import ValidationError
 
 from casedesk.errors import DomainError
@@ -49,15 +50,15 @@ def install(api) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
-        return api.create_response(request, {"detail": "Request body too large."}, status=413)
+        return api.create_response(request, {"detail": _("Request body too large.")}, status=413)
 
     @api.exception_handler(SuspiciousOperation)
     def suspicious(request, exc):
-        return api.create_response(request, {"detail": "Bad request."}, status=400)
+        return api.create_response(request, {"detail": _("Bad request.")}, status=400)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"detail": "Not found."}, status=404)
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
     # Safety nets: operations should turn these into DomainErrors themselves; if one slips
     # through, the client still gets a 4xx and a detail, and the log gets the traceback.
@@ -65,16 +66,16 @@ def install(api) -> None:
     @api.exception_handler(ObjectDoesNotExist)
     def does_not_exist(request, exc):
         log.warning("DoesNotExist reached the API", exc_info=exc)
-        return api.create_response(request, {"detail": "Not found."}, status=404)
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
     @api.exception_handler(IntegrityError)
     def integrity(request, exc):
         log.warning("IntegrityError reached the API", exc_info=exc)
-        body = {"detail": "The request conflicts with existing data."}
+        body = {"detail": _("The request conflicts with existing data.")}
         return api.create_response(request, body, status=409)
 
     @api.exception_handler(DataError)
     def data_error(request, exc):
         log.warning("DataError reached the API", exc_info=exc)
-        body = {"detail": "A value is out of range or malformed."}
+        body = {"detail": _("A value is out of range or malformed.")}
         return api.create_response(request, body, status=400)

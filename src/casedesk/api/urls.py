@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 
 from casedesk.errors import NotFound
@@ -27,7 +28,7 @@ fallback = Router()
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
 )
 def no_such_endpoint(request, rest: str):
-    raise NotFound("No such endpoint.")
+    raise NotFound(_("No such endpoint."))
 
 
 api.add_router("/", fallback)

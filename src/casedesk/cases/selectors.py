@@ -6,6 +6,7 @@ import json
 import re
 
 from django.db.models import Aggregate, F, OuterRef, Q, QuerySet, Subquery, TextField
+from django.utils.translation import gettext as _
 
 from casedesk import clock, policy
 from casedesk.accounts.models import User
@@ -149,11 +150,11 @@ def case_list(
     qs = policy.visible_cases(fetched_by)
     if status:
         if status not in Status.values:
-            raise InvalidInput(f"Unknown status {status!r}.")
+            raise InvalidInput(_("Unknown status %(status)r.") % {"status": status})
         qs = qs.filter(status=status)
     if priority:
         if priority not in Priority.values:
-            raise InvalidInput(f"Unknown priority {priority!r}.")
+            raise InvalidInput(_("Unknown priority %(priority)r.") % {"priority": priority})
         qs = qs.filter(priority=priority)
     if engineer:
         if engineer == UNASSIGNED:
@@ -163,7 +164,7 @@ def case_list(
                 User.objects.filter(username=engineer).values_list("pk", flat=True).first()
             )
             if engineer_id is None:
-                raise InvalidInput(f"Unknown engineer {engineer!r}.")
+                raise InvalidInput(_("Unknown engineer %(username)r.") % {"username": engineer})
             qs = qs.filter(engineer_id=engineer_id)
     if organization:
         qs = qs.filter(organization__code=organization)
@@ -184,7 +185,7 @@ def case_get(*, number: str, fetched_by: User | None) -> Case:
     # Numbers are unique: no ORDER BY (``first()`` would add one, and compiling it costs).
     case = next(iter(qs.order_by()[:1]), None)
     if case is None:
-        raise NotFound(f"No CASE {number}.")
+        raise NotFound(_("No CASE %(number)s.") % {"number": number})
     return case
 
 

@@ -16,6 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from casedesk import clock, context, policy
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
@@ -91,16 +92,23 @@ def _jsonable(value: Any) -> Any:
 def _text(value: str, field: str, *, required: bool = False, limit: int | None = None) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise InvalidInput(f"{field} is required.")
+        raise InvalidInput(_("%(field)s is required.") % {"field": field})
     limit = limit or settings.CASEDESK_TEXT_MAX
     if len(value) > limit:
-        raise InvalidInput(f"{field} is too long ({len(value)} characters; at most {limit}).")
+        raise InvalidInput(
+            _("%(field)s is too long (%(length)d characters; at most %(limit)d).")
+            % {"field": field, "length": len(value), "limit": limit}
+        )
     return value
 
 
 def _choice(value: str, choices: type[models.TextChoices], field: str) -> str:
+    """``field`` names the choice in the sentence (lazy text, so it is translated too)."""
     if value not in choices.values:
-        raise InvalidInput(f"Unknown {field} {value!r}; choose one of {', '.join(choices.values)}.")
+        raise InvalidInput(
+            _("Unknown %(field)s %(value)r; choose one of %(choices)s.")
+            % {"field": field, "value": value, "choices": ", ".join(choices.values)}
+        )
     return value
 
 
@@ -122,31 +130,37 @@ def _in_senior_hands(case: Case) -> bool:
 
 def _vendor_refusal(case: Case) -> str | None:
     if case.escalation_level >= EscalationLevel.VENDOR:
-        return f"{case.number} is already escalated to the vendor."
+        return _("%(number)s is already escalated to the vendor.") % {"number": case.number}
     if case.priority in (Priority.P3, Priority.P4) and not _in_senior_hands(case):
-        return f"{case.number} is {case.priority}: escalate to a senior engineer before the vendor."
+        return _("%(number)s is %(priority)s: escalate to a senior engineer before the vendor.") % {
+            "number": case.number,
+            "priority": case.priority,
+        }
     return None
 
 
 # What an operation refuses from the CASE's own fields whatever its arguments, after the
-# policy and the transition table.  The UI asks the same table (cases/actions.py).
+# policy and the transition table.  The UI asks the same table (cases/actions.py).  Each
+# answer is in the language active when it is asked.
 REFUSALS: dict[str, Callable[[Case], str | None]] = {
     CaseAction.REQUEST_REASSIGNMENT: lambda case: (
-        f"Reassignment of {case.number} is already requested."
+        _("Reassignment of %(number)s is already requested.") % {"number": case.number}
         if case.reassignment_requested
         else None
     ),
     CaseAction.ESCALATE_SENIOR: lambda case: (
-        f"{case.number} is already escalated."
+        _("%(number)s is already escalated.") % {"number": case.number}
         if case.escalation_level >= EscalationLevel.SENIOR
         else None
     ),
     CaseAction.ESCALATE_VENDOR: _vendor_refusal,
     CaseAction.CONFIRM: lambda case: (
-        f"{case.number} is already confirmed." if case.confirmed_at is not None else None
+        _("%(number)s is already confirmed.") % {"number": case.number}
+        if case.confirmed_at is not None
+        else None
     ),
     CaseAction.CLOSE: lambda case: (
-        f"{case.number} cannot be closed before the customer confirms."
+        _("%(number)s cannot be closed before the customer confirms.") % {"number": case.number}
         if case.confirmed_at is None
         else None
     ),
@@ -159,11 +173,17 @@ def refusal(case: Case, action: str) -> str | None:
     return check(case) if check is not None else None
 
 
+def _status(status: str) -> str:
+    """The status as a sentence says it: "in progress" in English, "处理中" in Chinese."""
+    return str(Status(status).label).lower()
+
+
 def _check(case: Case, action: str, by: User | None) -> None:
     policy.require(by, action, case)
     if case.status not in ALLOWED_FROM[action]:
         raise TransitionNotAllowed(
-            f"{case.number} is {case.status}: cannot {action.replace('_', ' ')} it now."
+            _("%(number)s is %(status)s: cannot %(action)s it now.")
+            % {"number": case.number, "status": _status(case.status), "action": policy.verb(action)}
         )
     if (why := refusal(case, action)) is not None:
         raise TransitionNotAllowed(why)
@@ -218,9 +238,13 @@ def _can_own(user: User) -> bool:
     return user.is_active and user.role in ASSIGNABLE_ROLES and hasattr(user, "staff")
 
 
-def _assignable(user: User, field: str = "engineer") -> User:
+def _assignable(user: User, role: str | None = None) -> User:
+    """``role`` names the part in the refusal: "engineer" unless told (lazy text)."""
+    role = role or _("engineer")
     if not _can_own(user):
-        raise InvalidInput(f"{user.username!r} cannot be a CASE {field}.")
+        raise InvalidInput(
+            _("%(username)r cannot be a CASE %(role)s.") % {"username": user.username, "role": role}
+        )
     return user
 
 
@@ -257,13 +281,16 @@ def case_open(
     """Open a CASE for a contact of ``organization``; it gets its number here."""
     policy.require(by, CaseAction.OPEN)
     if by is not None and by.is_customer and organization.pk != by.organization_id:
-        raise InvalidInput(f"Unknown organization {organization.code!r}.")
+        raise InvalidInput(_("Unknown organization %(code)r.") % {"code": organization.code})
     if contact is not None and contact.organization_id != organization.pk:
         if by is not None and by.is_customer:  # say no more than "unknown" to customers
-            raise InvalidInput(f"Unknown contact {contact.pk}.")
-        raise InvalidInput(f"Contact {contact.pk} does not belong to {organization.code}.")
+            raise InvalidInput(_("Unknown contact %(id)s.") % {"id": contact.pk})
+        raise InvalidInput(
+            _("Contact %(id)s does not belong to %(code)s.")
+            % {"id": contact.pk, "code": organization.code}
+        )
     if not organization.is_active:
-        raise InvalidInput(f"Organization {organization.code!r} is inactive.")
+        raise InvalidInput(_("Organization %(code)r is inactive.") % {"code": organization.code})
     now = clock.now()
     case = Case(
         organization=organization,
@@ -279,8 +306,8 @@ def case_open(
         hardware_platform=_text(hardware_platform, "hardware_platform", limit=100),
         software_version=_text(software_version, "software_version", limit=100),
         serial_number=_text(serial_number, "serial_number", limit=64),
-        channel=_choice(channel, Channel, "channel"),
-        priority=_choice(priority, Priority, "priority"),
+        channel=_choice(channel, Channel, _("channel")),
+        priority=_choice(priority, Priority, _("priority")),
         status=Status.OPEN,
         created_at=now,
         created_by=by,
@@ -322,7 +349,10 @@ def case_assign(*, case: Case, engineer: User, by: User | None, note: str = "") 
     if case.engineer_id == engineer.pk:
         # Re-assigning the owner would only throw away their acceptance and restart the
         # callback clock; the CASE already has this one clear owner.
-        raise TransitionNotAllowed(f"{case.number} is already assigned to {engineer.username}.")
+        raise TransitionNotAllowed(
+            _("%(number)s is already assigned to %(username)s.")
+            % {"number": case.number, "username": engineer.username}
+        )
     note = _text(note, "note")
     case.helpers.remove(engineer)
     return _commit(
@@ -351,11 +381,17 @@ def case_accept(*, case: Case, by: User | None) -> Case:
 def case_add_helper(*, case: Case, helper: User, by: User | None) -> Case:
     case = _lock(case)
     _check(case, CaseAction.ADD_HELPER, by)
-    _assignable(helper, "helper")
+    _assignable(helper, _("helper"))
     if helper.pk == case.engineer_id:
-        raise Conflict(f"{helper.username} owns {case.number}; a helper is someone else.")
+        raise Conflict(
+            _("%(username)s owns %(number)s; a helper is someone else.")
+            % {"username": helper.username, "number": case.number}
+        )
     if case.helpers.filter(pk=helper.pk).exists():
-        raise Conflict(f"{helper.username} already helps on {case.number}.")
+        raise Conflict(
+            _("%(username)s already helps on %(number)s.")
+            % {"username": helper.username, "number": case.number}
+        )
     case.helpers.add(helper)
     return _commit(
         case, kind=EventKind.HELPER_ADDED, by=by, changes={}, extra={"helper": helper.username}
@@ -367,7 +403,10 @@ def case_remove_helper(*, case: Case, helper: User, by: User | None) -> Case:
     case = _lock(case)
     _check(case, CaseAction.REMOVE_HELPER, by)
     if not case.helpers.filter(pk=helper.pk).exists():
-        raise Conflict(f"{helper.username} is not a helper on {case.number}.")
+        raise Conflict(
+            _("%(username)s is not a helper on %(number)s.")
+            % {"username": helper.username, "number": case.number}
+        )
     case.helpers.remove(helper)
     return _commit(
         case, kind=EventKind.HELPER_REMOVED, by=by, changes={}, extra={"helper": helper.username}
@@ -405,17 +444,19 @@ def case_log_work(
     _check(case, CaseAction.LOG_WORK, by)
     if by is None:
         # Labour hours belong to a person; the system writes events, not work logs.
-        raise InvalidInput("A work log needs its author: the system cannot log work.")
-    kind = _choice(kind, WorkLogKind, "work log kind")
+        raise InvalidInput(_("A work log needs its author: the system cannot log work."))
+    kind = _choice(kind, WorkLogKind, _("work log kind"))
     note = _text(note, "note", required=True)
     if (
         isinstance(minutes, bool)
         or not isinstance(minutes, int)
         or not 0 <= minutes <= MAX_WORKLOG_MINUTES
     ):
-        raise InvalidInput(f"minutes must be a whole number from 0 to {MAX_WORKLOG_MINUTES}.")
+        raise InvalidInput(
+            _("minutes must be a whole number from 0 to %(max)d.") % {"max": MAX_WORKLOG_MINUTES}
+        )
     if by.is_customer and (kind != WorkLogKind.NOTE or minutes or internal):
-        raise Forbidden("Customers add information as a note, without minutes.")
+        raise Forbidden(_("Customers add information as a note, without minutes."))
     now = clock.now()
     worklog = WorkLog.objects.create(
         case=case,
@@ -444,9 +485,11 @@ def case_log_work(
 def case_set_priority(*, case: Case, priority: str, by: User | None, reason: str = "") -> Case:
     case = _lock(case)
     _check(case, CaseAction.SET_PRIORITY, by)
-    priority = _choice(priority, Priority, "priority")
+    priority = _choice(priority, Priority, _("priority"))
     if priority == case.priority:
-        raise TransitionNotAllowed(f"{case.number} is already {priority}.")
+        raise TransitionNotAllowed(
+            _("%(number)s is already %(priority)s.") % {"number": case.number, "priority": priority}
+        )
     return _commit(
         case,
         kind=EventKind.PRIORITY_CHANGED,
@@ -472,7 +515,7 @@ def case_escalate(
     to a senior engineer may hand the CASE to one at once (``engineer``, dispatchers only).
     """
     case = _lock(case)
-    target = _choice(target, EscalationTarget, "escalation target")
+    target = _choice(target, EscalationTarget, _("escalation target"))
     to_senior = target == EscalationTarget.SENIOR
     _check(case, CaseAction.ESCALATE_SENIOR if to_senior else CaseAction.ESCALATE_VENDOR, by)
     reason = _text(reason, "reason", required=True)
@@ -480,19 +523,21 @@ def case_escalate(
     changes: dict[str, Any]
     if to_senior:
         if vendor_reference:
-            raise InvalidInput("A vendor case number belongs to an escalation to the vendor.")
+            raise InvalidInput(_("A vendor case number belongs to an escalation to the vendor."))
         changes = {"escalation_level": EscalationLevel.SENIOR}
         if engineer is not None:
             policy.require(by, CaseAction.ASSIGN, case)
             _assignable(engineer)
             if engineer.staff.tier != Tier.SENIOR:
-                raise InvalidInput(f"{engineer.username} is not a senior engineer.")
+                raise InvalidInput(
+                    _("%(username)s is not a senior engineer.") % {"username": engineer.username}
+                )
             if engineer.pk != case.engineer_id:
                 case.helpers.remove(engineer)
                 changes.update(_handover(engineer))
     else:
         if engineer is not None:
-            raise InvalidInput("An escalation to the vendor keeps the engineer; omit engineer.")
+            raise InvalidInput(_("An escalation to the vendor keeps the engineer; omit engineer."))
         changes = {"escalation_level": EscalationLevel.VENDOR}
         if vendor_reference:
             changes["vendor_reference"] = vendor_reference
@@ -510,7 +555,7 @@ def case_pend(*, case: Case, reason: str, by: User | None, note: str = "") -> Ca
     """Wait for the customer, the vendor or parts."""
     case = _lock(case)
     _check(case, CaseAction.PEND, by)
-    reason = _choice(reason, PendingReason, "pending reason")
+    reason = _choice(reason, PendingReason, _("pending reason"))
     return _commit(
         case,
         kind=EventKind.PENDED,
@@ -560,7 +605,7 @@ def case_confirm(*, case: Case, by: User | None, note: str = "") -> Case:
     note = _text(note, "note")
     on_behalf = by is not None and not by.is_customer
     if on_behalf and not note:
-        raise InvalidInput("Confirming for the customer needs a note saying how they agreed.")
+        raise InvalidInput(_("Confirming for the customer needs a note saying how they agreed."))
     return _commit(
         case,
         kind=EventKind.CONFIRMED,
