@@ -279,3 +279,26 @@ def test_behind_a_proxy_the_address_the_proxy_saw_is_throttled(engineer, setting
         garbage = Client(**proxy, HTTP_X_FORWARDED_FOR="not-an-address")
         assert login(garbage, "nobody", "guess").status_code == 200
     assert LoginFailure.objects.filter(ip__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_locked_login_is_refused_without_checking_the_password(engineer):
+    from django.contrib.auth.signals import user_login_failed
+
+    with_password(engineer)
+    with clock.frozen(T0):
+        for _ in range(5):
+            login(Client(), "eng1", "guess")
+        checked = []
+
+        def on_failure(**kwargs):
+            checked.append(kwargs["credentials"]["username"])
+
+        user_login_failed.connect(on_failure)
+        try:
+            r = login(Client(), "eng1", "another guess")
+        finally:
+            user_login_failed.disconnect(on_failure)
+    assert r.status_code == 429 and checked == []
+    assert 'value="eng1"' in r.content.decode()  # the form keeps the username
+    assert LoginFailure.objects.filter(username="eng1").count() == 5  # not counted again

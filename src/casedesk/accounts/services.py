@@ -222,12 +222,8 @@ def user_set_preferences(
 
     from .choices import Language
 
-    fields = []
-    if language is not None:
-        if language not in Language.values:
-            raise InvalidInput(_("Unknown language %(language)r.") % {"language": language})
-        user.language = language
-        fields.append("language")
+    if language is not None and language not in Language.values:
+        raise InvalidInput(_("Unknown language %(language)r.") % {"language": language})
     if time_zone is not None:
         time_zone = time_zone.strip()
         if time_zone:
@@ -235,6 +231,11 @@ def user_set_preferences(
                 zoneinfo.ZoneInfo(time_zone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
                 raise InvalidInput(_("Unknown time zone %(zone)r.") % {"zone": time_zone}) from exc
+    fields = []
+    if language is not None:
+        user.language = language
+        fields.append("language")
+    if time_zone is not None:
         user.time_zone = time_zone
         fields.append("time_zone")
     if fields:

@@ -137,20 +137,17 @@ class LoginView(auth_views.LoginView):
         username = request.POST.get("username", "")[:150]
         wait = services.login_retry_after(username=username, ip=client_ip(request))
         if wait:
-            form = self.get_form()
+            # Refused before the password is even checked: a locked account answers the
+            # same whatever was typed, and costs no password hashing.
             minutes = max(1, -(-wait // 60))
-            form.errors.clear()
-            form.add_error(
-                None,
-                ngettext(
-                    "Too many failed logins. Try again in %(minutes)d minute.",
-                    "Too many failed logins. Try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-            )
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
+            form = self.get_form_class()(request, initial={"username": username})
+            locked = ngettext(
+                "Too many failed logins. Try again in %(minutes)d minute.",
+                "Too many failed logins. Try again in %(minutes)d minutes.",
+                minutes,
+            ) % {"minutes": minutes}
+            context = self.get_context_data(form=form, locked_message=locked)
+            response = self.render_to_response(context, status=429)
             response["Retry-After"] = str(wait)
             return response
         return super().post(request, *args, **kwargs)
