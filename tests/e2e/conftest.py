@@ -3,8 +3,9 @@
 One Chromium per test package (never a downloaded browser: ``/usr/bin/chromium``, or
 ``CASEDESK_CHROMIUM``).  Every page a test opens is watched: a JavaScript console error, an
 uncaught exception or a JavaScript dialog (``alert``) fails the test.  ``Screen.shot(step)``
-saves ``test-artifacts/<test>/<step>.png`` and, on a page in Chinese, fails if a phrase of the
-catalogue shows in English (a string looked up too early, or never marked).  Users log in with a real session cookie.
+saves ``test-artifacts/<test>/<step>.png`` and, on a page in Chinese, fails if a phrase of
+the catalogue shows in English (a string looked up too early, or never marked).  Users log
+in with a real session cookie; the login form itself is driven in test_login/test_story.
 
 Playwright's sync API keeps an asyncio loop running in this thread, so Django's async-safety
 check would refuse every ORM call a test makes while the browser is up: the package-scoped
@@ -157,7 +158,7 @@ class Screen:
         self.context.close()
 
 
-def session_cookie(user) -> dict:
+def session_cookie(user, url: str) -> dict:
     """A real logged-in Django session for ``user`` (as the login form would make)."""
     from django.conf import settings
     from django.test import Client
@@ -167,7 +168,7 @@ def session_cookie(user) -> dict:
     return {
         "name": settings.SESSION_COOKIE_NAME,
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": "",
+        "url": url,
     }
 
 
@@ -197,9 +198,7 @@ def screens(request, browser, live_server, transactional_db) -> Iterator:
             java_script_enabled=javascript,
         )
         if user is not None:
-            cookie = session_cookie(user)
-            cookie["url"] = live_server.url
-            context.add_cookies([cookie])
+            context.add_cookies([session_cookie(user, live_server.url)])
         screen = Screen(context, live_server.url, folder, getattr(user, "username", "anonymous"))
         opened.append(screen)
         return screen
