@@ -14,6 +14,11 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // On a phone the list's filters fold away unless some are in use.
+  var fold = document.querySelector("details[data-fold-on-phone]");
+  if (fold && window.matchMedia("(max-width: 700px)").matches && !fold.hasAttribute("data-active")) {
+    fold.removeAttribute("open");
+  }
   // Queues refresh themselves while nobody is typing.
   var auto = document.querySelector("[data-autorefresh]");
   if (auto) {
