@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel
 
 from casedesk.errors import InvalidInput
@@ -36,7 +37,9 @@ def reject_nul(view: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(request, **values):
         for where, text in _texts(values, ""):
             if "\x00" in text:
-                raise InvalidInput(f"{where}: NUL characters are not allowed.")
+                raise InvalidInput(
+                    _("%(field)s: NUL characters are not allowed.") % {"field": where}
+                )
         return view(request, **values)
 
     return guarded
