@@ -464,8 +464,8 @@ class _SlaRows:
 
     Approximate on purpose: due times are wall-clock minutes from the anchor (the real
     ones count business minutes of the CASE's calendar), and a deadline is fired when it
-    fell due before it was met, met when the work happened in time, cancelled when the
-    CASE was resolved first.  What matters for reads is that every CASE carries its ~10
+    fell due before it was met, met when the work happened (late work too, as the product
+    records it), cancelled when the CASE was resolved first.  What matters for reads is that every CASE carries its ~10
     rows, the live ones still active.
     """
 
@@ -581,6 +581,8 @@ class _SlaRows:
                 met = met_by
             elif due <= min(met_by or now, resolved or now, now):
                 fired = due + dt.timedelta(seconds=30)
+                if met_by is not None and met_by <= now:
+                    met = met_by  # kept late: sla.services marks it met all the same
             elif resolved is not None:
                 cancelled = resolved
             rows.add(
