@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -53,7 +54,9 @@ def test_the_ranked_list_shows_tier_skills_load_and_duty(call_taker, duty, desk,
 
     now = clock.now()
     DutyShift.objects.create(
-        user=desk["eng.b"], starts_at=now.replace(hour=0), ends_at=now.replace(hour=23)
+        user=desk["eng.b"],
+        starts_at=now - dt.timedelta(hours=4),
+        ends_at=now + dt.timedelta(hours=4),
     )
     response = client_for(duty).get(f"/cases/{case.number}/assign/")
     assert response.status_code == 200
