@@ -1,0 +1,25 @@
+"""Who may read the manager dashboard: the policy's answer for every role."""
+
+import pytest
+
+from casedesk import policy
+from casedesk.accounts.choices import Role
+from tests.factories import OrganizationFactory, make_user
+
+READERS = {Role.CS_MANAGER, Role.SUPERVISOR, Role.GENERAL_MANAGER, Role.ADMIN}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_managers_and_admins_view_the_dashboard(db, role):
+    org = OrganizationFactory() if role == Role.CUSTOMER else None
+    user = make_user(role, org=org)
+    assert policy.can(user, policy.Action.VIEW_DASHBOARD) == (role in READERS)
+    user.is_active = False
+    assert not policy.can(user, policy.Action.VIEW_DASHBOARD)
+
+
+def test_a_refusal_is_forbidden(db):
+    from casedesk.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        policy.require(make_user(Role.ENGINEER), policy.Action.VIEW_DASHBOARD)
