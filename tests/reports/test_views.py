@@ -214,3 +214,14 @@ def test_the_page_reads_a_fixed_number_of_queries(desk):
         )
         desk.log(sh(11, 3, 10 + i, 9), case, desk.se, "callback", 25)
     assert count() == before
+
+
+def test_rows_link_to_their_cases_in_the_list(desk):
+    text = get(desk.csm, "/dashboard/", {**QUERY, "severity": "P3"}).text
+    assert '<a href="/cases/?priority=P3&amp;engineer=eng1">' in text  # load per engineer
+    assert '<a href="/cases/?priority=P1">P1</a>' in text  # open CASEs by severity
+    evil = get(desk.csm, "/dashboard/", {**QUERY, "customer": str(desk.evil.pk)}).text
+    assert '<a href="/cases/?organization=EVIL&amp;priority=P2">P2</a>' in evil
+    listed = get(desk.csm, "/cases/", {"priority": "P3", "engineer": "eng1"})
+    assert listed.status_code == 200
+    assert desk.b.number in listed.text and desk.d.number not in listed.text

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -36,14 +37,33 @@ def _cell(value, kind: str) -> str:
     return str(value)
 
 
-def numbers_table(table) -> SafeString:
+def drill_down(table, f: selectors.Filters):
+    """For the tables whose rows are CASEs one can list: row → the CASE list's filters."""
+    base = {"organization": f.organization.code} if f.organization else {}
+    if table.key == "open_by_age":
+        if f.engineer:
+            base["engineer"] = f.engineer.username
+        return lambda row: {**base, "priority": row[0]}
+    if table.key == "load":
+        if f.priority:
+            base["priority"] = f.priority
+        return lambda row: {**base, "engineer": row[1]}
+    return None
+
+
+def numbers_table(table, link=None) -> SafeString:
     """The table under a chart, every value escaped (built here: a template loop over a
-    few thousand cells costs more than the page's charts)."""
+    few thousand cells costs more than the page's charts).  ``link(row)``: the CASE list's
+    filters that show the row's CASEs, put on its first cell."""
     head = "".join(f'<th scope="col">{escape(c.label)}</th>' for c in table.columns)
     kinds = [c.kind for c in table.columns]
+    cases_url = reverse("web:case_list")
     body = []
     for row in table.rows:
-        cells = [escape(_cell(v, k)) for v, k in zip(row, kinds, strict=True)]
+        cells: list[str] = [escape(_cell(v, k)) for v, k in zip(row, kinds, strict=True)]
+        if link is not None:
+            href = escape(f"{cases_url}?{urlencode(link(row))}")
+            cells[0] = f'<a href="{href}">{cells[0]}</a>'
         body.append(
             f'<tr><th scope="row">{cells[0]}</th>'
             + "".join(f"<td>{cell}</td>" for cell in cells[1:])
@@ -142,7 +162,7 @@ def dashboard(request):
             {
                 "table": table,
                 "svg": charts.chart_for(table),
-                "numbers": numbers_table(table),
+                "numbers": numbers_table(table, drill_down(table, f)),
                 "top": charts.TOP,
             }
             for table in tables.values()
