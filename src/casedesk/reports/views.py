@@ -66,7 +66,10 @@ def numbers_table(table, link=None) -> SafeString:
             cells[0] = f'<a href="{href}">{cells[0]}</a>'
         body.append(
             f'<tr><th scope="row">{cells[0]}</th>'
-            + "".join(f"<td>{cell}</td>" for cell in cells[1:])
+            + "".join(
+                f'<td class="text">{cell}</td>' if kind == "text" else f"<td>{cell}</td>"
+                for cell, kind in zip(cells[1:], kinds[1:], strict=True)
+            )
             + "</tr>"
         )
     if not body:
