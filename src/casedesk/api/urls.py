@@ -9,7 +9,11 @@ from .auth import AUTH
 api = NinjaAPI(
     title="casedesk API",
     version="1",
-    description="The CASE tracking system's REST API.  Authenticate with `Authorization: Bearer <token>`.",
+    description=(
+        "The CASE tracking system's REST API.  Authenticate with `Authorization: Bearer <token>`."
+        '  Errors are `{"detail": "…"}` in English; send `Accept-Language: zh-hans` (or'
+        " `zh-CN`) for Chinese."
+    ),
     auth=AUTH,
     urls_namespace="api-v1",
     docs_url="/docs",
