@@ -8,11 +8,17 @@ from datetime import datetime
 from django import template
 from django.utils.translation import gettext as _
 
-from casedesk import clock
+from casedesk import clock, policy
 
 register = template.Library()
 
 SOON_SECONDS = 3600
+
+
+@register.filter
+def may(user, action: str) -> bool:
+    """``{% if user|may:"view_dashboard" %}``: the permission policy decides what a link offers."""
+    return policy.can(user, action)
 
 
 @register.simple_tag(takes_context=True)
