@@ -157,6 +157,7 @@ class WorkLog(models.Model):
         indexes = [
             models.Index(fields=["case", "created_at"], name="worklog_case_created"),
             models.Index(fields=["author", "created_at"], name="worklog_author_created"),
+            models.Index(fields=["created_at"], name="worklog_created"),  # labour per period
         ]
 
     def __str__(self) -> str:
@@ -186,7 +187,13 @@ class CaseEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("CASE event")
         verbose_name_plural = _("CASE events")
-        indexes = [models.Index(fields=["case", "at", "id"], name="event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at", "id"], name="event_case_at"),
+            # The dashboard's escalations per period.
+            models.Index(
+                fields=["at"], name="event_escalated_at", condition=models.Q(kind="escalated")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M:%S}"

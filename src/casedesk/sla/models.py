@@ -339,6 +339,14 @@ class Deadline(models.Model):
                     due_at__isnull=False,
                 ),
             ),
+            # The dashboard: promises of one kind falling due in a period (callbacks on
+            # time, SLA compliance), and matrix notifications sent in a period.
+            models.Index(fields=["kind", "due_at"], name="deadline_kind_due"),
+            models.Index(
+                fields=["fired_at"],
+                name="deadline_escalation_fired",
+                condition=models.Q(kind="escalation", fired_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
