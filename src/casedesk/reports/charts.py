@@ -100,6 +100,25 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", cls: str = ""
     )
 
 
+def _axes(
+    left: float,
+    top: float,
+    plot_w: float,
+    plot_h: float,
+    x_end: float,
+    height: float,
+    x_label: str,
+    y_label: str,
+) -> list[str]:
+    """The x axis line and both axis labels of a vertical chart."""
+    mid = top + plot_h / 2
+    return [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{x_end}" y2="{top + plot_h}" stroke="{AXIS}"/>',
+        _text(left + plot_w / 2, height - 8, x_label, anchor="middle", cls="axis"),
+        _text(14, mid, y_label, anchor="middle", cls="axis", transform=f"rotate(-90 14 {mid:.1f})"),
+    ]
+
+
 def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
     out = ['<g class="legend">']
     for s in series:
@@ -177,15 +196,7 @@ def bar_chart(
                 _text(left + slot * (i + 0.5), top + plot_h + 16, _short(category, slot * label_every - 4),
                       anchor="middle", fill=AXIS)
             )  # fmt: skip
-    body.append(
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
-        f'stroke="{AXIS}"/>'
-    )
-    body.append(_text(left + plot_w / 2, height - 8, x_label, anchor="middle", cls="axis"))
-    body.append(
-        _text(14, top + plot_h / 2, y_label, anchor="middle", cls="axis",
-              transform=f"rotate(-90 14 {top + plot_h / 2:.1f})")
-    )  # fmt: skip
+    body += _axes(left, top, plot_w, plot_h, width - right, height, x_label, y_label)
     return _frame(chart_id, title, _describe(categories, series, unit), width, height, body)
 
 
@@ -305,15 +316,7 @@ def line_chart(
             )
             if show_values:
                 body.append(_text(x, y - 8, _fmt(value, unit), anchor="middle", cls="v"))
-    body.append(
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
-        f'stroke="{AXIS}"/>'
-    )
-    body.append(_text(left + plot_w / 2, height - 8, x_label, anchor="middle", cls="axis"))
-    body.append(
-        _text(14, top + plot_h / 2, y_label, anchor="middle", cls="axis",
-              transform=f"rotate(-90 14 {top + plot_h / 2:.1f})")
-    )  # fmt: skip
+    body += _axes(left, top, plot_w, plot_h, width - right, height, x_label, y_label)
     return _frame(chart_id, title, _describe(categories, series, unit), width, height, body)
 
 
