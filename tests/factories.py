@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from itertools import count
 
 import factory
@@ -113,3 +114,17 @@ def database_snapshot() -> dict:
         "contacts": list(Contact.objects.order_by("pk").values()),
         "numbers": list(CaseNumberSequence.objects.order_by("period").values()),
     }
+
+
+def client_for(user, language: str = "en"):
+    """A browser-less client logged in as ``user``, who reads pages in ``language``."""
+    user.language = language
+    user.save(update_fields=["language"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_text(response) -> str:
+    """A page's HTML with runs of whitespace as one space, to search for phrases."""
+    return re.sub(r"\s+", " ", response.content.decode())

@@ -6,24 +6,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 
 from casedesk.accounts.models import DutyShift
 from casedesk.cases import services
 from casedesk.cases.models import Case, WorkLog
-from tests.factories import database_snapshot, make_case, make_user
-
-
-def client_for(user, language: str = "en") -> Client:
-    user.language = language
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
+from tests.factories import client_for, database_snapshot, make_case, make_user
+from tests.factories import page_text as text
 
 
 def ranked_usernames(response) -> list[str]:

@@ -9,19 +9,14 @@ from django.test import Client
 
 from casedesk.accounts.selectors import contact_search
 from casedesk.cases.models import Case, CaseEvent
-from tests.factories import ContactFactory, OrganizationFactory, database_snapshot, make_case
-
-
-def client_for(user, language: str = "en") -> Client:
-    user.language = language
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
+from tests.factories import (
+    ContactFactory,
+    OrganizationFactory,
+    client_for,
+    database_snapshot,
+    make_case,
+)
+from tests.factories import page_text as text
 
 
 @pytest.fixture

@@ -15,20 +15,13 @@ from casedesk.cases import services
 from casedesk.cases.actions import available_actions
 from casedesk.cases.models import Case, WorkLog
 from tests.cases.lifecycle import Cast, bring_to, make_cast
-from tests.factories import database_snapshot, make_case, make_user
+from tests.factories import client_for, database_snapshot, make_case, make_user
+from tests.factories import page_text as text
 
 
 @pytest.fixture
 def cast(db) -> Cast:
     return make_cast()
-
-
-def client_for(user, language: str = "en") -> Client:
-    user.language = language
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(user, case: Case, language: str = "en"):
@@ -37,10 +30,6 @@ def page(user, case: Case, language: str = "en"):
 
 def post(user, case: Case, action: str, data: dict | None = None, language: str = "en"):
     return client_for(user, language).post(f"/cases/{case.number}/do/{action}/", data or {})
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def offered_forms(response) -> set[str]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.test import Client
 
 from tests.cases.lifecycle import Cast, bring_to, make_cast
 from tests.factories import database_snapshot
+from tests.factories import page_text as text
 
 
 @pytest.fixture
@@ -22,10 +21,6 @@ def post(user, case, action: str, data: dict | None = None, *, language: str):
     client = Client()
     client.force_login(user)
     return client.post(f"/cases/{case.number}/do/{action}/", data or {})
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def test_a_chinese_duty_engineer_reads_why_a_case_cannot_be_closed_in_chinese(cast):
