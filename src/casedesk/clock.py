@@ -10,7 +10,7 @@ import contextvars
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
@@ -42,6 +42,14 @@ def frozen(at: dt.datetime) -> Iterator[dt.datetime]:
 def desk_zone() -> ZoneInfo:
     """The desk's time zone (CASEDESK_TIME_ZONE), used for case numbers and calendars."""
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def user_zone(user) -> ZoneInfo:
+    """The zone ``user`` reads times in: their own, else the desk's (also for a bad name)."""
+    try:
+        return ZoneInfo(getattr(user, "time_zone", "") or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return desk_zone()
 
 
 def local(at: dt.datetime) -> dt.datetime:

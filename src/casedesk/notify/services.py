@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -43,18 +42,11 @@ class Delivery:
     next_retry_at: dt.datetime | None
 
 
-def _zone(user: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.time_zone or settings.TIME_ZONE)
-    except (ValueError, KeyError):
-        return ZoneInfo(settings.TIME_ZONE)
-
-
 def _render_shared(template: str, context: dict[str, Any], user: User) -> tuple[str, str]:
     """Subject and body as everyone of one language and zone reads them (see _personal)."""
     from django.utils import timezone
 
-    with translation.override(_language(user)), timezone.override(_zone(user)):
+    with translation.override(_language(user)), timezone.override(clock.user_zone(user)):
         subject = " ".join(render_to_string(f"notify/{template}.subject.txt", context).split())
         body = render_to_string(f"notify/{template}.body.txt", context)
     return subject, body
@@ -153,7 +145,7 @@ def build(
     for user, copy in people.values():
         if not user.email or not user.is_active:
             continue
-        key = (_language(user), str(_zone(user)))
+        key = (_language(user), str(clock.user_zone(user)))
         if key not in shared:
             shared[key] = _render_shared(template, context, user)
         subject, text = shared[key]

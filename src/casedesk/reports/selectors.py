@@ -16,9 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.db.models.fields.json import KT
@@ -110,14 +109,6 @@ class Filters:
         return params
 
 
-def user_zone(user: User | None) -> ZoneInfo:
-    name = getattr(user, "time_zone", "") or settings.TIME_ZONE
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
-
-
 def _date(value: str, name: Text) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -136,7 +127,7 @@ def parse_filters(params, *, user: User | None) -> Filters:
     ``severity``; empty ones mean "all" (the period: the last eight weeks up to today).
     Raises InvalidInput on anything it cannot read, naming what is wrong.
     """
-    zone = user_zone(user)
+    zone = clock.user_zone(user)
     now = clock.now()
     today = now.astimezone(zone).date()
     end = _date(params["to"], _("To")) if params.get("to") else today

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
-from django.conf import settings
 from django.utils import timezone, translation
 
-
-def user_time_zone(user) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+from casedesk import clock
 
 
 class UserPreferencesMiddleware:
@@ -31,7 +23,7 @@ class UserPreferencesMiddleware:
             if user.language and translation.check_for_language(user.language):
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = translation.get_language()
-            timezone.activate(user_time_zone(user))
+            timezone.activate(clock.user_zone(user))
         try:
             return self.get_response(request)
         finally:
