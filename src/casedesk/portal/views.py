@@ -374,34 +374,10 @@ def case_reopen(request, number: str):
 
 @customer_required
 def preferences(request):
-    """The customer's language and time zone (the same operation as the console's page)."""
-    from django.conf import settings
+    """The customer's language and time zone (the console's page, the portal's look)."""
+    from casedesk.web.views import preferences_page
 
-    from casedesk.accounts import services as accounts
-    from casedesk.accounts.choices import Language
-    from casedesk.web.views import COMMON_ZONES
-
-    user = request.user
-    context = {
-        "languages": Language.choices,
-        "zones": COMMON_ZONES,
-        "default_zone": settings.TIME_ZONE,
-    }
-    if request.method == "POST":
-        try:
-            accounts.user_set_preferences(
-                user=user,
-                language=request.POST.get("language", user.language),
-                time_zone=request.POST.get("time_zone", ""),
-            )
-        except DomainError as exc:
-            context["error"] = exc.detail
-            return render(request, "portal/preferences.html", context, status=exc.status)
-        messages.success(request, _("Your preferences are saved."))
-        return redirect("portal:preferences")
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    return render(request, "portal/preferences.html", context)
+    return preferences_page(request, template="portal/preferences.html", done="portal:preferences")
 
 
 # --- files ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -217,7 +217,19 @@ COMMON_ZONES = (
 @staff_required
 def preferences(request):
     """The user's own language and time zone."""
+    return preferences_page(request, template="web/preferences.html", done="web:preferences")
+
+
+def preferences_page(request, *, template: str, done: str):
+    """Show and save the user's language and time zone: the console's and the portal's page."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     user = request.user
+    context = {
+        "languages": Language.choices,
+        "zones": COMMON_ZONES,
+        "default_zone": settings.TIME_ZONE,
+    }
     if request.method == "POST":
         try:
             account_services.user_set_preferences(
@@ -226,19 +238,11 @@ def preferences(request):
                 time_zone=request.POST.get("time_zone", ""),
             )
         except DomainError as exc:
-            messages.error(request, exc.detail)
-            return render(request, "web/preferences.html", _prefs_context(user), status=422)
+            context["error"] = exc.detail
+            return render(request, template, context, status=exc.status)
         messages.success(request, _("Your preferences are saved."))
-        return redirect("web:preferences")
-    return render(request, "web/preferences.html", _prefs_context(user))
-
-
-def _prefs_context(user):
-    return {
-        "languages": Language.choices,
-        "zones": COMMON_ZONES,
-        "default_zone": settings.TIME_ZONE,
-    }
+        return redirect(done)
+    return render(request, template, context)
 
 
 @staff_required
