@@ -6,6 +6,12 @@ from . import services
 from .models import ApiToken, Contact, DutyShift, Organization, Skill, StaffProfile, User
 
 
+def _assignable_users():
+    from .choices import ASSIGNABLE_ROLES
+
+    return User.objects.filter(role__in=ASSIGNABLE_ROLES).order_by("username")
+
+
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
@@ -24,6 +30,17 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     readonly_fields = ["created_at"]
     inlines = [ContactInline]
+    filter_horizontal = ["project_engineers"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "preferred_engineer":
+            kwargs["queryset"] = _assignable_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "project_engineers":
+            kwargs["queryset"] = _assignable_users()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_at is None:
@@ -79,8 +96,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "keywords"]
+    search_fields = ["code", "name", "keywords"]
 
 
 @admin.register(StaffProfile)
@@ -113,9 +130,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(DutyShift)
 class DutyShiftAdmin(admin.ModelAdmin):
-    """The support centre's roster: the supervisor sends duty-engineer alarms to who is on."""
+    """The support centre's roster: the supervisor sends duty-engineer alarms to the duty
+    engineers on shift; routing ranks everyone on shift higher ("on duty now")."""
 
-    list_display = ["user", "starts_at", "ends_at", "hotline"]
-    list_filter = ["hotline"]
+    list_display = ["user", "starts_at", "ends_at", "duty_engineer", "hotline"]
+    list_filter = ["duty_engineer", "hotline"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["user"]

@@ -25,6 +25,24 @@ class Organization(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"))
+    # Routing (SPEC §2): "the engineer who ran the customer's original project" and "the
+    # customer's request" rank these engineers higher when the desk assigns a CASE.
+    preferred_engineer = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("preferred engineer"),
+        help_text=_("The engineer this customer asks for."),
+    )
+    project_engineers = models.ManyToManyField(
+        "User",
+        blank=True,
+        related_name="project_organizations",
+        verbose_name=_("project engineers"),
+        help_text=_("The engineers who ran this customer's original project."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -99,6 +117,15 @@ class Skill(models.Model):
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=100)
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_(
+            "Words in a CASE's hardware platform, software version, title or description that "
+            "call for this skill, separated by commas or new lines (e.g. ASA, Firepower, 防火墙). "
+            "Empty: the built-in words for the usual skill codes."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -167,6 +194,14 @@ class DutyShift(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     hotline = models.BooleanField(_("answers the hotline"), default=True)
+    duty_engineer = models.BooleanField(
+        _("as duty engineer"),
+        default=True,
+        help_text=_(
+            "On this shift as the duty engineer, who receives the duty engineer's alarms. "
+            "Clear it for an engineer's ordinary working shift."
+        ),
+    )
 
     class Meta:
         ordering = ["-starts_at"]

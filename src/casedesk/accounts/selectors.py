@@ -50,7 +50,9 @@ def duty_engineers_at(at: dt.datetime) -> list[User]:
     on_shift = list(
         User.objects.filter(
             is_active=True,
-            pk__in=DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at).values("user_id"),
+            pk__in=DutyShift.objects.filter(
+                starts_at__lte=at, ends_at__gt=at, duty_engineer=True
+            ).values("user_id"),
         ).order_by("username")
     )
     if on_shift:

@@ -140,7 +140,19 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
                 time.sleep(SQLITE_GAP)
             if result.fired + len(skip) + len(busy) + later == fired_before:
                 break
+        result.lines.extend(_auto_assign())
     return result
+
+
+def _auto_assign() -> list[str]:
+    """New CASEs of auto-assign routing queues go to their top recommended engineer."""
+    from casedesk.routing.services import auto_assign_pass
+
+    try:
+        return auto_assign_pass()
+    except Exception:
+        log.exception("auto-assignment failed; retried next pass")
+        return []
 
 
 def _earlier_elsewhere(
