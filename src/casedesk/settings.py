@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "casedesk.notify",
     "casedesk.routing",
     "casedesk.reports",
+    "casedesk.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Webhooks -------------------------------------------------------------------------
+# CASEDESK_BASE_URL: the desk's address as people open it, for links in webhook messages.
+CASEDESK_BASE_URL = os.environ.get("CASEDESK_BASE_URL", "http://127.0.0.1:8000")
+CASEDESK_WEBHOOK_TIMEOUT = float(os.environ.get("CASEDESK_WEBHOOK_TIMEOUT", "10"))
+CASEDESK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("CASEDESK_WEBHOOK_MAX_ATTEMPTS", "8"))
 
 # --- API ------------------------------------------------------------------------------
 CASEDESK_API_PAGE_MAX = 200

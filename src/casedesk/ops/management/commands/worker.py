@@ -19,6 +19,7 @@ def supervise_forever(stop: threading.Event, interval: float) -> None:
     from casedesk import clock
     from casedesk.notify.tasks import deliver_notifications
     from casedesk.sla.supervisor import run_pass
+    from casedesk.webhooks.tasks import sweep as webhook_sweep
 
     passes = 0
     while not stop.is_set():
@@ -28,6 +29,8 @@ def supervise_forever(stop: threading.Event, interval: float) -> None:
             for line in result.lines:
                 log.warning("supervisor: %s", line)
             passes += 1
+            if passes % max(1, int(60 / interval)) == 0:
+                webhook_sweep()
             if (
                 passes % max(1, int(60 / interval)) == 0
                 and Notification.objects.filter(

@@ -1,0 +1,217 @@
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from casedesk.cases.choices import EventKind
+
+from . import services
+from .choices import DeliveryStatus, WebhookFormat
+from .models import Webhook, WebhookDelivery
+
+# What each bot's webhook address contains (its settings page shows the whole URL).
+BOT_URL_MARKS = {
+    WebhookFormat.WECOM: "key=",
+    WebhookFormat.DINGTALK: "access_token=",
+    WebhookFormat.FEISHU: "/bot/v2/hook/",
+}
+
+
+class WebhookForm(forms.ModelForm):
+    secret = forms.CharField(
+        label=_("secret"),
+        required=False,
+        strip=True,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=Webhook._meta.get_field("secret").help_text,
+    )
+    clear_secret = forms.BooleanField(
+        label=_("remove the secret"),
+        required=False,
+        help_text=_("DingTalk and Feishu: send unsigned from now on."),
+    )
+    event_kinds = forms.MultipleChoiceField(
+        label=_("events"),
+        required=False,
+        choices=EventKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Webhook._meta.get_field("event_kinds").help_text,
+    )
+
+    class Meta:
+        model = Webhook
+        fields = [
+            "name",
+            "active",
+            "format",
+            "url",
+            "secret",
+            "event_kinds",
+            "organization",
+            "include_internal",
+        ]
+
+    def clean_url(self):
+        return self.cleaned_data["url"].strip()
+
+    def clean(self):
+        data = super().clean()
+        fmt, url = data.get("format"), data.get("url")
+        mark = BOT_URL_MARKS.get(fmt)
+        if url and mark and mark not in url:
+            self.add_error(
+                "url",
+                _("This is not a %(bot)s address: it should contain “%(mark)s”.")
+                % {"bot": WebhookFormat(fmt).label, "mark": mark},
+            )
+        if fmt == WebhookFormat.WECOM and data.get("secret"):
+            self.add_error("secret", _("WeCom group bots do not sign: leave the secret empty."))
+        return data
+
+    def save(self, commit=True):
+        hook = super().save(commit=False)
+        new_secret = self.cleaned_data.get("secret")
+        if new_secret:
+            hook.secret = new_secret
+        elif self.cleaned_data.get("clear_secret") or hook.format == WebhookFormat.WECOM:
+            hook.secret = ""
+        elif self.instance.pk:
+            hook.secret = Webhook.objects.values_list("secret", flat=True).get(pk=hook.pk)
+        self.generated_secret = ""
+        if hook.format == WebhookFormat.GENERIC and not hook.secret:
+            hook.secret = self.generated_secret = services.new_secret()
+        if commit:
+            hook.save()
+        return hook
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    """Where CASE events are posted; the log of each webhook's deliveries is one click away."""
+
+    form = WebhookForm
+    list_display = ["name", "format", "url_host", "organization", "active", "deliveries_link"]
+    list_filter = ["format", "active"]
+    search_fields = ["name", "url"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["secret_hint", "recent_deliveries", "created_at"]
+    actions = ["send_test"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["name", "active", "format", "url", "secret_hint", "secret", "clear_secret"]
+        fields += ["event_kinds", "organization", "include_internal"]
+        if obj is not None:
+            fields += ["recent_deliveries", "created_at"]
+        return fields
+
+    @admin.display(description=_("current secret"))
+    def secret_hint(self, obj):
+        if obj is None or not obj.secret:
+            return _("none")
+        return "•" * 8 + obj.secret[-4:]
+
+    @admin.display(description=_("host"))
+    def url_host(self, obj):
+        from urllib.parse import urlsplit
+
+        return urlsplit(obj.url).hostname or ""
+
+    @admin.display(description=_("deliveries"))
+    def deliveries_link(self, obj):
+        url = reverse("admin:webhooks_webhookdelivery_changelist")
+        return format_html(
+            '<a href="{}?{}">{}</a>', url, urlencode({"webhook__id__exact": obj.pk}), _("log")
+        )
+
+    @admin.display(description=_("recent deliveries"))
+    def recent_deliveries(self, obj):
+        rows = obj.deliveries.select_related("case").order_by("-created_at", "-id")[:10]
+        table = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{r.created_at:%Y-%m-%d %H:%M:%S}",
+                    r.case.number if r.case else "—",
+                    r.event_kind,
+                    r.get_status_display(),
+                    r.last_status_code or "",
+                    r.last_error[:120],
+                )
+                for r in rows
+            ),
+        )
+        return format_html("<table>{}</table><p>{}</p>", table, self.deliveries_link(obj))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.generated_secret:
+            self.message_user(
+                request,
+                _(
+                    "The signing secret of “%(name)s” is %(secret)s — configure the receiver "
+                    "with it now: it is not shown again."
+                )
+                % {"name": obj.name, "secret": form.generated_secret},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Send a test message to the selected webhooks"))
+    def send_test(self, request, queryset):
+        for hook in queryset[:10]:
+            row = services.webhook_test(webhook=hook)
+            if row.status == DeliveryStatus.SENT:
+                self.message_user(
+                    request,
+                    _("%(name)s: the test message was delivered (HTTP %(code)s).")
+                    % {"name": hook.name, "code": row.last_status_code},
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s: the test message was not delivered: %(error)s")
+                    % {"name": hook.name, "error": row.last_error},
+                    messages.ERROR,
+                )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log: what went where, what the receiver answered, what waits or gave up."""
+
+    list_display = [
+        "created_at",
+        "webhook",
+        "case",
+        "event_kind",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "webhook", "event_kind"]
+    search_fields = ["case__number", "last_error"]
+    list_select_related = ["webhook", "case"]
+    show_full_result_count = False
+    actions = ["retry_now"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields if f.name != "claim_token"]
+    exclude = ["claim_token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Retry the selected deliveries now"))
+    def retry_now(self, request, queryset):
+        n = services.delivery_retry(deliveries=queryset)
+        self.message_user(
+            request, _("%(n)d delivery(ies) will be retried.") % {"n": n}, messages.INFO
+        )
