@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "casedesk.routing",
     "casedesk.reports",
     "casedesk.webhooks",
+    "casedesk.mailgate",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MEDIA_ROOT = Path(os.environ.get("CASEDESK_MEDIA_ROOT", VAR_DIR / "media")).resolve()
 CASEDESK_MAX_ATTACHMENT_MB = int(os.environ.get("CASEDESK_MAX_ATTACHMENT_MB", "25"))
 FILE_UPLOAD_HANDLERS = ["casedesk.cases.attachments.SizeLimitUploadHandler", *global_settings.FILE_UPLOAD_HANDLERS]  # fmt: skip
+
+# --- Mail gateway (mailgate/): `casedesk mailgate` on stdin, or --imap ------------------
+# An unknown sender's mail opens an unverified CASE in the triage organization, or is
+# answered with a polite refusal ("reject").  A whole message above CASEDESK_MAIL_MAX_MB is
+# stored and quarantined unread (a 25 MB attachment is about 34 MB once base64-encoded).
+CASEDESK_MAIL_UNKNOWN_SENDER = os.environ.get("CASEDESK_MAIL_UNKNOWN_SENDER", "triage")
+CASEDESK_MAIL_TRIAGE_ORG = os.environ.get("CASEDESK_MAIL_TRIAGE_ORG", "UNVERIFIED")
+CASEDESK_MAIL_PRIORITY = os.environ.get("CASEDESK_MAIL_PRIORITY", "P3")
+CASEDESK_MAIL_MAX_MB = int(os.environ.get("CASEDESK_MAIL_MAX_MB", "40"))
+CASEDESK_IMAP_HOST = os.environ.get("CASEDESK_IMAP_HOST", "")
+CASEDESK_IMAP_PORT = int(os.environ.get("CASEDESK_IMAP_PORT", "993"))
+CASEDESK_IMAP_SSL = _env_bool("CASEDESK_IMAP_SSL", True)
+CASEDESK_IMAP_USER = os.environ.get("CASEDESK_IMAP_USER", "")
+CASEDESK_IMAP_PASSWORD = os.environ.get("CASEDESK_IMAP_PASSWORD", "")
+CASEDESK_IMAP_FOLDER = os.environ.get("CASEDESK_IMAP_FOLDER", "INBOX")
+CASEDESK_IMAP_DONE_FOLDER = os.environ.get("CASEDESK_IMAP_DONE_FOLDER", "")
 
 # --- Security -------------------------------------------------------------------------
 # CASEDESK_HTTPS=1 behind TLS (a proxy sending X-Forwarded-Proto): secure cookies, HSTS.

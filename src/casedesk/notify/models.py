@@ -47,6 +47,9 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    # Threading: the customer's mail this answers, and the ids before it (root first).
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
+    references = models.TextField(_("References"), blank=True)
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -71,6 +74,11 @@ class Notification(models.Model):
                 condition=models.Q(status="pending"),
             ),
             models.Index(fields=["case", "created_at"], name="notification_case"),
+            models.Index(
+                fields=["message_id"],
+                name="notification_message_id",
+                condition=~models.Q(message_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

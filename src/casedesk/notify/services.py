@@ -121,6 +121,48 @@ def write(rows: list[Notification]) -> None:
         _kick_after_commit()
 
 
+def queue_to_address(
+    *,
+    template: str,
+    context: dict[str, Any],
+    reason: str,
+    to_email: str,
+    language: str,
+    case=None,
+    message_id: str = "",
+    in_reply_to: str = "",
+    references: Iterable[str] = (),
+) -> Notification:
+    """One message to an address that may have no account (a customer who e-mailed the
+    desk, or a stranger refused politely), in ``language``; unique per reason and address.
+    ``in_reply_to`` and ``references`` thread it under the mail it answers."""
+    from django.utils import timezone
+
+    now = clock.now()
+    context = {**context, "labels": _labels(context)}
+    with translation.override(language), timezone.override(settings.TIME_ZONE):
+        subject = " ".join(render_to_string(f"notify/{template}.subject.txt", context).split())
+        body = render_to_string(f"notify/{template}.body.txt", context)
+    if case is not None:
+        subject = f"[{case.number}] {subject}"
+    row = Notification(
+        case=case,
+        dedupe_key=f"{reason}:{to_email.lower()}"[:150],
+        recipient=None,
+        to_email=to_email,
+        language=language,
+        subject=subject[:300],
+        body=body,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=" ".join(references),
+        created_at=now,
+        next_attempt_at=now,
+    )
+    write([row])
+    return row
+
+
 def build(
     *,
     template: str,
@@ -211,19 +253,32 @@ def _claim(now: dt.datetime, limit: int) -> list[Notification]:
     return rows
 
 
-def _message(n: Notification) -> EmailMessage:
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "casedesk.local"
-    msg = EmailMessage(
+def _message(n: Notification, number: str | None = None) -> EmailMessage:
+    """The e-mail of one outbox row.  Mail about a CASE threads in the customer's client:
+    ``References`` starts with the CASE's root id ``<C2611001@domain>`` (the Message-ID of
+    its acknowledgement), then the customer's mails this answers; ``In-Reply-To`` names
+    the customer's mail, or the root."""
+    from casedesk.mailgate.threading import domain, root_id
+
+    message_id = n.message_id or make_msgid(idstring=f"n{n.pk}", domain=domain())
+    headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
+    references = n.references.split()
+    if number:
+        references.insert(0, root_id(number))
+    references = [r for i, r in enumerate(references) if r not in references[:i]]
+    references = [r for r in references if r != message_id]
+    in_reply_to = n.in_reply_to or (references[-1] if references else "")
+    if in_reply_to and in_reply_to != message_id:
+        headers["In-Reply-To"] = in_reply_to
+    if references:
+        headers["References"] = " ".join(references)
+    return EmailMessage(
         subject=n.subject,
         body=n.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[n.to_email],
-        headers={
-            "Message-ID": n.message_id or make_msgid(idstring=f"n{n.pk}", domain=domain),
-            "Auto-Submitted": "auto-generated",
-        },
+        headers=headers,
     )
-    return msg
 
 
 def deliver_due(*, limit: int = 200) -> Delivery:
@@ -233,6 +288,7 @@ def deliver_due(*, limit: int = 200) -> Delivery:
     if not rows:
         return Delivery(0, 0, _next_retry())
     sent, failed = [], []
+    numbers = _case_numbers(rows)
     try:
         conn = get_connection(fail_silently=False)
         conn.open()
@@ -242,7 +298,7 @@ def deliver_due(*, limit: int = 200) -> Delivery:
         if conn is None:
             failed.append((n, error))
             continue
-        msg = _message(n)
+        msg = _message(n, numbers.get(n.case_id))
         msg.connection = conn
         try:
             msg.send()
@@ -274,6 +330,13 @@ def deliver_due(*, limit: int = 200) -> Delivery:
     if failed:
         log.warning("%d notification(s) not delivered; will retry", len(failed))
     return Delivery(len(sent), len(failed), _next_retry())
+
+
+def _case_numbers(rows: list[Notification]) -> dict[int, str]:
+    from casedesk.cases.models import Case
+
+    ids = {n.case_id for n in rows if n.case_id}
+    return dict(Case.objects.filter(pk__in=ids).values_list("pk", "number")) if ids else {}
 
 
 def _next_retry() -> dt.datetime | None:

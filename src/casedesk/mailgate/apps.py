@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MailgateConfig(AppConfig):
+    name = "casedesk.mailgate"
+    label = "mailgate"
+    verbose_name = _("Mail gateway")

@@ -1,0 +1,443 @@
+"""The mail gateway: store every raw message first, then turn it into CASE operations.
+
+``store`` writes the raw bytes to a file (fsynced) and its row in its own commit, so once it
+returns the message is safe whatever happens next.  ``process`` then reads it in one
+transaction: a new CASE for a customer's new problem (with an acknowledgement), a customer
+note on the CASE a reply answers (or a reopening when it says the fix did not work), nothing
+for auto-replies and bounces.  Whatever cannot be processed is quarantined with its reason,
+never lost: staff see it and re-run it (``reprocess``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from casedesk import clock
+from casedesk.accounts import services as people
+from casedesk.accounts.choices import Role
+from casedesk.accounts.models import Contact, Organization, User
+from casedesk.cases import attachments, services
+from casedesk.cases.choices import Channel, Status
+from casedesk.cases.models import Case
+from casedesk.errors import DomainError, InvalidInput
+from casedesk.notify import services as outbox
+
+from . import loops, parse, threading
+from .choices import InboundStatus
+from .models import InboundMessage
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1024 * 1024
+PEEK = 256 * 1024  # the headers are read from the start of the message only
+
+# A reply that says the fix did not work (the portal's "not fixed" button, by mail).
+NOT_FIXED = re.compile(
+    r"not (?:been )?(?:fixed|resolved|solved)|still (?:not working|broken|fail|down|the same|happen)"
+    r"|(?:does|did)(?: not|n't) (?:work|help|fix)|problem (?:persists|remains|is back)"
+    r"|reopen"
+    r"|未解决|没有?解决|未修复|没有?修复|还是不行|仍然不行|依然不行|问题依旧|问题仍然|仍然存在|依然存在"
+    r"|还没好|没好|重新打开|又出现|再次出现|故障依旧",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class Sender:
+    """Who wrote a mail, as the desk knows them."""
+
+    address: str
+    name: str
+    user: User | None = None
+    contact: Contact | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.user is not None and not self.user.is_customer
+
+    @property
+    def organization_id(self) -> int | None:
+        if self.contact is not None:
+            return self.contact.organization_id
+        return self.user.organization_id if self.user is not None else None
+
+
+# --- storing ------------------------------------------------------------------------------
+
+
+def _mail_dir() -> Path:
+    now = clock.now()
+    path = Path(settings.MEDIA_ROOT) / "mail" / f"{now:%Y}" / f"{now:%m}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write(stream: BinaryIO) -> tuple[Path, int, str, bytes]:
+    """Copy the message to a new file in chunks, fsynced: (path, size, sha256, head)."""
+    directory = _mail_dir()
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".incoming-", suffix=".eml")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                if len(head) < PEEK:
+                    head += chunk[: PEEK - len(head)]
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        final = directory / f"{uuid.uuid4().hex}.eml"
+        os.replace(tmp, final)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return final, size, digest.hexdigest(), head
+
+
+def store(stream: BinaryIO, *, source: str = "stdin") -> tuple[InboundMessage, bool]:
+    """Keep one raw message (file and row, committed); (row, created).  The same
+    Message-ID again (or, without one, the same bytes) gives the existing row."""
+    path, size, sha256, head = _write(stream)
+    message_id, sender, subject = parse.peek(head)
+    if not message_id or len(message_id) > 255:
+        message_id = f"<{sha256}@no-message-id.casedesk>"
+    existing = InboundMessage.objects.filter(message_id=message_id).first()
+    if existing is not None:
+        path.unlink(missing_ok=True)
+        return existing, False
+    row = InboundMessage(
+        message_id=message_id,
+        size=size,
+        sha256=sha256,
+        source=source[:16],
+        sender=sender,
+        subject=subject,
+        received_at=clock.now(),
+    )
+    row.raw.name = str(path.relative_to(Path(settings.MEDIA_ROOT)))
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:  # the same message, stored a moment ago by another process
+        path.unlink(missing_ok=True)
+        return InboundMessage.objects.get(message_id=message_id), False
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return row, True
+
+
+def raw_bytes(message: InboundMessage) -> bytes:
+    with message.raw.open("rb") as f:
+        return f.read()
+
+
+def ingest(stream: BinaryIO, *, source: str = "stdin") -> InboundMessage:
+    """Store, then process: what ``casedesk mailgate`` does with one message."""
+    message, created = store(stream, source=source)
+    if created or message.status == InboundStatus.STORED:
+        message = process(message)
+    return message
+
+
+def ingest_bytes(raw: bytes, *, source: str = "stdin") -> InboundMessage:
+    import io
+
+    return ingest(io.BytesIO(raw), source=source)
+
+
+# --- processing ---------------------------------------------------------------------------
+
+
+def process(message: InboundMessage) -> InboundMessage:
+    """Turn a stored (or quarantined) message into what it asks for; never raises for
+    anything in the message: what cannot be done is quarantined with the reason."""
+    try:
+        with transaction.atomic():
+            locked = InboundMessage.objects.select_for_update().get(pk=message.pk)
+            if locked.status not in (InboundStatus.STORED, InboundStatus.QUARANTINED):
+                return locked
+            _process(locked)
+            locked.attempts += 1
+            locked.processed_at = clock.now()
+            locked.save()
+            return locked
+    except Exception as exc:  # noqa: BLE001 - never lose a message: quarantine it
+        if isinstance(exc, DomainError):
+            reason = exc.detail
+        else:
+            log.exception("mail %s quarantined", message.message_id)
+            reason = f"{type(exc).__name__}: {exc}"
+        InboundMessage.objects.filter(pk=message.pk).update(
+            status=InboundStatus.QUARANTINED,
+            reason=str(reason)[:2000],
+            attempts=message.attempts + 1,
+            processed_at=clock.now(),
+        )
+        return InboundMessage.objects.get(pk=message.pk)
+
+
+def reprocess(*, message: InboundMessage, by: User | None) -> InboundMessage:
+    """Staff re-run a quarantined message (after adding the contact, say)."""
+    from casedesk import policy
+
+    policy.require(by, policy.Action.MANAGE_CUSTOMERS)
+    if message.status not in (InboundStatus.QUARANTINED, InboundStatus.STORED):
+        raise InvalidInput(_("Only quarantined messages can be processed again."))
+    return process(message)
+
+
+def _quarantine(message: InboundMessage, reason: str) -> None:
+    message.status = InboundStatus.QUARANTINED
+    message.reason = reason
+
+
+def _process(message: InboundMessage) -> None:
+    if message.size > settings.CASEDESK_MAIL_MAX_MB * 1024 * 1024:
+        return _quarantine(
+            message,
+            _("The message is %(size)s MB; messages over %(limit)s MB are not read.")
+            % {"size": f"{message.size / 1024 / 1024:.1f}", "limit": settings.CASEDESK_MAIL_MAX_MB},
+        )
+    try:
+        mail = parse.parse(raw_bytes(message))
+    except (parse.MailTooComplex, RecursionError) as exc:
+        return _quarantine(message, _("Too complex to read: %(why)s") % {"why": exc})
+    message.sender = mail.sender
+    message.subject = mail.subject[:300]
+    if (why := loops.auto_reason(mail)) is not None:
+        message.status, message.reason = InboundStatus.IGNORED, why
+        return None
+    if not mail.sender:
+        return _quarantine(message, _("The message has no sender address."))
+    sender = identify(mail.sender, mail.sender_name)
+    case = threading.find_case(subject=mail.subject, ids=mail.thread_ids)
+    if case is not None:
+        return _reply(message, mail, sender, case)
+    if sender.is_staff:
+        return _quarantine(
+            message,
+            _("Mail from a member of staff that names no CASE: open the CASE in the console."),
+        )
+    if sender.contact is None and sender.user is None:
+        if settings.CASEDESK_MAIL_UNKNOWN_SENDER == "reject":
+            return _reject(message, mail)
+        sender = _triage_contact(mail)
+    return _open(message, mail, sender)
+
+
+def identify(address: str, name: str = "") -> Sender:
+    """The staff member, customer user or contact whose address this is."""
+    sender = Sender(address=address, name=name)
+    user = (
+        User.objects.filter(email__iexact=address, is_active=True)
+        .select_related("contact")
+        .order_by("id")
+        .first()
+    )
+    if user is not None and not user.is_customer:
+        sender.user = user
+        return sender
+    if user is not None:
+        sender.user, sender.contact = user, user.contact
+    if sender.contact is None:
+        contacts = Contact.objects.filter(email__iexact=address, organization__is_active=True)
+        if user is not None:
+            contacts = contacts.filter(organization_id=user.organization_id)
+        sender.contact = contacts.select_related("organization").order_by("id").first()
+    return sender
+
+
+def _language(mail: parse.ParsedMail, sender: Sender | None = None) -> str:
+    if sender is not None and sender.user is not None and sender.user.language:
+        return sender.user.language
+    return "zh-hans" if _CJK.search(mail.subject + mail.text[:2000]) else "en"
+
+
+def _author(sender: Sender, mail: parse.ParsedMail) -> User:
+    """The user a customer's mail acts as: their own, or one made for the contact (no
+    password: it cannot log in until the desk gives it one)."""
+    if sender.user is not None:
+        return sender.user
+    contact = sender.contact
+    assert contact is not None
+    linked = User.objects.filter(contact=contact).first()
+    if linked is not None:
+        sender.user = linked
+        return linked
+    username = sender.address[:150]
+    if User.objects.filter(username=username).exists():
+        username = f"contact-{contact.pk}"
+    sender.user = people.user_create(
+        username=username,
+        role=Role.CUSTOMER,
+        email=sender.address,
+        organization=contact.organization,
+        contact=contact,
+        language=_language(mail),
+        first_name=contact.name[:150],
+    )
+    return sender.user
+
+
+def triage_organization() -> Organization:
+    """Where unknown senders' CASEs wait for the desk to find out who they are."""
+    code = settings.CASEDESK_MAIL_TRIAGE_ORG
+    org = Organization.objects.filter(code=code).first()
+    if org is None:
+        org = people.organization_create(code=code, name=_("Unverified e-mail senders"), by=None)
+    return org
+
+
+def _triage_contact(mail: parse.ParsedMail) -> Sender:
+    org = triage_organization()
+    name = mail.sender_name or mail.sender.partition("@")[0]
+    contact = people.contact_create(organization=org, name=name[:100], email=mail.sender, by=None)
+    return Sender(address=mail.sender, name=name, contact=contact)
+
+
+def _uploads(mail: parse.ParsedMail) -> tuple[list[SimpleUploadedFile], list[str]]:
+    """The files the desk accepts, and a line for each it refuses (type, size, count)."""
+    accepted, refused = [], []
+    for f in mail.files:
+        upload = SimpleUploadedFile(f.name, f.data, content_type=f.content_type)
+        try:
+            name = attachments.check_upload(upload)
+        except InvalidInput as exc:
+            refused.append(exc.detail)
+            continue
+        if len(accepted) >= attachments.MAX_FILES:
+            refused.append(
+                _("%(name)s: at most %(count)s files are taken from one e-mail.")
+                % {"name": name, "count": attachments.MAX_FILES}
+            )
+            continue
+        upload.name = name
+        accepted.append(upload)
+    return accepted, refused
+
+
+def _title(subject: str) -> str:
+    title = re.sub(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s*)+", "", subject, flags=re.I)
+    title = title.strip() or _("(no subject)")
+    return title[: settings.CASEDESK_TITLE_MAX]
+
+
+def _text(text: str) -> str:
+    limit = settings.CASEDESK_TEXT_MAX
+    if len(text) <= limit:
+        return text
+    cut = _("[… shortened: the whole message is kept with the CASE's e-mail]")
+    return text[: limit - len(cut) - 2] + "\n\n" + cut
+
+
+def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> None:
+    """A new problem: a CASE for the contact, with the body and files; acknowledge it."""
+    contact = sender.contact
+    if contact is None:  # a customer user without a contact record
+        assert sender.user is not None and sender.user.organization is not None
+        org = sender.user.organization
+    else:
+        org = contact.organization
+    by = _author(sender, mail) if contact is not None or sender.user else None
+    uploads, refused = _uploads(mail)
+    case = attachments.case_open_with_attachments(
+        organization=org,
+        contact=contact,
+        uploads=uploads,
+        by=by,
+        title=_title(mail.subject),
+        description=_text(mail.text),
+        priority=settings.CASEDESK_MAIL_PRIORITY,
+        channel=Channel.EMAIL,
+    )
+    message.case = case
+    message.status = InboundStatus.PROCESSED
+    message.reason = "\n".join(refused)
+    unverified = org.code == settings.CASEDESK_MAIL_TRIAGE_ORG
+    outbox.queue_to_address(
+        template="mail_ack",
+        context={"case": case, "name": sender.name, "refused": refused, "unverified": unverified},
+        reason=f"mail-ack:{case.number}",
+        to_email=mail.sender,
+        language=_language(mail, sender),
+        case=case,
+        message_id=threading.root_id(case.number),
+        in_reply_to=message.message_id,
+        references=_chain(mail, message.message_id),
+    )
+
+
+def _chain(mail: parse.ParsedMail, message_id: str) -> list[str]:
+    refs = [*mail.references]
+    if message_id not in refs:
+        refs.append(message_id)
+    return refs[-10:]
+
+
+def _reply(message: InboundMessage, mail: parse.ParsedMail, sender: Sender, case: Case) -> None:
+    """A mail about an existing CASE: a note (and files) from its customer or its staff."""
+    message.case = case
+    if not sender.is_staff and sender.organization_id != case.organization_id:
+        return _quarantine(
+            message,
+            _("%(sender)s is not a contact of %(org)s, the customer of %(number)s.")
+            % {"sender": sender.address, "org": case.organization.code, "number": case.number},
+        )
+    by = _author(sender, mail)
+    if case.status == Status.CLOSED:
+        if sender.is_staff:
+            return _quarantine(message, _("%(number)s is closed.") % {"number": case.number})
+        message.case = None
+        return _open(message, mail, sender)  # a closed CASE is archived: a new one
+    note = _text(parse.reply_text(mail.text))
+    uploads, refused = _uploads(mail)
+    if case.status == Status.RESOLVED and by.is_customer and NOT_FIXED.search(note):
+        services.case_reopen(case=case, reason=note, by=by)
+        if uploads:
+            attachments.case_attach(case=case, uploads=uploads, by=by)
+    elif note or uploads:
+        attachments.case_add_information(case=case, note=note, uploads=uploads, by=by)
+    message.status = InboundStatus.PROCESSED
+    message.reason = "\n".join(refused)
+
+
+def _reject(message: InboundMessage, mail: parse.ParsedMail) -> None:
+    message.status = InboundStatus.REJECTED
+    message.reason = _("Unknown sender %(sender)s; answered with a refusal.") % {
+        "sender": mail.sender
+    }
+    outbox.queue_to_address(
+        template="mail_reject",
+        context={"subject": mail.subject[:200]},
+        reason=f"mail-reject:{message.pk}",
+        to_email=mail.sender,
+        language=_language(mail),
+        in_reply_to=message.message_id,
+        references=_chain(mail, message.message_id),
+    )
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+def quarantined(statuses: Iterable[str] = (InboundStatus.QUARANTINED,)):
+    return InboundMessage.objects.filter(status__in=list(statuses)).select_related("case")

@@ -1,0 +1,58 @@
+from pathlib import Path
+
+import pytest
+
+from tests.factories import ContactFactory, OrganizationFactory
+
+CORPUS = Path(__file__).parent / "corpus"
+DESK = "support@casedesk.example"
+
+
+@pytest.fixture(autouse=True)
+def _mail_settings(settings, tmp_path):
+    """Every test keeps its mail and files in its own MEDIA_ROOT; the desk's address is the
+    one the corpus writes to (its root ids are ``<C…@casedesk.example>``)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEFAULT_FROM_EMAIL = DESK
+    settings.CASEDESK_MAIL_UNKNOWN_SENDER = "triage"
+    return settings
+
+
+def corpus(name: str, number: str | None = None) -> bytes:
+    """A corpus message; ``number`` replaces the CASE number C2611001 it was written with."""
+    raw = (CORPUS / name).read_bytes()
+    if number is not None:
+        raw = raw.replace(b"C2611001", number.encode())
+    return raw
+
+
+@pytest.fixture
+def customers(db):
+    """The organizations and contacts the corpus messages come from."""
+    acme = OrganizationFactory(code="ACME", name="中国电信北京分公司", service_level="gold")
+    cmb = OrganizationFactory(code="CMB", name="招商银行", service_level="gold")
+    northwind = OrganizationFactory(code="NW", name="Northwind Trading", service_level="gold")
+    logistics = OrganizationFactory(code="LOG", name="Logistics Ltd", service_level="silver")
+    hospital = OrganizationFactory(code="HOSP", name="人民医院", service_level="silver")
+    univ = OrganizationFactory(code="UNIV", name="理工大学", service_level="silver")
+    people = {
+        "zhang": ContactFactory(organization=acme, name="张喆", email="zhang@acme.cn"),
+        "chan": ContactFactory(organization=acme, name="陳志明", email="Chan@ACME.cn"),
+        "wanglei": ContactFactory(organization=cmb, name="王磊", email="wanglei@cmb.example.cn"),
+        "emily": ContactFactory(
+            organization=northwind, name="Emily Chen", email="emily.chen@northwind.example.com"
+        ),
+        "yamada": ContactFactory(
+            organization=northwind, name="山田太郎", email="yamada@northwind.example.com"
+        ),
+        "david": ContactFactory(
+            organization=logistics, name="David Liu", email="david.liu@logistics.example.com"
+        ),
+        "lina": ContactFactory(
+            organization=hospital, name="Li Na", email="lina@hospital.example.cn"
+        ),
+        "wangfang": ContactFactory(
+            organization=univ, name="Wang Fang", email="wangfang@univ.example.edu.cn"
+        ),
+    }
+    return people
