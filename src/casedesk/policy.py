@@ -29,6 +29,8 @@ class DeskAction(StrEnum):
 
     MANAGE_CUSTOMERS = "manage_customers"
     VIEW_DASHBOARD = "view_dashboard"  # the manager dashboard, its charts and exports
+    # The engineers ranked for a CASE, with their loads and why (routing): staff only.
+    VIEW_RECOMMENDATIONS = "view_recommendations"
 
 
 class Action:
@@ -36,6 +38,7 @@ class Action:
 
     MANAGE_CUSTOMERS = DeskAction.MANAGE_CUSTOMERS
     VIEW_DASHBOARD = DeskAction.VIEW_DASHBOARD
+    VIEW_RECOMMENDATIONS = DeskAction.VIEW_RECOMMENDATIONS
     VIEW = CaseAction.VIEW
     OPEN = CaseAction.OPEN
     ASSIGN = CaseAction.ASSIGN
@@ -60,6 +63,7 @@ class Action:
 ACTION_VERBS = {
     DeskAction.MANAGE_CUSTOMERS: gettext_lazy("manage customers"),
     DeskAction.VIEW_DASHBOARD: gettext_lazy("view the dashboard"),
+    DeskAction.VIEW_RECOMMENDATIONS: gettext_lazy("see the engineers recommended for"),
     CaseAction.VIEW: gettext_lazy("view"),
     CaseAction.OPEN: gettext_lazy("open"),
     CaseAction.ASSIGN: gettext_lazy("assign"),
@@ -168,6 +172,8 @@ def can(user: User | None, action: str, case: Case | None = None) -> bool:
         return role in DISPATCHERS
     if action == DeskAction.VIEW_DASHBOARD:
         return role in MANAGER_ROLES or role == Role.ADMIN
+    if action == DeskAction.VIEW_RECOMMENDATIONS:
+        return role != Role.CUSTOMER
 
     if role == Role.CUSTOMER:
         if action == CaseAction.OPEN and case is None:

@@ -39,7 +39,7 @@ from casedesk.cases.choices import (
 )
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.errors import DomainError, InvalidInput, TransitionNotAllowed
-from casedesk.routing.selectors import recommend_engineers
+from casedesk.routing.selectors import recommendations
 from casedesk.sla.choices import DeadlineKind, Recipient
 
 from . import case_forms as f
@@ -469,24 +469,23 @@ def case_phoned(request, number: str):
 
 
 def _assign_page(request, case: Case, *, error: str = "", status: int = 200):
-    now = clock.now()
-    ranked = recommend_engineers(case, exclude=[case.engineer_id], limit=20)
-    on_duty = {u.pk for u in people.on_duty_at(now)}
-    skills = people.skills_of([u.pk for u in ranked])
+    ranked = recommendations(case, exclude=[case.engineer_id], limit=20)
     everyone = [u for u in people.assignable_staff() if u.pk != case.engineer_id]
     rows = [
         {
-            "user": u,
-            "name": person(u),
-            "tier": _label(Tier, u.staff.tier),
-            "senior": u.staff.tier == Tier.SENIOR,
-            "skills": skills.get(u.pk, []),
-            "load": u.load,
-            "capacity": u.staff.capacity,
-            "on_duty": u.pk in on_duty,
-            "role": u.get_role_display(),
+            "user": r.engineer,
+            "name": person(r.engineer),
+            "tier": _label(Tier, r.engineer.staff.tier),
+            "senior": r.engineer.staff.tier == Tier.SENIOR,
+            "skills": r.skills,
+            "load": r.load,
+            "capacity": r.capacity,
+            "on_duty": r.on_duty,
+            "role": r.engineer.get_role_display(),
+            "score": r.score,
+            "reasons": r.reasons,
         }
-        for u in ranked
+        for r in ranked
     ]
     context = {
         "case": case,
