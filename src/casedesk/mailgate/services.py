@@ -16,7 +16,6 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +23,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from casedesk import clock
@@ -116,6 +116,16 @@ def store(stream: BinaryIO, *, source: str = "stdin") -> tuple[InboundMessage, b
     """Keep one raw message (file and row, committed); (row, created).  The same
     Message-ID again (or, without one, the same bytes) gives the existing row."""
     path, size, sha256, head = _write(stream)
+    try:
+        return _record(path, size=size, sha256=sha256, head=head, source=source)
+    except BaseException:  # not recorded: the MTA keeps the message and retries
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _record(
+    path: Path, *, size: int, sha256: str, head: bytes, source: str
+) -> tuple[InboundMessage, bool]:
     message_id, sender, subject = parse.peek(head)
     if not message_id or len(message_id) > 255:
         message_id = f"<{sha256}@no-message-id.casedesk>"
@@ -139,9 +149,6 @@ def store(stream: BinaryIO, *, source: str = "stdin") -> tuple[InboundMessage, b
     except IntegrityError:  # the same message, stored a moment ago by another process
         path.unlink(missing_ok=True)
         return InboundMessage.objects.get(message_id=message_id), False
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
     return row, True
 
 
@@ -357,8 +364,10 @@ def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> No
         org = sender.user.organization
     else:
         org = contact.organization
-    by = _author(sender, mail) if contact is not None or sender.user else None
-    uploads, refused = _uploads(mail)
+    by = _author(sender, mail)
+    language = _language(mail, sender)
+    with translation.override(language):  # the refusals are quoted in the acknowledgement
+        uploads, refused = _uploads(mail)
     case = attachments.case_open_with_attachments(
         organization=org,
         contact=contact,
@@ -378,7 +387,7 @@ def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> No
         context={"case": case, "name": sender.name, "refused": refused, "unverified": unverified},
         reason=f"mail-ack:{case.number}",
         to_email=mail.sender,
-        language=_language(mail, sender),
+        language=language,
         case=case,
         message_id=threading.root_id(case.number),
         in_reply_to=message.message_id,
@@ -416,6 +425,10 @@ def _reply(message: InboundMessage, mail: parse.ParsedMail, sender: Sender, case
             attachments.case_attach(case=case, uploads=uploads, by=by)
     elif note or uploads:
         attachments.case_add_information(case=case, note=note, uploads=uploads, by=by)
+    else:
+        message.status = InboundStatus.IGNORED
+        message.reason = "\n".join([_("Nothing to add: no text and no file."), *refused])
+        return None
     message.status = InboundStatus.PROCESSED
     message.reason = "\n".join(refused)
 
@@ -434,10 +447,3 @@ def _reject(message: InboundMessage, mail: parse.ParsedMail) -> None:
         in_reply_to=message.message_id,
         references=_chain(mail, message.message_id),
     )
-
-
-# --- reads --------------------------------------------------------------------------------
-
-
-def quarantined(statuses: Iterable[str] = (InboundStatus.QUARANTINED,)):
-    return InboundMessage.objects.filter(status__in=list(statuses)).select_related("case")

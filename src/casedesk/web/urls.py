@@ -2,7 +2,7 @@ from django.urls import path
 
 from casedesk.reports import views as dashboard_views
 
-from . import case_views, views
+from . import case_views, mail_views, views
 
 app_name = "web"
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path("cases/<str:number>/do/<str:action>/", case_views.case_action, name="case_action"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/export/<str:table>.<str:fmt>", dashboard_views.export, name="dashboard_export"),
+    path("mail/", mail_views.mail_quarantine, name="mail_quarantine"),
+    path("mail/<int:pk>/rerun/", mail_views.mail_rerun, name="mail_rerun"),
+    path("mail/<int:pk>/raw/", mail_views.mail_raw, name="mail_raw"),
+    path("fax/new/", mail_views.fax_new, name="fax_new"),
     path("filters/", views.filter_save, name="filter_save"),
     path("filters/<int:pk>/delete/", views.filter_delete, name="filter_delete"),
 ]
