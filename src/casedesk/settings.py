@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "casedesk.notify",
     "casedesk.routing",
     "casedesk.reports",
+    "casedesk.search",
     "casedesk.webhooks",
     "casedesk.mailgate",
 ]

@@ -1,0 +1,94 @@
+"""Each (webhook, event) is posted once, even with several senders at once or a dead one."""
+
+import datetime as dt
+import threading
+from collections import Counter
+
+import httpx
+import pytest
+from django.db import connections
+
+from casedesk import clock
+from casedesk.webhooks import services
+from casedesk.webhooks.choices import DeliveryStatus
+from casedesk.webhooks.models import Webhook, WebhookDelivery
+from tests.factories import make_case
+
+T0 = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
+SENDERS = 4
+
+
+def test_concurrent_senders_post_each_delivery_exactly_once(transactional_db, receiver, org):
+    Webhook.objects.create(name="a", url=receiver.url("/a"), secret="k")
+    Webhook.objects.create(name="b", url=receiver.url("/b"), secret="k")
+    with clock.frozen(T0):
+        for i in range(15):
+            make_case(org=org, title=f"并发 {i}")
+    assert WebhookDelivery.objects.count() == 30
+
+    start = threading.Barrier(SENDERS)
+    errors = []
+
+    def sender():
+        try:
+            start.wait(timeout=30)
+            with clock.frozen(T0):
+                while services.deliver_due(limit=3).sent:
+                    pass
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sender) for _ in range(SENDERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    posted = Counter(r.headers["x-casedesk-delivery"] for r in receiver.requests)
+    assert len(posted) == 30
+    assert set(posted.values()) == {1}
+    assert set(WebhookDelivery.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+@pytest.mark.django_db
+def test_a_dead_senders_rows_are_taken_over_after_the_claim_timeout(receiver, make_hook, org):
+    hook = make_hook(receiver.url())
+    with clock.frozen(T0):
+        make_case(org=org)
+    # A sender claimed the row and died (kill -9) before posting it.
+    WebhookDelivery.objects.update(status=DeliveryStatus.SENDING, claimed_at=T0, claim_token="dead")
+    timeout = services.claim_timeout()
+
+    with clock.frozen(T0 + timeout - dt.timedelta(seconds=1)):
+        assert services.deliver_due().sent == 0  # it may still be posting: leave it
+    with clock.frozen(T0 + timeout + dt.timedelta(seconds=1)):
+        assert services.deliver_due().sent == 1
+    assert len(receiver.requests) == 1
+
+    # Had the first sender been only slow, it finds the row no longer its own: no post.
+    row = WebhookDelivery.objects.get()
+    row.claim_token = "dead"
+    with httpx.Client() as client:
+        assert services._attempt(client, row, hook, "dead") is None
+    assert len(receiver.requests) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 1)
+
+
+@pytest.mark.django_db
+def test_deliveries_of_a_deactivated_webhook_wait_for_it(receiver, make_hook, org):
+    hook = make_hook(receiver.url())
+    with clock.frozen(T0):
+        make_case(org=org)
+    hook.active = False
+    hook.save()
+    with clock.frozen(T0):
+        assert services.deliver_due().sent == 0
+        assert not services.any_due()
+    hook.active = True
+    hook.save()
+    with clock.frozen(T0):
+        assert services.any_due()
+        assert services.deliver_due().sent == 1
