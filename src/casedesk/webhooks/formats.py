@@ -62,14 +62,14 @@ def build(
     if format == WebhookFormat.WECOM:
         content = f"**{heading}**\n" + "\n".join(f"> {k}: {v}" for k, v in rows)
         if link:
-            content += f"\n[{gettext_desk('Open the CASE')}]({link})"
+            content += f"\n[{open_label()}]({link})"
         return Request(
             url, _json({"msgtype": "markdown", "markdown": {"content": content}}), headers
         )
     if format == WebhookFormat.DINGTALK:
         text = f"#### {heading}\n\n" + "\n\n".join(f"- {k}: {v}" for k, v in rows)
         if link:
-            text += f"\n\n[{gettext_desk('Open the CASE')}]({link})"
+            text += f"\n\n[{open_label()}]({link})"
         body = _json({"msgtype": "markdown", "markdown": {"title": heading, "text": text}})
         if secret:
             timestamp = str(int(now.timestamp() * 1000))
@@ -152,9 +152,9 @@ def message(payload: dict[str, Any]) -> tuple[str, list[tuple[str, str]], str]:
         return heading, rows, case.get("url", "")
 
 
-def gettext_desk(text: str) -> str:
+def open_label() -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        return gettext(text)
+        return gettext("Open the CASE")
 
 
 def _feishu_card(payload, heading, rows, link) -> dict[str, Any]:
@@ -173,7 +173,7 @@ def _feishu_card(payload, heading, rows, link) -> dict[str, Any]:
                 "actions": [
                     {
                         "tag": "button",
-                        "text": {"tag": "plain_text", "content": gettext_desk("Open the CASE")},
+                        "text": {"tag": "plain_text", "content": open_label()},
                         "url": link,
                         "type": "primary",
                     }
