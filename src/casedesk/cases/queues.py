@@ -169,10 +169,16 @@ SORTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 DEFAULT_SORT = "-created"
 
 
-def sort_key(raw: str | None) -> str:
-    """``raw`` if it is a whitelisted sort key, else the default."""
+# With a search, the list is by relevance unless a column's sort is asked for.
+RELEVANCE = "relevance"
+
+
+def sort_key(raw: str | None, *, q: str | None = None) -> str:
+    """``raw`` if it is a whitelisted sort key, else relevance for a search, else the default."""
     if raw and raw.lstrip("-") in SORTS:
         return raw
+    if is_text_search(q):
+        return RELEVANCE
     return DEFAULT_SORT
 
 
@@ -182,14 +188,18 @@ def case_search(
     sort: str | None = None,
     **filters: str | None,
 ) -> QuerySet[Case]:
-    """``selectors.case_list`` (the API's filters), ordered by a whitelisted ``sort``."""
-    key = sort_key(sort)
+    """``selectors.case_list`` (the API's filters), ordered by a whitelisted ``sort``; a
+    search without one stays by relevance (``case_list``'s order)."""
+    key = sort_key(sort, q=filters.get("q"))
+    qs = case_list(fetched_by=fetched_by, **filters)
+    if key == RELEVANCE:
+        return qs
     columns, tie_breakers = SORTS[key.lstrip("-")]
     if key.startswith("-"):
         columns = tuple(f"-{f}" for f in columns)
-    return case_list(fetched_by=fetched_by, **filters).order_by(*columns, *tie_breakers)
+    return qs.order_by(*columns, *tie_breakers)
 
 
 def is_text_search(q: str | None) -> bool:
-    """A word search (scans titles and descriptions), not a CASE number."""
+    """A word search (``search.selectors``), not a CASE number."""
     return bool(q and q.strip() and not CASE_NUMBER.match(q.strip()))

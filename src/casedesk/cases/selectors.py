@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 
-from django.db.models import Aggregate, F, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models import Aggregate, F, OuterRef, QuerySet, Subquery, TextField
 from django.utils.translation import gettext as _
 
 from casedesk import clock, policy
 from casedesk.accounts.models import User
 from casedesk.errors import InvalidInput, NotFound
+from casedesk.search.selectors import search_cases
 
 from .choices import Priority, Status
 from .models import Case, CaseEvent
@@ -143,9 +144,9 @@ def case_list(
 ) -> QuerySet[Case]:
     """The CASEs ``fetched_by`` may see, filtered, newest first.
 
-    ``engineer`` is a username, or ``none`` for unassigned CASEs.  ``q`` matches a CASE
-    number or serial number exactly, or any substring of title and description (so a
-    two-character Chinese word matches).
+    ``engineer`` is a username, or ``none`` for unassigned CASEs.  ``q`` is a CASE number
+    (exact), or a search (``search.selectors``: words, serial numbers, Chinese of any
+    length in the CASE and its work logs), then the list is by relevance, then newest first.
     """
     qs = policy.visible_cases(fetched_by)
     if status:
@@ -168,13 +169,15 @@ def case_list(
             qs = qs.filter(engineer_id=engineer_id)
     if organization:
         qs = qs.filter(organization__code=organization)
-    if q:
-        q = q.strip()
-        if CASE_NUMBER.match(q):
-            qs = qs.filter(number=q.upper())
-        else:
-            qs = qs.filter(Q(serial_number=q) | Q(title__icontains=q) | Q(description__icontains=q))
-    qs = _with_related(qs.order_by("-created_at", "-id"))
+    ordering: tuple[str, ...] = ("-created_at", "-id")
+    q = (q or "").strip()
+    if CASE_NUMBER.match(q):
+        qs = qs.filter(number=q.upper())
+    elif q:
+        public = fetched_by is not None and fetched_by.is_customer
+        qs = search_cases(qs, q, public=public)
+        ordering = ("-search_score", *ordering)
+    qs = _with_related(qs.order_by(*ordering))
     return qs.annotate(deadline_rows=_deadlines(fetched_by))
 
 

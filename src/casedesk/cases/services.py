@@ -23,6 +23,7 @@ from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
 from casedesk.accounts.models import Contact, Organization, User
 from casedesk.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from casedesk.notify import events as notify
+from casedesk.search import services as search
 from casedesk.sla import services as sla
 
 from .choices import (
@@ -204,6 +205,7 @@ def _event(
     )
     sla.on_event(case, event)
     notify.on_event(case, event)
+    search.on_event(case, event)
     return event
 
 

@@ -340,7 +340,7 @@ def case_list(request):
         k: params.get(k, "").strip() or None
         for k in ("status", "priority", "engineer", "organization", "q")
     }
-    sort = queues.sort_key(params.get("sort"))
+    sort = queues.sort_key(params.get("sort"), q=filters["q"])
     size = _page_size(params.get("size"))
     error = None
     try:

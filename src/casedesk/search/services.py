@@ -1,0 +1,182 @@
+"""Writes of the search index: a CASE's document follows every change of its text.
+
+``on_event`` runs inside each CASE operation's transaction (``cases.services._event``), so
+the index never disagrees with a committed CASE.  It is cheap on purpose: an opening
+inserts one row, a work log appends its tokens to the document (no re-read of earlier
+logs), only a change of the title, description, solution or another part of the record
+rewrites the head of the document.  ``reindex`` rebuilds documents from the CASEs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db import connection, transaction
+
+from casedesk.cases.choices import EventKind
+from casedesk.cases.models import Case, CaseEvent, WorkLog
+
+from .models import CaseDocument, encode
+from .tokens import tokens
+
+TABLE = CaseDocument._meta.db_table
+# The CASE's own text besides its title (not its number: that is matched exactly, and an
+# opening writes its event before the number is taken).
+BODY_FIELDS = (
+    "description",
+    "solution",
+    "hardware_platform",
+    "software_version",
+    "serial_number",
+    "contract_id",
+    "vendor_reference",
+    "caller_name",
+    "caller_company",
+)
+HEAD_FIELDS = frozenset(("title", *BODY_FIELDS))
+# Cap on the tokens of one part: a pasted 1 MB log must not break (or bloat) the index.
+MAX_TOKENS = 20_000
+
+
+def _head(case: Any) -> tuple[list[str], list[str]]:
+    """The title's and the rest of the record's tokens."""
+    body = "\n".join(v for f in BODY_FIELDS if (v := getattr(case, f)))
+    return tokens(case.title)[:MAX_TOKENS], tokens(body)[:MAX_TOKENS]
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _literal(parts: list[str], weight: str) -> str:
+    return encode(parts, weight, connection.vendor)
+
+
+def on_event(case: Case, event: CaseEvent) -> None:
+    """Bring the CASE's document in line with what ``event`` changed, if it changed text."""
+    kind = event.kind
+    if kind == EventKind.OPENED:
+        title, body = _head(case)
+        cast = "::tsvector" if _pg() else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {TABLE} (case_id, title, body, logs, internal) "
+                f"VALUES (%s, %s{cast}, %s{cast}, ''{cast}, ''{cast})",
+                [case.pk, _literal(title, "A"), _literal(body, "B")],
+            )
+    elif kind == EventKind.WORK_LOGGED:
+        note = event.data.get("note") or ""
+        _append(case, tokens(note)[:MAX_TOKENS], internal=event.internal)
+    elif not HEAD_FIELDS.isdisjoint(event.data):
+        title, body = _head(case)
+        cast = "::tsvector" if _pg() else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {TABLE} SET title = %s{cast}, body = %s{cast} WHERE case_id = %s",
+                [_literal(title, "A"), _literal(body, "B"), case.pk],
+            )
+            if cursor.rowcount == 0:
+                reindex([case.pk])
+
+
+def _append(case: Case, note: list[str], *, internal: bool) -> None:
+    if not note:
+        return
+    column, weight = ("internal", "D") if internal else ("logs", "C")
+    if _pg():
+        # ``||`` shifts the new positions past the old ones: phrases stay within a log.
+        sql = f"UPDATE {TABLE} SET {column} = {column} || %s::tsvector WHERE case_id = %s"
+        params = [_literal(note, weight), case.pk]
+    else:
+        sql = (
+            f"UPDATE {TABLE} SET {column} = CASE WHEN {column} = '' THEN %s "
+            f"ELSE {column} || ' ' || %s END WHERE case_id = %s"
+        )
+        text = _literal(note, weight)
+        params = [text, text, case.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.rowcount == 0:  # a CASE from before the index: build it whole
+            reindex([case.pk])
+
+
+def documents(
+    case_ids: list[int] | None = None,
+    *,
+    batch: int = 2000,
+    case_model: Any = Case,
+    worklog_model: Any = WorkLog,
+) -> Iterator[list[tuple[int, str, str, str, str]]]:
+    """Batches of rows ``(case_id, title, body, logs, internal)`` in the database's form,
+    built from the CASEs (all, or ``case_ids``) and their work logs."""
+    qs = case_model.objects.order_by("pk").only("pk", "title", *BODY_FIELDS)
+    if case_ids is not None:
+        qs = qs.filter(pk__in=case_ids)
+    last = 0
+    while True:
+        chunk = list(qs.filter(pk__gt=last)[:batch])
+        if not chunk:
+            return
+        last = chunk[-1].pk
+        notes: dict[tuple[int, bool], list[str]] = defaultdict(list)
+        logs = (
+            worklog_model.objects.filter(case_id__in=[c.pk for c in chunk])
+            .order_by("case_id", "created_at", "pk")
+            .values_list("case_id", "internal", "note")
+        )
+        for case_id, internal, note in logs:
+            notes[(case_id, internal)].extend(tokens(note))
+        rows = []
+        for case in chunk:
+            title, body = _head(case)
+            rows.append(
+                (
+                    case.pk,
+                    _literal(title, "A"),
+                    _literal(body, "B"),
+                    _literal(notes.get((case.pk, False), [])[:MAX_TOKENS], "C"),
+                    _literal(notes.get((case.pk, True), [])[:MAX_TOKENS], "D"),
+                )
+            )
+        yield rows
+
+
+def reindex(
+    case_ids: Iterable[int] | None = None,
+    *,
+    case_model: Any = Case,
+    worklog_model: Any = WorkLog,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Rebuild the documents of ``case_ids`` (all CASEs when None); the number rebuilt.
+
+    One transaction; each batch is read in full before it is written (COPY on PostgreSQL:
+    the connection can run no other query while a COPY is open).
+    """
+    ids = None if case_ids is None else list(case_ids)
+    if ids == []:
+        return 0
+    columns = "case_id, title, body, logs, internal"
+    done = 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if ids is None:
+                cursor.execute(f"DELETE FROM {TABLE}")
+            else:
+                marks = ", ".join(["%s"] * len(ids))
+                cursor.execute(f"DELETE FROM {TABLE} WHERE case_id IN ({marks})", ids)
+        for rows in documents(ids, case_model=case_model, worklog_model=worklog_model):
+            with connection.cursor() as cursor:
+                if _pg():
+                    with cursor.cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                else:
+                    sql = f"INSERT INTO {TABLE} ({columns}) VALUES (%s, %s, %s, %s, %s)"
+                    cursor.executemany(sql, rows)
+            done += len(rows)
+            if progress:
+                progress(done)
+    return done
