@@ -30,6 +30,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import math
 import os
@@ -183,8 +184,22 @@ def resolve_replies(messages, opened: dict[str, str]):
             number = opened.get(sender)
             if number is None:
                 continue
-            raw = raw.replace(b"C2611001", number.encode())
+            raw = renumber(raw, number)
         yield kind, raw, sender
+
+
+_WORD = re.compile(rb"=\?([^?\s]+)\?[Bb]\?([A-Za-z0-9+/=]*)\?=")
+
+
+def renumber(raw: bytes, number: str) -> bytes:
+    """The corpus's CASE number C2611001 replaced, in base64 encoded words too."""
+
+    def word(m: re.Match) -> bytes:
+        charset = m.group(1).decode()
+        text = base64.b64decode(m.group(2)).decode(charset).replace("C2611001", number)
+        return b"=?%s?B?%s?=" % (m.group(1), base64.b64encode(text.encode(charset)))
+
+    return _WORD.sub(word, raw).replace(b"C2611001", number.encode())
 
 
 def run_in_process(messages) -> dict:

@@ -1,3 +1,5 @@
+import base64
+import re
 from pathlib import Path
 
 import pytest
@@ -19,11 +21,22 @@ def _mail_settings(settings, tmp_path):
 
 
 def corpus(name: str, number: str | None = None) -> bytes:
-    """A corpus message; ``number`` replaces the CASE number C2611001 it was written with."""
+    """A corpus message; ``number`` replaces the CASE number C2611001 it was written with
+    (in base64 encoded words of its headers too)."""
     raw = (CORPUS / name).read_bytes()
-    if number is not None:
-        raw = raw.replace(b"C2611001", number.encode())
-    return raw
+    return raw if number is None else renumber(raw, number)
+
+
+_WORD = re.compile(rb"=\?([^?\s]+)\?[Bb]\?([A-Za-z0-9+/=]*)\?=")
+
+
+def renumber(raw: bytes, number: str) -> bytes:
+    def word(m: re.Match) -> bytes:
+        charset = m.group(1).decode()
+        text = base64.b64decode(m.group(2)).decode(charset).replace("C2611001", number)
+        return b"=?%s?B?%s?=" % (m.group(1), base64.b64encode(text.encode(charset)))
+
+    return _WORD.sub(word, raw).replace(b"C2611001", number.encode())
 
 
 @pytest.fixture
