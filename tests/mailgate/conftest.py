@@ -20,6 +20,15 @@ def _mail_settings(settings, tmp_path):
     return settings
 
 
+@pytest.fixture(autouse=True)
+def _english_reasons():
+    """The gateway writes its reasons in the desk's language (here English, to read them)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def corpus(name: str, number: str | None = None) -> bytes:
     """A corpus message; ``number`` replaces the CASE number C2611001 it was written with
     (in base64 encoded words of its headers too)."""
