@@ -128,6 +128,24 @@ WORK_NOTES = {
     "rma": ["已提交 RMA，备件预计明天到货。", "RMA opened with the vendor for the failed part."],
     "note": ["等待客户安排维护窗口。", "Waiting for the customer's change window."],
 }  # fmt: skip
+# What engineers add to a work log's note after its opening sentence (zero to two of them).
+NOTE_DETAILS = [
+    "show interface 显示 CRC 错误持续增加，怀疑光模块或跳线问题。",
+    "日志中 %{msg} 每隔几分钟出现一次。", "已收集 show tech-support 并上传。",
+    "与客户确认{place}业务已恢复，继续观察。", "客户要求提供故障分析报告。",
+    "建议客户更换光模块并清洁光纤接头。", "端口故障已定位为对端设备问题。",
+    "核对防火墙策略与 NAT 配置，发现 ACL 顺序错误。", "等待厂商 TAC 回复分析结果。",
+    "Checked the {msg} messages; they stop after the module was reseated.",
+    "Customer confirmed traffic is back to normal at {place}.",
+    "Collected show logging and show platform output for the vendor.",
+    "Suspect a faulty SFP; a spare is on its way.", "Upgrade plan agreed for the next window.",
+    "OSPF 邻居在 {t} 后恢复稳定。", "CPU 利用率回落到 20% 以下。",
+    "与运营商联系，确认线路割接导致中断。", "已通知值班经理并升级处理。",
+]  # fmt: skip
+# Work logs beyond the callback: ~5 work logs a CASE in all (500,000 at 100,000 CASEs).
+WORK_STEPS = (2, 3, 3, 4, 4, 5, 6, 7)
+INTERNAL_SHARE = 0.1  # internal notes, hidden from the customer
+
 SOLUTIONS = [
     "更换光模块后端口恢复正常。", "升级软件版本至推荐版本，问题解决。", "调整 OSPF 定时器配置。",
     "Replaced the failed power supply (RMA).", "Corrected the NAT configuration.",
@@ -227,6 +245,7 @@ def _jsonable_at(at: dt.datetime) -> str:
 
 
 def generate(*, cases: int, years: float, seed: int, orgs: int, engineers: int, out=print) -> None:
+    from django.apps import apps
     from django.db import connection
 
     from casedesk import clock
@@ -442,6 +461,12 @@ def generate(*, cases: int, years: float, seed: int, orgs: int, engineers: int, 
         [CaseNumberSequence(period=p, last_serial=s) for p, s in serial_by_period.items()]
     )
     _reset_sequences(connection, [*written, helpers_model])
+    if apps.is_installed("casedesk.search"):
+        from casedesk.search.services import reindex
+
+        t1 = time.monotonic()
+        indexed = reindex()
+        out(f"  search index: {indexed} CASE documents ({time.monotonic() - t1:.1f} s)")
     counts = Counter(status_of)
     out(
         f"done in {time.monotonic() - t0:.1f} s: {cases} CASEs ("
@@ -621,6 +646,10 @@ def _history(rows, rng, case, engineer, opener, org, contact, duty, CaseEvent, W
 
     def worklog(at, kind, minutes, changes=None):
         note = rng.choice(WORK_NOTES[kind])
+        for detail in rng.sample(NOTE_DETAILS, rng.choice((0, 1, 1, 2))):
+            place = rng.choice(PLACES)
+            note += detail.format(msg=rng.choice(LOG_MESSAGES), place=place, t=f"{at:%H:%M}")
+        internal = rng.random() < INTERNAL_SHARE
         wid = rows.add(
             WorkLog,
             case_id=cid,
@@ -628,12 +657,12 @@ def _history(rows, rng, case, engineer, opener, org, contact, duty, CaseEvent, W
             kind=kind,
             note=note,
             minutes=minutes,
-            internal=False,
+            internal=internal,
             created_at=at,
         )
         data = dict(changes or {})
         data.update({"worklog": wid, "kind": kind, "minutes": minutes, "note": note})
-        event(at, engineer, "work_logged", data)
+        event(at, engineer, "work_logged", data, internal=internal)
 
     created = case["created_at"]
     event(
@@ -671,7 +700,7 @@ def _history(rows, rng, case, engineer, opener, org, contact, duty, CaseEvent, W
     )
     at = case["accepted_at"]
     end = case["resolved_at"] or case["updated_at"]
-    steps = rng.choice((0, 1, 1, 2, 3))
+    steps = rng.choice(WORK_STEPS)
     for _ in range(steps):
         at = min(at + (end - at) / 2, end)
         kind = rng.choice(("phone", "remote", "remote", "onsite", "rma", "note"))
@@ -773,6 +802,10 @@ def _empty_case_tables(connection) -> None:
     from casedesk.cases.models import Case, CaseEvent, CaseNumberSequence, WorkLog
 
     models = []
+    if apps.is_installed("casedesk.search"):
+        from casedesk.search.models import CaseDocument
+
+        models.append(CaseDocument)
     if apps.is_installed("casedesk.sla"):
         from casedesk.sla.models import CaseClock, Deadline
 

@@ -85,3 +85,20 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.case_id)
+
+
+class TokenStat(models.Model):
+    """In how many CASE documents a token occurs (PostgreSQL; SQLite reads FTS5's own
+    counts): what makes a token distinctive for ``selectors.similar_cases``.  Refreshed by
+    ``casedesk reindex`` (a snapshot: distinctiveness changes slowly).  The empty token
+    holds the number of documents."""
+
+    token = models.CharField(_("token"), max_length=64, primary_key=True)
+    documents = models.PositiveIntegerField(_("documents"))
+
+    class Meta:
+        verbose_name = _("token statistic")
+        verbose_name_plural = _("token statistics")
+
+    def __str__(self) -> str:
+        return f"{self.token}: {self.documents}"

@@ -9,11 +9,15 @@ at internal work logs.  The one query form per database lives here.
 
 from __future__ import annotations
 
+from math import log
+from typing import Any
+
+from django.db import connection
 from django.db.models import BooleanField, F, Func, IntegerField, QuerySet, Value
 
 from casedesk.cases.models import Case
 
-from .tokens import Term, query_terms
+from .tokens import Term, query_terms, tokens
 
 TABLE = "search_casedocument"
 # Must equal the GIN index's expression (migrations/0002_index.py).
@@ -99,3 +103,103 @@ def search_cases(qs: QuerySet[Case], q: str, *, public: bool = False) -> QuerySe
         return qs.none().annotate(search_score=Value(0, output_field=IntegerField()))
     qs = qs.filter(_Matches(terms, public=public))
     return qs.annotate(search_score=_Score(terms)).order_by("-search_score", "-created_at", "-id")
+
+
+# similar_cases: at most this many of the text's most distinctive tokens, whose documents
+# together stay under the budget (bounded work whatever the text), and none found in more
+# than COMMON_SHARE of all documents (故障, 客户: they say nothing about the problem).
+SIMILAR_TOKENS = 12
+SIMILAR_BUDGET = 5000
+COMMON_SHARE = 0.05
+
+
+def _frequencies(candidates: list[str]) -> tuple[int, dict[str, int]]:
+    """The number of documents, and in how many each of ``candidates`` occurs."""
+    marks = ", ".join(["%s"] * len(candidates))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT token, documents FROM search_tokenstat WHERE token IN ('', {marks})",
+                candidates,
+            )
+            found = dict(cursor.fetchall())
+            total = found.pop("", 0)
+        else:
+            cursor.execute(
+                f"SELECT term, doc FROM search_fts_vocab WHERE term IN ({marks})", candidates
+            )
+            found = dict(cursor.fetchall())
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            total = cursor.fetchone()[0]
+    return total, found
+
+
+def _distinctive(text: str) -> list[tuple[str, float]]:
+    """The text's most distinctive tokens with their weights (inverse document frequency)."""
+    # Not single characters: lone Han characters and letters say little.
+    candidates = list(dict.fromkeys(t for t in tokens(text) if len(t) > 1))[:200]
+    if not candidates:
+        return []
+    total, df = _frequencies(candidates)
+    total = max(total, 1)
+    order = {t: i for i, t in enumerate(candidates)}
+    ranked = sorted(candidates, key=lambda t: (df.get(t, 0), order[t]))
+    chosen: list[tuple[str, float]] = []
+    spent = 0
+    for token in ranked:
+        count = df.get(token, 0)
+        if count > COMMON_SHARE * total and total >= 100:
+            break
+        if chosen and spent + count > SIMILAR_BUDGET:
+            break
+        spent += count
+        chosen.append((token, log((total + 1) / (count + 1)) + 1))
+        if len(chosen) == SIMILAR_TOKENS:
+            break
+    return chosen
+
+
+def similar_cases(
+    text: str,
+    *,
+    exclude_case_id: int | None = None,
+    statuses: tuple[str, ...] = ("resolved", "closed"),
+    limit: int = 20,
+) -> list[tuple[int, float]]:
+    """``(case id, score)`` of the CASEs in ``statuses`` most like ``text``, best first.
+
+    The score (0–1) is the share of the text's distinctive tokens (bigrams, words; weighted
+    by how rare they are) that the CASE's document holds; ties go to the newer CASE.  One
+    query over at most ``SIMILAR_BUDGET`` documents, whatever the text.
+    """
+    chosen = _distinctive(text)
+    if not chosen or not statuses:
+        return []
+    full = sum(w for _, w in chosen)
+    status_marks = ", ".join(["%s"] * len(statuses))
+    exclude = -1 if exclude_case_id is None else exclude_case_id
+    if connection.vendor == "postgresql":
+        values = ", ".join(["(%s::tsquery, %s::float8)"] * len(chosen))
+        params: list[Any] = [p for token, w in chosen for p in (f"'{token}'", w)]
+        sql = (
+            f"SELECT d.case_id, SUM(v.w) AS s FROM (VALUES {values}) AS v(q, w) "
+            f"JOIN {TABLE} d ON {PG_DOCUMENT} @@ v.q "
+            "JOIN cases_case c ON c.id = d.case_id "
+            f"WHERE c.status IN ({status_marks}) AND c.id <> %s "
+            "GROUP BY d.case_id ORDER BY s DESC, d.case_id DESC LIMIT %s"
+        )
+    else:
+        unions = " UNION ALL ".join(
+            ["SELECT rowid AS case_id, %s AS w FROM search_fts WHERE search_fts MATCH %s"]
+            * len(chosen)
+        )
+        params = [p for token, w in chosen for p in (w, f'"{token}"')]
+        sql = (
+            f"SELECT m.case_id, SUM(m.w) AS s FROM ({unions}) m "
+            "JOIN cases_case c ON c.id = m.case_id "
+            f"WHERE c.status IN ({status_marks}) AND c.id <> %s "
+            "GROUP BY m.case_id ORDER BY s DESC, m.case_id DESC LIMIT %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *statuses, exclude, limit])
+        return [(case_id, round(score / full, 4)) for case_id, score in cursor.fetchall()]
