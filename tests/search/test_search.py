@@ -40,7 +40,11 @@ def desk(contact, engineer):
     quiet = make_case(contact=contact, title="License 过期告警", description="续订许可证。")
     services.case_assign(case=quiet, engineer=engineer, by=None)
     services.case_log_work(
-        case=quiet, kind="remote", note="远程检查发现光模块温度过高，已建议更换。", minutes=30, by=engineer
+        case=quiet,
+        kind="remote",
+        note="远程检查发现光模块温度过高，已建议更换。",
+        minutes=30,
+        by=engineer,
     )
     return {"firewall": firewall, "optics": optics, "port": port, "quiet": quiet}
 
@@ -94,7 +98,9 @@ def test_work_log_only_match(desk):
 def test_title_match_ranks_above_description_and_work_log_matches(contact, engineer):
     in_log = make_case(contact=contact, title="Slow network", description="")
     services.case_assign(case=in_log, engineer=engineer, by=None)
-    services.case_log_work(case=in_log, kind="phone", note="疑似 OSPF 邻居抖动", minutes=5, by=engineer)
+    services.case_log_work(
+        case=in_log, kind="phone", note="疑似 OSPF 邻居抖动", minutes=5, by=engineer
+    )
     in_description = make_case(contact=contact, title="网络慢", description="OSPF 邻居反复重建")
     in_title = make_case(contact=contact, title="OSPF 邻居反复重建", description="")
     older_in_title = in_title
@@ -122,7 +128,8 @@ def test_single_character_query_finds_every_occurrence(desk):
 
 
 @pytest.mark.parametrize(
-    "q", ["!!!", "，。", "*", "'", '"', "a' OR 1=1 --", "NEAR(", "{title}:", "x" * 5000, "光" * 3000]
+    "q",
+    ["!!!", "，。", "*", "'", '"', "a' OR 1=1 --", "NEAR(", "{title}:", "x" * 5000, "光" * 3000],
 )
 def test_odd_queries_answer_without_error(desk, q):
     assert isinstance(numbers(q), list)
@@ -138,7 +145,12 @@ def test_customers_see_only_their_organization_and_no_internal_notes(desk, conta
     stranger = make_case(contact=ContactFactory(organization=other), title="防火墙 HA 故障")
     quiet = desk["quiet"]
     services.case_log_work(
-        case=quiet, kind="note", note="内部备注：客户合同快到期", minutes=0, by=engineer, internal=True
+        case=quiet,
+        kind="note",
+        note="内部备注：客户合同快到期",
+        minutes=0,
+        by=engineer,
+        internal=True,
     )
     assert numbers("防火", customer) == [desk["firewall"].number]
     assert stranger.number in numbers("防火")
