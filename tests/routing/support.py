@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from casedesk.cases import services
 from casedesk.routing.selectors import recommendations
 from tests.factories import make_case
@@ -17,8 +19,10 @@ def ranked(case, *, everyone: bool = False, **kwargs) -> list[str]:
 
 
 def reasons(case, username: str) -> dict[str, str]:
-    """``{code: text}`` of one engineer's reasons for ``case``."""
-    for r in recommendations(case, limit=50):
+    """``{code: text}`` of one engineer's reasons for ``case``, in English."""
+    with translation.override("en"):
+        found = recommendations(case, limit=50)
+    for r in found:
         if r.engineer.username == username:
             return {x.code: x.text for x in r.reasons}
     raise AssertionError(f"{username} not recommended")

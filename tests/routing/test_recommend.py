@@ -12,7 +12,6 @@ from casedesk import clock
 from casedesk.accounts.models import DutyShift, Skill
 from casedesk.accounts.selectors import duty_engineers_at
 from casedesk.cases import services
-from casedesk.routing import similarity
 from casedesk.routing.selectors import recommendations
 from tests.factories import ContactFactory, make_case, make_user
 from tests.routing.support import give, ranked, reasons, solve
@@ -214,12 +213,6 @@ def test_the_customers_own_past_cases_weigh_more(pair, duty, contact):
         contact=contact, title="ASA 防火墙 VPN 隧道中断", hardware_platform="ASA 5525-X"
     )
     assert ranked(case) == ["b.wang", "a.li"]
-
-
-def test_similarity_tokens_are_chinese_bigrams_and_whole_latin_words():
-    assert similarity.tokens("ASA 防火墙故障") == {"asa", "防火", "火墙", "墙故", "故障"}
-    assert similarity.tokens("光") == {"光"}
-    assert similarity.tokens("") == set()
 
 
 def test_the_current_owner_is_left_out(pair, duty, contact):

@@ -213,15 +213,20 @@ def _similar_reason(rec: Recommendation, found: list[similarity.PastSuccess]) ->
     weight = sum(s.score / best * (SAME_CUSTOMER_WEIGHT if s.same_customer else 1) for s in found)
     numbers = ", ".join(s.number for s in found[:3]) + ("…" if len(found) > 3 else "")
     own = sum(1 for s in found if s.same_customer)
-    text = ngettext(
-        "Resolved %(count)d similar CASE for good: %(numbers)s",
-        "Resolved %(count)d similar CASEs for good: %(numbers)s",
-        len(found),
-    ) % {"count": len(found), "numbers": numbers}
+    values = {"count": len(found), "numbers": numbers, "own": own}
     if own:
-        text += " " + ngettext(
-            "(%(own)d for this customer)", "(%(own)d for this customer)", own
-        ) % {"own": own}
+        text = ngettext(
+            "Resolved %(count)d similar CASE for good (%(own)d for this customer): %(numbers)s",
+            "Resolved %(count)d similar CASEs for good (%(own)d for this customer): %(numbers)s",
+            len(found),
+        )
+    else:
+        text = ngettext(
+            "Resolved %(count)d similar CASE for good: %(numbers)s",
+            "Resolved %(count)d similar CASEs for good: %(numbers)s",
+            len(found),
+        )
+    text %= values
     rec.reasons.append(Reason("similar", text, round(min(POINTS_SIMILAR_MAX, weight), 2)))
 
 
