@@ -104,6 +104,10 @@ def _deadlines(fetched_by: User | None) -> Subquery:
     return Subquery(rows, output_field=TextField())  # type: ignore[arg-type]
 
 
+def _fields(deadline) -> dict:
+    return {f: getattr(deadline, f) for f in DEADLINE_FIELDS}
+
+
 def deadlines_of(case: Case, fetched_by: User | None) -> list[dict[str, str | None]]:
     """The deadlines ``fetched_by`` may see, oldest anchor first, as dicts of
     ``DEADLINE_FIELDS`` with times in ISO 8601 UTC; read with the CASE when it came from here.
@@ -114,10 +118,17 @@ def deadlines_of(case: Case, fetched_by: User | None) -> list[dict[str, str | No
         if rows and "o" in rows[0]:  # SQLite cannot order inside the aggregate
             rows.sort(key=lambda row: (row.pop("o"), row.pop("id")))
         return rows
+    customer = fetched_by is not None and fetched_by.is_customer
+    if "new_deadlines" in loaded:  # a CASE just opened: the rows it was given, in order
+        return [
+            {f: clock.iso_utc(v) if f.endswith("_at") else v for f, v in _fields(d).items()}
+            for d in loaded["new_deadlines"]
+            if not customer or d.kind in CUSTOMER_DEADLINES
+        ]
     from casedesk.sla.models import Deadline
 
     qs = Deadline.objects.filter(case=case, cancelled_at__isnull=True).order_by("anchor_at", "id")
-    if fetched_by is not None and fetched_by.is_customer:
+    if customer:
         qs = qs.filter(kind__in=CUSTOMER_DEADLINES)
     return [
         {f: clock.iso_utc(v) if f.endswith("_at") else v for f, v in row.items()}
