@@ -1,10 +1,10 @@
-"""Insert model rows in one plain ``INSERT … VALUES (…), (…)``: for the hot path only.
+"""Insert model rows with one plain ``INSERT … VALUES (…), (…)``: for the hot path only.
 
-``bulk_create`` builds its SQL anew on every call (a third of opening a CASE went there).
-The statement for a model and a number of rows is the same every time, so it is built once
-per process here; values go through each field's own ``get_db_prep_save``, exactly as the
-ORM would send them.  No signals, no primary keys read back: use it for rows nobody refers
-to by id in the same transaction (a new CASE's deadlines and clock).
+The ORM builds its INSERT anew on every ``save()`` and ``bulk_create()``; opening a CASE
+spent more than half its CPU there.  The statement for a model and a number of rows is the
+same every time, so it is built once per process here; values go through each field's own
+``get_db_prep_save``, exactly as the ORM would send them.  No signals are sent (none of the
+models written here has receivers), and only :func:`insert_one` reads the key back.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 @cache
 def _statement(
-    vendor: str, model: type[models.Model], n: int
+    vendor: str, model: type[models.Model], n: int, returning: bool
 ) -> tuple[str, tuple[models.Field, ...]]:
+    connection = connections[DEFAULT_DB_ALIAS]
     fields = tuple(f for f in model._meta.local_concrete_fields if not f.primary_key)
     quote = connection.ops.quote_name
     one = f"({', '.join(['%s'] * len(fields))})"
@@ -26,16 +27,57 @@ def _statement(
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
         f" VALUES {', '.join([one] * n)}"
     )
+    if returning:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"
     return sql, fields
 
 
-def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Write ``objs`` (unsaved instances of ``model``) in one statement."""
-    if not objs:
-        return
-    sql, fields = _statement(connection.vendor, model, len(objs))
+def _run(model: type[models.Model], objs: Sequence[models.Model], want_key: bool):
+    connection = connections[DEFAULT_DB_ALIAS]  # not the proxy: one lookup, not one a value
+    returning = want_key and connection.features.can_return_columns_from_insert
+    sql, fields = _statement(connection.vendor, model, len(objs), returning)
     params = [
         f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objs for f in fields
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        if returning:
+            return cursor.fetchone()[0]
+        return cursor.lastrowid if want_key else None
+
+
+def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """Write ``objs`` (unsaved instances of ``model``) in one statement; keys not read."""
+    if objs:
+        _run(model, objs, want_key=False)
+
+
+def insert_one(obj: models.Model) -> models.Model:
+    """Write the unsaved ``obj`` and give it its primary key, as ``save(force_insert=True)``."""
+    obj.pk = _run(type(obj), [obj], want_key=True)
+    obj._state.adding = False
+    obj._state.db = DEFAULT_DB_ALIAS
+    return obj
+
+
+@cache
+def _update_statement(vendor: str, model: type[models.Model], names: tuple[str, ...]):
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    fields = tuple(model._meta.get_field(name) for name in names)
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    return sql, fields
+
+
+def update(model: type[models.Model], pk: int, **values) -> None:
+    """``model.objects.filter(pk=pk).update(**values)`` for plain field values."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    sql, fields = _update_statement(connection.vendor, model, tuple(values))
+    params = [
+        f.get_db_prep_save(v, connection) for f, v in zip(fields, values.values(), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, pk])

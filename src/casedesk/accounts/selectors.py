@@ -13,14 +13,16 @@ from .models import Contact, DutyShift, Organization, User
 
 
 def organization_by_code(code: str) -> Organization:
-    org = Organization.objects.filter(code=code).first()
+    org = next(iter(Organization.objects.filter(code=code).order_by()[:1]), None)
     if org is None:
         raise InvalidInput(_("Unknown organization %(code)r.") % {"code": code})
     return org
 
 
 def contact_by_id(contact_id: int) -> Contact:
-    contact = Contact.objects.select_related("organization").filter(pk=contact_id).first()
+    # Unique keys: no ORDER BY (``first()`` would add the models' orderings, a join included).
+    qs = Contact.objects.select_related("organization").filter(pk=contact_id).order_by()
+    contact = next(iter(qs[:1]), None)
     if contact is None:
         raise InvalidInput(_("Unknown contact %(id)s.") % {"id": contact_id})
     return contact

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from casedesk import clock, context, policy
+from casedesk import clock, context, policy, rows
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
 from casedesk.accounts.models import Contact, Organization, User
 from casedesk.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
@@ -194,14 +194,16 @@ def _event(
     case: Case, *, kind: str, by: User | None, data: dict[str, Any], internal: bool = False
 ) -> CaseEvent:
     """Write the operation's one event, then bring deadlines and the outbox in line with it."""
-    event = CaseEvent.objects.create(
-        case=case,
-        at=clock.now(),
-        actor=by,
-        kind=kind,
-        data=data,
-        internal=internal,
-        request_id=context.request_id(),
+    event = rows.insert_one(
+        CaseEvent(
+            case=case,
+            at=clock.now(),
+            actor=by,
+            kind=kind,
+            data=data,
+            internal=internal,
+            request_id=context.request_id(),
+        )
     )
     sla.on_event(case, event)
     notify.on_event(case, event)
@@ -326,7 +328,7 @@ def case_open(
     # The number is taken last, just before commit: taking it locks the month's sequence
     # row until then, so every other opening waits for as little as possible.
     case.number = f"~{uuid.uuid4().hex[:15]}"
-    case.save(force_insert=True)
+    rows.insert_one(case)
     data = {
         "number": case.number,
         "organization": organization.code,
@@ -337,8 +339,8 @@ def case_open(
     }
     event = _event(case, kind=EventKind.OPENED, by=by, data=data)
     case.number = data["number"] = next_number(now)
-    Case.objects.filter(pk=case.pk).update(number=case.number)
-    CaseEvent.objects.filter(pk=event.pk).update(data=data)
+    rows.update(Case, case.pk, number=case.number)
+    rows.update(CaseEvent, event.pk, data=data)
     return case
 
 

@@ -79,7 +79,13 @@ _configs: dict[tuple[int, str], LevelConfig] = {}
 
 
 def config_version() -> int | None:
-    return ConfigVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    """The current version: read by every operation, so a plain query (the ORM's version
+    cost ~0.15 ms of CPU per CASE opened)."""
+    table = connection.ops.quote_name(ConfigVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def config_changed(**_signal_kwargs) -> None:
