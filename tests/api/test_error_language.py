@@ -95,3 +95,40 @@ def test_unknown_endpoints_and_cases_answer_in_the_asked_language(cast):
     assert api.get("/cases/CASE-19990101-0001").json() == {
         "detail": "没有 CASE CASE-19990101-0001。"
     }
+
+
+def _open_badly(cast: Cast, accept_language: str | None, body: dict):
+    api = ApiClient(cast.call_taker)
+    if accept_language is not None:
+        api.headers["Accept-Language"] = accept_language
+    before = database_snapshot()
+    response = api.post("/cases", body)
+    assert response.status_code == 422
+    assert database_snapshot() == before
+    return response.json()["detail"]
+
+
+def _bad_opening(cast: Cast) -> dict:
+    """No title, a priority that does not exist, a contact id that is not a number."""
+    return {"organization": cast.org.code, "contact": "x", "priority": "P9", "channel": "phone"}
+
+
+def test_input_errors_are_english_by_default(cast):
+    detail = _open_badly(cast, None, _bad_opening(cast))
+    assert "contact: Input should be an integer" in detail
+    assert "title: Field required" in detail
+    assert "priority: Should be one of 'P1', 'P2', 'P3' or 'P4'" in detail
+
+
+def test_input_errors_are_chinese_when_the_client_asks_for_chinese(cast):
+    detail = _open_badly(cast, "zh-CN", _bad_opening(cast))
+    assert "contact: 应为整数" in detail
+    assert "title: 必填字段" in detail
+    assert "priority: 应为以下之一：'P1', 'P2', 'P3' or 'P4'" in detail
+
+
+def test_a_too_long_value_names_the_limit_in_the_clients_language(cast):
+    body = {**_bad_opening(cast), "contact": cast.contact.pk, "priority": "P3"}
+    body["title"] = "x" * 300
+    body["serial_number"] = "y" * 200
+    assert "serial_number: 最多 64 个字符" in _open_badly(cast, "zh-hans", body)

@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, Suspic
 from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja.errors import ValidationError
 
 from casedesk.errors import DomainError
@@ -33,9 +34,44 @@ def _plain(errors: list[dict]) -> list[dict]:
     return [{**e, "loc": _loc(e.get("loc", ()))} for e in errors]
 
 
+# pydantic's messages are English only: the common ones in the client's language.
+_MESSAGES = {
+    "missing": gettext_lazy("Field required"),
+    "extra_forbidden": gettext_lazy("Unknown field"),
+    "string_type": gettext_lazy("Input should be a string"),
+    "string_too_short": gettext_lazy("Should have at least %(min_length)s characters"),
+    "string_too_long": gettext_lazy("Should have at most %(max_length)s characters"),
+    "int_type": gettext_lazy("Input should be an integer"),
+    "int_parsing": gettext_lazy("Input should be an integer"),
+    "int_from_float": gettext_lazy("Input should be an integer"),
+    "bool_type": gettext_lazy("Input should be true or false"),
+    "bool_parsing": gettext_lazy("Input should be true or false"),
+    "greater_than_equal": gettext_lazy("Should be at least %(ge)s"),
+    "less_than_equal": gettext_lazy("Should be at most %(le)s"),
+    "greater_than": gettext_lazy("Should be greater than %(gt)s"),
+    "literal_error": gettext_lazy("Should be one of %(expected)s"),
+    "enum": gettext_lazy("Should be one of %(expected)s"),
+    "json_invalid": gettext_lazy("Malformed JSON"),
+    "model_attributes_type": gettext_lazy("Should be an object"),
+    "dict_type": gettext_lazy("Should be an object"),
+    "list_type": gettext_lazy("Should be a list"),
+}
+
+
+def _message(error: dict) -> str:
+    template = _MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", "invalid"))
+    try:
+        return str(template) % error.get("ctx", {})
+    except (KeyError, TypeError, ValueError):
+        return str(error.get("msg", "invalid"))
+
+
 def validation_detail(errors: list[dict]) -> str:
-    """``title: Field required; priority: Input should be 'P1', …`` in the order found."""
-    return "; ".join(f"{_field(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in errors)
+    """``title: Field required; priority: Should be one of 'P1', …`` in the order found,
+    in the client's language."""
+    return "; ".join(f"{_field(e.get('loc', ()))}: {_message(e)}" for e in errors)
 
 
 def install(api) -> None:
