@@ -393,7 +393,7 @@ def _run(action: str, case: Case, data: dict[str, Any], by: User) -> str:
     if action == A.REOPEN:
         services.case_reopen(case=case, reason=data["reason"], by=by)
         return _("%(number)s reopened.")
-    raise InvalidInput(f"Unknown action {action!r}.")
+    raise InvalidInput(_("Unknown action %(action)r.") % {"action": action})
 
 
 @staff_required
