@@ -251,3 +251,60 @@ def test_the_task_runs_after_commit_and_delivers(
     with clock.frozen(T0):
         assert deliver_webhooks.call() == 2
     assert len(receiver.requests) == 2
+
+
+def test_events_written_in_bulk_are_queued_in_one_go(receiver, make_hook, org, settings):
+    """The supervisor writes its batch's events with bulk_create and hands them over at once."""
+    from casedesk.cases.models import CaseEvent
+
+    public = make_hook(receiver.url("/public"))
+    staff = make_hook(
+        receiver.url("/cgi-bin/webhook/send?key=k"),
+        format=WebhookFormat.WECOM,
+        secret="",
+        include_internal=True,
+    )
+    with clock.frozen(T0):
+        first, second = make_case(org=org, priority="P1"), make_case(org=org, priority="P2")
+        events = CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    case=case,
+                    at=T0,
+                    kind=EventKind.DEADLINE_FIRED,
+                    internal=True,
+                    data={"deadline": "escalation", "key": "P1-30"},
+                )
+                for case in (first, second)
+            ]
+        )
+        services.on_events([(first, events[0]), (second, events[1])])
+        services.on_events([(first, events[0])])  # again: nothing more
+        fired = WebhookDelivery.objects.filter(event_kind=EventKind.DEADLINE_FIRED)
+        assert sorted(r.webhook_id for r in fired) == [staff.pk, staff.pk]
+        assert WebhookDelivery.objects.filter(webhook=public).count() == 2  # the openings
+        services.deliver_due()
+    alarm = [r for r in receiver.requests if r.path == "/cgi-bin/webhook/send"][-1]
+    content = alarm.json()["markdown"]["content"]
+    assert "> 事件: 时限已到" in content.splitlines()
+    assert "> 时限: 升级" in content.splitlines()
+
+
+def test_the_workers_sweep_asks_for_a_delivery_only_when_one_is_due(make_hook, org):
+    from django_tasks_db.models import DBTaskResult
+
+    from casedesk.webhooks.tasks import sweep
+
+    hook = make_hook("http://127.0.0.1:9/hook")
+    with clock.frozen(T0):
+        sweep()
+        assert DBTaskResult.objects.count() == 0  # nothing waits
+        make_case(org=org)
+        sweep()
+        (task,) = DBTaskResult.objects.all()
+        assert task.task_path == "casedesk.webhooks.tasks.deliver_webhooks"
+    WebhookDelivery.objects.update(next_attempt_at=T0 + MINUTE)
+    hook.save()
+    with clock.frozen(T0):
+        sweep()
+    assert DBTaskResult.objects.count() == 1  # the retry is not due yet

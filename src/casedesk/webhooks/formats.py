@@ -126,6 +126,7 @@ def accepted(format: str, status_code: int, text: str) -> str | None:
 def message(payload: dict[str, Any]) -> tuple[str, list[tuple[str, str]], str]:
     """The heading, the labelled lines and the CASE link of a bot message, in the desk's language."""
     from casedesk.cases.choices import EventKind, Priority, Status
+    from casedesk.sla.choices import DeadlineKind
 
     event, case = payload["event"], payload.get("case")
     with translation.override(settings.LANGUAGE_CODE):
@@ -147,6 +148,9 @@ def message(payload: dict[str, Any]) -> tuple[str, list[tuple[str, str]], str]:
             (gettext("Engineer"), _plain(engineer.get("name", "")) or gettext("nobody yet")),
             (gettext("Customer"), _plain(case["organization"]["name"])),
         ]
+        deadline = (event.get("data") or {}).get("deadline")
+        if event["kind"] == EventKind.DEADLINE_FIRED and deadline:
+            rows.append((gettext("Deadline"), _label(DeadlineKind, deadline)))
         if event.get("actor"):
             rows.append((gettext("By"), _plain(event["actor"]["name"])))
         return heading, rows, case.get("url", "")

@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,13 +54,22 @@ class Delivery:
 
 def on_event(case, event) -> None:
     """Queue ``event`` for every active webhook that wants it; deliver after commit."""
-    hooks = [h for h in selectors.active_hooks() if h.wants(case, event)]
+    on_events([(case, event)])
+
+
+def on_events(case_events: Iterable[tuple[Any, Any]]) -> None:
+    """:func:`on_event` for many saved events at once (a supervisor batch's deadlines)."""
+    hooks = selectors.active_hooks()
     if not hooks:
         return
     now = clock.now()
-    payload = event_payload(case, event)
-    WebhookDelivery.objects.bulk_create(
-        [
+    rows = []
+    for case, event in case_events:
+        wanted = [h for h in hooks if h.wants(case, event)]
+        if not wanted:
+            continue
+        payload = event_payload(case, event)
+        rows += [
             WebhookDelivery(
                 webhook_id=h.pk,
                 case=case,
@@ -69,11 +79,11 @@ def on_event(case, event) -> None:
                 created_at=now,
                 next_attempt_at=now,
             )
-            for h in hooks
-        ],
-        ignore_conflicts=True,
-    )
-    after_commit.once(_kick_delivery)
+            for h in wanted
+        ]
+    if rows:
+        WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+        after_commit.once(_kick_delivery)
 
 
 def event_payload(case, event) -> dict[str, Any]:
