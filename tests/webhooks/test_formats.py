@@ -51,7 +51,7 @@ def test_wecom_gets_markdown_in_chinese_with_the_case_link(receiver, make_hook, 
         f"[打开 CASE](http://127.0.0.1:8000/cases/{case.number}/)",
     ]:
         assert line in content.splitlines(), (line, content)
-    assert "工程师: 尚未指派" in opened.json()["markdown"]["content"]
+    assert "工程师: 尚未分派" in opened.json()["markdown"]["content"]
     assert f"/cases/{case.number}/" in opened.json()["markdown"]["content"]  # not a placeholder
 
 
