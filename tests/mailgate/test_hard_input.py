@@ -137,3 +137,20 @@ def test_an_engineer_may_not_rerun_mail(customers):
     with pytest.raises(Forbidden):
         services.reprocess(message=message, by=make_user("engineer"))
     assert InboundMessage.objects.get().status == "quarantined"
+
+
+def test_mail_stored_by_a_process_that_died_is_processed_later(customers):
+    """The pipe stores, then processes; killed in between, ``mailgate --pending`` finishes."""
+    import io
+
+    from django.core.management import call_command
+
+    from .conftest import corpus
+
+    message, created = services.store(io.BytesIO(corpus("gmail_rfc2231.eml")))
+    assert created and message.status == "stored" and not Case.objects.exists()
+    out = io.StringIO()
+    call_command("mailgate", "--pending", stdout=out)
+    message.refresh_from_db()
+    assert message.status == "processed" and message.case.channel == "email"
+    assert out.getvalue().split() == [message.message_id, "processed"]
