@@ -1,5 +1,6 @@
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -24,7 +25,10 @@ class Received:
 
 @dataclass
 class Receiver:
-    """A real HTTP server on loopback; answers from ``script`` in turn, then ``OK``."""
+    """A real HTTP server on loopback; answers from ``script`` in turn, then ``OK``.
+
+    A script entry is ``(status, JSON or bytes)`` or ``(status, answer, seconds to wait)``.
+    """
 
     script: list = field(default_factory=list)
     requests: list[Received] = field(default_factory=list)
@@ -52,7 +56,9 @@ def receiver():
                         body=body,
                     )
                 )
-                status, answer = state.script.pop(0) if state.script else OK
+                status, answer, *delay = state.script.pop(0) if state.script else OK
+            if delay:
+                time.sleep(delay[0])
             data = json.dumps(answer).encode() if not isinstance(answer, bytes) else answer
             self.send_response(status)
             if 300 <= status < 400:

@@ -308,3 +308,26 @@ def test_the_workers_sweep_asks_for_a_delivery_only_when_one_is_due(make_hook, o
     with clock.frozen(T0):
         sweep()
     assert DBTaskResult.objects.count() == 1  # the retry is not due yet
+
+
+def test_a_receiver_slower_than_the_timeout_counts_as_a_failure(receiver, make_hook, org, settings):
+    settings.CASEDESK_WEBHOOK_TIMEOUT = 0.3
+    make_hook(receiver.url())
+    receiver.script = [(200, {}, 1.0)]
+    with clock.frozen(T0):
+        make_case(org=org)
+    assert deliver(T0).failed == 1
+    (row,) = rows()
+    assert (row.status, row.last_status_code) == ("pending", None)
+    assert row.last_error.startswith("ReadTimeout")
+    assert deliver(T0 + MINUTE).sent == 1
+
+
+def test_only_the_start_of_a_large_answer_is_read_and_kept(receiver, make_hook, org):
+    make_hook(receiver.url())
+    receiver.script = [(200, b"x" * 5_000_000)]
+    with clock.frozen(T0):
+        make_case(org=org)
+    assert deliver(T0).sent == 1
+    (row,) = rows()
+    assert row.response_excerpt == "x" * services.EXCERPT

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 RETRY_FIRST = dt.timedelta(minutes=1)
 RETRY_MAX = dt.timedelta(hours=1)
-EXCERPT = 1000
+EXCERPT = 2000  # bytes of the answer kept (and parsed, for the bots' result code)
 
 
 @dataclass(frozen=True)
@@ -266,22 +266,24 @@ def _attempt(
     )
     if not mine.update(claimed_at=clock.now()):
         return None
-    request = formats.build(
-        format=hook.format,
-        url=hook.url,
-        secret=hook.secret,
-        payload=_as_sent(row.payload, getattr(row, "case_number", None)),
-        delivery_id=row.pk,
-        now=clock.now(),
-    )
     status_code, text, error = None, "", None
     try:
-        response = client.post(request.url, content=request.body, headers=request.headers)
-        status_code, text = response.status_code, response.text[:EXCERPT]
+        request = formats.build(
+            format=hook.format,
+            url=hook.url,
+            secret=hook.secret,
+            payload=_as_sent(row.payload, getattr(row, "case_number", None)),
+            delivery_id=row.pk,
+            now=clock.now(),
+        )
+        with client.stream(
+            "POST", request.url, content=request.body, headers=request.headers
+        ) as response:
+            status_code, text = response.status_code, _excerpt(response)
         error = formats.accepted(hook.format, status_code, text)
     except httpx.HTTPError as exc:
         error = f"{type(exc).__name__}: {exc}"
-    except Exception as exc:  # a bad URL must not stop the batch
+    except Exception as exc:  # a bad URL or payload must not stop the batch
         log.exception("webhook %s: delivery %s", hook.pk, row.pk)
         error = f"{type(exc).__name__}: {exc}"
     done = clock.now()
@@ -305,6 +307,17 @@ def _attempt(
             **result,
         )
     return False
+
+
+def _excerpt(response: httpx.Response) -> str:
+    """The start of the answer: enough to log and to read a bot's result code, never a
+    whole download from a receiver that answers with something large."""
+    body = b""
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) >= EXCERPT:
+            break
+    return body[:EXCERPT].decode(response.encoding or "utf-8", errors="replace")
 
 
 def backoff(attempts: int) -> dt.timedelta:
