@@ -129,10 +129,6 @@ def _record(
     message_id, sender, subject = parse.peek(head)
     if not message_id or len(message_id) > 255:
         message_id = f"<{sha256}@no-message-id.casedesk>"
-    existing = InboundMessage.objects.filter(message_id=message_id).first()
-    if existing is not None:
-        path.unlink(missing_ok=True)
-        return existing, False
     row = InboundMessage(
         message_id=message_id,
         size=size,
@@ -146,7 +142,7 @@ def _record(
     try:
         with transaction.atomic():
             row.save(force_insert=True)
-    except IntegrityError:  # the same message, stored a moment ago by another process
+    except IntegrityError:  # the same message again (the unique Message-ID says so)
         path.unlink(missing_ok=True)
         return InboundMessage.objects.get(message_id=message_id), False
     return row, True
