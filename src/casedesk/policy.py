@@ -31,6 +31,7 @@ class DeskAction(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"  # the manager dashboard, its charts and exports
     # The engineers ranked for a CASE, with their loads and why (routing): staff only.
     VIEW_RECOMMENDATIONS = "view_recommendations"
+    MANAGE_WEBHOOKS = "manage_webhooks"  # the URLs CASE events are posted to: admins only
 
 
 class Action:
@@ -39,6 +40,7 @@ class Action:
     MANAGE_CUSTOMERS = DeskAction.MANAGE_CUSTOMERS
     VIEW_DASHBOARD = DeskAction.VIEW_DASHBOARD
     VIEW_RECOMMENDATIONS = DeskAction.VIEW_RECOMMENDATIONS
+    MANAGE_WEBHOOKS = DeskAction.MANAGE_WEBHOOKS
     VIEW = CaseAction.VIEW
     OPEN = CaseAction.OPEN
     ASSIGN = CaseAction.ASSIGN
@@ -64,6 +66,7 @@ ACTION_VERBS = {
     DeskAction.MANAGE_CUSTOMERS: gettext_lazy("manage customers"),
     DeskAction.VIEW_DASHBOARD: gettext_lazy("view the dashboard"),
     DeskAction.VIEW_RECOMMENDATIONS: gettext_lazy("see the engineers recommended for"),
+    DeskAction.MANAGE_WEBHOOKS: gettext_lazy("manage webhooks"),
     CaseAction.VIEW: gettext_lazy("view"),
     CaseAction.OPEN: gettext_lazy("open"),
     CaseAction.ASSIGN: gettext_lazy("assign"),
@@ -172,6 +175,8 @@ def can(user: User | None, action: str, case: Case | None = None) -> bool:
         return role in DISPATCHERS
     if action == DeskAction.VIEW_DASHBOARD:
         return role in MANAGER_ROLES or role == Role.ADMIN
+    if action == DeskAction.MANAGE_WEBHOOKS:
+        return role == Role.ADMIN
     if action == DeskAction.VIEW_RECOMMENDATIONS:
         return role != Role.CUSTOMER
 

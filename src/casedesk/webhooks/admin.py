@@ -10,13 +10,7 @@ from casedesk.cases.choices import EventKind
 from . import services
 from .choices import DeliveryStatus, WebhookFormat
 from .models import Webhook, WebhookDelivery
-
-# What each bot's webhook address contains (its settings page shows the whole URL).
-BOT_URL_MARKS = {
-    WebhookFormat.WECOM: "key=",
-    WebhookFormat.DINGTALK: "access_token=",
-    WebhookFormat.FEISHU: "/bot/v2/hook/",
-}
+from .validators import format_problems
 
 
 class WebhookForm(forms.ModelForm):
@@ -59,16 +53,11 @@ class WebhookForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        fmt, url = data.get("format"), data.get("url")
-        mark = BOT_URL_MARKS.get(fmt)
-        if url and mark and mark not in url:
-            self.add_error(
-                "url",
-                _("This is not a %(bot)s address: it should contain “%(mark)s”.")
-                % {"bot": WebhookFormat(fmt).label, "mark": mark},
-            )
-        if fmt == WebhookFormat.WECOM and data.get("secret"):
-            self.add_error("secret", _("WeCom group bots do not sign: leave the secret empty."))
+        problems = format_problems(
+            format=data.get("format", ""), url=data.get("url", ""), secret=data.get("secret", "")
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
         return data
 
     def save(self, commit=True):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from casedesk import policy
+
 from .models import Webhook, WebhookConfigVersion
 
 
@@ -77,3 +79,9 @@ def hooks_changed(**_signal_kwargs) -> None:
             f"INSERT INTO {table} (id, version) VALUES (1, 1) "
             f"ON CONFLICT (id) DO UPDATE SET version = {table}.version + 1"
         )
+
+
+def webhook_list(*, fetched_by) -> list[Webhook]:
+    """Every webhook, for an administrator."""
+    policy.require(fetched_by, policy.Action.MANAGE_WEBHOOKS)
+    return list(Webhook.objects.select_related("organization").order_by("name", "id"))

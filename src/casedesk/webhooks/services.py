@@ -25,15 +25,20 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from casedesk import after_commit, clock
+from casedesk import after_commit, clock, policy
+from casedesk.cases.choices import EventKind
+from casedesk.errors import InvalidInput
 
 from . import formats, selectors
-from .choices import DeliveryStatus
+from .choices import DeliveryStatus, WebhookFormat
 from .models import Webhook, WebhookDelivery
+from .validators import format_problems, validate_webhook_url
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +157,63 @@ def new_secret() -> str:
 
 
 # --- Administration --------------------------------------------------------------------
+
+
+def webhook_create(
+    *,
+    by,
+    name: str,
+    url: str,
+    format: str = WebhookFormat.GENERIC,
+    secret: str = "",
+    event_kinds: Iterable[str] = (),
+    organization=None,
+    include_internal: bool = False,
+    active: bool = True,
+) -> tuple[Webhook, str]:
+    """Register a webhook (administrators); returns it and the secret if one was generated.
+
+    A JSON webhook without a secret gets a random one, shown to its creator once.
+    """
+    policy.require(by, policy.Action.MANAGE_WEBHOOKS)
+    name, url, secret = name.strip(), url.strip(), secret.strip()
+    if format not in WebhookFormat.values:
+        raise InvalidInput(_("Unknown format %(format)r.") % {"format": format})
+    kinds = list(dict.fromkeys(event_kinds))
+    unknown = [k for k in kinds if k not in EventKind.values]
+    if unknown:
+        raise InvalidInput(_("Unknown event kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)})
+    if not name:
+        raise InvalidInput(_("%(field)s is required.") % {"field": "name"})
+    try:
+        validate_webhook_url(url)
+    except ValidationError as exc:
+        raise InvalidInput(f"url: {' '.join(exc.messages)}") from None
+    problems = format_problems(format=format, url=url, secret=secret)
+    if problems:
+        raise InvalidInput("; ".join(f"{field}: {text}" for field, text in problems.items()))
+    generated = ""
+    if format == WebhookFormat.GENERIC and not secret:
+        secret = generated = new_secret()
+    hook = Webhook(
+        name=name,
+        url=url,
+        format=format,
+        secret=secret,
+        event_kinds=kinds,
+        organization=organization,
+        include_internal=include_internal,
+        active=active,
+        created_at=clock.now(),
+    )
+    try:
+        hook.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(
+            "; ".join(f"{f}: {' '.join(e)}" for f, e in exc.message_dict.items())
+        ) from None
+    hook.save()
+    return hook, generated
 
 
 def delivery_retry(*, deliveries) -> int:
