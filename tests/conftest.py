@@ -6,6 +6,9 @@ from tests.factories import ApiClient, ContactFactory, OrganizationFactory, make
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Report queries on the request's own connection: a pool thread's would outlive the
+    # test and keep the test database from being dropped (tests/reports tests the pool).
+    settings.CASEDESK_REPORT_THREADS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -179,6 +179,8 @@ CASEDESK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("CASEDESK_WEBHOOK_MAX_ATTEMPT
 # --- API ------------------------------------------------------------------------------
 CASEDESK_API_PAGE_MAX = 200
 CASEDESK_TITLE_MAX = 200
+# Threads per process that run the dashboard's independent queries side by side (0: none).
+CASEDESK_REPORT_THREADS = int(os.environ.get("CASEDESK_REPORT_THREADS", "3"))
 CASEDESK_TEXT_MAX = 50_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -109,3 +109,9 @@ class Desk:
 @pytest.fixture
 def desk(db):
     return Desk()
+
+
+@pytest.fixture
+def committed_desk(transactional_db):
+    """The same desk, committed: for code that reads it from other connections."""
+    return Desk()
