@@ -1,5 +1,6 @@
 """``casedesk mailgate`` as Postfix runs it: a process per message, the mail on stdin."""
 
+import io
 import os
 import subprocess
 import sys
@@ -66,3 +67,44 @@ def test_the_pipe_fails_temporarily_when_the_message_cannot_be_stored(tmp_path):
     )
     assert done.returncode == EX_TEMPFAIL
     assert b"could not store" in done.stderr
+
+
+def _spool(tmp_path, raw: bytes, spool: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["CASEDESK_MAIL_SPOOL"] = str(spool)
+    return subprocess.run(
+        [sys.executable, "-m", "casedesk.mailgate.spool"],
+        input=raw,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_light_pipe_spools_and_the_gateway_takes_it(customers, tmp_path, settings):
+    """``python -m casedesk.mailgate.spool`` (no Django) stores; ``mailgate --spool``
+    processes each file once and removes it only when its row is committed."""
+    from django.core.management import call_command
+
+    spool = tmp_path / "spool"
+    settings.CASEDESK_MAIL_SPOOL = spool
+    for name in ("outlook_gb2312.eml", "dsn_bounce.eml", "outlook_gb2312.eml"):
+        done = _spool(tmp_path, corpus(name), spool)
+        assert done.returncode == 0, done.stderr.decode()
+    assert len(list((spool / "new").iterdir())) == 3 and not list((spool / "tmp").iterdir())
+    assert not InboundMessage.objects.exists()  # nothing read yet: only safely kept
+
+    call_command("mailgate", "--spool", stdout=(out := io.StringIO()))
+    assert sorted(InboundMessage.objects.values_list("status", flat=True)) == [
+        "ignored",
+        "processed",
+    ]
+    assert Case.objects.count() == 1 and len(out.getvalue().splitlines()) == 3
+    assert not list((spool / "new").iterdir())
+
+
+def test_the_light_pipe_fails_temporarily_when_it_cannot_write(tmp_path):
+    (tmp_path / "not-a-directory").write_text("x")
+    done = _spool(tmp_path, corpus("gmail_rfc2231.eml"), tmp_path / "not-a-directory" / "spool")
+    assert done.returncode == EX_TEMPFAIL and b"could not store" in done.stderr

@@ -161,6 +161,20 @@ def ingest(stream: BinaryIO, *, source: str = "stdin") -> InboundMessage:
     return message
 
 
+def ingest_spool(directory: Path, *, limit: int | None = None) -> list[InboundMessage]:
+    """Store and process the messages ``python -m casedesk.mailgate.spool`` left in
+    ``directory``/new, oldest first; each file goes only once its row is committed (a crash
+    in between stores it again next time, and its Message-ID makes that the same row)."""
+    done = []
+    files = sorted((directory / "new").glob("*.eml"), key=lambda p: p.stat().st_mtime)
+    for path in files[:limit]:
+        with path.open("rb") as f:
+            message = ingest(f, source="spool")
+        path.unlink(missing_ok=True)
+        done.append(message)
+    return done
+
+
 def ingest_bytes(raw: bytes, *, source: str = "stdin") -> InboundMessage:
     import io
 

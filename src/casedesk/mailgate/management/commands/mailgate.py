@@ -10,6 +10,8 @@ import contextlib
 import imaplib
 import io
 import sys
+import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -34,6 +36,18 @@ class Command(BaseCommand):
             "(or move it to CASEDESK_IMAP_DONE_FOLDER).",
         )
         parser.add_argument(
+            "--spool",
+            action="store_true",
+            help="Take the messages `python -m casedesk.mailgate.spool` left in the spool "
+            "(CASEDESK_MAIL_SPOOL).",
+        )
+        parser.add_argument(
+            "--watch",
+            type=float,
+            metavar="SECONDS",
+            help="With --spool: keep looking every SECONDS until stopped.",
+        )
+        parser.add_argument(
             "--pending",
             action="store_true",
             help="Process messages stored but never processed (a crash between the two).",
@@ -42,12 +56,24 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["imap"]:
             self._imap()
+        elif options["spool"]:
+            self._spool(options["watch"])
         elif options["pending"]:
             for message in InboundMessage.objects.filter(status="stored").order_by("id"):
                 message = services.process(message)
                 self.stdout.write(f"{message.message_id} {message.status}")
         else:
             self._stdin()
+
+    def _spool(self, watch: float | None):
+        directory = Path(settings.CASEDESK_MAIL_SPOOL)
+        while True:
+            for message in services.ingest_spool(directory):
+                number = message.case.number if message.case_id else "-"
+                self.stdout.write(f"{message.message_id} {message.status} {number}")
+            if not watch:
+                return
+            time.sleep(watch)
 
     def _stdin(self):
         try:
