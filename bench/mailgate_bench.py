@@ -16,11 +16,14 @@
    ``mailgate.services.ingest`` (store the raw bytes, fsync, commit; then parse and open the
    CASE / add the note, queue the acknowledgement): wall and CPU time, per message and in
    total.
-4. Per process, as a Postfix ``pipe`` runs it: ``casedesk mailgate < message``, one process
+4. Per process, as a Postfix ``pipe`` runs ``casedesk mailgate``: ``casedesk mailgate < message``, one process
    per message (``python -m casedesk mailgate``: interpreter start, Django set-up,
    connection, store, process), first one at a time, then ``--parallel`` at once; wall
    time and the children's CPU time.
-5. Checks that every message ended processed or ignored (none quarantined) and that
+5. The light pipe: ``--spooled`` messages through ``python -m casedesk.mailgate.spool``
+   (standard library only: write, fsync, rename), ``--parallel`` at once, then one
+   ``mailgate --spool`` pass in this process: the pipe's rate and CPU, and the drain's.
+6. Checks that every message ended processed or ignored (none quarantined) and that
    every new problem opened exactly one CASE.
 
 ``--json FILE`` saves the figures.  Figures and their reading: docs/PERFORMANCE.md,
@@ -291,6 +294,54 @@ def run_processes(messages, opened, *, parallel: int, env: dict) -> dict:
     }
 
 
+def run_spool(messages, opened, *, parallel: int, env: dict, spool: Path) -> dict:
+    """The light pipe: ``python -m casedesk.mailgate.spool`` per message (no Django), then
+    one ``mailgate --spool`` pass in this process stores and processes them all."""
+    from casedesk.mailgate import services
+
+    batch = list(resolve_replies(messages, opened))
+    env = {**env, "CASEDESK_MAIL_SPOOL": str(spool)}
+
+    def one(item):
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "casedesk.mailgate.spool"],
+            input=item[1],
+            env=env,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return time.perf_counter() - t0
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        latencies = list(pool.map(one, batch))
+    pipe_wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    pipe_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    start_backend = backend_cpu()
+    start, start_cpu = time.perf_counter(), time.process_time()
+    taken = services.ingest_spool(spool)
+    drain_wall = time.perf_counter() - start
+    drain_cpu = time.process_time() - start_cpu + backend_cpu() - start_backend
+    return {
+        "parallel": parallel,
+        "messages": len(batch),
+        "pipe_wall_s": round(pipe_wall, 3),
+        "pipe_per_second": round(len(batch) / pipe_wall, 1),
+        "pipe_cpu_per_message_ms": round(pipe_cpu / len(batch) * 1000, 1),
+        "pipe_latency": summary_ms(latencies),
+        "drain_wall_s": round(drain_wall, 3),
+        "drain_per_second": round(len(taken) / drain_wall, 1),
+        "drain_cpu_per_message_ms": round(drain_cpu / len(taken) * 1000, 1),
+        "statuses": _count([("spool", m.status) for m in taken]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -298,6 +349,7 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=50)
     parser.add_argument("--messages", type=int, default=500)
     parser.add_argument("--processes", type=int, default=100, help="messages piped one per process")
+    parser.add_argument("--spooled", type=int, default=300, help="messages through the spool")
     parser.add_argument("--parallel", type=int, default=2)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--json", type=Path)
@@ -330,13 +382,25 @@ def main() -> None:
         f"process per message, {args.parallel} at once: {json.dumps(concurrent, ensure_ascii=False)}"
     )
 
+    piped = build_messages(args.spooled, contacts, args.seed + 3)
+    spooled = run_spool(piped, opened, parallel=args.parallel, env=env, spool=media / "spool")
+    out(f"light pipe (spool), {args.parallel} at once: {json.dumps(spooled, ensure_ascii=False)}")
+
     from casedesk.mailgate.models import InboundMessage
 
     quarantined = InboundMessage.objects.filter(status="quarantined").count()
     out(f"quarantined: {quarantined} (expected 0); load after {os.getloadavg()}")
     if args.json:
         args.json.write_text(
-            json.dumps({"in_process": inproc, "serial": serial, "parallel": concurrent}, indent=2)
+            json.dumps(
+                {
+                    "in_process": inproc,
+                    "serial": serial,
+                    "parallel": concurrent,
+                    "spool": spooled,
+                },
+                indent=2,
+            )
         )
     if quarantined:
         sys.exit(1)
