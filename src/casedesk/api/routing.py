@@ -4,8 +4,7 @@ from ninja import Field, Router
 from pydantic import BaseModel
 
 from casedesk import policy
-from casedesk.cases import selectors
-from casedesk.routing.selectors import recommendations
+from casedesk.routing.selectors import case_by_number, recommendations
 from casedesk.web.templatetags.console import person
 
 from .schemas import Detail
@@ -56,7 +55,7 @@ def case_recommendations(request, number: str):
     similar past CASEs they resolved for good.  Engineers come before duty engineers and
     supervisors.
     """
-    case = selectors.case_get(number=number, fetched_by=request.auth)
+    case = case_by_number(number=number, fetched_by=request.auth)
     policy.require(request.auth, policy.Action.VIEW_RECOMMENDATIONS, case)
     ranked = recommendations(case, exclude=[case.engineer_id], limit=LIMIT)
     return [

@@ -29,12 +29,13 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from casedesk import clock
+from casedesk import clock, policy
 from casedesk.accounts.choices import Role, Tier
 from casedesk.accounts.models import DutyShift, Organization, Skill, User
 from casedesk.accounts.selectors import assignable_staff, skills_of
 from casedesk.cases.choices import Priority, Status
 from casedesk.cases.models import Case
+from casedesk.errors import NotFound
 
 from . import similarity
 from .skills import skills_called_for
@@ -156,6 +157,21 @@ def recommendations(
         )
     )
     return ranked[:limit]
+
+
+def case_by_number(*, number: str, fetched_by: User | None) -> Case:
+    """The CASE to rank engineers for, if ``fetched_by`` may see it (NotFound otherwise);
+    without the deadlines and helpers a CASE page reads."""
+    case = (
+        policy.visible_cases(fetched_by)
+        .select_related("organization")
+        .filter(number=number.upper())
+        .order_by()
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("No CASE %(number)s.") % {"number": number})
+    return case
 
 
 def recommend_engineers(
