@@ -92,3 +92,21 @@ def test_deliveries_of_a_deactivated_webhook_wait_for_it(receiver, make_hook, or
     with clock.frozen(T0):
         assert services.any_due()
         assert services.deliver_due().sent == 1
+
+
+@pytest.mark.django_db
+def test_deleting_a_webhook_drops_its_deliveries_even_claimed_ones(receiver, make_hook, org):
+    kept, deleted = make_hook(receiver.url("/kept")), make_hook(receiver.url("/deleted"))
+    with clock.frozen(T0):
+        make_case(org=org)
+        rows = services._claim(T0, 10, "tok")
+    assert len(rows) == 2
+    deleted.delete()
+    with httpx.Client() as client:
+        outcomes = [
+            services._attempt(client, r, kept, "tok") for r in rows if r.webhook_id == kept.pk
+        ]
+    assert outcomes == [True]
+    with clock.frozen(T0):
+        assert services.deliver_due().sent == 0
+    assert [r.path for r in receiver.requests] == ["/kept"]

@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from casedesk import clock
 from casedesk.cases.choices import EventKind
 
 from . import services
@@ -124,7 +125,7 @@ class WebhookAdmin(admin.ModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    f"{r.created_at:%Y-%m-%d %H:%M:%S}",
+                    f"{clock.local(r.created_at):%Y-%m-%d %H:%M:%S}",
                     r.case.number if r.case else "—",
                     r.event_kind,
                     r.get_status_display(),

@@ -304,7 +304,10 @@ def deliver_due(*, limit: int = 50) -> Delivery:
     sent = failed = 0
     with _client() as client:
         for row in rows:
-            outcome = _attempt(client, row, hooks[row.webhook_id], token)
+            hook = hooks.get(row.webhook_id)
+            if hook is None:  # deleted since the claim, and its deliveries with it
+                continue
+            outcome = _attempt(client, row, hook, token)
             if outcome is True:
                 sent += 1
             elif outcome is False:
