@@ -112,3 +112,43 @@ def test_the_admin_re_runs_quarantined_mail(customers, client):
     )
     assert response.status_code == 200
     assert InboundMessage.objects.get(pk=message.pk).status == "processed"
+
+
+def _fax_api(user, data):
+    from django.test import Client
+
+    from casedesk.accounts.services import token_create
+
+    _, token = token_create(user=user)
+    return Client().post("/api/v1/intake/fax", data, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_the_api_takes_a_fax_scan(customers):
+    zhang = customers["zhang"]
+    response = _fax_api(
+        make_user("call_taker"),
+        {
+            "organization": "ACME",
+            "contact": zhang.pk,
+            "title": "Fax: UPS alarm in the machine room",
+            "priority": "P2",
+            "scan": SimpleUploadedFile("fax.tiff", b"II*\x00\x08\x00\x00\x00", "image/tiff"),
+        },
+    )
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    assert (case.channel, case.priority, case.contact) == ("fax", "P2", zhang)
+    assert Attachment.objects.get(case=case).name == "fax.tiff"
+
+
+def test_the_api_refuses_a_fax_that_is_no_scan_or_from_a_customer(customers):
+    scan = SimpleUploadedFile("fax.exe", b"MZ", "application/octet-stream")
+    refused = _fax_api(
+        make_user("call_taker"), {"organization": "ACME", "title": "x", "scan": scan}
+    )
+    assert refused.status_code == 422 and "PDF or TIFF" in refused.json()["detail"]
+    customer = make_user("customer", org=customers["zhang"].organization)
+    pdf = SimpleUploadedFile("fax.pdf", PDF, "application/pdf")
+    forbidden = _fax_api(customer, {"organization": "ACME", "title": "x", "scan": pdf})
+    assert forbidden.status_code == 403
+    assert not Case.objects.exists()

@@ -3,7 +3,7 @@ from ninja import NinjaAPI, Router
 
 from casedesk.errors import NotFound
 
-from . import accounts, cases, errors, guards, routing, webhooks
+from . import accounts, cases, errors, guards, intake, routing, webhooks
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -25,6 +25,7 @@ api.add_router("/", accounts.router)
 api.add_router("/cases", cases.router)
 api.add_router("/cases", routing.router)
 api.add_router("/webhooks", webhooks.router)
+api.add_router("/intake", intake.router)
 
 # Last: any other path under /api/v1 is a JSON 404 like every other error, not an HTML page.
 fallback = Router()
