@@ -158,3 +158,18 @@ def test_queues_are_edited_in_the_admin(client, org):
     )
     assert response.status_code == 302
     assert list(RoutingQueue.objects.values_list("name", flat=True)) == ["P1 人工", "全部"]
+
+
+def test_a_backlog_is_worked_off_over_several_passes(desk, call_taker, contact, monkeypatch):
+    from casedesk.routing import services as routing
+
+    monkeypatch.setattr(routing, "BUDGET", 0.0)  # one CASE a pass
+    RoutingQueue.objects.create(name="全部", auto_assign=True)
+    backlog = [make_case(contact=contact, by=call_taker, title="咨询") for _ in range(3)]
+    for passes in (1, 2, 3):
+        assert len(run_pass().lines) == 1
+        assigned = [c for c in backlog if c.__class__.objects.get(pk=c.pk).engineer_id]
+        assert len(assigned) == passes
+    # oldest first: the first CASE opened was the first assigned
+    first = CaseEvent.objects.filter(kind="assigned").order_by("pk").first()
+    assert first.case_id == backlog[0].pk

@@ -10,6 +10,7 @@ nothing (the CASE is still open and unassigned at the next pass).
 from __future__ import annotations
 
 import logging
+import time
 
 from django.db import connection, transaction
 
@@ -28,6 +29,9 @@ from .skills import skills_called_for
 
 log = logging.getLogger(__name__)
 BATCH = 200  # unassigned CASEs looked at per pass, oldest first
+# Seconds of assigning per pass: a backlog (a queue switched on over hundreds of waiting
+# CASEs) is worked off over several passes instead of holding up the deadlines.
+BUDGET = 1.0
 
 
 def queue_for(case: Case, queues: list[RoutingQueue], skills=None) -> RoutingQueue | None:
@@ -52,7 +56,8 @@ def queue_for(case: Case, queues: list[RoutingQueue], skills=None) -> RoutingQue
 
 
 def auto_assign_pass() -> list[str]:
-    """Assign every open, unassigned CASE whose queue auto-assigns; one line per CASE.
+    """Assign open, unassigned CASEs whose queue auto-assigns, oldest first, for up to
+    ``BUDGET`` seconds (at least one CASE); one line per CASE.
 
     Who has free capacity is read once a pass: a CASE for which nobody of the needed tier is
     free is left for the next pass without ranking anyone.  Each CASE is re-read under its
@@ -78,8 +83,11 @@ def auto_assign_pass() -> list[str]:
     room = {u.pk: u.staff.capacity - loads.get(u.pk, 0) for u in staff}
     seniors = {u.pk for u in staff if u.staff.tier == Tier.SENIOR}
     skills = list(Skill.objects.values_list("code", "keywords"))
-    lines = []
+    lines: list[str] = []
+    until = time.monotonic() + BUDGET
     for case in waiting:
+        if lines and time.monotonic() > until:
+            break  # the rest next pass
         free = {pk for pk, n in room.items() if n > 0}
         if not free:
             break
