@@ -15,7 +15,8 @@ the data set is left exactly as it was:
    ``routing.selectors.recommendations`` (what the assign screen and the supervisor call)
    and ``GET /api/v1/cases/{number}/recommendations`` in-process (Django's test client
    with a bearer token: routing, auth, policy, serialization; no network).  Wall and CPU
-   time (``time.process_time``: this process only, not PostgreSQL's) per call; queries.
+   time (``time.process_time``: this process only, not PostgreSQL's) per call; the time
+   spent in queries (client side: includes waiting for a CPU when the machine is busy).
 4. One auto-assign pass with an auto-assign queue over the open CASEs, timed per CASE.
 """
 
@@ -123,7 +124,7 @@ def time_calls(fn, items, warmup: int) -> dict:
 
     for item in items[:warmup]:
         fn(item)
-    wall, cpu, queries = [], [], []
+    wall, cpu, db, queries = [], [], [], []
     for item in items[warmup:]:
         reset_queries()
         w0, c0 = time.perf_counter(), time.process_time()
@@ -131,7 +132,13 @@ def time_calls(fn, items, warmup: int) -> dict:
         wall.append((time.perf_counter() - w0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
         queries.append(len(connection.queries))
-    return {"wall_ms": summary(wall), "cpu_ms": summary(cpu), "queries": summary(queries)}
+        db.append(sum(float(q["time"]) for q in connection.queries) * 1000)
+    return {
+        "wall_ms": summary(wall),
+        "cpu_ms": summary(cpu),
+        "db_ms": summary(db),
+        "queries": summary(queries),
+    }
 
 
 def main() -> None:
