@@ -73,7 +73,7 @@ def _personal(user: User, copy: bool, case) -> tuple[str, str]:
     with translation.override(_language(user)):
         tag = f"[{case.number}] " if case is not None else ""
         if copy:
-            tag += f"{gettext('CC')}: "
+            tag += gettext("CC") + ": "  # outside an f-string, where makemessages sees it
         body = gettext("Hello %(name)s,") % {"name": user.get_full_name() or user.username}
         body += "\n\n"
         if copy:
