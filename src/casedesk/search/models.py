@@ -1,7 +1,8 @@
 """The search index: one document per CASE, its text as tokens (``search.tokens``).
 
-On PostgreSQL each part is a ``tsvector`` (positions for phrases, a weight per part) and a
-GIN index covers their concatenation; on SQLite each part is the space-separated tokens
+On PostgreSQL each part is a ``tsvector`` (positions for phrases, a weight per part), and
+a GIN index covers ``document``, all parts together (a column only there, written by
+``search.services``, see migration 0005); on SQLite each part is the space-separated tokens
 and an FTS5 table (``search_fts``, external content, kept in line by triggers) indexes
 them.  Written only by ``search.services``.
 """
@@ -54,11 +55,20 @@ def encode(tokens: list[str] | tuple[str, ...], weight: str, vendor: str) -> str
     """``tokens`` as the column stores them: a tsvector literal, or space-separated."""
     if vendor != "postgresql":
         return " ".join(tokens)
+    return tsvector([(tokens, weight)])
+
+
+def tsvector(parts: list[tuple[list[str] | tuple[str, ...], str]]) -> str:
+    """A tsvector literal of ``parts`` (tokens, weight) one after the other, as ``||``
+    would join them."""
     positions: dict[str, list[str]] = {}
-    for position, token in enumerate(tokens, start=1):
-        seen = positions.setdefault(token, [])
-        if len(seen) < _MAX_POSITIONS:
-            seen.append(f"{min(position, _MAX_POSITION)}{weight}")
+    position = 0
+    for tokens, weight in parts:
+        for token in tokens:
+            position += 1
+            seen = positions.setdefault(token, [])
+            if len(seen) < _MAX_POSITIONS:
+                seen.append(f"{min(position, _MAX_POSITION)}{weight}")
     # Tokens hold only letters and digits: no quote or backslash to escape.
     return " ".join(f"'{token}':{','.join(at)}" for token, at in positions.items())
 

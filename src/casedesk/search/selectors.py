@@ -1,9 +1,10 @@
 """Reads of the search index: which CASEs match a query, and how well.
 
 A CASE matches when its document holds every term of the query (``tokens.query_terms``:
-a phrase of bigrams for Chinese, whole words for Latin text).  Relevance is by where the
-terms are, then newest first: all in the title (2 + 1), all in the title and the rest of
-the record (1), or only with the help of work logs (0).  Customers' searches never look
+a phrase of bigrams for Chinese, whole words for Latin text).  Relevance: CASEs whose
+title alone holds every term first, then the others (description, record, work logs),
+each newest first.  Cheap to rank whatever the number of matches: one pass over the
+index tells both (docs/PERFORMANCE.md, "Search").  Customers' searches never look
 at internal work logs.  The one query form per database lives here.
 """
 
@@ -20,10 +21,7 @@ from casedesk.cases.models import Case
 from .tokens import Term, query_terms, tokens
 
 TABLE = "search_casedocument"
-# Must equal the GIN index's expression (migrations/0002_index.py).
-PG_DOCUMENT = "(title || body || logs || internal)"
 PG_PUBLIC = "(title || body || logs)"
-PG_HEAD = "(title || body)"
 
 
 def pg_tsquery(terms: list[Term]) -> str:
@@ -43,66 +41,61 @@ def fts5_query(terms: list[Term], columns: str | None = None) -> str:
     return f"{{{columns}}} : ({expr})" if columns else expr
 
 
+def _matching(terms: list[Term], customer_org: int | None, *, title: bool = False):
+    """SQL and parameters of the ids of matching CASEs (whose title matches, if ``title``)."""
+    if connection.vendor == "postgresql":
+        # search_match (migration 0005) always uses the GIN index: no document is detoasted.
+        sql = "SELECT case_id FROM search_match(%s::tsquery, %s)"
+        return sql + (" WHERE in_title" if title else ""), [pg_tsquery(terms), customer_org]
+    columns = "title" if title else "title body logs" if customer_org is not None else None
+    return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts5_query(terms, columns)]
+
+
 class _Matches(Func):
     """True when the CASE (its primary key is the one argument) matches ``terms``."""
 
     output_field = BooleanField()
 
-    def __init__(self, terms: list[Term], *, public: bool) -> None:
+    def __init__(self, terms: list[Term], customer_org: int | None) -> None:
         super().__init__(F("pk"))
         self.terms = terms
-        self.public = public
+        self.customer_org = customer_org
 
     def as_sql(self, compiler, connection, **extra_context):
         pk, params = compiler.compile(self.source_expressions[0])
-        if connection.vendor == "postgresql":
-            query = pg_tsquery(self.terms)
-            sql = f"SELECT case_id FROM {TABLE} WHERE {PG_DOCUMENT} @@ %s::tsquery"
-            args = [query]
-            if self.public:
-                sql += f" AND {PG_PUBLIC} @@ %s::tsquery"
-                args.append(query)
-        else:
-            columns = "title body logs" if self.public else None
-            sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
-            args = [fts5_query(self.terms, columns)]
+        sql, args = _matching(self.terms, self.customer_org)
         return f"{pk} IN ({sql})", [*params, *args]
 
 
 class _Score(Func):
-    """How well the CASE matches: 3 all terms in the title, 1 in title and record, else 0."""
+    """How well a matching CASE matches: 1 when its title alone holds every term, else 0."""
 
     output_field = IntegerField()
 
-    def __init__(self, terms: list[Term]) -> None:
+    def __init__(self, terms: list[Term], customer_org: int | None) -> None:
         super().__init__(F("pk"))
         self.terms = terms
+        self.customer_org = customer_org
 
     def as_sql(self, compiler, connection, **extra_context):
         pk, params = compiler.compile(self.source_expressions[0])
-        if connection.vendor == "postgresql":
-            query = pg_tsquery(self.terms)
-            sql = (
-                f"(SELECT CASE WHEN d.title @@ q THEN 3 WHEN {PG_HEAD} @@ q THEN 1 ELSE 0 END "
-                f"FROM {TABLE} d, CAST(%s AS tsquery) q WHERE d.case_id = {pk})"
-            )
-            return sql, [query, *params]
-        match = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
-        sql = f"(CASE WHEN {pk} IN ({match}) THEN 3 WHEN {pk} IN ({match}) THEN 1 ELSE 0 END)"
-        title, head = fts5_query(self.terms, "title"), fts5_query(self.terms, "title body")
-        return sql, [*params, title, *params, head]
+        sql, args = _matching(self.terms, self.customer_org, title=True)
+        return f"(CASE WHEN {pk} IN ({sql}) THEN 1 ELSE 0 END)", [*params, *args]
 
 
-def search_cases(qs: QuerySet[Case], q: str, *, public: bool = False) -> QuerySet[Case]:
+def search_cases(qs: QuerySet[Case], q: str, *, customer_org: int | None = None) -> QuerySet[Case]:
     """The CASEs of ``qs`` that match ``q``, annotated with ``search_score`` and ordered
-    by it, then newest first.  ``public``: match only what a customer may read (no
-    internal work logs).  A query with nothing to search for (punctuation) matches none.
+    by it, then newest first.  ``customer_org``: a customer of that organization searches,
+    who never matches on internal work logs.  A query with nothing to search for
+    (punctuation) matches none.
     """
     terms = query_terms(q)
     if not terms:
         return qs.none().annotate(search_score=Value(0, output_field=IntegerField()))
-    qs = qs.filter(_Matches(terms, public=public))
-    return qs.annotate(search_score=_Score(terms)).order_by("-search_score", "-created_at", "-id")
+    qs = qs.filter(_Matches(terms, customer_org))
+    return qs.annotate(search_score=_Score(terms, customer_org)).order_by(
+        "-search_score", "-created_at", "-id"
+    )
 
 
 # similar_cases: at most this many of the text's most distinctive tokens, whose documents
@@ -183,7 +176,7 @@ def similar_cases(
         params: list[Any] = [p for token, w in chosen for p in (f"'{token}'", w)]
         sql = (
             f"SELECT d.case_id, SUM(v.w) AS s FROM (VALUES {values}) AS v(q, w) "
-            f"JOIN {TABLE} d ON {PG_DOCUMENT} @@ v.q "
+            "CROSS JOIN LATERAL search_match(v.q) d "
             "JOIN cases_case c ON c.id = d.case_id "
             f"WHERE c.status IN ({status_marks}) AND c.id <> %s "
             "GROUP BY d.case_id ORDER BY s DESC, d.case_id DESC LIMIT %s"

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from casedesk.cases.choices import EventKind
 from casedesk.cases.models import Case, CaseEvent, WorkLog
 
-from .models import CaseDocument, TokenStat, encode
+from .models import CaseDocument, TokenStat, encode, tsvector
 from .tokens import tokens
 
 TABLE = CaseDocument._meta.db_table
@@ -60,24 +60,36 @@ def on_event(case: Case, event: CaseEvent) -> None:
     kind = event.kind
     if kind == EventKind.OPENED:
         title, body = _head(case)
-        cast = "::tsvector" if _pg() else ""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {TABLE} (case_id, title, body, logs, internal) "
-                f"VALUES (%s, %s{cast}, %s{cast}, ''{cast}, ''{cast})",
-                [case.pk, _literal(title, "A"), _literal(body, "B")],
+        params = [case.pk, _literal(title, "A"), _literal(body, "B")]
+        if _pg():
+            sql = (
+                f"INSERT INTO {TABLE} (case_id, title, body, logs, internal, document) "
+                "VALUES (%s, %s::tsvector, %s::tsvector, '', '', %s::tsvector)"
             )
+            params.append(tsvector([(title, "A"), (body, "B")]))
+        else:
+            sql = (
+                f"INSERT INTO {TABLE} (case_id, title, body, logs, internal) "
+                "VALUES (%s, %s, %s, '', '')"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
     elif kind == EventKind.WORK_LOGGED:
         note = event.data.get("note") or ""
         _append(case, tokens(note)[:MAX_TOKENS], internal=event.internal)
     elif not HEAD_FIELDS.isdisjoint(event.data):
         title, body = _head(case)
-        cast = "::tsvector" if _pg() else ""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {TABLE} SET title = %s{cast}, body = %s{cast} WHERE case_id = %s",
-                [_literal(title, "A"), _literal(body, "B"), case.pk],
+        if _pg():
+            sql = (
+                f"UPDATE {TABLE} SET title = %s::tsvector, body = %s::tsvector, "
+                "document = %s::tsvector || %s::tsvector || logs || internal WHERE case_id = %s"
             )
+            params = [_literal(title, "A"), _literal(body, "B")] * 2 + [case.pk]
+        else:
+            sql = f"UPDATE {TABLE} SET title = %s, body = %s WHERE case_id = %s"
+            params = [_literal(title, "A"), _literal(body, "B"), case.pk]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
             if cursor.rowcount == 0:
                 reindex([case.pk])
 
@@ -88,8 +100,12 @@ def _append(case: Case, note: list[str], *, internal: bool) -> None:
     column, weight = ("internal", "D") if internal else ("logs", "C")
     if _pg():
         # ``||`` shifts the new positions past the old ones: phrases stay within a log.
-        sql = f"UPDATE {TABLE} SET {column} = {column} || %s::tsvector WHERE case_id = %s"
-        params = [_literal(note, weight), case.pk]
+        sql = (
+            f"UPDATE {TABLE} SET {column} = {column} || %s::tsvector, "
+            "document = document || %s::tsvector WHERE case_id = %s"
+        )
+        text = _literal(note, weight)
+        params = [text, text, case.pk]
     else:
         sql = (
             f"UPDATE {TABLE} SET {column} = CASE WHEN {column} = '' THEN %s "
@@ -109,9 +125,9 @@ def documents(
     batch: int = 2000,
     case_model: Any = Case,
     worklog_model: Any = WorkLog,
-) -> Iterator[list[tuple[int, str, str, str, str]]]:
-    """Batches of rows ``(case_id, title, body, logs, internal)`` in the database's form,
-    built from the CASEs (all, or ``case_ids``) and their work logs."""
+) -> Iterator[list[tuple]]:
+    """Batches of rows ``(case_id, title, body, logs, internal[, document])`` in the
+    database's form, built from the CASEs (all, or ``case_ids``) and their work logs."""
     qs = case_model.objects.order_by("pk").only("pk", "title", *BODY_FIELDS)
     if case_ids is not None:
         qs = qs.filter(pk__in=case_ids)
@@ -130,17 +146,21 @@ def documents(
         for case_id, internal, note in logs:
             notes[(case_id, internal)].extend(tokens(note))
         rows = []
+        pg = _pg()
         for case in chunk:
             title, body = _head(case)
-            rows.append(
-                (
-                    case.pk,
-                    _literal(title, "A"),
-                    _literal(body, "B"),
-                    _literal(notes.get((case.pk, False), [])[:MAX_TOKENS], "C"),
-                    _literal(notes.get((case.pk, True), [])[:MAX_TOKENS], "D"),
-                )
+            logs = notes.get((case.pk, False), [])[:MAX_TOKENS]
+            internal = notes.get((case.pk, True), [])[:MAX_TOKENS]
+            row: tuple = (
+                case.pk,
+                _literal(title, "A"),
+                _literal(body, "B"),
+                _literal(logs, "C"),
+                _literal(internal, "D"),
             )
+            if pg:
+                row += (tsvector([(title, "A"), (body, "B"), (logs, "C"), (internal, "D")]),)
+            rows.append(row)
         yield rows
 
 
@@ -161,7 +181,7 @@ def reindex(
     ids = None if case_ids is None else list(case_ids)
     if ids == []:
         return 0
-    columns = "case_id, title, body, logs, internal"
+    columns = "case_id, title, body, logs, internal" + (", document" if _pg() else "")
     done = 0
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -192,11 +212,10 @@ def refresh_stats() -> None:
     these counts itself).  Seconds at 100,000 CASEs: for ``reindex`` and a nightly job."""
     if not _pg():
         return
-    document = "(title || body || logs || internal)"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {STATS}")
         cursor.execute(
             f"INSERT INTO {STATS} (token, documents) SELECT word, ndoc "
-            f"FROM ts_stat('SELECT {document} FROM {TABLE}') WHERE length(word) <= 64"
+            f"FROM ts_stat('SELECT document FROM {TABLE}') WHERE length(word) <= 64"
         )
         cursor.execute(f"INSERT INTO {STATS} (token, documents) SELECT '', count(*) FROM {TABLE}")

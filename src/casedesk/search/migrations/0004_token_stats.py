@@ -15,12 +15,6 @@ def _vocab(sql):
     return run
 
 
-def _stats(apps, schema_editor):
-    from casedesk.search.services import refresh_stats
-
-    refresh_stats()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0003_backfill"),
@@ -44,5 +38,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(_vocab(SQLITE_FORWARD), _vocab(SQLITE_BACKWARD)),
-        migrations.RunPython(_stats, migrations.RunPython.noop),
     ]
