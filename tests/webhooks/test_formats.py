@@ -142,3 +142,17 @@ def test_the_desk_language_is_used_even_for_english_speaking_staff(
     content = receiver.requests[1].json()["markdown"]["content"]
     assert "> Priority: P1 – network down" in content
     assert "[Open the CASE](" in content
+
+
+def test_a_bots_test_message_says_it_is_a_test(receiver, make_hook):
+    hook = make_hook(
+        receiver.url("/open-apis/bot/v2/hook/x"), format=WebhookFormat.FEISHU, secret="s"
+    )
+    receiver.script = [(200, {"code": 0, "msg": "success"})]
+    with clock.frozen(T0):
+        row = services.webhook_test(webhook=hook)
+    assert (row.status, row.event_kind, row.case) == ("sent", "test", None)
+    card = receiver.requests[0].json()["card"]
+    assert card["header"]["title"]["content"] == "casedesk Webhook 测试"
+    assert card["elements"][0]["text"]["content"] == "**事件**: 测试"
+    assert len(card["elements"]) == 1  # no CASE, no link
