@@ -173,3 +173,18 @@ def test_a_backlog_is_worked_off_over_several_passes(desk, call_taker, contact, 
     # oldest first: the first CASE opened was the first assigned
     first = CaseEvent.objects.filter(kind="assigned").order_by("pk").first()
     assert first.case_id == backlog[0].pk
+
+
+def test_a_case_assigned_after_the_pass_read_it_is_not_taken_back(desk, duty, contact):
+    """The pass reads the waiting CASEs, then a dispatcher assigns one before the pass gets
+    to it: re-read under its lock, it is no longer waiting, and nothing is written."""
+    from casedesk.accounts.selectors import assignable_staff
+    from casedesk.routing.services import _assign_top
+
+    queue = RoutingQueue.objects.create(name="全部", auto_assign=True)
+    as_read = make_case(contact=contact, title="ASA 防火墙 VPN 中断")  # se.zhao would be top
+    services.case_assign(case=as_read, engineer=desk["eng"], by=duty)
+    events = CaseEvent.objects.count()
+    assert _assign_top(as_read, queue, assignable_staff()) is None
+    as_read.refresh_from_db()
+    assert as_read.engineer.username == "eng.li" and CaseEvent.objects.count() == events
