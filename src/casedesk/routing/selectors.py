@@ -41,7 +41,7 @@ from . import similarity
 from .skills import skills_called_for
 
 LIVE = [Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING]
-SEVERITY_WEIGHT = {Priority.P1: 4, Priority.P2: 3, Priority.P3: 2, Priority.P4: 1}
+SEVERITY_WEIGHT: dict[str, int] = {Priority.P1: 4, Priority.P2: 3, Priority.P3: 2, Priority.P4: 1}
 
 POINTS_FIRST_LINE = 1.0
 POINTS_SKILL = 3.0
@@ -129,7 +129,7 @@ def recommendations(
             on_duty=user.pk in on_duty,
             skills=skills.get(user.pk, []),
         )
-        user.load = rec.load  # the supervisor's and older callers' view
+        user.load = rec.load  # type: ignore[attr-defined]  # the supervisor's view
         _tier_reason(rec, case)
         _skill_reason(rec, wanted)
         _load_reason(rec, by_priority)

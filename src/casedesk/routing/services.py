@@ -46,7 +46,7 @@ def queue_for(case: Case, queues: list[RoutingQueue], skills=None) -> RoutingQue
             continue
         if queue.priority and queue.priority != case.priority:
             continue
-        if queue.skill_id:
+        if queue.skill is not None:
             if called_for is None:
                 called_for = skills_called_for(case, skills)
             if queue.skill.code not in called_for:
