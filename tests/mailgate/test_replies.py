@@ -151,3 +151,22 @@ def test_the_acknowledgement_and_later_mail_thread_in_the_customers_client(custo
     assert assigned["References"].split()[0] == root
     assert assigned["In-Reply-To"] == root
     assert assigned["Message-ID"] != root
+
+
+def test_a_reply_with_a_refused_attachment_is_told_so(customers):
+    case = services.ingest_bytes(corpus("gmail_rfc2231.eml")).case
+    raw = (
+        "From: emily.chen@northwind.example.com\r\nTo: support@casedesk.example\r\n"
+        f"Subject: Re: [{case.number}] more logs\r\nMessage-ID: <refused@northwind.example.com>\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain\r\n\r\nThe tool that collects the logs is attached.\r\n"
+        "--b\r\nContent-Type: application/x-msdownload\r\n"
+        'Content-Disposition: attachment; filename="collect.exe"\r\n\r\nMZ\r\n--b--\r\n'
+    ).encode()
+    message = services.ingest_bytes(raw)
+    assert message.status == "processed" and "collect.exe" in message.reason
+    assert WorkLog.objects.get(case=case).note == "The tool that collects the logs is attached."
+    notice = outbox.Notification.objects.get(dedupe_key__startswith="mail-refused:")
+    assert notice.to_email == "emily.chen@northwind.example.com" and notice.case == case
+    assert "collect.exe: files of this type cannot be attached" in notice.body
+    assert notice.in_reply_to == "<refused@northwind.example.com>" and notice.language == "en"

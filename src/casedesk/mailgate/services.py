@@ -428,7 +428,9 @@ def _reply(message: InboundMessage, mail: parse.ParsedMail, sender: Sender, case
         message.case = None
         return _open(message, mail, sender)  # a closed CASE is archived: a new one
     note = _text(parse.reply_text(mail.text))
-    uploads, refused = _uploads(mail)
+    language = _language(mail, sender)
+    with translation.override(language):  # the refusals are quoted to the sender
+        uploads, refused = _uploads(mail)
     if case.status == Status.RESOLVED and by.is_customer and NOT_FIXED.search(note):
         services.case_reopen(case=case, reason=note, by=by)
         if uploads:
@@ -441,6 +443,17 @@ def _reply(message: InboundMessage, mail: parse.ParsedMail, sender: Sender, case
         return None
     message.status = InboundStatus.PROCESSED
     message.reason = "\n".join(refused)
+    if refused:
+        outbox.queue_to_address(
+            template="mail_refused",
+            context={"case": case, "refused": refused},
+            reason=f"mail-refused:{message.pk}",
+            to_email=mail.sender,
+            language=language,
+            case=case,
+            in_reply_to=message.message_id,
+            references=_chain(mail, message.message_id),
+        )
 
 
 def _reject(message: InboundMessage, mail: parse.ParsedMail) -> None:
