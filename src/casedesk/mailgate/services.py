@@ -277,8 +277,9 @@ def identify(address: str, name: str = "") -> Sender:
         sender.user, sender.contact = user, user.contact
     if sender.contact is None:
         contacts = Contact.objects.filter(email__iexact=address, organization__is_active=True)
-        if user is not None:
-            contacts = contacts.filter(organization_id=user.organization_id)
+        if user is not None:  # a customer's own contact record, in their organization
+            org_id = user.organization_id
+            contacts = contacts.filter(organization_id=org_id) if org_id else contacts.none()
         sender.contact = contacts.select_related("organization").order_by("id").first()
     return sender
 
@@ -333,7 +334,8 @@ def _triage_contact(mail: parse.ParsedMail) -> Sender:
 
 def _uploads(mail: parse.ParsedMail) -> tuple[list[SimpleUploadedFile], list[str]]:
     """The files the desk accepts, and a line for each it refuses (type, size, count)."""
-    accepted, refused = [], []
+    accepted: list[SimpleUploadedFile] = []
+    refused: list[str] = []
     for f in mail.files:
         upload = SimpleUploadedFile(f.name, f.data, content_type=f.content_type)
         try:
