@@ -108,3 +108,32 @@ def test_the_light_pipe_fails_temporarily_when_it_cannot_write(tmp_path):
     (tmp_path / "not-a-directory").write_text("x")
     done = _spool(tmp_path, corpus("gmail_rfc2231.eml"), tmp_path / "not-a-directory" / "spool")
     assert done.returncode == EX_TEMPFAIL and b"could not store" in done.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_message_piped_three_times_at_once_is_one_case(customers, tmp_path):
+    """A mail server retrying while the first delivery still runs: one row, one CASE, one
+    raw file (the unique Message-ID decides; the losers remove their copies)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "casedesk.settings",
+        "CASEDESK_VAR_DIR": str(tmp_path / "var"),
+        "CASEDESK_MEDIA_ROOT": str(tmp_path / "media"),
+        "DEFAULT_FROM_EMAIL": DESK,
+    }
+    raw = corpus("foxmail_gbk.eml")
+    procs = [
+        subprocess.Popen(
+            [CASEDESK, "mailgate"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for _ in range(3)
+    ]
+    results = [p.communicate(raw, timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [e.decode() for _, e in results]
+    assert InboundMessage.objects.count() == 1 and Case.objects.count() == 1
+    assert len([p for p in (tmp_path / "media" / "mail").rglob("*.eml")]) == 1
