@@ -170,3 +170,16 @@ def test_a_reply_with_a_refused_attachment_is_told_so(customers):
     assert notice.to_email == "emily.chen@northwind.example.com" and notice.case == case
     assert "collect.exe: files of this type cannot be attached" in notice.body
     assert notice.in_reply_to == "<refused@northwind.example.com>" and notice.language == "en"
+
+
+def test_the_acknowledgement_goes_to_the_reply_to_address(customers):
+    raw = corpus("gmail_rfc2231.eml").replace(
+        b"\r\nTo: support@casedesk.example",
+        b"\r\nReply-To: NW IT team <it-team@northwind.example.com>\r\nTo: support@casedesk.example",
+        1,
+    )
+    message = services.ingest_bytes(raw)
+    assert message.case.contact == customers["emily"]  # the sender is who wrote it
+    assert outbox.Notification.objects.get(case=message.case).to_email == (
+        "it-team@northwind.example.com"
+    )

@@ -67,6 +67,7 @@ class ParsedMail:
     message_id: str
     sender: str  # the address, lower-cased
     sender_name: str
+    reply_to: str  # where the sender wants answers (Reply-To), else the sender
     subject: str
     in_reply_to: list[str]
     references: list[str]
@@ -316,6 +317,11 @@ def headers_of(msg: Message) -> dict[str, str]:
     return out
 
 
+def _first_address(value: str) -> str:
+    found = [a for _, a in getaddresses([value]) if "@" in a]
+    return found[0].strip().lower()[:254] if found else ""
+
+
 def parse(raw: bytes) -> ParsedMail:
     """Parse one message.  Raises MailTooComplex on a mail bomb; otherwise never on input."""
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
@@ -339,6 +345,7 @@ def parse(raw: bytes) -> ParsedMail:
         message_id=ids[0] if ids else "",
         sender=address.strip().lower()[:254],
         sender_name=name.strip()[:100],
+        reply_to=_first_address(headers.get("reply-to", "")) or address.strip().lower()[:254],
         subject=headers.get("subject", ""),
         in_reply_to=message_ids(headers.get("in-reply-to", "")),
         references=message_ids(headers.get("references", "")),
