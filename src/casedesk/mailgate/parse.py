@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import codecs
 import email
+import email.policy
+import email.utils
 import html
 import mimetypes
 import re
@@ -165,14 +167,8 @@ def _param(part: Message, name: str, header: str) -> str:
     if value is None:
         return ""
     if isinstance(value, tuple):  # RFC 2231: (charset, language, text)
-        charset, _lang, text = value
+        charset, _lang, text = value  # already %-decoded, one character per byte
         data = text.encode("latin-1", "surrogateescape") if isinstance(text, str) else text
-        try:
-            from urllib.parse import unquote_to_bytes
-
-            data = unquote_to_bytes(data)
-        except Exception:  # noqa: BLE001
-            pass
         return decode_bytes(data, charset)
     return decode_header_value(email.utils.collapse_rfc2231_value(value))
 
