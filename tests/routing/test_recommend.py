@@ -220,3 +220,24 @@ def test_the_current_owner_is_left_out(pair, duty, contact):
     case = make_case(contact=contact, title="咨询")
     services.case_assign(case=case, engineer=a, by=duty)
     assert "a.li" not in ranked(case, exclude=[a.pk])
+
+
+def test_the_query_count_does_not_grow_with_the_desk(duty, org, contact):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        case = make_case(contact=contact, title="ASA 防火墙 VPN 中断", hardware_platform="ASA")
+        with CaptureQueriesContext(connection) as captured:
+            recommendations(case, limit=50)
+        return len(captured)
+
+    first = make_user("engineer", username="e0", skills=("security",))
+    solve(make_case(contact=contact, title="ASA VPN 隧道中断"), first, duty)
+    small = queries()
+    for i in range(1, 8):
+        engineer = make_user("engineer", username=f"e{i}", skills=("security", "routing"))
+        give(engineer, duty, count=i % 3)
+        org.project_engineers.add(engineer)
+        solve(make_case(contact=contact, title=f"ASA VPN 隧道中断 {i}"), engineer, duty)
+    assert queries() == small
