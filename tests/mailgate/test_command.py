@@ -137,3 +137,38 @@ def test_the_same_message_piped_three_times_at_once_is_one_case(customers, tmp_p
     assert [p.returncode for p in procs] == [0, 0, 0], [e.decode() for _, e in results]
     assert InboundMessage.objects.count() == 1 and Case.objects.count() == 1
     assert len([p for p in (tmp_path / "media" / "mail").rglob("*.eml")]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_takes_what_the_light_pipe_spooled(customers, tmp_path):
+    import time
+
+    spool = tmp_path / "spool"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "casedesk.settings",
+        "CASEDESK_VAR_DIR": str(tmp_path / "var"),
+        "CASEDESK_MEDIA_ROOT": str(tmp_path / "media"),
+        "CASEDESK_MAIL_SPOOL": str(spool),
+        "DEFAULT_FROM_EMAIL": DESK,
+        "CASEDESK_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    worker = subprocess.Popen(
+        [CASEDESK, "worker", "--no-tasks", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        assert _spool(tmp_path, corpus("gmail_rfc2231.eml"), spool).returncode == 0
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not Case.objects.exists():
+            time.sleep(0.2)
+        assert Case.objects.get().contact == customers["emily"]
+        assert InboundMessage.objects.get().source == "spool"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert not list((spool / "new").iterdir())

@@ -168,7 +168,12 @@ def ingest_spool(directory: Path, *, limit: int | None = None) -> list[InboundMe
     done = []
     files = sorted((directory / "new").glob("*.eml"), key=lambda p: p.stat().st_mtime)
     for path in files[:limit]:
-        with path.open("rb") as f:
+        try:
+            f = path.open("rb")
+        except OSError:  # unreadable (or taken by another drainer): not a reason to stop
+            log.exception("spool file %s skipped", path)
+            continue
+        with f:
             message = ingest(f, source="spool")
         path.unlink(missing_ok=True)
         done.append(message)

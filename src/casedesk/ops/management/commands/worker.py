@@ -5,6 +5,7 @@ import os
 import signal
 import threading
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
@@ -17,6 +18,7 @@ log = logging.getLogger("casedesk.worker")
 def supervise_forever(stop: threading.Event, interval: float) -> None:
     """A supervision pass every ``interval`` seconds; a safety sweep of the outbox each minute."""
     from casedesk import clock
+    from casedesk.mailgate.services import ingest_spool
     from casedesk.notify.tasks import deliver_notifications
     from casedesk.sla.supervisor import run_pass
     from casedesk.webhooks.tasks import sweep as webhook_sweep
@@ -28,6 +30,7 @@ def supervise_forever(stop: threading.Event, interval: float) -> None:
             result = run_pass()
             for line in result.lines:
                 log.warning("supervisor: %s", line)
+            ingest_spool(settings.CASEDESK_MAIL_SPOOL, limit=20)  # the light pipe's mail
             passes += 1
             if passes % max(1, int(60 / interval)) == 0:
                 webhook_sweep()
