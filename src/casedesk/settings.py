@@ -197,6 +197,8 @@ CASEDESK_MAIL_UNKNOWN_SENDER = os.environ.get("CASEDESK_MAIL_UNKNOWN_SENDER", "t
 CASEDESK_MAIL_TRIAGE_ORG = os.environ.get("CASEDESK_MAIL_TRIAGE_ORG", "UNVERIFIED")
 CASEDESK_MAIL_PRIORITY = os.environ.get("CASEDESK_MAIL_PRIORITY", "P3")
 CASEDESK_MAIL_MAX_MB = int(os.environ.get("CASEDESK_MAIL_MAX_MB", "40"))
+# Past this many mails from one address in an hour it gets no more answers (mail loops).
+CASEDESK_MAIL_ANSWERS_PER_HOUR = int(os.environ.get("CASEDESK_MAIL_ANSWERS_PER_HOUR", "10"))
 # Where `python -m casedesk.mailgate.spool` leaves messages for `casedesk mailgate --spool`.
 CASEDESK_MAIL_SPOOL = Path(os.environ.get("CASEDESK_MAIL_SPOOL", VAR_DIR / "mail-spool")).resolve()
 CASEDESK_IMAP_HOST = os.environ.get("CASEDESK_IMAP_HOST", "")

@@ -163,3 +163,18 @@ def test_an_unknown_sender_is_refused_politely_when_the_desk_says_so(customers, 
     assert reply.to_email == "mr.zhao@unknown-corp.example" and reply.case is None
     assert "咨询贵公司维保服务价格" in reply.body and reply.language == "zh-hans"
     assert reply.in_reply_to == "<20261123150000.zhao@unknown-corp.example>"
+
+
+def test_an_autoresponder_without_headers_cannot_start_a_mail_loop(customers, settings):
+    """It answers every acknowledgement with a new, unthreaded mail: each still opens a
+    CASE, but past the hourly limit the desk stops answering, so the loop ends."""
+    settings.CASEDESK_MAIL_ANSWERS_PER_HOUR = 3
+    for i in range(5):
+        raw = (
+            "From: zhang@acme.cn\r\nTo: support@casedesk.example\r\n"
+            f"Subject: I am away (message {i})\r\nMessage-ID: <away{i}@acme.cn>\r\n\r\n"
+            "I am out of the office until Monday.\r\n"
+        ).encode()
+        assert services.ingest_bytes(raw).status == "processed"
+    assert Case.objects.count() == 5
+    assert Notification.objects.filter(to_email="zhang@acme.cn").count() == 3

@@ -40,6 +40,7 @@ class InboundMessage(models.Model):
         verbose_name_plural = _("inbound e-mails")
         indexes = [
             models.Index(fields=["status", "received_at"], name="inbound_status"),
+            models.Index(fields=["sender", "received_at"], name="inbound_sender"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ never lost: staff see it and re-run it (``reprocess``).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -373,6 +374,23 @@ def _text(text: str) -> str:
     return text[: limit - len(cut) - 2] + "\n\n" + cut
 
 
+def _may_answer(message: InboundMessage, address: str) -> bool:
+    """Whether the desk may mail ``address`` about this message: not past
+    ``CASEDESK_MAIL_ANSWERS_PER_HOUR`` mails from it in the last hour.  An autoresponder
+    that sends no Auto-Submitted header and drops the threading would otherwise answer
+    every acknowledgement with a new mail, and each would open a CASE and be answered."""
+    since = clock.now() - dt.timedelta(hours=1)
+    recent = (
+        InboundMessage.objects.filter(sender=message.sender, received_at__gte=since)
+        .exclude(pk=message.pk)
+        .count()
+    )
+    if recent < settings.CASEDESK_MAIL_ANSWERS_PER_HOUR:
+        return True
+    log.warning("no answer to %s: %d messages from it in the last hour", address, recent)
+    return False
+
+
 def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> None:
     """A new problem: a CASE for the contact, with the body and files; acknowledge it."""
     contact = sender.contact
@@ -399,6 +417,8 @@ def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> No
     message.status = InboundStatus.PROCESSED
     message.reason = "\n".join(refused)
     unverified = org.code == settings.CASEDESK_MAIL_TRIAGE_ORG
+    if not _may_answer(message, mail.reply_to):
+        return
     outbox.queue_to_address(
         template="mail_ack",
         context={"case": case, "name": sender.name, "refused": refused, "unverified": unverified},
@@ -450,7 +470,7 @@ def _reply(message: InboundMessage, mail: parse.ParsedMail, sender: Sender, case
         return None
     message.status = InboundStatus.PROCESSED
     message.reason = "\n".join(refused)
-    if refused:
+    if refused and _may_answer(message, mail.reply_to):
         outbox.queue_to_address(
             template="mail_refused",
             context={"case": case, "refused": refused},
@@ -468,6 +488,8 @@ def _reject(message: InboundMessage, mail: parse.ParsedMail) -> None:
     message.reason = _("Unknown sender %(sender)s; answered with a refusal.") % {
         "sender": mail.sender
     }
+    if not _may_answer(message, mail.reply_to):
+        return
     outbox.queue_to_address(
         template="mail_reject",
         context={"subject": mail.subject[:200]},
