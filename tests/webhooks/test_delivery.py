@@ -331,3 +331,23 @@ def test_only_the_start_of_a_large_answer_is_read_and_kept(receiver, make_hook, 
     assert deliver(T0).sent == 1
     (row,) = rows()
     assert row.response_excerpt == "x" * services.EXCERPT
+
+
+def test_the_supervisors_alarms_reach_hooks_that_take_internal_events(receiver, make_hook, org):
+    """A deadline fired by the supervisor pass is a CASE event like any other."""
+    from casedesk.sla.supervisor import run_pass
+
+    public = make_hook(receiver.url("/public"))
+    staff = make_hook(receiver.url("/staff"), include_internal=True)
+    with clock.frozen(T0):
+        case = make_case(org=org, priority="P1")
+    run_pass(now=T0 + 20 * MINUTE)  # the 15-minute callback promise is broken
+    fired = WebhookDelivery.objects.filter(event_kind=EventKind.DEADLINE_FIRED)
+    assert fired.exists()
+    assert {r.webhook_id for r in fired} == {staff.pk}
+    assert {r.case_id for r in fired} == {case.pk}
+    assert not WebhookDelivery.objects.filter(webhook=public).exclude(event_kind="opened").exists()
+    run_pass(now=T0 + 20 * MINUTE)  # again: nothing more
+    assert (
+        WebhookDelivery.objects.filter(event_kind=EventKind.DEADLINE_FIRED).count() == fired.count()
+    )

@@ -27,6 +27,7 @@ from casedesk.cases.choices import EventKind, Status
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.notify import services as outbox
 from casedesk.notify.models import Notification
+from casedesk.webhooks import services as webhooks
 
 from . import recipients
 from .choices import ChaseAction, DeadlineKind, Recipient
@@ -67,6 +68,7 @@ class _Batch:
         if self.stamped:
             Deadline.objects.filter(pk__in=self.stamped).update(fired_at=self.now)
         CaseEvent.objects.bulk_create(self.events)
+        webhooks.on_events((event.case, event) for event in self.events)
         outbox.write(self.outbox)
         self.stamped, self.events, self.outbox = [], [], []
 
