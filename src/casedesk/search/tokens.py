@@ -92,8 +92,8 @@ def query_terms(query: str) -> list[Term]:
         last = found[-1]
         # A Han character alone at the end: a prefix (``防`` finds ``防火``; ``ASR防`` finds
         # ``ASR防火墙``); a starred word: a prefix as asked.
-        lone_han = len(last) == 1 and _is_han(last)
-        term = Term(tuple(found), prefix=lone_han or (starred and not _is_han(last[-1])))
+        lone_han = len(last) == 1 and is_han(last)
+        term = Term(tuple(found), prefix=lone_han or (starred and not is_han(last[-1])))
         if term not in terms:
             terms.append(term)
         if count >= MAX_QUERY_TOKENS:
@@ -104,5 +104,5 @@ def query_terms(query: str) -> list[Term]:
 _ONE_HAN = re.compile(f"[{_HAN}]")
 
 
-def _is_han(char: str) -> bool:
+def is_han(char: str) -> bool:
     return bool(_ONE_HAN.match(char))
