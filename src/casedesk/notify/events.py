@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.urls import reverse
+
 from casedesk.cases.choices import EventKind
 from casedesk.webhooks import services as webhooks
 
@@ -15,6 +18,8 @@ def on_event(case, event) -> None:
     handed_over = event.kind == EventKind.ASSIGNED or (
         event.kind == EventKind.ESCALATED and "engineer" in data
     )
+    if event.kind == EventKind.RESOLVED:
+        _tell_the_customer_it_is_resolved(case, event)
     if handed_over and case.engineer_id:
         services.queue(
             template="assigned",
@@ -23,3 +28,26 @@ def on_event(case, event) -> None:
             recipients=[case.engineer],
             case=case,
         )
+
+
+def _tell_the_customer_it_is_resolved(case, event) -> None:
+    """The caller learns of the solution and how to confirm it or say it is not fixed, in
+    their portal language if they have a login, else the desk's."""
+    contact = case.contact
+    address = case.caller_email or (contact.email if contact else "")
+    if not address:
+        return
+    login = getattr(contact, "user", None) if contact else None
+    base = settings.CASEDESK_BASE_URL.rstrip("/")
+    services.queue_to_address(
+        template="resolved",
+        context={
+            "case": case,
+            "name": case.caller_name,
+            "portal_url": base + reverse("portal:case", args=[case.number]),
+        },
+        reason=f"event:{event.pk}",
+        to_email=address,
+        language=(login.language if login else "") or settings.LANGUAGE_CODE,
+        case=case,
+    )
