@@ -79,12 +79,17 @@ def measure(call, items: list, n: int, warmup: int, rng: random.Random) -> dict:
         call(item)
     db0 = backend_cpu_ms()
     times, cpu, found = [], [], []
+    per_item: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
     for i in range(n):
         item = items[i % len(items)] if i < len(items) else rng.choice(items)
         c0, t0 = time.process_time(), time.perf_counter()
         found.append(call(item))
         times.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
+        key = item if isinstance(item, str) else "-"
+        per_item.setdefault(key, []).append(times[-1])
+        counts[key] = found[-1]
     db1 = backend_cpu_ms()
     return {
         "n": n,
@@ -94,6 +99,9 @@ def measure(call, items: list, n: int, warmup: int, rng: random.Random) -> dict:
         "cpu": round(statistics.fmean(cpu), 2),
         "db_cpu": None if db0 is None else round((db1 - db0) / n, 2),
         "found": f"{min(found)}–{max(found)}",
+        "per_item": {
+            k: (counts[k], round(statistics.median(v), 1)) for k, v in per_item.items() if k != "-"
+        },
     }
 
 
@@ -103,6 +111,11 @@ def show(label: str, r: dict, target: float) -> None:
         f"  {label:<34} p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  max {r['max']:7.1f} ms  "
         f"CPU {r['cpu']:6.2f} + db {r['db_cpu']} ms  found {r['found']:<12} {mark}"
     )
+    if r["per_item"]:
+        print(
+            "      median ms (CASEs found): "
+            + ", ".join(f"{q} {ms} ({n})" for q, (n, ms) in r["per_item"].items())
+        )
 
 
 def opening_cost(n: int) -> None:
