@@ -1,10 +1,14 @@
-"""Run a function once when the current transaction commits, however often it is asked for."""
+"""Outboxes' plumbing: run a function once when the current transaction commits, however
+often it is asked for, and the delivery task's loop."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Protocol
 
 from django.db import transaction
+from django_tasks import default_task_backend
 
 
 def once(func: Callable[[], None]) -> None:
@@ -18,3 +22,24 @@ def once(func: Callable[[], None]) -> None:
     if any(registered is func for _, registered, _ in connection.run_on_commit):
         return
     transaction.on_commit(func)
+
+
+class _Result(Protocol):
+    sent: int
+    failed: int
+    next_retry_at: dt.datetime | None
+
+
+def drain(deliver_due: Callable[..., _Result], again, *, batch: int, batches: int) -> int:
+    """An outbox's delivery task: send batch after batch while they come full (one run is
+    asked for per transaction that queued, however much it queued), at most ``batches``;
+    if some must wait for a retry, ask for the task ``again`` when they are due."""
+    sent = 0
+    for _ in range(batches):
+        result = deliver_due(limit=batch)
+        sent += result.sent
+        if result.sent + result.failed < batch:
+            break
+    if result.failed and result.next_retry_at and default_task_backend.supports_defer:
+        again.using(run_after=result.next_retry_at).enqueue()
+    return sent

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from casedesk import clock
+from casedesk import after_commit, clock
 from casedesk.accounts.models import User
 
 from .models import Notification, NotificationStatus
@@ -118,7 +118,8 @@ def write(rows: list[Notification]) -> None:
     """Save outbox rows made by :func:`build` (in the caller's transaction), many at once."""
     if rows:
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        _kick_after_commit()
+        # One delivery task a transaction (a supervisor batch queues for a hundred deadlines).
+        after_commit.once(_kick_delivery)
 
 
 def queue_to_address(
@@ -209,20 +210,6 @@ def build(
             )
         )
     return rows
-
-
-def _kick_after_commit() -> None:
-    """Ask for a delivery when the transaction commits: once a transaction, not once a queue().
-
-    A supervisor batch queues for a hundred deadlines; one delivery task sends them all, so
-    enqueueing one each would only add a hundred task rows (each its own commit).  A kick
-    still registered runs at commit: Django drops it only when a savepoint open at its
-    registration rolls back, and any such savepoint still open encloses this call too.
-    """
-    connection = transaction.get_connection()
-    if any(func is _kick_delivery for _, func, _ in connection.run_on_commit):
-        return
-    transaction.on_commit(_kick_delivery)
 
 
 def _kick_delivery() -> None:

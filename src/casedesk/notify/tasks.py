@@ -1,6 +1,8 @@
 """Background delivery of the outbox (DEP 14 tasks)."""
 
-from django_tasks import default_task_backend, task
+from django_tasks import task
+
+from casedesk import after_commit
 
 from . import services
 
@@ -15,12 +17,6 @@ def deliver_notifications() -> int:
     One run is asked for per transaction that queued mail (a supervisor batch queues for a
     hundred deadlines at once), so it keeps sending while it finds full batches.
     """
-    sent = 0
-    for _ in range(MAX_BATCHES):
-        result = services.deliver_due(limit=BATCH)
-        sent += result.sent
-        if result.sent + result.failed < BATCH:
-            break
-    if result.failed and result.next_retry_at and default_task_backend.supports_defer:
-        deliver_notifications.using(run_after=result.next_retry_at).enqueue()
-    return sent
+    return after_commit.drain(
+        services.deliver_due, deliver_notifications, batch=BATCH, batches=MAX_BATCHES
+    )

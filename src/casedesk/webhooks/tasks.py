@@ -1,6 +1,8 @@
 """Background delivery of webhook events (DEP 14 tasks)."""
 
-from django_tasks import default_task_backend, task
+from django_tasks import task
+
+from casedesk import after_commit
 
 from . import services
 
@@ -11,15 +13,9 @@ MAX_BATCHES = 40  # one run posts at most 2,000 deliveries; the worker's sweep d
 @task()
 def deliver_webhooks() -> int:
     """Post due deliveries; if some must wait for a retry, come back when they are due."""
-    sent = 0
-    for _ in range(MAX_BATCHES):
-        result = services.deliver_due(limit=BATCH)
-        sent += result.sent
-        if result.sent + result.failed < BATCH:
-            break
-    if result.failed and result.next_retry_at and default_task_backend.supports_defer:
-        deliver_webhooks.using(run_after=result.next_retry_at).enqueue()
-    return sent
+    return after_commit.drain(
+        services.deliver_due, deliver_webhooks, batch=BATCH, batches=MAX_BATCHES
+    )
 
 
 def sweep() -> None:
