@@ -63,23 +63,40 @@ def _matching(terms: list[Term], customer_org: int | None, *, title: bool = Fals
     return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts5_query(terms, columns)]
 
 
+# Above this many matching CASEs (an estimate from the token statistics), PostgreSQL
+# hashes the matches and looks every CASE up in the hash; below, it probes the CASEs of
+# the matches by primary key.
+FEW_MATCHES = 5000
+
+
+def _few_matches(terms: list[Term]) -> bool:
+    """Whether the query's rarest whole token occurs in few documents (PostgreSQL)."""
+    whole = [t for term in terms for t in (term.tokens[:-1] if term.prefix else term.tokens)]
+    if not whole:
+        return False
+    total, df = _frequencies(whole)
+    return total > 0 and min(df.get(t, 0) for t in whole) <= FEW_MATCHES
+
+
 class _Matches(Func):
     """True when the CASE (its primary key is the one argument) matches ``terms``."""
 
     output_field = BooleanField()
 
-    def __init__(self, terms: list[Term], customer_org: int | None) -> None:
+    def __init__(self, terms: list[Term], customer_org: int | None, few: bool) -> None:
         super().__init__(F("pk"))
         self.terms = terms
         self.customer_org = customer_org
+        self.few = few
 
     def as_sql(self, compiler, connection, **extra_context):
         pk, params = compiler.compile(self.source_expressions[0])
         sql, args = _matching(self.terms, self.customer_org)
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not self.few:
             # Not a bare IN: the planner would make it a semi-join, guess 200 matches and
             # probe the CASE index 78,000 times (575 ms); this way the matches are hashed
-            # once and each CASE looked up in the hash.
+            # once and each CASE looked up in the hash (which costs a pass over the CASEs,
+            # more than probing when the matches are few).
             return f"COALESCE({pk} IN ({sql}), false)", [*params, *args]
         return f"{pk} IN ({sql})", [*params, *args]
 
@@ -109,7 +126,8 @@ def search_cases(qs: QuerySet[Case], q: str, *, customer_org: int | None = None)
     terms = query_terms(q)
     if not terms:
         return qs.none().annotate(search_score=Value(0, output_field=IntegerField()))
-    qs = qs.filter(_Matches(terms, customer_org))
+    few = connection.vendor == "postgresql" and _few_matches(terms)
+    qs = qs.filter(_Matches(terms, customer_org, few))
     return qs.annotate(search_score=_Score(terms, customer_org)).order_by(
         "-search_score", "-created_at", "-id"
     )
