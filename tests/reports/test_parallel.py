@@ -38,17 +38,27 @@ def test_worker_threads_give_the_same_dashboard_as_one_thread(committed_desk, se
     assert any(r[1] != "0" for r in alone["labour_week"][1])
 
 
-def test_worker_threads_speak_the_readers_language(committed_desk, threads):
-    """The labels made on the threads are in the request's language (the desk's default is
-    zh-hans, so English shows the language travelled)."""
-    for language, senior, matrix in [
-        ("en", "To a senior engineer", "Matrix: "),
-        ("zh-hans", "升级至高级工程师", "升级矩阵："),
-    ]:
-        with translation.override(language):
-            levels = [row[0] for row in selectors.dashboard(filters())["escalations"].rows]
-        assert levels[0] == senior
-        assert len(levels) > 2 and all(level.startswith(matrix) for level in levels[2:])
+def test_a_pool_thread_runs_in_the_callers_language_zone_and_clock(threads):
+    """What a table reads of its request travels with it: the language (labels made there),
+    the time zone, the clock (a replay's frozen instant) and nothing of another request."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from casedesk import clock
+
+    def seen():
+        return translation.get_language(), timezone.get_current_timezone_name(), clock.now()
+
+    at = dt.datetime(2026, 11, 4, 4, 0, tzinfo=dt.UTC)
+    for language, zone in [("en", "Europe/Berlin"), ("zh-hans", "Asia/Shanghai")]:
+        with translation.override(language), timezone.override(ZoneInfo(zone)), clock.frozen(at):
+            here = seen()
+            there = parallel.pool().submit(parallel.in_context(seen)).result()
+        assert there == here == (language, zone, at)
+    # A task asked for outside any of that sees the defaults, not the last caller's.
+    assert parallel.pool().submit(parallel.in_context(seen)).result()[2] != at
 
 
 def test_inside_a_transaction_the_queries_stay_on_its_connection(desk, threads):

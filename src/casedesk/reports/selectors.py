@@ -405,15 +405,12 @@ def sla_compliance(f: Filters, reader: User | None = None) -> Table:
     return table
 
 
-def escalations(f: Filters, reader: User | None = None) -> Table:
-    """Escalations in the period per level and severity: to a senior engineer and to the
-    vendor (CASE events), and the matrix's notifications per level (fired deadlines).
-
-    Only escalated CASEs can have an escalation event, and a CASE's escalation level never
-    goes down (``cases.services.case_escalate`` is the only operation that sets it), so
-    the events are looked up from those CASEs through the (case, at) index instead of
-    scanning the whole history.
-    """
+def _escalation_events(f: Filters, reader: User | None) -> dict[tuple[str, str], int]:
+    """Escalations to a senior engineer or the vendor in the period, per (level, severity)
+    (cached on the filters, like the deadline outcomes)."""
+    cached = f.cache.get("escalation_events")
+    if cached is not None:
+        return cached
     events = (
         _scoped(CaseEvent, reader, f)
         .filter(case__escalation_level__gt=EscalationLevel.NONE)
@@ -426,6 +423,20 @@ def escalations(f: Filters, reader: User | None = None) -> Table:
     for row in events:
         key = (row["level"], row["severity"])
         counts[key] = counts.get(key, 0) + row["n"]
+    f.cache["escalation_events"] = counts
+    return counts
+
+
+def escalations(f: Filters, reader: User | None = None) -> Table:
+    """Escalations in the period per level and severity: to a senior engineer and to the
+    vendor (CASE events), and the matrix's notifications per level (fired deadlines).
+
+    Only escalated CASEs can have an escalation event, and a CASE's escalation level never
+    goes down (``cases.services.case_escalate`` is the only operation that sets it), so
+    the events are looked up from those CASEs through the (case, at) index instead of
+    scanning the whole history.
+    """
+    counts = dict(_escalation_events(f, reader))
     for (kind, _week, level, severity), found in _deadline_outcomes(f, reader).items():
         if kind == DeadlineKind.ESCALATION:
             counts[(level, severity)] = counts.get((level, severity), 0) + found["total"]
@@ -635,29 +646,31 @@ TABLES: dict[str, Callable[[Filters, User | None], Table]] = {
 }
 
 
-# The tables that read the deadlines' outcomes (one query they share, read first).
-NEED_OUTCOMES = ("callbacks", "escalations", "sla")
+# The tables built from what the queries below leave in ``Filters.cache``.
+FROM_CACHE = ("callbacks", "escalations", "sla")
+SHARED_QUERIES = (_deadline_outcomes, _escalation_events)
 
 
 def dashboard(f: Filters, reader: User | None = None) -> dict[str, Table]:
     """All the dashboard's tables for these filters.
 
     Their queries are independent, so they run side by side on a few worker threads (each
-    with its own database connection): a year's dashboard waits for its longest query
-    chain, not for the sum of them.  Inside a transaction (tests, a caller's atomic block)
-    they run one after the other, in it: other connections could not see its rows.
+    with its own database connection): a year's dashboard waits for its longest query,
+    not for the sum of them.  Inside a transaction (tests, a caller's atomic block) they
+    run one after the other, in it: other connections could not see its rows.
     """
     workers = parallel.pool()
     if workers is None or connection.in_atomic_block:
         return {key: build(f, reader) for key, build in TABLES.items()}
-    outcomes = workers.submit(parallel.in_context(_deadline_outcomes), f, reader)
+    shared = [workers.submit(parallel.in_context(query), f, reader) for query in SHARED_QUERIES]
     started = {
         key: workers.submit(parallel.in_context(build), f, reader)
         for key, build in TABLES.items()
-        if key not in NEED_OUTCOMES
+        if key not in FROM_CACHE
     }
-    outcomes.result()  # now in f.cache for the tables that need it
-    started |= {
-        key: workers.submit(parallel.in_context(TABLES[key]), f, reader) for key in NEED_OUTCOMES
+    for query in shared:
+        query.result()  # now in f.cache
+    return {
+        key: TABLES[key](f, reader) if key in FROM_CACHE else started[key].result()
+        for key in TABLES
     }
-    return {key: started[key].result() for key in TABLES}
