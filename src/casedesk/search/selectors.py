@@ -1,11 +1,12 @@
-"""Reads of the search index: which CASEs match a query, and how well.
+"""Reads of the search index: which CASEs match a query, and how well; similar CASEs.
 
 A CASE matches when its document holds every term of the query (``tokens.query_terms``:
-a phrase of bigrams for Chinese, whole words for Latin text).  Relevance: CASEs whose
-title alone holds every term first, then the others (description, record, work logs),
-each newest first.  Cheap to rank whatever the number of matches: one pass over the
-index tells both (docs/PERFORMANCE.md, "Search").  Customers' searches never look
-at internal work logs.  The one query form per database lives here.
+bigrams for Chinese, whole words for Latin text, phrases where the text joins them).
+Relevance: CASEs whose title alone holds every term first, then the others (description,
+record, work logs), each newest first.  Customers' searches never look at internal work
+logs.  The one query form per database lives here; why it has this form on PostgreSQL is
+measured in docs/PERFORMANCE.md, "Search".  The PostgreSQL paths read ``search_tokenstat``
+(refresh it nightly: ``casedesk reindex --stats-only``); stale counts cost time, not results.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from casedesk.cases.models import Case
 from .tokens import Term, is_han, query_terms, tokens
 
 TABLE = "search_casedocument"
-PG_PUBLIC = "(title || body || logs)"
 
 
 def pg_tsquery(terms: list[Term]) -> str:
