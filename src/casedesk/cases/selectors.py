@@ -185,8 +185,10 @@ def case_list(
     if CASE_NUMBER.match(q):
         qs = qs.filter(number=q.upper())
     elif q:
-        customer = fetched_by is not None and fetched_by.is_customer
-        qs = search_cases(qs, q, customer_org=fetched_by.organization_id if customer else None)
+        customer_org = None
+        if fetched_by is not None and fetched_by.is_customer:
+            customer_org = fetched_by.organization_id
+        qs = search_cases(qs, q, customer_org=customer_org)
         ordering = ("-search_score", *ordering)
     qs = _with_related(qs.order_by(*ordering))
     return qs.annotate(deadline_rows=_deadlines(fetched_by))

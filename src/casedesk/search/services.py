@@ -60,7 +60,7 @@ def on_event(case: Case, event: CaseEvent) -> None:
     kind = event.kind
     if kind == EventKind.OPENED:
         title, body = _head(case)
-        params = [case.pk, _literal(title, "A"), _literal(body, "B")]
+        params: list[int | str] = [case.pk, _literal(title, "A"), _literal(body, "B")]
         if _pg():
             sql = (
                 f"INSERT INTO {TABLE} (case_id, title, body, logs, internal, document) "
@@ -105,7 +105,7 @@ def _append(case: Case, note: list[str], *, internal: bool) -> None:
             "document = document || %s::tsvector WHERE case_id = %s"
         )
         text = _literal(note, weight)
-        params = [text, text, case.pk]
+        params: list[int | str] = [text, text, case.pk]
     else:
         sql = (
             f"UPDATE {TABLE} SET {column} = CASE WHEN {column} = '' THEN %s "

@@ -6,4 +6,4 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [("search", "0002_index"), ("cases", "0005_case_engineer_cover")]
 
-    operations: list = []
+    operations = []  # type: ignore[var-annotated]
