@@ -7,7 +7,7 @@ import pytest
 from casedesk.cases import services
 from casedesk.cases.selectors import case_list
 from casedesk.search.models import CaseDocument
-from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
+from tests.factories import ContactFactory, OrganizationFactory, client_for, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -113,12 +113,18 @@ def test_title_match_ranks_above_description_and_work_log_matches(contact, engin
     ]
 
 
-def test_api_and_web_lists_order_by_relevance(desk, duty, api, client):
+def test_api_and_web_lists_order_by_relevance(desk, duty, api):
     log_match = desk["quiet"].number
     title_match = desk["optics"].number
     body = api(duty).get("/cases", {"q": "光模块"}).json()
     assert [c["number"] for c in body["items"]] == [title_match, log_match]
     assert body["count"] == 2
+
+    web = client_for(duty)
+    page = web.get("/cases/", {"q": "光模块"}).content.decode()
+    assert page.index(title_match) < page.index(log_match)  # by relevance: no sort chosen
+    page = web.get("/cases/", {"q": "光模块", "sort": "-created"}).content.decode()
+    assert page.index(log_match) < page.index(title_match)  # newest first, as asked
 
 
 def test_single_character_query_finds_every_occurrence(desk):
