@@ -8,7 +8,7 @@ is the system itself (supervisor, mail gateway, demo loader) and may do anything
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -62,7 +62,7 @@ class Action:
 
 # Each action as the verb phrase a refusal puts before the CASE: "You may not close
 # CASE-…", "… cannot close it now".  Translated, so a Chinese desk reads Chinese.
-ACTION_VERBS = {
+ACTION_VERBS: dict[str, Any] = {
     DeskAction.MANAGE_CUSTOMERS: gettext_lazy("manage customers"),
     DeskAction.VIEW_DASHBOARD: gettext_lazy("view the dashboard"),
     DeskAction.VIEW_RECOMMENDATIONS: gettext_lazy("see the engineers recommended for"),

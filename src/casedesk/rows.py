@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
@@ -52,7 +53,10 @@ def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
         _run(model, objs, want_key=False)
 
 
-def insert_one(obj: models.Model) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def insert_one(obj: M) -> M:
     """Write the unsaved ``obj`` and give it its primary key, as ``save(force_insert=True)``."""
     obj.pk = _run(type(obj), [obj], want_key=True)
     obj._state.adding = False
