@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import connection, models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Least, TruncWeek
 from django.utils.functional import Promise
@@ -78,7 +78,7 @@ class Filters:
     organization: Organization | None = None
     engineer: User | None = None
     priority: str = ""
-    # What several tables of one request share (see _deadline_outcomes).
+    # What several tables of one request share (see _promise_outcomes).
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -291,56 +291,71 @@ def _week(value, zone: ZoneInfo) -> dt.date:
     return value.astimezone(zone).date() if isinstance(value, dt.datetime) else value
 
 
-def _deadline_outcomes(f: Filters, reader: User | None) -> dict[tuple, dict]:
-    """What the period's deadlines came to, counted in one pass over the deadline table.
+def _promise_outcomes(f: Filters, reader: User | None) -> dict[tuple, dict]:
+    """What the period's promises (callbacks, resolution) came to, in one pass.
 
-    Promises (callbacks, resolution): one is kept when met by its due time, and broken at
-    its due time otherwise (met late, fired, or never met).  It counts in the week its
-    outcome was known: when it was met if on time, else its due time.  A promise withdrawn
-    before it fell due (the CASE was reassigned, resolved or changed severity) is neither
-    kept nor broken, and one not yet due and not met is still open.
-    Matrix escalations count in the week they fired, per level (recipient) and severity.
+    One is kept when met by its due time, and broken at its due time otherwise (met late,
+    fired, or never met).  It counts in the week its outcome was known: when it was met if
+    on time, else its due time.  A promise withdrawn before it fell due (the CASE was
+    reassigned, resolved or changed severity) is neither kept nor broken, and one not yet
+    due and not met is still open.
 
-    Returns ``{(kind, week, recipient, priority): {"on_time": n, "total": n}}``; the three
-    tables that need it share one query per request (cached on the filters).
+    Returns ``{(kind, week, recipient, priority): {"on_time": n, "total": n}}``; the tables
+    that need it share one query per request (cached on the filters).  Kept apart from
+    :func:`_fired_escalations`: one query with both conditions ORed cost as much as both.
     """
-    cached = f.cache.get("deadline_outcomes")
+    cached = f.cache.get("promise_outcomes")
     if cached is not None:
         return cached
     decided_at = Coalesce(Least("met_at", "due_at"), "due_at")
-    promise = (
-        Q(kind__in=PROMISES, due_at__gte=f.start_at)  # an outcome is never after the due time
-        & ~Q(met_at__isnull=True, cancelled_at__lt=F("due_at"))
-        & (Q(met_at__isnull=False) | Q(due_at__lte=f.now))
-        & Q(decided_at__gte=f.start_at, decided_at__lt=f.end_at)
-    )
-    fired = Q(kind=DeadlineKind.ESCALATION, fired_at__gte=f.start_at, fired_at__lt=f.end_at)
-    at = models.Case(
-        models.When(kind=DeadlineKind.ESCALATION, then=F("fired_at")),
-        default=decided_at,
-        output_field=models.DateTimeField(),
-    )
     rows = (
         _scoped(Deadline, reader, f)
         .alias(decided_at=decided_at)
-        .filter(promise | fired)
-        .annotate(week=TruncWeek(at, tzinfo=f.zone))
+        .filter(kind__in=PROMISES, due_at__gte=f.start_at)  # never decided after its due time
+        .exclude(met_at__isnull=True, cancelled_at__lt=F("due_at"))
+        .filter(Q(met_at__isnull=False) | Q(due_at__lte=f.now))
+        .filter(decided_at__gte=f.start_at, decided_at__lt=f.end_at)
+        .annotate(week=TruncWeek(decided_at, tzinfo=f.zone))
         .order_by()
         .values("kind", "week", "recipient", "priority")
         .annotate(on_time=Count("id", filter=ON_TIME), total=Count("id"))
     )
-    found: dict[tuple, dict] = {}
-    for row in rows:
-        key = (row["kind"], _week(row["week"], f.zone), row["recipient"], row["priority"])
-        found[key] = {"on_time": row["on_time"], "total": row["total"]}
-    f.cache["deadline_outcomes"] = found
+    found = f.cache["promise_outcomes"] = _by_week(rows, f)
     return found
+
+
+def _fired_escalations(f: Filters, reader: User | None) -> dict[tuple, dict]:
+    """The escalation matrix's notifications in the period, in the week they fired, per
+    level (recipient) and severity; shaped and cached like :func:`_promise_outcomes`."""
+    cached = f.cache.get("fired_escalations")
+    if cached is not None:
+        return cached
+    rows = (
+        _scoped(Deadline, reader, f)
+        .filter(kind=DeadlineKind.ESCALATION, fired_at__gte=f.start_at, fired_at__lt=f.end_at)
+        .annotate(week=TruncWeek("fired_at", tzinfo=f.zone))
+        .order_by()
+        .values("kind", "week", "recipient", "priority")
+        .annotate(on_time=Value(0), total=Count("id"))
+    )
+    found = f.cache["fired_escalations"] = _by_week(rows, f)
+    return found
+
+
+def _by_week(rows, f: Filters) -> dict[tuple, dict]:
+    return {
+        (row["kind"], _week(row["week"], f.zone), row["recipient"], row["priority"]): {
+            "on_time": row["on_time"],
+            "total": row["total"],
+        }
+        for row in rows
+    }
 
 
 def _weekly(f: Filters, reader: User | None, kind: str) -> dict[dt.date, dict[str, int]]:
     """The promises of ``kind`` kept (``on_time``) and decided (``total``) per week."""
     weeks: dict[dt.date, dict[str, int]] = {}
-    for (k, week, _recipient, _priority), counts in _deadline_outcomes(f, reader).items():
+    for (k, week, _recipient, _priority), counts in _promise_outcomes(f, reader).items():
         if k == kind:
             into = weeks.setdefault(week, {"on_time": 0, "total": 0})
             into["on_time"] += counts["on_time"]
@@ -437,9 +452,8 @@ def escalations(f: Filters, reader: User | None = None) -> Table:
     scanning the whole history.
     """
     counts = dict(_escalation_events(f, reader))
-    for (kind, _week, level, severity), found in _deadline_outcomes(f, reader).items():
-        if kind == DeadlineKind.ESCALATION:
-            counts[(level, severity)] = counts.get((level, severity), 0) + found["total"]
+    for (_kind, _week, level, severity), found in _fired_escalations(f, reader).items():
+        counts[(level, severity)] = counts.get((level, severity), 0) + found["total"]
     levels: list[tuple[str, Text]] = [
         (EscalationTarget.SENIOR, _("To a senior engineer")),
         (EscalationTarget.VENDOR, _("To the vendor")),
@@ -648,7 +662,7 @@ TABLES: dict[str, Callable[[Filters, User | None], Table]] = {
 
 # The tables built from what the queries below leave in ``Filters.cache``.
 FROM_CACHE = ("callbacks", "escalations", "sla")
-SHARED_QUERIES = (_deadline_outcomes, _escalation_events)
+SHARED_QUERIES = (_promise_outcomes, _fired_escalations, _escalation_events)
 
 
 def dashboard(f: Filters, reader: User | None = None) -> dict[str, Table]:
