@@ -204,7 +204,7 @@ def _attach_all(
 
 def _author(by: User | None, internal: bool) -> User:
     if by is None:
-        raise InvalidInput("A file needs its uploader: the system cannot attach files.")
+        raise InvalidInput(_("A file needs its uploader: the system cannot attach files."))
     if internal and by.is_customer:
         raise Forbidden(_("Customers cannot add internal files."))
     return by
