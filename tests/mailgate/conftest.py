@@ -78,3 +78,8 @@ def customers(db):
         ),
     }
     return people
+
+
+# The browser harness of tests/e2e (Debian Chromium, watched pages, screenshots), imported
+# here so that its package-scoped browser closes with this package.
+from tests.e2e.conftest import browser, screens  # noqa: E402, F401

@@ -3,14 +3,13 @@
 from casedesk.cases.models import Case
 from casedesk.mailgate import services
 from casedesk.mailgate.models import InboundMessage
-from tests.e2e.conftest import browser, screens  # noqa: F401
 from tests.factories import make_user
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def test_a_call_taker_re_runs_quarantined_mail_and_opens_a_faxed_case(
-    screens,  # noqa: F811
+    screens,
     customers,
     tmp_path,
 ):
