@@ -204,3 +204,26 @@ def test_same_results_whether_the_index_statistics_say_few_or_many_matches(desk)
     before = {q: numbers(q) for q in queries}
     refresh_stats()  # PostgreSQL then probes CASEs by key for rare tokens
     assert {q: numbers(q) for q in queries} == before
+
+
+def test_api_pages_of_a_word_search_are_the_ranked_list_in_slices(contact, duty, api):
+    """The API reads a search's page as ids first: the slices still make the whole ranked
+    list, each CASE whole (deadlines included)."""
+    opened = [make_case(contact=contact, title=f"机房 {i} 号交换机掉电") for i in range(4)]
+    opened += [
+        make_case(contact=contact, title="网络中断", description=f"{i} 号交换机") for i in range(3)
+    ]
+    whole = api(duty).get("/cases", {"q": "交换机", "limit": 50}).json()
+    assert whole["count"] == 7
+    ranked = [c["number"] for c in whole["items"]]
+    assert ranked == [c.number for c in [*reversed(opened[:4]), *reversed(opened[4:])]]
+    sliced = []
+    for offset in (0, 3, 6):
+        body = api(duty).get("/cases", {"q": "交换机", "limit": 3, "offset": offset}).json()
+        assert body["count"] == 7
+        assert all(item["deadlines"] for item in body["items"])
+        sliced += [c["number"] for c in body["items"]]
+    assert sliced == ranked
+    beyond = api(duty).get("/cases", {"q": "交换机", "offset": 50}).json()
+    assert beyond == {"count": 7, "items": []}
+    assert api(duty).get("/cases", {"q": "路由器"}).json() == {"count": 0, "items": []}

@@ -272,10 +272,11 @@ def list_cases(request, filters: Query[CaseFilters]):
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
     qs = selectors.case_list(fetched_by=request.auth, **f)
-    return {
-        "count": qs.count(),
-        "items": [case_out(c, request.auth) for c in qs[offset : offset + limit]],
-    }
+    if "search_score" in qs.query.annotations:  # a word search: see case_page
+        page, count = selectors.case_page(qs, fetched_by=request.auth, offset=offset, limit=limit)
+    else:
+        page, count = list(qs[offset : offset + limit]), qs.count()
+    return {"count": count, "items": [case_out(c, request.auth) for c in page]}
 
 
 def _case(request, number: str) -> Case:

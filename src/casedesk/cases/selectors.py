@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 import re
 
-from django.db.models import Aggregate, F, OuterRef, QuerySet, Subquery, TextField
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Window,
+)
 from django.utils.translation import gettext as _
 
 from casedesk import clock, policy
@@ -192,6 +201,28 @@ def case_list(
         ordering = ("-search_score", *ordering)
     qs = _with_related(qs.order_by(*ordering))
     return qs.annotate(deadline_rows=_deadlines(fetched_by))
+
+
+def case_page(
+    qs: QuerySet[Case], *, fetched_by: User | None, offset: int, limit: int
+) -> tuple[list[Case], int]:
+    """``qs[offset:offset + limit]`` of :func:`case_list` and ``qs.count()``, for word
+    searches: one query sorts the matches' ids and counts them (a window count, so the
+    search runs once), then one reads the page's CASEs with all :func:`case_list` reads.
+
+    Sorting 80,000 matches as full rows (organization, engineer, deadlines) cost ~300 ms,
+    and counting them apart ran the search a second time.
+    """
+    found = list(
+        qs.annotate(total=Window(Count("*"))).values_list("pk", "total")[offset : offset + limit]
+    )
+    if not found:
+        return [], qs.count() if offset else 0
+    page = _with_related(Case.objects.filter(pk__in=[pk for pk, _ in found])).annotate(
+        deadline_rows=_deadlines(fetched_by)
+    )
+    by_id = {case.pk: case for case in page.order_by()}
+    return [by_id[pk] for pk, _ in found if pk in by_id], found[0][1]
 
 
 def case_get(*, number: str, fetched_by: User | None) -> Case:
