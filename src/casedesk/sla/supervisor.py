@@ -20,7 +20,10 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from casedesk import clock
 from casedesk.cases.choices import EventKind, Status
@@ -363,5 +366,7 @@ def _chase(case: Case, now: dt.datetime, cache: dict) -> dict[str, str]:
     best = candidates[0]
     if policy_for(case.organization.service_level).chase_action == ChaseAction.PROPOSE:
         return {"action": "proposed", "engineer": best.username}
-    cases.case_assign(case=case, engineer=best, by=None, note="no callback within the chase time")
+    with translation.override(settings.LANGUAGE_CODE):  # history notes: the desk's language
+        note = gettext("no callback within the chase time")
+    cases.case_assign(case=case, engineer=best, by=None, note=note)
     return {"action": "reassigned", "engineer": best.username}
