@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Protocol
+from dataclasses import dataclass
 
 from django.db import transaction
 from django_tasks import default_task_backend
@@ -24,13 +24,16 @@ def once(func: Callable[[], None]) -> None:
     transaction.on_commit(func)
 
 
-class _Result(Protocol):
+@dataclass(frozen=True)
+class Delivery:
+    """What one delivery run of an outbox did."""
+
     sent: int
-    failed: int
-    next_retry_at: dt.datetime | None
+    failed: int  # to be retried (or, for webhooks, given up)
+    next_retry_at: dt.datetime | None  # the earliest row waiting for a retry
 
 
-def drain(deliver_due: Callable[..., _Result], again, *, batch: int, batches: int) -> int:
+def drain(deliver_due: Callable[..., Delivery], again, *, batch: int, batches: int) -> int:
     """An outbox's delivery task: send batch after batch while they come full (one run is
     asked for per transaction that queued, however much it queued), at most ``batches``;
     if some must wait for a retry, ask for the task ``again`` when they are due."""

@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 import smtplib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
 
@@ -33,13 +32,6 @@ log = logging.getLogger(__name__)
 
 RETRY_MAX = dt.timedelta(minutes=30)
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    sent: int
-    failed: int
-    next_retry_at: dt.datetime | None
 
 
 def _render_shared(template: str, context: dict[str, Any], user: User) -> tuple[str, str]:
@@ -268,12 +260,12 @@ def _message(n: Notification, number: str | None = None) -> EmailMessage:
     )
 
 
-def deliver_due(*, limit: int = 200) -> Delivery:
+def deliver_due(*, limit: int = 200) -> after_commit.Delivery:
     """Send what is due now; failures wait ``2**attempts`` minutes (at most 30) and retry."""
     now = clock.now()
     rows = _claim(now, limit)
     if not rows:
-        return Delivery(0, 0, _next_retry())
+        return after_commit.Delivery(0, 0, _next_retry())
     sent, failed = [], []
     numbers = _case_numbers(rows)
     try:
@@ -316,7 +308,7 @@ def deliver_due(*, limit: int = 200) -> Delivery:
             )
     if failed:
         log.warning("%d notification(s) not delivered; will retry", len(failed))
-    return Delivery(len(sent), len(failed), _next_retry())
+    return after_commit.Delivery(len(sent), len(failed), _next_retry())
 
 
 def _case_numbers(rows: list[Notification]) -> dict[int, str]:

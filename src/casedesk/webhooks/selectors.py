@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
-
-from casedesk import policy
+from casedesk import policy, versions
 
 from .models import Webhook, WebhookConfigVersion
 
@@ -32,13 +30,7 @@ _cache: dict[int | None, tuple[ActiveHook, ...]] = {}
 
 
 def config_version() -> int | None:
-    """The version row, read with plain SQL: every CASE event asks, and the ORM's query
-    building costs twenty times the lookup itself (bench/webhooks_bench.py)."""
-    table = connection.ops.quote_name(WebhookConfigVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {table} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return versions.read(WebhookConfigVersion)
 
 
 def active_hooks() -> tuple[ActiveHook, ...]:
@@ -73,12 +65,7 @@ def hooks_changed(**_signal_kwargs) -> None:
     (``QuerySet.update``) that sends none.
     """
     _cache.clear()
-    table = connection.ops.quote_name(WebhookConfigVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (id, version) VALUES (1, 1) "
-            f"ON CONFLICT (id) DO UPDATE SET version = {table}.version + 1"
-        )
+    versions.bump(WebhookConfigVersion)
 
 
 def webhook_list(*, fetched_by) -> list[Webhook]:

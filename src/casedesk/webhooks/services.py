@@ -20,7 +20,6 @@ import logging
 import secrets
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -45,14 +44,6 @@ log = logging.getLogger(__name__)
 RETRY_FIRST = dt.timedelta(minutes=1)
 RETRY_MAX = dt.timedelta(hours=1)
 EXCERPT = 2000  # bytes of the answer kept (and parsed, for the bots' result code)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    sent: int
-    failed: int  # to be retried or given up
-    next_retry_at: dt.datetime | None
-
 
 # --- Queueing (inside the operation's transaction) ------------------------------------
 
@@ -294,12 +285,12 @@ def _client() -> httpx.Client:
     return httpx.Client(timeout=settings.CASEDESK_WEBHOOK_TIMEOUT, follow_redirects=False)
 
 
-def deliver_due(*, limit: int = 50) -> Delivery:
+def deliver_due(*, limit: int = 50) -> after_commit.Delivery:
     """Post what is due now; see the module's docstring for retries and claims."""
     token = uuid.uuid4().hex
     rows = _claim(clock.now(), limit, token)
     if not rows:
-        return Delivery(0, 0, next_retry())
+        return after_commit.Delivery(0, 0, next_retry())
     hooks = Webhook.objects.in_bulk({r.webhook_id for r in rows})
     sent = failed = 0
     with _client() as client:
@@ -314,7 +305,7 @@ def deliver_due(*, limit: int = 50) -> Delivery:
                 failed += 1
     if failed:
         log.warning("%d webhook delivery(ies) failed; will retry or gave up", failed)
-    return Delivery(sent, failed, next_retry())
+    return after_commit.Delivery(sent, failed, next_retry())
 
 
 def _attempt(
