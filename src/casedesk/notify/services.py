@@ -34,14 +34,19 @@ RETRY_MAX = dt.timedelta(minutes=30)
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)
 
 
-def _render_shared(template: str, context: dict[str, Any], user: User) -> tuple[str, str]:
-    """Subject and body as everyone of one language and zone reads them (see _personal)."""
+def _render(template: str, context: dict[str, Any], language: str, zone) -> tuple[str, str]:
+    """Subject (one line) and body of ``template`` in ``language``, times in ``zone``."""
     from django.utils import timezone
 
-    with translation.override(_language(user)), timezone.override(clock.user_zone(user)):
+    with translation.override(language), timezone.override(zone):
         subject = " ".join(render_to_string(f"notify/{template}.subject.txt", context).split())
         body = render_to_string(f"notify/{template}.body.txt", context)
     return subject, body
+
+
+def _render_shared(template: str, context: dict[str, Any], user: User) -> tuple[str, str]:
+    """Subject and body as everyone of one language and zone reads them (see _personal)."""
+    return _render(template, context, _language(user), clock.user_zone(user))
 
 
 def _labels(context: dict[str, Any]) -> dict[str, Any]:
@@ -129,13 +134,9 @@ def queue_to_address(
     """One message to an address that may have no account (a customer who e-mailed the
     desk, or a stranger refused politely), in ``language``; unique per reason and address.
     ``in_reply_to`` and ``references`` thread it under the mail it answers."""
-    from django.utils import timezone
-
     now = clock.now()
     context = {**context, "labels": _labels(context)}
-    with translation.override(language), timezone.override(settings.TIME_ZONE):
-        subject = " ".join(render_to_string(f"notify/{template}.subject.txt", context).split())
-        body = render_to_string(f"notify/{template}.body.txt", context)
+    subject, body = _render(template, context, language, clock.desk_zone())
     if case is not None:
         subject = f"[{case.number}] {subject}"
     row = Notification(
