@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test lint format migrate demo bench-data bench clean
+.PHONY: run test deps lint format migrate demo bench-data bench clean
 
 $(BIN)/casedesk: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +19,15 @@ run: $(BIN)/casedesk
 	$(BIN)/casedesk demo --if-empty
 	$(BIN)/casedesk serve --port $(PORT)
 
-## test: every test (SQLite by default, PostgreSQL when DATABASE_URL is set)
-test: $(BIN)/casedesk
-	$(BIN)/pytest
+## test: every test (SQLite by default, PostgreSQL when DATABASE_URL is set), on
+## TEST_WORKERS processes (pytest-xdist; default: one per core, 0 for one process)
+TEST_WORKERS ?= auto
+test: $(BIN)/casedesk deps
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## deps: the system packages the tests need (Chromium, a CJK font, gettext), by apt if missing
+deps:
+	scripts/system-deps
 
 lint: $(BIN)/casedesk
 	$(BIN)/ruff check src tests bench
