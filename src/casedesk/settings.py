@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "casedesk.core",
     "casedesk.accounts",
     "casedesk.cases",
     "casedesk.web",

@@ -1,0 +1,169 @@
+"""The audit trail: one hash-chained record per change; `casedesk audit verify` finds tampering."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from casedesk.core import audit
+from casedesk.core.models import AuditHead, AuditRecord
+from tests.factories import OrganizationFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _verify(*args) -> str:
+    out = io.StringIO()
+    call_command("audit", "verify", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def chain(db):
+    """Genesis and five records about one organization, by one user."""
+    user = make_user("admin", username="root")
+    org = OrganizationFactory(code="ACME")
+    for i in range(5):
+        audit.record(
+            action="organization.change",
+            obj=org,
+            actor=user,
+            before={"name": f"ACME {i}"},
+            after={"name": f"ACME {i + 1}"},
+            reason="renamed",
+        )
+    return list(AuditRecord.objects.order_by("id"))
+
+
+def _sql(statement: str, *params) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_records_are_numbered_and_chained(chain):
+    assert [r.id for r in chain] == list(range(1, len(chain) + 1))
+    assert chain[0].action == audit.GENESIS_ACTION
+    for before, rec in zip(chain, chain[1:], strict=False):
+        assert rec.prev_hash == before.hash
+    last = chain[-1]
+    assert last.actor == "root" and last.object_type == "accounts.organization"
+    assert last.changes == {"before": {"name": "ACME 4"}, "after": {"name": "ACME 5"}}
+    head = AuditHead.objects.get()
+    assert (head.last_id, head.last_hash, head.count) == (last.id, last.hash, len(chain))
+
+
+def test_verify_passes_on_an_intact_chain(chain):
+    assert _verify() == f"Audit chain intact: {len(chain)} records.\n"
+
+
+def test_only_differing_fields_are_kept(db):
+    rec = audit.record(
+        action="x.change", object_type="x.y", object_id=1, before={"a": 1, "b": 2}, after={"a": 1, "b": 3}
+    )
+    assert rec.changes == {"before": {"b": 2}, "after": {"b": 3}}
+
+
+def test_an_altered_record_is_named(chain):
+    _sql("UPDATE core_auditrecord SET reason = %s WHERE id = %s", "nothing happened", 4)
+    with pytest.raises(CommandError, match="broken at record 4: was altered"):
+        _verify()
+
+
+def test_altered_changes_are_named(chain):
+    _sql("UPDATE core_auditrecord SET data = %s WHERE id = %s", '{"after":{"name":"X"}}', 3)
+    with pytest.raises(CommandError, match="broken at record 3"):
+        _verify()
+
+
+def test_a_deleted_record_is_named(chain):
+    _sql("DELETE FROM core_auditrecord WHERE id = %s", 3)
+    with pytest.raises(CommandError, match="broken at record 3: records 3–3 are missing"):
+        _verify()
+
+
+def test_a_deleted_tail_is_seen(chain):
+    _sql("DELETE FROM core_auditrecord WHERE id = %s", len(chain))
+    with pytest.raises(CommandError, match=f"broken at record {len(chain)}: records after"):
+        _verify()
+
+
+def test_a_record_inserted_out_of_place_is_named(chain):
+    """A forged record slipped in with a valid hash of its own: the next link breaks."""
+    _sql("DELETE FROM core_auditrecord WHERE id = %s", 4)
+    forged = AuditRecord.objects.get(id=3)
+    forged.id, forged.reason, forged.prev_hash = 4, "forged", chain[2].hash
+    forged.hash = audit.seal(forged)
+    forged.save(force_insert=True)
+    with pytest.raises(CommandError, match="broken at record 5: does not follow"):
+        _verify()
+
+
+def test_a_rewritten_chain_misses_the_auditors_anchor(chain):
+    out = io.StringIO()
+    call_command("audit", "head", stdout=out)
+    anchor = out.getvalue().strip()
+    assert anchor == f"{chain[-1].id}:{chain[-1].hash}"
+    assert "intact" in _verify("--anchor", anchor)
+    # Someone with database access rewrites record 4 and recomputes every hash after it.
+    records = list(AuditRecord.objects.order_by("id"))
+    prev = records[2].hash
+    for rec in records[3:]:
+        if rec.id == 4:
+            rec.reason = "rewritten"
+        rec.prev_hash = prev
+        rec.hash = audit.seal(rec)
+        AuditRecord.objects.filter(id=rec.id).update(
+            reason=rec.reason, prev_hash=rec.prev_hash, hash=rec.hash
+        )
+        prev = rec.hash
+    AuditHead.objects.update(last_hash=prev)
+    assert "intact" in _verify()  # consistent in itself ...
+    with pytest.raises(CommandError, match="differs from the anchor"):
+        _verify("--anchor", anchor)  # ... but not the chain the auditor saw
+
+
+def test_a_bad_anchor_is_refused(chain):
+    with pytest.raises(CommandError, match="ID:HASH"):
+        _verify("--anchor", "nonsense")
+
+
+def test_record_rolls_back_with_its_transaction(chain):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(action="x.change", object_type="x.y", object_id=1)
+        raise RuntimeError
+    assert AuditRecord.objects.count() == len(chain)
+    assert "intact" in _verify()
+
+
+def test_concurrent_writers_never_fork_the_chain(transactional_db):
+    """Twenty threads, each on its own connection, append at once: one chain, no gaps."""
+    import threading
+
+    from django.db import connections, transaction
+
+    threads, per_thread = 20, 10
+    start = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            start.wait(timeout=30)
+            for i in range(per_thread):
+                with transaction.atomic():
+                    audit.record(action="x.change", object_type="x.y", object_id=f"{n}-{i}")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=writer, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert errors == []
+    assert AuditRecord.objects.count() == threads * per_thread + 1
+    assert "intact" in _verify()
