@@ -59,7 +59,11 @@ def test_verify_passes_on_an_intact_chain(chain):
 
 def test_only_differing_fields_are_kept(db):
     rec = audit.record(
-        action="x.change", object_type="x.y", object_id=1, before={"a": 1, "b": 2}, after={"a": 1, "b": 3}
+        action="x.change",
+        object_type="x.y",
+        object_id=1,
+        before={"a": 1, "b": 2},
+        after={"a": 1, "b": 3},
     )
     assert rec.changes == {"before": {"b": 2}, "after": {"b": 3}}
 

@@ -44,7 +44,9 @@ class _Encoder(DjangoJSONEncoder):
 
 def canonical(value: Any) -> str:
     """The one JSON text of ``value``: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(value, cls=_Encoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(
+        value, cls=_Encoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def jsonable(value: Any) -> Any:
