@@ -6,7 +6,11 @@ address in capitals or with its IDN domain spelt the other way is.  The spoofing
 are the corpus's ``spoof_*.eml``; none may open a CASE for Beta or mail Beta.
 """
 
+import base64
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casedesk.cases.models import Case, WorkLog
 from casedesk.mailgate import parse, services
@@ -109,6 +113,16 @@ def test_an_address_is_one_spelling_of_one_mailbox():
     assert parse.normal_address("a b", "beta.example.com") == ""
 
 
+@given(st.text(max_size=120), st.sampled_from(["utf-8", "gb18030"]))
+def test_no_display_name_is_ever_taken_for_the_address(name, charset):
+    """Whatever a display name says, encoded or quoted, the address is the angle-addr's."""
+    word = f"=?{charset}?B?{base64.b64encode(name.encode(charset)).decode()}?="
+    quoted = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    for written in (word, f'"{word}"', quoted):
+        address, _name, _problem = parse.mailbox(f"{written} <{ATTACKER}>")
+        assert address in (ATTACKER, ""), (written, address)
+
+
 MALFORMED_FROM = [
     b"",  # no From header at all
     b"From: \r\n",
@@ -122,6 +136,8 @@ MALFORMED_FROM = [
     b'From: "unterminated <beta.contact@beta.example.com>\r\n',
     b"From: \xff\xfe <\xff@\xfe>\r\n",
     b"From: <beta.contact@beta.example.com\x00>\r\n",
+    b"From: <beta.contact\xe2\x80\x8b@beta.example.com>\r\n",  # a zero-width space
+    b"From: <beta.contact@beta.example.com\xe2\x80\xae>\r\n",  # right-to-left override
     b"From: " + b"x" * 300 + b"@beta.example.com\r\n",
     b"From: Beta <beta.contact@beta..example.com>\r\n",
     b"From: =?utf-8?q?Beta?= <beta.contact@[300.1.1.1]>\r\n",

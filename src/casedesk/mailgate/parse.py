@@ -22,6 +22,7 @@ import email.utils
 import html
 import mimetypes
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from email.header import decode_header
 from email.headerregistry import Address
@@ -373,7 +374,7 @@ def normal_address(local: str, domain: str) -> str:
     spelling of a known domain is refused rather than mapped onto it.  The local part is
     kept whole: ``beta+x@…`` is not ``beta@…``."""
     local, domain = local.strip(), domain.strip().lower()
-    if not local or not domain or any(c.isspace() or c in "<>" for c in local + domain):
+    if not local or not domain or any(_unprintable(c) or c in "<>" for c in local + domain):
         return ""
     if not domain.isascii():
         try:
@@ -385,6 +386,12 @@ def normal_address(local: str, domain: str) -> str:
     except (ValueError, TypeError):
         return ""
     return address if len(address) <= 254 else ""
+
+
+def _unprintable(char: str) -> bool:
+    """Spaces, controls (NUL), zero-width and direction marks: an address that looks like
+    another in the inbound list, or that a database refuses to store."""
+    return unicodedata.category(char)[0] in "CZ"
 
 
 def address_spellings(address: str) -> list[str]:
