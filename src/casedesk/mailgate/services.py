@@ -349,20 +349,24 @@ def _author(sender: Sender, mail: parse.ParsedMail) -> User:
     username = sender.address[:150]
     if User.objects.filter(username=username).exists():
         username = f"contact-{contact.pk}"
-    fields = {
-        "role": Role.CUSTOMER,
-        "email": sender.address,
-        "organization": contact.organization,
-        "contact": contact,
-        "language": _language(mail),
-        "first_name": contact.name[:150],
-    }
+
+    def make(username: str) -> User:
+        return people.user_create(
+            username=username,
+            role=Role.CUSTOMER,
+            email=sender.address,
+            organization=contact.organization,
+            contact=contact,
+            language=_language(mail),
+            first_name=contact.name[:150],
+        )
+
     try:
-        sender.user = people.user_create(username=username, **fields)
+        sender.user = make(username)
     except (Conflict, InvalidInput):  # the name was taken meanwhile, or is no user name
         if username == f"contact-{contact.pk}":
             raise
-        sender.user = people.user_create(username=f"contact-{contact.pk}", **fields)
+        sender.user = make(f"contact-{contact.pk}")
     return sender.user
 
 
