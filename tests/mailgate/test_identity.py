@@ -56,6 +56,7 @@ def test_a_spoofed_sender_never_passes_for_the_contact(customers, name, status, 
         case = message.case
         assert case.organization.code == org and case.contact.email == outcome
         assert message.sender == outcome  # what staff see in the inbound list, too
+        assert BETA not in case.caller_name and BETA not in case.contact.name
         assert list(Notification.objects.values_list("to_email", flat=True)) == [outcome]
     else:
         assert outcome in message.reason

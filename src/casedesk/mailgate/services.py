@@ -381,7 +381,10 @@ def triage_organization() -> Organization:
 
 def _triage_contact(mail: parse.ParsedMail) -> Sender:
     org = triage_organization()
-    name = mail.sender_name or mail.sender.partition("@")[0]
+    # A display name that reads as an address is not shown as the caller's name: staff
+    # would take "beta.contact@beta.test" <attacker@evil.test> for Beta.
+    name = "" if "@" in mail.sender_name else mail.sender_name
+    name = name or mail.sender.partition("@")[0]
     contact, _created = people.contact_get_or_create(
         organization=org, email=mail.sender, name=name[:100], by=None
     )
