@@ -57,6 +57,8 @@ def customers(db):
     logistics = OrganizationFactory(code="LOG", name="Logistics Ltd", service_level="silver")
     hospital = OrganizationFactory(code="HOSP", name="人民医院", service_level="silver")
     univ = OrganizationFactory(code="UNIV", name="理工大学", service_level="silver")
+    beta = OrganizationFactory(code="BETA", name="Beta Networks", service_level="gold")
+    bjnet = OrganizationFactory(code="BJNET", name="北京网络", service_level="silver")
     people = {
         "zhang": ContactFactory(organization=acme, name="张喆", email="zhang@acme.cn"),
         "chan": ContactFactory(organization=acme, name="陳志明", email="Chan@ACME.cn"),
@@ -76,6 +78,13 @@ def customers(db):
         "wangfang": ContactFactory(
             organization=univ, name="Wang Fang", email="wangfang@univ.example.edu.cn"
         ),
+        # The customer whose address the spoofing corpus (spoof_*.eml) tries to pass for.
+        "beta": ContactFactory(
+            organization=beta, name="Beta Contact", email="beta.contact@beta.example.com"
+        ),
+        # An internationalized domain, saved once in Unicode and once as punycode.
+        "li": ContactFactory(organization=bjnet, name="李工", email="li@北京网络.cn"),
+        "wu": ContactFactory(organization=bjnet, name="吴工", email="wu@xn--1lq90iqu1cmna.cn"),
     }
     return people
 

@@ -57,6 +57,14 @@ NEW_CASES = [
         ["认证失败记录.csv"],
     ),
     ("malformed_no_headers.eml", "ACME", "此邮件格式错误", ["服务器无法启动"], ["report.pdf"]),
+    (
+        # File names as raw 8-bit bytes, not RFC 2231/2047: one UTF-8, one GBK.
+        "netease_raw8bit_filenames.eml",
+        "HOSP",
+        "CT机房交换机端口反复flap",
+        ["端口反复flap", "人民医院信息科"],
+        ["CT机房交换机日志.txt", "配置备份.cfg"],
+    ),
 ]
 
 

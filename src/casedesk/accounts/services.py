@@ -53,8 +53,26 @@ def organization_create(
         created_at=clock.now(),
     )
     _validate(org)
-    org.save()
+    try:
+        with transaction.atomic():
+            org.save()
+    except IntegrityError as exc:  # made by a concurrent call since the check above
+        raise Conflict(_("Organization %(code)r already exists.") % {"code": code}) from exc
     return org
+
+
+def organization_get_or_create(
+    *, code: str, name: str, by: User | None, **fields
+) -> tuple[Organization, bool]:
+    """The organization ``code`` (any case), made when missing: (organization, created).
+    Two callers racing for a new code both get the one organization, neither an error."""
+    found = Organization.objects.filter(code__iexact=code).order_by("id").first()
+    if found is not None:
+        return found, False
+    try:
+        return organization_create(code=code, name=name, by=by, **fields), True
+    except Conflict:  # the other caller made it first (its commit is visible now)
+        return Organization.objects.filter(code__iexact=code).order_by("id").get(), False
 
 
 @transaction.atomic
@@ -79,6 +97,28 @@ def contact_create(
     _validate(contact)
     contact.save()
     return contact
+
+
+@transaction.atomic
+def contact_get_or_create(
+    *, organization: Organization, email: str, name: str, by: User | None, **fields
+) -> tuple[Contact, bool]:
+    """The contact of ``organization`` with this e-mail address (any case), made when
+    missing: (contact, created).  Contacts have no unique key (two people may share a
+    mailbox), so the organization's row is locked: whoever comes second waits for the
+    first's commit and finds its contact, rather than making a second one."""
+    policy.require(by, policy.Action.MANAGE_CUSTOMERS)
+    # NO KEY UPDATE: waits only for another get-or-create, not for CASEs being opened.
+    Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
+    found = (
+        Contact.objects.filter(organization=organization, email__iexact=email)
+        .order_by("id")
+        .first()
+    )
+    if found is not None:
+        return found, False
+    contact = contact_create(organization=organization, name=name, email=email, by=by, **fields)
+    return contact, True
 
 
 @transaction.atomic

@@ -6,22 +6,30 @@ malformed address or Message-ID headers make it raise); every header, parameter 
 then decoded here with the charset fallbacks real Chinese mail needs: GB2312 labels on GBK
 text (decoded as GB18030, its superset), Big5 as Big5-HKSCS, unknown or missing labels and
 raw 8-bit headers tried as UTF-8, then GB18030, then Latin-1 (which always succeeds).
+
+Who sent a message is the addr-spec of its one ``From`` mailbox, read with the RFC 5322
+address parser from the header as sent (its encoded words still encoded), so that a display
+name can never be taken for an address, whatever it decodes to (see ``mailbox``).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import email
 import email.policy
 import email.utils
 import html
 import mimetypes
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from email.header import decode_header
+from email.headerregistry import Address
 from email.message import Message
-from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
+
+import idna
 
 MAX_PARTS = 200  # more MIME parts than this is a mail bomb, not a customer's message
 MAX_DEPTH = 12  # nesting of multiparts and forwarded messages
@@ -67,15 +75,16 @@ class MailFile:
 class ParsedMail:
     headers: dict[str, str]
     message_id: str
-    sender: str  # the address, lower-cased
+    sender: str  # the From address (``normal_address``), "" when From names no one mailbox
     sender_name: str
-    reply_to: str  # where the sender wants answers (Reply-To), else the sender
+    reply_to: str  # the first Reply-To address (``normal_address``), else ""
     subject: str
     in_reply_to: list[str]
     references: list[str]
     content_type: str
     text: str
     files: list[MailFile] = field(default_factory=list)
+    from_problem: str = ""  # why there is no sender: FROM_MISSING, FROM_SEVERAL, FROM_INVALID
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -146,6 +155,22 @@ def decode_header_value(value) -> str:
     return _unfold("".join(out))
 
 
+def raw_header_text(msg: Message, name: str) -> list[str]:
+    """Every value of header ``name`` as sent, raw 8-bit bytes decoded (UTF-8, then GB18030)
+    but RFC 2047 encoded words left as they are.  compat32 hands a raw 8-bit header out as
+    a ``Header`` whose ``str()`` turns the bytes into U+FFFD; its raw value still has them."""
+    out = []
+    for key, value in msg.raw_items():
+        if str(key).lower() != name:
+            continue
+        value = str(value)
+        raw = _raw_header_bytes(value)
+        if raw is not None and any(b > 127 for b in raw):
+            value = decode_bytes(raw)
+        out.append(value)
+    return out
+
+
 def _unfold(value: str) -> str:
     return " ".join(value.replace("\x00", "").split())
 
@@ -158,9 +183,24 @@ def message_ids(value: str) -> list[str]:
     return [f"<{m}>" for m in _ID.findall(value or "")]
 
 
+def _header_str(part: Message, name: str) -> str:
+    """The first value of a structured header as text (raw 8-bit bytes decoded)."""
+    value = part.get(name)
+    if value is None or isinstance(value, str):
+        return value or ""
+    values = raw_header_text(part, name.lower())
+    return values[0] if values else str(value)
+
+
 def _param(part: Message, name: str, header: str) -> str:
     """A Content-Type / Content-Disposition parameter: RFC 2231 or RFC 2047 or raw bytes."""
     try:
+        if not isinstance(part.get(header), str | None):
+            # A raw 8-bit value (a file name as some Chinese clients send it): read the
+            # parameters from its decoded text, not from U+FFFD.
+            holder = Message()
+            holder[header] = _header_str(part, header)
+            part = holder
         value = part.get_param(name, header=header)
     except Exception:  # noqa: BLE001
         return ""
@@ -279,7 +319,7 @@ def _walk(msg: Message, texts: list[str], files: list[MailFile], depth: int, cou
         for part in parts:
             _walk(part, texts, files, depth + 1, count)
         return
-    disposition = (msg.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    disposition = _header_str(msg, "Content-Disposition").split(";")[0].strip().lower()
     name = filename(msg)
     if ctype in ("text/plain", "text/html") and disposition != "attachment" and not name:
         text = _text_of(msg)
@@ -313,25 +353,123 @@ def headers_of(msg: Message) -> dict[str, str]:
     return out
 
 
-def _first_address(value: str) -> str:
-    found = [a for _, a in getaddresses([value]) if "@" in a]
-    return found[0].strip().lower()[:254] if found else ""
+# Why a message has no sender (``ParsedMail.from_problem``).
+FROM_MISSING = "missing"  # no From header, or one with no address at all
+FROM_SEVERAL = "several"  # more than one From header or more than one mailbox in it
+FROM_INVALID = "invalid"  # an address that cannot be read
+
+_LABEL = re.compile(r"=\?([^?\s*]+)((?:\*[^?\s]*)?\?[BbQq]\?)")
+
+
+def _aliased_words(value: str) -> str:
+    """Encoded words relabelled with the codec their text really is in (GB2312 → GB18030)."""
+    return _LABEL.sub(lambda m: f"=?{codec(m.group(1)) or m.group(1)}{m.group(2)}", value)
+
+
+def normal_address(local: str, domain: str) -> str:
+    """One spelling per mailbox: ``local@domain`` lower-cased (contacts are looked up
+    case-insensitively), an internationalized domain as its IDNA A-label (``例子.中国`` and
+    ``xn--fsqu00a.xn--fiqs8s`` are one domain).  "" for what is no address: an empty
+    part, or a domain that is not valid IDNA 2008 — a full-width or otherwise unusual
+    spelling of a known domain is refused rather than mapped onto it.  The local part is
+    kept whole: ``beta+x@…`` is not ``beta@…``."""
+    local, domain = local.strip(), domain.strip().lower()
+    if not local or not domain or any(_unprintable(c) or c in "<>" for c in local + domain):
+        return ""
+    if not domain.isascii():
+        try:
+            domain = idna.encode(domain).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError):
+            return ""
+    try:
+        address = Address(username=local, domain=domain).addr_spec.lower()
+    except (ValueError, TypeError):
+        return ""
+    return address if len(address) <= 254 else ""
+
+
+def _unprintable(char: str) -> bool:
+    """Spaces, controls (NUL), zero-width and direction marks: an address that looks like
+    another in the inbound list, or that a database refuses to store."""
+    return unicodedata.category(char)[0] in "CZ"
+
+
+def address_spellings(address: str) -> list[str]:
+    """The ways a contact's e-mail may be stored for ``address`` (a ``normal_address``): as
+    it is, and with its domain in Unicode when it is an IDN."""
+    local, _at, domain = address.rpartition("@")
+    spellings = [address]
+    if "xn--" in domain:
+        with contextlib.suppress(idna.IDNAError, UnicodeError, ValueError):
+            spellings.append(f"{local}@{idna.decode(domain)}")
+    return spellings
+
+
+def _display_name(name: str) -> str:
+    if any("\udc80" <= c <= "\udcff" for c in name):  # an encoded word in an unknown charset
+        name = decode_bytes(name.encode("utf-8", "surrogateescape"))
+    return _unfold(name)
+
+
+def mailbox(value: str) -> tuple[str, str, str]:
+    """(address, display name, problem) of an address header that must name one mailbox.
+
+    The header is parsed as sent, encoded words still encoded: only the addr-spec counts,
+    and a display name is only a name, whatever it decodes to (``"=?utf-8?b?…?="
+    <attacker@evil.test>`` whose name reads ``beta.contact@beta.test`` is from
+    attacker@evil.test)."""
+    value = _aliased_words(re.sub(r"[\r\n]+", " ", value or "")).strip()
+    if not value:
+        return "", "", FROM_MISSING
+    try:
+        parsed = email.policy.default.header_factory("from", value)
+        groups, addresses = parsed.groups, parsed.addresses
+    except Exception:  # noqa: BLE001 - the parser gave up: no address can be trusted
+        return "", "", FROM_INVALID
+    if not addresses:
+        return "", "", FROM_MISSING if "@" not in value else FROM_INVALID
+    if len(addresses) > 1:
+        return "", "", FROM_SEVERAL
+    if groups[0].display_name is not None:  # "team: a@b;" names a group, not a mailbox
+        return "", "", FROM_INVALID
+    found = addresses[0]
+    address = normal_address(found.username, found.domain)
+    if not address:
+        return "", "", FROM_INVALID
+    return address, _display_name(found.display_name)[:100], ""
+
+
+def sender_of(msg: Message) -> tuple[str, str, str]:
+    """(address, display name, problem) of the one From header.  Only From says who wrote:
+    never its display name, never Sender, Reply-To or Return-Path (anyone can set those)."""
+    values = raw_header_text(msg, "from")
+    if len(values) > 1:
+        return "", "", FROM_SEVERAL
+    return mailbox(values[0] if values else "")
+
+
+def _reply_to(msg: Message) -> str:
+    """The first address of Reply-To ("" for none).  Where answers may go is for the
+    gateway to decide (``services.answer_address``); it never says who wrote."""
+    values = raw_header_text(msg, "reply-to")
+    if not values:
+        return ""
+    value = _aliased_words(re.sub(r"[\r\n]+", " ", values[0]))
+    try:
+        addresses = email.policy.default.header_factory("reply-to", value).addresses
+    except Exception:  # noqa: BLE001
+        return ""
+    for found in addresses:
+        if address := normal_address(found.username, found.domain):
+            return address
+    return ""
 
 
 def parse(raw: bytes) -> ParsedMail:
     """Parse one message.  Raises MailTooComplex on a mail bomb; otherwise never on input."""
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     headers = headers_of(msg)
-    name, address = parseaddr(headers.get("from", ""))
-    if not address or "@" not in address:
-        for header in ("sender", "reply-to", "return-path"):
-            pairs = getaddresses([headers.get(header, "")])
-            found = [a for _, a in pairs if "@" in a]
-            if found:
-                address = found[0]
-                break
-        else:
-            address = ""
+    address, name, problem = sender_of(msg)
     texts: list[str] = []
     files: list[MailFile] = []
     _walk(msg, texts, files, 0, [0])
@@ -339,15 +477,16 @@ def parse(raw: bytes) -> ParsedMail:
     return ParsedMail(
         headers=headers,
         message_id=ids[0] if ids else "",
-        sender=address.strip().lower()[:254],
-        sender_name=name.strip()[:100],
-        reply_to=_first_address(headers.get("reply-to", "")) or address.strip().lower()[:254],
+        sender=address,
+        sender_name=name.strip(),
+        reply_to=_reply_to(msg),
         subject=headers.get("subject", ""),
         in_reply_to=message_ids(headers.get("in-reply-to", "")),
         references=message_ids(headers.get("references", "")),
         content_type=(msg.get_content_type() or "").lower(),
         text="\n\n".join(texts).strip(),
         files=files,
+        from_problem=problem,
     )
 
 
@@ -360,11 +499,11 @@ def peek(head: bytes) -> tuple[str, str, str]:
             head[: end.start()] if end else head, policy=email.policy.compat32
         )
         headers = headers_of(msg)
+        address = sender_of(msg)[0]
     except Exception:  # noqa: BLE001
         return "", "", ""
     ids = message_ids(headers.get("message-id", ""))
-    _, address = parseaddr(headers.get("from", ""))
-    return (ids[0] if ids else "", address.lower()[:254], headers.get("subject", "")[:300])
+    return (ids[0] if ids else "", address, headers.get("subject", "")[:300])
 
 
 # The beginning of the quoted history in a reply, as the common clients write it.

@@ -22,8 +22,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -34,7 +37,7 @@ from casedesk.accounts.models import Contact, Organization, User
 from casedesk.cases import attachments, services
 from casedesk.cases.choices import Channel, Status
 from casedesk.cases.models import Case
-from casedesk.errors import DomainError, InvalidInput
+from casedesk.errors import Conflict, DomainError, InvalidInput
 from casedesk.notify import services as outbox
 
 from . import loops, parse, threading
@@ -249,8 +252,8 @@ def _process(message: InboundMessage) -> None:
     if (why := loops.auto_reason(mail)) is not None:
         message.status, message.reason = InboundStatus.IGNORED, why
         return None
-    if not mail.sender:
-        return _quarantine(message, _("The message has no sender address."))
+    if not mail.sender or not _deliverable(mail.sender):
+        return _quarantine(message, _from_problem(mail))
     sender = identify(mail.sender, mail.sender_name)
     case = threading.find_case(subject=mail.subject, ids=mail.thread_ids)
     if case is not None:
@@ -267,11 +270,42 @@ def _process(message: InboundMessage) -> None:
     return _open(message, mail, sender)
 
 
+def _deliverable(address: str) -> bool:
+    """An address the desk could store for a contact and mail (Django's e-mail rules)."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
+def _from_problem(mail: parse.ParsedMail) -> str:
+    """Why a message is not taken as anyone's: its From names no one usable mailbox."""
+    written = mail.header("from")[:200]
+    if mail.from_problem == parse.FROM_SEVERAL:
+        return _("The message names more than one sender (From: %(from)s).") % {"from": written}
+    if mail.from_problem == parse.FROM_MISSING:
+        return _("The message has no sender address.")
+    return _("The sender's address cannot be read (From: %(from)s).") % {"from": written}
+
+
+def _same_address(field: str, address: str) -> Q:
+    """``field`` holds ``address`` (a ``parse.normal_address``) in any of its spellings:
+    any case, an IDN domain in Unicode or as punycode.  Nothing else: not a plus-tagged
+    variant, not a display name."""
+    match = Q()
+    for spelling in parse.address_spellings(address):
+        match |= Q(**{f"{field}__iexact": spelling})
+    return match
+
+
 def identify(address: str, name: str = "") -> Sender:
     """The staff member, customer user or contact whose address this is."""
     sender = Sender(address=address, name=name)
+    if not address:
+        return sender
     user = (
-        User.objects.filter(email__iexact=address, is_active=True)
+        User.objects.filter(_same_address("email", address), is_active=True)
         .select_related("contact")
         .order_by("id")
         .first()
@@ -282,7 +316,9 @@ def identify(address: str, name: str = "") -> Sender:
     if user is not None:
         sender.user, sender.contact = user, user.contact
     if sender.contact is None:
-        contacts = Contact.objects.filter(email__iexact=address, organization__is_active=True)
+        contacts = Contact.objects.filter(
+            _same_address("email", address), organization__is_active=True
+        )
         if user is not None:  # a customer's own contact record, in their organization
             org_id = user.organization_id
             contacts = contacts.filter(organization_id=org_id) if org_id else contacts.none()
@@ -303,6 +339,9 @@ def _author(sender: Sender, mail: parse.ParsedMail) -> User:
         return sender.user
     contact = sender.contact
     assert contact is not None
+    # Two mails from this contact at once must not both make its user: the second waits
+    # here for the first's commit, then finds the user it made.
+    Contact.objects.select_for_update(no_key=True).filter(pk=contact.pk).first()
     linked = User.objects.filter(contact=contact).first()
     if linked is not None:
         sender.user = linked
@@ -310,32 +349,76 @@ def _author(sender: Sender, mail: parse.ParsedMail) -> User:
     username = sender.address[:150]
     if User.objects.filter(username=username).exists():
         username = f"contact-{contact.pk}"
-    sender.user = people.user_create(
-        username=username,
-        role=Role.CUSTOMER,
-        email=sender.address,
-        organization=contact.organization,
-        contact=contact,
-        language=_language(mail),
-        first_name=contact.name[:150],
-    )
+
+    def make(username: str) -> User:
+        return people.user_create(
+            username=username,
+            role=Role.CUSTOMER,
+            email=sender.address,
+            organization=contact.organization,
+            contact=contact,
+            language=_language(mail),
+            first_name=contact.name[:150],
+        )
+
+    try:
+        sender.user = make(username)
+    except (Conflict, InvalidInput):  # the name was taken meanwhile, or is no user name
+        if username == f"contact-{contact.pk}":
+            raise
+        sender.user = make(f"contact-{contact.pk}")
     return sender.user
 
 
 def triage_organization() -> Organization:
-    """Where unknown senders' CASEs wait for the desk to find out who they are."""
-    code = settings.CASEDESK_MAIL_TRIAGE_ORG
-    org = Organization.objects.filter(code=code).first()
-    if org is None:
-        org = people.organization_create(code=code, name=_("Unverified e-mail senders"), by=None)
+    """Where unknown senders' CASEs wait for the desk to find out who they are (made by
+    the first mail that needs it, even when two such mails arrive at once)."""
+    org, _created = people.organization_get_or_create(
+        code=settings.CASEDESK_MAIL_TRIAGE_ORG, name=_("Unverified e-mail senders"), by=None
+    )
     return org
 
 
 def _triage_contact(mail: parse.ParsedMail) -> Sender:
     org = triage_organization()
-    name = mail.sender_name or mail.sender.partition("@")[0]
-    contact = people.contact_create(organization=org, name=name[:100], email=mail.sender, by=None)
+    # A display name that reads as an address is not shown as the caller's name: staff
+    # would take "beta.contact@beta.test" <attacker@evil.test> for Beta.
+    name = "" if "@" in mail.sender_name else mail.sender_name
+    name = name or mail.sender.partition("@")[0]
+    contact, _created = people.contact_get_or_create(
+        organization=org, email=mail.sender, name=name[:100], by=None
+    )
     return Sender(address=mail.sender, name=name, contact=contact)
+
+
+def answer_address(mail: parse.ParsedMail, sender: Sender | None = None) -> str:
+    """Where the desk answers a mail: its From address; its Reply-To only when the sender
+    is a known customer or member of staff and Reply-To stays with them (the same mail
+    domain, or another address the desk knows of the same organization).  Anyone can write
+    any Reply-To: honoured for an unknown sender, it would have the desk mail a CASE
+    number and the sender's text to a stranger (or spam one), and for a known one it would
+    let a forged From carry the acknowledgement off to the forger's mailbox."""
+    reply_to = mail.reply_to
+    if not reply_to or reply_to == mail.sender or sender is None:
+        return mail.sender
+    if not sender.is_staff:
+        org = sender.contact.organization if sender.contact else None
+        if org is None and sender.user is not None:
+            org = sender.user.organization
+        if org is None or _is_triage(org):  # unknown, or known only as an unverified sender
+            return mail.sender
+    if reply_to.rpartition("@")[2] == mail.sender.rpartition("@")[2]:
+        return reply_to
+    other = identify(reply_to)
+    if sender.is_staff and other.is_staff:
+        return reply_to
+    if other.organization_id is not None and other.organization_id == sender.organization_id:
+        return reply_to
+    return mail.sender
+
+
+def _is_triage(org: Organization) -> bool:
+    return org.code.lower() == settings.CASEDESK_MAIL_TRIAGE_ORG.lower()
 
 
 def _uploads(mail: parse.ParsedMail) -> tuple[list[SimpleUploadedFile], list[str]]:
@@ -416,14 +499,15 @@ def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> No
     message.case = case
     message.status = InboundStatus.PROCESSED
     message.reason = "\n".join(refused)
-    unverified = org.code == settings.CASEDESK_MAIL_TRIAGE_ORG
-    if not _may_answer(message, mail.reply_to):
+    unverified = _is_triage(org)
+    to_email = answer_address(mail, sender)
+    if not _may_answer(message, to_email):
         return
     outbox.queue_to_address(
         template="mail_ack",
         context={"case": case, "name": sender.name, "refused": refused, "unverified": unverified},
         reason=f"mail-ack:{case.number}",
-        to_email=mail.reply_to,
+        to_email=to_email,
         language=language,
         case=case,
         message_id=threading.root_id(case.number),
@@ -470,12 +554,13 @@ def _reply(message: InboundMessage, mail: parse.ParsedMail, sender: Sender, case
         return None
     message.status = InboundStatus.PROCESSED
     message.reason = "\n".join(refused)
-    if refused and _may_answer(message, mail.reply_to):
+    to_email = answer_address(mail, sender)
+    if refused and _may_answer(message, to_email):
         outbox.queue_to_address(
             template="mail_refused",
             context={"case": case, "refused": refused},
             reason=f"mail-refused:{message.pk}",
-            to_email=mail.reply_to,
+            to_email=to_email,
             language=language,
             case=case,
             in_reply_to=message.message_id,
@@ -488,13 +573,13 @@ def _reject(message: InboundMessage, mail: parse.ParsedMail) -> None:
     message.reason = _("Unknown sender %(sender)s; answered with a refusal.") % {
         "sender": mail.sender
     }
-    if not _may_answer(message, mail.reply_to):
+    if not _may_answer(message, mail.sender):  # a stranger: only ever the From address
         return
     outbox.queue_to_address(
         template="mail_reject",
         context={"subject": mail.subject[:200]},
         reason=f"mail-reject:{message.pk}",
-        to_email=mail.reply_to,
+        to_email=mail.sender,
         language=_language(mail),
         in_reply_to=message.message_id,
         references=_chain(mail, message.message_id),
