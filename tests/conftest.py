@@ -1,6 +1,12 @@
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import ApiClient, ContactFactory, OrganizationFactory, make_user
+
+# No per-example deadline: on a loaded machine (xdist workers, CI) a slow example is not a
+# failing one.  Properties still run their full number of examples.
+hypothesis_settings.register_profile("casedesk", deadline=None)
+hypothesis_settings.load_profile("casedesk")
 
 
 @pytest.fixture(autouse=True)
