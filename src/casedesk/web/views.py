@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from casedesk import clock, policy
+from casedesk.accounts import selectors as account_selectors
 from casedesk.accounts import services as account_services
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Language
 from casedesk.accounts.models import User
@@ -283,7 +284,12 @@ def board(request):
     ]
     for section in sections:
         prepare_rows(section["cases"], now)
-    context = {"now": now, "sections": sections, "limit": limit}
+    context = {
+        "now": now,
+        "sections": sections,
+        "limit": limit,
+        "on_duty": account_selectors.roster_at(now),
+    }
     return render(request, "web/board.html", context)
 
 
