@@ -14,8 +14,10 @@ from django.db import transaction
 
 from casedesk import clock, demo
 from casedesk.accounts.models import Contact, Organization, StaffProfile, User
+from casedesk.accounts.selectors import duty_engineers_at, on_duty_at
 from casedesk.cases.choices import EventKind, Status, WorkLogKind
 from casedesk.cases.models import Case, CaseEvent, WorkLog
+from casedesk.routing.selectors import recommendations
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +165,49 @@ def _check_history(now: dt.datetime) -> None:
             assert case.pk in called_back, case.number
 
 
+def _local(now: dt.datetime, weekday: int, hour: int, weeks: int) -> dt.datetime:
+    """The local ``hour`` of the ``weekday`` (0 Monday) ``weeks`` weeks from ``now``'s."""
+    today = now.astimezone(clock.desk_zone()).date()
+    day = today + dt.timedelta(days=weekday - today.weekday(), weeks=weeks)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=clock.desk_zone())
+
+
+def _check_roster(now: dt.datetime) -> None:
+    """Someone is on duty whenever the desk is opened, within the history and weeks ahead;
+    the duty engineer is the README's (``duty`` by day, ``duty.liu`` at night and at the
+    weekend), and the recommendations rank people on shift with non-negative scores."""
+    open_case = Case.objects.filter(status=Status.OPEN).order_by("priority").first()
+    severe = Case.objects.filter(status=Status.OPEN, priority__in=("P1", "P2")).first()
+    p3 = make_case(
+        contact=Contact.objects.first(), title="Catalyst 9300 端口 up/down", priority="P3"
+    )
+    cases = [c for c in (open_case, severe, p3) if c is not None]
+    for weeks in (-12, -4, 0, 1, 8):
+        for weekday, hour, duty, engineers_in in (
+            (2, 11, "duty", True),  # a Wednesday morning
+            (2, 23, "duty.liu", False),  # a Wednesday night
+            (4, 19, "duty.liu", False),  # a Friday evening
+            (5, 15, "duty.liu", False),  # a Saturday afternoon
+            (6, 4, "duty.liu", False),  # a Sunday in the small hours
+        ):
+            at = _local(now, weekday, hour, weeks)
+            if weeks == -12 and at < now - dt.timedelta(days=demo.DAYS):
+                continue
+            on_duty = {u.username for u in on_duty_at(at)}
+            assert [u.username for u in duty_engineers_at(at)] == [duty], at
+            assert duty in on_duty, at
+            assert ({"eng.li", "eng.zhang", "eng.wang"} <= on_duty) == engineers_in, at
+            assert on_duty & {"se.zhao", "se.sun", "se.zhou"}, at  # an SE on shift or on call
+            for case in cases:
+                recs = recommendations(case, now=at, limit=20)
+                assert recs, (case.number, at)
+                assert all(r.score >= 0 for r in recs), (case.number, at)
+                assert any(r.on_duty and "on_duty" in {x.code for x in r.reasons} for r in recs), (
+                    case.number,
+                    at,
+                )
+
+
 def test_demo_builds_a_realistic_desk_once():
     out = StringIO()
     call_command("demo", stdout=out)
@@ -172,6 +217,7 @@ def test_demo_builds_a_realistic_desk_once():
     _check_people()
     _check_cases(now)
     _check_history(now)
+    _check_roster(now)
 
     assert authenticate(username="duty", password="demo") is not None
     assert authenticate(username="cust.ctbj", password="demo") is not None

@@ -26,7 +26,7 @@ from django.db.models import Sum
 
 from casedesk import clock
 from casedesk.accounts import services as people
-from casedesk.accounts.models import Contact, Organization, StaffProfile, User
+from casedesk.accounts.models import Contact, DutyShift, Organization, StaffProfile, User
 from casedesk.cases import services as ops
 from casedesk.cases.choices import Channel, EscalationTarget, PendingReason, Status, WorkLogKind
 from casedesk.cases.models import Case, CaseEvent, WorkLog
@@ -66,6 +66,14 @@ FRONT: tuple[tuple[str, float, float, bool, str], ...] = (
     ("resolved", 48.0, 200.0, False, ""),
 )
 LIVE_TARGETS = {"in_progress", "pending"}
+# The duty roster runs from the first day of the history to this far ahead, so whenever
+# the desk is opened (day, night or weekend) someone is on duty.
+ROSTER_WEEKS_AHEAD = 12
+# Local shift times: the day duty engineer and the call taker are in during ``daytime``;
+# engineers work office hours; the night duty engineer covers the rest of the week.
+DAY_DESK = (dt.time(8, 30), dt.time(18, 0))
+OFFICE = (dt.time(9, 0), dt.time(18, 0))
+ON_CALL = ("se.zhao", "se.sun", "se.zhou")  # one senior engineer on call a week, in turn
 
 
 @dataclass
@@ -74,6 +82,7 @@ class Summary:
     contacts: int
     staff: int
     customers: int
+    shifts: int
     cases: int
     by_status: dict[str, int]
     by_priority: dict[str, int]
@@ -90,7 +99,8 @@ class Summary:
 
         return [
             f"{self.organizations} organizations, {self.contacts} contacts, "
-            f"{self.staff} staff, {self.customers} customer logins",
+            f"{self.staff} staff, {self.customers} customer logins, "
+            f"{self.shifts} shifts on the duty roster",
             f"{self.cases} CASEs: {fmt(self.by_status)}",
             f"priorities: {fmt(self.by_priority)}",
             f"escalation levels: {fmt(self.by_escalation)}; reopened: {self.reopened}",
@@ -218,6 +228,52 @@ class _Desk:
                     first_name=contacts[0].name,
                 )
                 self.orgs.append(_Org(o, org, contacts, login))
+
+    def create_roster(self) -> int:
+        """The duty roster (``accounts.DutyShift``) from the history's first day to
+        ``ROSTER_WEEKS_AHEAD`` weeks ahead, in the desk's local time, as ``daytime`` and
+        ``duty`` assume: on weekdays ``duty`` and the call taker at the desk 08:30–18:00,
+        every engineer 09:00–18:00; ``duty.liu`` on duty from 18:00 to 08:30 and through
+        the weekend; one senior engineer on call each week (Monday 09:00 to Monday 09:00),
+        in turn, so a P1 at night has an SE on shift."""
+        first = self.local(self.now).date() - dt.timedelta(days=DAYS + 1)
+        last = self.local(self.now).date() + dt.timedelta(weeks=ROSTER_WEEKS_AHEAD)
+        engineers = [s.username for s in C.STAFF if s.role == "engineer"]
+
+        def at(day: dt.date, time: dt.time) -> dt.datetime:
+            return dt.datetime.combine(day, time, tzinfo=self.zone).astimezone(dt.UTC)
+
+        def shift(
+            username: str, start: dt.datetime, end: dt.datetime, *, duty=False, hotline=False
+        ):
+            return DutyShift(
+                user=self.staff[username],
+                starts_at=start,
+                ends_at=end,
+                duty_engineer=duty,
+                hotline=hotline,
+            )
+
+        shifts = []
+        day = first
+        while day <= last:
+            following = day + dt.timedelta(days=1)
+            if day.weekday() < 5:
+                desk_hours = (at(day, DAY_DESK[0]), at(day, DAY_DESK[1]))
+                shifts.append(shift("duty", *desk_hours, duty=True, hotline=True))
+                shifts.append(shift("taker", *desk_hours, hotline=True))
+                shifts += [shift(u, at(day, OFFICE[0]), at(day, OFFICE[1])) for u in engineers]
+                night = (at(day, DAY_DESK[1]), at(following, DAY_DESK[0]))
+            else:
+                night = (at(day, DAY_DESK[0]), at(following, DAY_DESK[0]))
+            shifts.append(shift("duty.liu", *night, duty=True, hotline=True))
+            if day.weekday() == 0 or day == first:
+                monday = day - dt.timedelta(days=day.weekday())
+                senior = ON_CALL[monday.isocalendar().week % len(ON_CALL)]
+                start = at(day, OFFICE[0]) if day == monday else at(day, dt.time(0, 0))
+                shifts.append(shift(senior, start, at(monday + dt.timedelta(weeks=1), OFFICE[0])))
+            day = following
+        return people.duty_shifts_add(shifts)
 
     def name(self, username: str, lang: str) -> str:
         if lang == "en":
@@ -948,6 +1004,7 @@ def _summary(seconds: float) -> Summary:
         contacts=Contact.objects.count(),
         staff=StaffProfile.objects.count(),
         customers=User.objects.filter(role="customer").count(),
+        shifts=DutyShift.objects.count(),
         cases=cases.count(),
         by_status={s: by_status[s] for s in Status.values if by_status[s]},
         by_priority={p: by_priority[p] for p in sorted(by_priority)},
@@ -968,6 +1025,7 @@ def load(
     desk = _Desk(seed=seed, now=now or clock.now())
     with transaction.atomic():
         desk.create_people()
+        desk.create_roster()
         runs = desk.runs(cases)
         for run in runs:
             _script(desk, run)

@@ -48,3 +48,32 @@ def test_search_by_serial_chinese_words_and_a_saved_filter(screens, transactiona
     listed = screen.page.locator("table.cases tbody").inner_text()
     assert firewall.number in listed and printer.number in listed and switch.number not in listed
     screen.shot("02-saved-filter")
+
+
+def test_a_case_number_in_the_top_bar_opens_the_case(screens, transactional_db):
+    contact = ContactFactory(organization=OrganizationFactory(code="CTBJ", name="中国电信"))
+    duty = make_user("duty_engineer", username="duty")
+    duty.language = "en"
+    duty.save(update_fields=["language"])
+    case = make_case(contact=contact, title="路由器8d56d8 端口故障", priority="P3")
+    make_case(contact=contact, title="另一台路由器", priority="P4")
+
+    screen = screens(duty)
+    for typed in (case.number.lower(), case.number[1:]):
+        screen.goto("/board/")
+        search = screen.page.get_by_role("searchbox", name="Search CASEs")
+        search.fill(typed)
+        with screen.page.expect_navigation():
+            search.press("Enter")
+        assert screen.page.url.endswith(f"/cases/{case.number}/"), typed
+    screen.shot("03-opened-by-number")
+
+    # Words from the top bar list what they find, and say how many.
+    screen.goto("/board/")
+    search = screen.page.get_by_role("searchbox", name="Search CASEs")
+    search.fill("路由器8d56d8")
+    with screen.page.expect_navigation():
+        search.press("Enter")
+    assert "1 CASE found" in screen.page.locator("p.found").inner_text()
+    assert case.number in screen.page.locator("table.cases tbody").inner_text()
+    screen.shot("04-mixed-words")

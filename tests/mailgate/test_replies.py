@@ -183,3 +183,13 @@ def test_the_acknowledgement_goes_to_the_reply_to_address(customers):
     assert outbox.Notification.objects.get(case=message.case).to_email == (
         "it-team@northwind.example.com"
     )
+
+
+@pytest.mark.parametrize("tag", ["[{n}]", "[{l}]", "【{n}】", "【{l}】"])
+def test_a_subject_tag_typed_by_hand_threads_too(customers, tag):
+    """A customer who types the number: lower case, or in full-width brackets."""
+    case = services.ingest_bytes(corpus("outlook_gb2312.eml")).case
+    subject = "关于 " + tag.format(n=case.number, l=case.number.lower()) + " 的补充"
+    raw = _reply(frm="zhang@acme.cn", subject=subject, body="补充：设备序列号 FOC1234X0YZ。")
+    message = services.ingest_bytes(raw)
+    assert message.case == case and Case.objects.count() == 1

@@ -20,7 +20,8 @@ from tests.routing.support import give, ranked, reasons, solve
 def test_alike_engineers_come_by_name(pair, contact):
     case = make_case(contact=contact, title="咨询", priority="P3")
     assert ranked(case) == ["a.li", "b.wang"]
-    assert {r.score for r in recommendations(case)} == {1.0}  # the first-line point alone
+    # the first-line point and the whole capacity free
+    assert {r.score for r in recommendations(case)} == {17.0}
 
 
 # --- tier: P1/P2 to senior engineers; P3/P4 to first-line engineers first -------------
@@ -84,6 +85,22 @@ def test_load_is_weighted_by_severity(pair, duty, contact):
     assert (recs["a.li"].load, recs["a.li"].weighted_load) == (1, 3)
     assert (recs["b.wang"].load, recs["b.wang"].weighted_load) == (2, 2)
     assert "2×P4" in reasons(case, "b.wang")["load"]
+
+
+def test_no_score_is_negative_however_loaded_the_engineer(pair, duty, senior, contact):
+    a, b = pair
+    a.staff.capacity = 12
+    a.staff.save()
+    give(a, duty, priority="P1", count=11)  # as heavy as can still be offered
+    give(b, duty, priority="P4", count=1)
+    give(senior, duty, priority="P2", count=7)
+    case = make_case(contact=contact, title="咨询", priority="P3")
+    recs = {r.engineer.username: r for r in recommendations(case, limit=50)}
+    assert set(recs) >= {"a.li", "b.wang", "se1", "duty"}
+    for r in recs.values():
+        assert r.score >= 0 and all(x.points >= 0 for x in r.reasons), r.engineer.username
+    assert recs["a.li"].score < recs["b.wang"].score  # the load still counts against him
+    assert ranked(case)[0] == "b.wang"
 
 
 # --- skills matching the CASE's product -------------------------------------------------

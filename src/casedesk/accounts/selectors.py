@@ -182,6 +182,21 @@ def on_duty_at(at: dt.datetime) -> list[User]:
     )
 
 
+def roster_at(at: dt.datetime) -> list[DutyShift]:
+    """Who is on the duty roster at ``at``, one shift a person (flags of overlapping ones
+    merged), with user and staff profile: duty engineers first, then whoever answers the
+    hotline, then by username."""
+    shifts = DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at, user__is_active=True)
+    people: dict[int, DutyShift] = {}
+    for shift in shifts.select_related("user", "user__staff"):
+        seen = people.setdefault(shift.user_id, shift)
+        seen.duty_engineer |= shift.duty_engineer
+        seen.hotline |= shift.hotline
+    return sorted(
+        people.values(), key=lambda s: (not s.duty_engineer, not s.hotline, s.user.username)
+    )
+
+
 def skills_of(user_ids: list[int]) -> dict[int, list[str]]:
     """Each user's skill codes, sorted, in one query."""
     from .models import StaffProfile

@@ -16,7 +16,7 @@ from casedesk import clock, policy
 from casedesk.errors import Conflict, InvalidInput
 
 from .choices import ASSIGNABLE_ROLES, Role, ServiceLevel, Tier
-from .models import ApiToken, Contact, Organization, Skill, StaffProfile, User
+from .models import ApiToken, Contact, DutyShift, Organization, Skill, StaffProfile, User
 
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
@@ -193,6 +193,25 @@ def user_create(
         if skill_codes:
             profile.skills.set(skills_get_or_create(skill_codes))
     return user
+
+
+@transaction.atomic
+def duty_shifts_add(shifts: Iterable[DutyShift]) -> int:
+    """Put ``shifts`` (unsaved) on the duty roster, all or none; how many were added.
+
+    Each must belong to a member of staff and end after it starts.  For a rota made in
+    advance (the demo's); the administrator edits single shifts in the admin.
+    """
+    rows = list(shifts)
+    for shift in rows:
+        if shift.user.is_customer:
+            raise InvalidInput(
+                _("%(username)s is a customer, not on the duty roster.")
+                % {"username": shift.user.username}
+            )
+        _validate(shift)
+    DutyShift.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
 
 
 def skills_get_or_create(codes: Iterable[str]) -> list[Skill]:

@@ -23,7 +23,7 @@ class ReasonOut(BaseModel):
     text: str = Field(
         description="the reason in the request's language", examples=["Skills for this CASE"]
     )
-    points: float = Field(description="what the reason adds to the score (negative: load)")
+    points: float = Field(description="what the reason adds to the score (never negative)")
 
 
 class RecommendationOut(BaseModel):
@@ -36,7 +36,7 @@ class RecommendationOut(BaseModel):
     weighted_load: int = Field(description="live CASEs weighted by severity: P1 4 … P4 1")
     capacity: int
     on_duty: bool = Field(description="on a shift of the roster now")
-    score: float = Field(description="the sum of the reasons' points")
+    score: float = Field(description="the sum of the reasons' points (never negative)")
     reasons: list[ReasonOut]
 
 
@@ -49,11 +49,11 @@ def case_recommendations(request, number: str):
     """Who could take the CASE now, best first (staff only).
 
     P1/P2 CASEs are offered senior engineers only; engineers at capacity and the current
-    owner are left out.  Each engineer's score is the sum of their reasons' points: the
-    skills the CASE calls for, the live load weighted by severity, being on shift, having
-    run the customer's original project, being the customer's preferred engineer, and
-    similar past CASEs they resolved for good.  Engineers come before duty engineers and
-    supervisors.
+    owner are left out.  Each engineer's score is the sum of their reasons' points, none
+    negative: the skills the CASE calls for, the spare capacity (less for each live CASE,
+    weighted by severity), being on shift, having run the customer's original project,
+    being the customer's preferred engineer, and similar past CASEs they resolved for good.
+    Engineers come before duty engineers and supervisors.
     """
     case = case_by_number(number=number, fetched_by=request.auth)
     policy.require(request.auth, policy.Action.VIEW_RECOMMENDATIONS, case)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Window
 
 from casedesk import clock, policy
 from casedesk.accounts.models import User
 
 from .choices import Status
 from .models import Case
-from .selectors import CASE_NUMBER, case_list
+from .selectors import case_list
 
 # A CASE still being worked: on a queue until it is resolved.
 WORKING = (Status.OPEN, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING)
@@ -79,7 +79,22 @@ def rows(
     """
     # A queryset of CASEs, or already of CASE ids (the board's deadline-side pass).
     id_qs = cast("QuerySet[Any, int]", qs.values_list("pk", flat=True) if qs.model is Case else qs)
-    ids = list(id_qs[offset : offset + limit])
+    return _rows_of(list(id_qs[offset : offset + limit]), chased)
+
+
+def counted_rows(qs: QuerySet[Case], *, offset: int = 0, limit: int) -> tuple[list[Case], int]:
+    """:func:`rows` of a search, and how many CASEs match in all: the page's ids and the
+    count come from one query (a window count, as ``selectors.case_page``), so the search
+    runs once."""
+    found = list(
+        qs.annotate(total=Window(Count("*"))).values_list("pk", "total")[offset : offset + limit]
+    )
+    if not found:
+        return [], qs.count() if offset else 0
+    return _rows_of([pk for pk, _ in found], None), found[0][1]
+
+
+def _rows_of(ids: list[int], chased: datetime | None) -> list[Case]:
     if not ids:
         return []
     page = (
@@ -201,5 +216,6 @@ def case_search(
 
 
 def is_text_search(q: str | None) -> bool:
-    """A word search (``search.selectors``), not a CASE number."""
-    return bool(q and q.strip() and not CASE_NUMBER.match(q.strip()))
+    """A search (``search.selectors``): words, or a CASE number (that CASE first, then the
+    CASEs whose text holds it)."""
+    return bool(q and q.strip())

@@ -26,6 +26,8 @@ from .choices import Priority, Status
 from .models import Case, CaseEvent
 
 CASE_NUMBER = re.compile(r"^C\d{7,}$", re.IGNORECASE)
+# What a person types for a CASE number: ``C2612001``, ``c2612001`` or just ``2612001``.
+_TYPED_NUMBER = re.compile(r"^C?(\d{7,})$", re.IGNORECASE)
 UNASSIGNED = "none"
 
 
@@ -164,9 +166,11 @@ def case_list(
 ) -> QuerySet[Case]:
     """The CASEs ``fetched_by`` may see, filtered, newest first.
 
-    ``engineer`` is a username, or ``none`` for unassigned CASEs.  ``q`` is a CASE number
-    (exact), or a search (``search.selectors``: words, serial numbers, Chinese of any
-    length in the CASE and its work logs), then the list is by relevance, then newest first.
+    ``engineer`` is a username, or ``none`` for unassigned CASEs.  ``q`` is a search
+    (``search.selectors``: words, serial numbers, Chinese of any length in the CASE and its
+    work logs), then the list is by relevance, then newest first; a CASE number
+    (``C2612001``, any case, or ``2612001`` without the C) puts that CASE first, then the
+    CASEs whose text holds it.
     """
     qs = policy.visible_cases(fetched_by)
     if status:
@@ -191,16 +195,31 @@ def case_list(
         qs = qs.filter(organization__code=organization)
     ordering: tuple[str, ...] = ("-created_at", "-id")
     q = (q or "").strip()
-    if CASE_NUMBER.match(q):
-        qs = qs.filter(number=q.upper())
-    elif q:
+    if q:
         customer_org = None
         if fetched_by is not None and fetched_by.is_customer:
             customer_org = fetched_by.organization_id
-        qs = search_cases(qs, q, customer_org=customer_org)
+        qs = search_cases(qs, q, customer_org=customer_org, number=typed_number(q))
         ordering = ("-search_score", *ordering)
     qs = _with_related(qs.order_by(*ordering))
     return qs.annotate(deadline_rows=_deadlines(fetched_by))
+
+
+def typed_number(q: str | None) -> str | None:
+    """The CASE number ``q`` is, if it is one as people type them (``c2612001``,
+    ``2612001``), in its stored form (``C2612001``); else None."""
+    found = _TYPED_NUMBER.match((q or "").strip())
+    return f"C{found.group(1)}" if found else None
+
+
+def number_named(*, q: str | None, fetched_by: User | None) -> str | None:
+    """The number of the CASE ``q`` names exactly (:func:`typed_number`) if ``fetched_by``
+    may see it; None otherwise, as for a CASE that does not exist."""
+    number = typed_number(q)
+    if number is None:
+        return None
+    found = policy.visible_cases(fetched_by).filter(number=number).values_list("number")
+    return next(iter(found.order_by()[:1]), (None,))[0]
 
 
 def case_page(

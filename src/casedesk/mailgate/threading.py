@@ -14,7 +14,8 @@ from django.conf import settings
 
 from casedesk.cases.models import Case
 
-TAG = re.compile(r"\[(C\d{7,9})\]")
+# The subject tag as the desk writes it, or as a customer types it: ``[c2611001]``, ``【C2611001】``.
+TAG = re.compile(r"[\[【]\s*(C\d{7,9})\s*[\]】]", re.IGNORECASE)
 _ROOT = re.compile(r"^<(C\d{7,9})@([^>]+)>$")
 
 
@@ -50,7 +51,7 @@ def find_case(*, subject: str, ids: list[str]) -> Case | None:
         if found:
             return Case.objects.get(pk=found)
     for number in TAG.findall(subject or ""):
-        case = Case.objects.filter(number=number).first()
+        case = Case.objects.filter(number=number.upper()).first()
         if case is not None:
             return case
     return None

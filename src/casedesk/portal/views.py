@@ -89,6 +89,11 @@ def home(request):
     status = q = ""
     if form.is_bound and form.is_valid():
         status, q = form.cleaned_data["status"], form.cleaned_data["q"].strip()
+    # A CASE number of the organization opens that CASE; another's is not found, like any
+    # search without a match.
+    number = selectors.number_named(q=q, fetched_by=user) if q else None
+    if number is not None:
+        return redirect("portal:case", number=number)
     cases = selectors.case_list(fetched_by=user, status=status or None, q=q or None)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(

@@ -7,7 +7,9 @@ reason the desk can read:
 ==============  ======================================================================
 tier            P3/P4: first-line engineers first, keeping SEs free for P1/P2 (+1)
 skills          each skill the CASE's platform or text calls for (+3, at most two)
-load            live CASEs weighted by severity, P1 4 … P4 1 (−0.5 a unit)
+load            spare capacity: +16 with no live CASEs, less by the live CASEs weighted
+                by severity (P1 4 … P4 1) as a share of the most the engineer could
+                carry (4 × capacity): −0.5 a unit at the usual capacity of 8
 on_duty         on a shift of the roster now (+3)
 project         ran the customer's original project (+4)
 preferred       the customer's preferred engineer (+5)
@@ -17,6 +19,10 @@ similar         resolved similar past CASEs for good, the customer's own countin
 
 Engineers come before duty engineers and supervisors (who own CASEs only when no engineer
 is free); then the most points, the lightest load, the username.
+
+Every reason's points are zero or more, so a score is never negative.  (The load used to
+cost −0.5 a unit with no floor: a busy engineer showed −8, which read as "worse than no
+one".  As spare capacity it ranks engineers of the same capacity exactly as before.)
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ SEVERITY_WEIGHT: dict[str, int] = {Priority.P1: 4, Priority.P2: 3, Priority.P3: 
 POINTS_FIRST_LINE = 1.0
 POINTS_SKILL = 3.0
 MAX_SKILLS_COUNTED = 2
-POINTS_LOAD_UNIT = -0.5
+POINTS_SPARE_CAPACITY = 16.0
 POINTS_ON_DUTY = 3.0
 POINTS_PROJECT = 4.0
 POINTS_PREFERRED = 5.0
@@ -204,9 +210,16 @@ def _skill_reason(rec: Recommendation, wanted: dict[str, str]) -> None:
     rec.reasons.append(Reason("skills", text, POINTS_SKILL * len(counted)))
 
 
+def _spare_points(weighted_load: int, capacity: int) -> float:
+    """Points for the share of the engineer's capacity still free, weighted by severity."""
+    most = max(SEVERITY_WEIGHT.values()) * max(capacity, 1)
+    return round(POINTS_SPARE_CAPACITY * max(0.0, 1 - weighted_load / most), 2)
+
+
 def _load_reason(rec: Recommendation, by_priority: dict[str, int]) -> None:
+    points = _spare_points(rec.weighted_load, rec.capacity)
     if not rec.load:
-        rec.reasons.append(Reason("load", _("No live CASEs"), 0.0))
+        rec.reasons.append(Reason("load", _("No live CASEs"), points))
         return
     parts = ", ".join(f"{by_priority[p]}×{p}" for p in sorted(by_priority))
     text = ngettext(
@@ -219,7 +232,7 @@ def _load_reason(rec: Recommendation, by_priority: dict[str, int]) -> None:
         "capacity": rec.capacity,
         "weighted": rec.weighted_load,
     }
-    rec.reasons.append(Reason("load", text, POINTS_LOAD_UNIT * rec.weighted_load))
+    rec.reasons.append(Reason("load", text, points))
 
 
 def _similar_reason(rec: Recommendation, found: list[similarity.PastSuccess]) -> None:

@@ -78,20 +78,34 @@ def _few_matches(terms: list[Term]) -> bool:
     return total > 0 and min(df.get(t, 0) for t in whole) <= FEW_MATCHES
 
 
+def _numbered(sql: str, args: list, number: str | None) -> tuple[str, list]:
+    """``sql`` (ids of matches) with the id of the CASE numbered ``number`` added."""
+    if number is None:
+        return sql, args
+    return f"{sql} UNION ALL SELECT id FROM {Case._meta.db_table} WHERE number = %s", [
+        *args,
+        number,
+    ]
+
+
 class _Matches(Func):
-    """True when the CASE (its primary key is the one argument) matches ``terms``."""
+    """True when the CASE (its primary key is the one argument) matches ``terms``, or is
+    the CASE numbered ``number``."""
 
     output_field = BooleanField()
 
-    def __init__(self, terms: list[Term], customer_org: int | None, few: bool) -> None:
+    def __init__(
+        self, terms: list[Term], customer_org: int | None, few: bool, number: str | None = None
+    ) -> None:
         super().__init__(F("pk"))
         self.terms = terms
         self.customer_org = customer_org
         self.few = few
+        self.number = number
 
     def as_sql(self, compiler, connection, **extra_context):
         pk, params = compiler.compile(self.source_expressions[0])
-        sql, args = _matching(self.terms, self.customer_org)
+        sql, args = _numbered(*_matching(self.terms, self.customer_org), self.number)
         if connection.vendor == "postgresql" and not self.few:
             # Not a bare IN: the planner would make it a semi-join, guess 200 matches and
             # probe the CASE index 78,000 times (575 ms); this way the matches are hashed
@@ -102,33 +116,44 @@ class _Matches(Func):
 
 
 class _Score(Func):
-    """How well a matching CASE matches: 1 when its title alone holds every term, else 0."""
+    """How well a matching CASE matches: 2 when it is the CASE numbered ``number``, 1 when
+    its title alone holds every term, else 0."""
 
     output_field = IntegerField()
 
-    def __init__(self, terms: list[Term], customer_org: int | None) -> None:
-        super().__init__(F("pk"))
+    def __init__(self, terms: list[Term], customer_org: int | None, number: str | None) -> None:
+        super().__init__(F("pk"), F("number"))
         self.terms = terms
         self.customer_org = customer_org
+        self.number = number
 
     def as_sql(self, compiler, connection, **extra_context):
         pk, params = compiler.compile(self.source_expressions[0])
         sql, args = _matching(self.terms, self.customer_org, title=True)
-        return f"(CASE WHEN {pk} IN ({sql}) THEN 1 ELSE 0 END)", [*params, *args]
+        if self.number is None:
+            return f"(CASE WHEN {pk} IN ({sql}) THEN 1 ELSE 0 END)", [*params, *args]
+        column, column_params = compiler.compile(self.source_expressions[1])
+        return (
+            f"(CASE WHEN {column} = %s THEN 2 WHEN {pk} IN ({sql}) THEN 1 ELSE 0 END)",
+            [*column_params, self.number, *params, *args],
+        )
 
 
-def search_cases(qs: QuerySet[Case], q: str, *, customer_org: int | None = None) -> QuerySet[Case]:
+def search_cases(
+    qs: QuerySet[Case], q: str, *, customer_org: int | None = None, number: str | None = None
+) -> QuerySet[Case]:
     """The CASEs of ``qs`` that match ``q``, annotated with ``search_score`` and ordered
     by it, then newest first.  ``customer_org``: a customer of that organization searches,
-    who never matches on internal work logs.  A query with nothing to search for
+    who never matches on internal work logs.  ``number``: the CASE with this number (if
+    in ``qs``) matches too, before all others.  A query with nothing to search for
     (punctuation) matches none.
     """
     terms = query_terms(q)
     if not terms:
         return qs.none().annotate(search_score=Value(0, output_field=IntegerField()))
     few = connection.vendor == "postgresql" and _few_matches(terms)
-    qs = qs.filter(_Matches(terms, customer_org, few))
-    return qs.annotate(search_score=_Score(terms, customer_org)).order_by(
+    qs = qs.filter(_Matches(terms, customer_org, few, number))
+    return qs.annotate(search_score=_Score(terms, customer_org, number)).order_by(
         "-search_score", "-created_at", "-id"
     )
 

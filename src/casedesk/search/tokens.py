@@ -59,16 +59,24 @@ class Term:
 
 
 def _segment_tokens(segment: str) -> list[str]:
-    """A query segment's tokens: like ``tokens`` but without the lone last characters of
-    Han runs (they are for one-character queries; a longer run is found by its bigrams)."""
+    """A query segment's tokens: those ``tokens`` gives the same text, but without the
+    lone last character of a Han run that ends the segment.
+
+    That character is indexed after the run's bigrams: where the text goes on after the
+    run (``路由器8d56d8``: ``路由 由器 器 8d56d8``), the query's phrase must hold it too, or
+    it would look for ``由器`` right before ``8d56d8``.  At the end of the query the run
+    may go on in the text (``路由`` in ``路由器``), whose next token is then a bigram: the
+    run's bigrams alone make the phrase, and a one-character run is a prefix.
+    """
     out: list[str] = []
-    for han, word in _RUNS.findall(segment):
+    runs = _RUNS.findall(segment)
+    for n, (han, word) in enumerate(runs, 1):
         if word:
             out.append(word[:MAX_TOKEN])
-        elif len(han) == 1:
-            out.append(han)
-        else:
-            out.extend(han[i : i + 2] for i in range(len(han) - 1))
+            continue
+        out.extend(han[i : i + 2] for i in range(len(han) - 1))
+        if len(han) == 1 or n < len(runs):
+            out.append(han[-1])
     return out
 
 

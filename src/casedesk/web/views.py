@@ -22,10 +22,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from casedesk import clock, policy
+from casedesk.accounts import selectors as account_selectors
 from casedesk.accounts import services as account_services
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Language
 from casedesk.accounts.models import User
 from casedesk.cases import queues
+from casedesk.cases import selectors as case_selectors
 from casedesk.cases.choices import Priority, Status
 from casedesk.errors import DomainError
 
@@ -282,7 +284,12 @@ def board(request):
     ]
     for section in sections:
         prepare_rows(section["cases"], now)
-    context = {"now": now, "sections": sections, "limit": limit}
+    context = {
+        "now": now,
+        "sections": sections,
+        "limit": limit,
+        "on_duty": account_selectors.roster_at(now),
+    }
     return render(request, "web/board.html", context)
 
 
@@ -298,13 +305,21 @@ class Page:
         self.previous_page_number = number - 1
 
 
-def paginate(qs, raw_page: str | None, size: int, *, counted: bool = True) -> Page:
-    """A page of ``qs``; uncounted pages (word searches) skip the full ``count(*)`` and
-    know only whether a next page exists."""
+def paginate(
+    qs, raw_page: str | None, size: int, *, counted: bool = True, search: bool = False
+) -> Page:
+    """A page of ``qs``; uncounted pages skip the full ``count(*)`` and know only whether
+    a next page exists; a search's page counts its matches in the page's own query."""
     try:
         number = max(1, int(raw_page or 1))
     except ValueError:
         number = 1
+    if search:
+        cases, count = queues.counted_rows(qs, offset=(number - 1) * size, limit=size)
+        if not cases and count:  # past the last page: show the last one
+            number = max(1, -(-count // size))
+            cases, count = queues.counted_rows(qs, offset=(number - 1) * size, limit=size)
+        return Page(number, size, cases, count, number * size < count)
     if counted:
         count = qs.count()
         number = min(number, max(1, -(-count // size)))
@@ -340,14 +355,16 @@ def case_list(request):
         k: params.get(k, "").strip() or None
         for k in ("status", "priority", "engineer", "organization", "q")
     }
+    if params.get("go") and filters["q"]:  # the top bar's search: a CASE number opens it
+        number = case_selectors.number_named(q=filters["q"], fetched_by=request.user)
+        if number is not None:
+            return redirect("web:case_detail", number=number)
     sort = queues.sort_key(params.get("sort"), q=filters["q"])
     size = _page_size(params.get("size"))
     error = None
     try:
         qs = queues.case_search(fetched_by=request.user, sort=sort, **filters)
-        page = paginate(
-            qs, params.get("page"), size, counted=not queues.is_text_search(filters["q"])
-        )
+        page = paginate(qs, params.get("page"), size, search=queues.is_text_search(filters["q"]))
     except DomainError as exc:
         error = exc.detail
         page = Page(1, size, [], 0, False)
