@@ -21,7 +21,7 @@ from casedesk.webhooks.choices import DeliveryStatus
 from casedesk.webhooks.models import Webhook, WebhookDelivery
 from tests.factories import make_case
 
-CASES = 150  # two webhooks: 300 deliveries of the CASEs' "opened" events
+HOOKS, CASES = "abcd", 75  # 300 deliveries of the CASEs' "opened" events
 KILLS = {50: "unanswered", 140: "answered", 230: "unanswered"}
 
 
@@ -59,15 +59,17 @@ def test_kill_9_while_posting_webhooks_posts_each_once_but_one_per_kill(senders,
     server, received = start_receiver(senders)
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        Webhook.objects.create(name="a", url=f"{url}/a", secret="k", event_kinds=["opened"])
-        Webhook.objects.create(name="b", url=f"{url}/b", secret="k", event_kinds=["opened"])
+        for name in HOOKS:
+            Webhook.objects.create(
+                name=name, url=f"{url}/{name}", secret="k", event_kinds=["opened"]
+            )
         with transaction.atomic():  # one commit, one kick: the worker finds them waiting
             for i in range(CASES):
                 make_case(org=org, title=f"混沌 {i}")
         rows = {
             str(pk): path for pk, path in WebhookDelivery.objects.values_list("pk", "webhook__url")
         }
-        assert len(rows) == 2 * CASES
+        assert len(rows) == len(HOOKS) * CASES
 
         senders.start()
         sent = WebhookDelivery.objects.filter(status=DeliveryStatus.SENT)

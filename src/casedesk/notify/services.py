@@ -306,15 +306,10 @@ def deliver_due(*, limit: int = 200) -> after_commit.Delivery:
         log.warning("%d notification(s) not delivered; will retry", len(rows))
         return after_commit.Delivery(0, len(rows), _next_retry())
     sent = failed = 0
+    held = _Claim(token, rows)
     try:
         for n in rows:
-            mine = Notification.objects.filter(
-                pk=n.pk, claim_token=token, status=NotificationStatus.SENDING
-            )
-            renewed = {"claimed_at": clock.wall()}
-            if not n.message_id:  # a row written without one: fixed before it goes out
-                n.message_id = renewed["message_id"] = new_message_id()
-            if not mine.update(**renewed):
+            if not held.still_ours(n):
                 continue  # our claim lapsed and another sender took the row: not ours
             msg = _message(n, numbers.get(n.case_id))
             msg.connection = conn
@@ -324,13 +319,15 @@ def deliver_due(*, limit: int = 200) -> after_commit.Delivery:
                 _retry_later(n, token, exc)
                 failed += 1
                 continue
-            mine.update(
+            recorded = held.mine(n).update(
                 status=NotificationStatus.SENT,
                 sent_at=clock.now(),
                 attempts=n.attempts + 1,
                 last_error="",
                 claim_token="",
             )
+            if not recorded:
+                log.warning("notification %s was taken over while it was sent", n.pk)
             sent += 1
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -338,6 +335,37 @@ def deliver_due(*, limit: int = 200) -> after_commit.Delivery:
     if failed:
         log.warning("%d notification(s) not delivered; will retry", failed)
     return after_commit.Delivery(sent, failed, _next_retry())
+
+
+class _Claim:
+    """The rows a sender holds, renewed (all at once) before half the claim timeout has
+    passed, so no other sender can take one over while this one sends it."""
+
+    def __init__(self, token: str, rows: list[Notification]):
+        self.token, self.rows = token, {n.pk: n for n in rows}
+        self.renewed = clock.wall()
+
+    def mine(self, n: Notification):
+        return Notification.objects.filter(
+            pk=n.pk, claim_token=self.token, status=NotificationStatus.SENDING
+        )
+
+    def still_ours(self, n: Notification) -> bool:
+        if clock.wall() - self.renewed > claim_timeout() / 2:
+            with transaction.atomic():
+                ours = Notification.objects.filter(
+                    pk__in=self.rows, claim_token=self.token, status=NotificationStatus.SENDING
+                )
+                self.renewed = clock.wall()
+                keep = set(ours.select_for_update().values_list("pk", flat=True))
+                ours.update(claimed_at=self.renewed)
+            self.rows = {pk: row for pk, row in self.rows.items() if pk in keep}
+        ours = n.pk in self.rows
+        if ours and not n.message_id:  # written without one: fixed before it goes out
+            n.message_id = new_message_id()
+            ours = bool(self.mine(n).update(message_id=n.message_id))
+        self.rows.pop(n.pk, None)
+        return ours
 
 
 def _retry_later(n: Notification, token: str, exc: Exception) -> None:
