@@ -7,8 +7,9 @@ transaction, and records each message as sent in its own short transaction as so
 server accepts it; a failing server only delays a message (retried with backoff), it never
 drops it.
 
-A sender renews its claim on a row (wall-clock time) just before sending it, so a row whose
-sender died is taken over after :func:`claim_timeout` and a live sender never sends a row
+A sender's claim on its rows is wall-clock time (never the desk's clock, which
+``supervise --now`` moves) and renewed before half of :func:`claim_timeout` has passed, so a
+row whose sender died is taken over after the timeout and a live sender never sends a row
 taken from it.  Only a sender that dies between the server's acceptance and recording it
 sends a message twice: one message per crash, with the same ``Message-ID``, which mail
 servers and clients recognise.
