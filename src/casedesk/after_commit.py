@@ -1,5 +1,5 @@
 """Outboxes' plumbing: run a function once when the current transaction commits, however
-often it is asked for, and the delivery task's loop."""
+often it is asked for, the delivery task's loop, and how long a sender's claim lasts."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django_tasks import default_task_backend
+
+from casedesk import clock
 
 
 def once(func: Callable[[], None]) -> None:
@@ -46,3 +50,21 @@ def drain(deliver_due: Callable[..., Delivery], again, *, batch: int, batches: i
     if result.failed and result.next_retry_at and default_task_backend.supports_defer:
         again.using(run_after=result.next_retry_at).enqueue()
     return sent
+
+
+def claim_timeout(send_timeout: float) -> dt.timedelta:
+    """How long a sender's claim on a row lasts: ``CASEDESK_CLAIM_TIMEOUT``, and well
+    beyond one send (``send_timeout`` seconds), since the sender renews it before each."""
+    return dt.timedelta(seconds=max(settings.CASEDESK_CLAIM_TIMEOUT, 4 * send_timeout))
+
+
+def claim_lapsed(timeout: dt.timedelta) -> Q:
+    """Rows whose claim another sender may take over (the sender died, or hangs).
+
+    Claims are stamped with the wall clock (:func:`clock.wall`), never the business clock:
+    ``supervise --now`` a month ahead would otherwise leave claims no worker takes over for
+    a month.  A claim stamped ahead of the wall clock can only be such a replay's, from
+    before claims were wall-clock time: it has lapsed too.
+    """
+    wall = clock.wall()
+    return Q(claimed_at__lt=wall - timeout) | Q(claimed_at__gt=wall + timeout)

@@ -1,7 +1,10 @@
 """The one source of "now".
 
 Every reading of the current time in casedesk goes through :func:`now`, so tests, the
-demo generator and ``supervise --now`` replays can move time by :func:`frozen`.
+demo generator and ``supervise --now`` replays can move time by :func:`frozen`.  The one
+exception is :func:`wall`: claims and leases that processes hold on shared rows, and
+timestamps another system checks against its own clock, are real time whatever the desk's
+"now" is.
 """
 
 from __future__ import annotations
@@ -24,6 +27,16 @@ def now() -> dt.datetime:
     fixed = _frozen.get()
     if fixed is not None:
         return fixed
+    return dt.datetime.now(dt.UTC)
+
+
+def wall() -> dt.datetime:
+    """The real current instant, timezone-aware UTC, never frozen.
+
+    For what other processes or systems judge by their own clocks: the claim a sender
+    holds on an outbox row (a claim stamped by ``supervise --now`` with a replayed instant
+    would never expire, or expire at once, for the worker) and a webhook's signing time.
+    """
     return dt.datetime.now(dt.UTC)
 
 

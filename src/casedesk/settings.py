@@ -161,7 +161,7 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "casedesk@localhost")
-EMAIL_TIMEOUT = 10
+EMAIL_TIMEOUT = float(os.environ.get("CASEDESK_EMAIL_TIMEOUT", "10"))
 
 # --- Background tasks (DEP 14 via django-tasks) ---------------------------------------
 TASKS = {
@@ -170,6 +170,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Outboxes (notify/, webhooks/) ---------------------------------------------------
+# A sender's claim on the rows it is delivering lapses after this many seconds of real time
+# (at least four times the send timeout), then another sender takes them over.
+CASEDESK_CLAIM_TIMEOUT = float(os.environ.get("CASEDESK_CLAIM_TIMEOUT", "300"))
+# Seconds between the worker's sweeps of the outboxes (a lost kick, a dead sender's rows).
+CASEDESK_OUTBOX_SWEEP = float(os.environ.get("CASEDESK_OUTBOX_SWEEP", "60"))
 
 # --- Webhooks -------------------------------------------------------------------------
 # CASEDESK_BASE_URL: the desk's address as people open it, for links in webhook messages.

@@ -57,13 +57,22 @@ def test_a_dead_senders_rows_are_taken_over_after_the_claim_timeout(receiver, ma
     hook = make_hook(receiver.url())
     with clock.frozen(T0):
         make_case(org=org)
-    # A sender claimed the row and died (kill -9) before posting it.
-    WebhookDelivery.objects.update(status=DeliveryStatus.SENDING, claimed_at=T0, claim_token="dead")
     timeout = services.claim_timeout()
 
-    with clock.frozen(T0 + timeout - dt.timedelta(seconds=1)):
+    def claimed(ago):
+        """A sender claimed the row ``ago`` (real time) and died (kill -9) before posting."""
+        WebhookDelivery.objects.update(
+            status=DeliveryStatus.SENDING, claimed_at=clock.wall() - ago, claim_token="dead"
+        )
+
+    # Claims lapse by the wall clock, whatever the desk's clock reads (a replay a month on).
+    claimed(timeout - dt.timedelta(seconds=5))
+    with clock.frozen(T0 + dt.timedelta(days=30)):
+        assert not services.any_due()
         assert services.deliver_due().sent == 0  # it may still be posting: leave it
-    with clock.frozen(T0 + timeout + dt.timedelta(seconds=1)):
+    claimed(timeout + dt.timedelta(seconds=1))
+    with clock.frozen(T0):
+        assert services.any_due()
         assert services.deliver_due().sent == 1
     assert len(receiver.requests) == 1
 
@@ -110,3 +119,38 @@ def test_deleting_a_webhook_drops_its_deliveries_even_claimed_ones(receiver, mak
     with clock.frozen(T0):
         assert services.deliver_due().sent == 0
     assert [r.path for r in receiver.requests] == ["/kept"]
+
+
+@pytest.mark.django_db
+def test_claims_are_stamped_in_real_time_whatever_the_desks_clock(receiver, make_hook, org):
+    """A replay (``supervise --now`` a month ahead) that dies mid-delivery leaves claims the
+    worker takes over after the claim timeout, not a month later."""
+    hook = make_hook(receiver.url())
+    with clock.frozen(T0):
+        make_case(org=org)
+    ahead = clock.wall() + dt.timedelta(days=30)
+    before = clock.wall()
+    with clock.frozen(ahead):
+        (row,) = services._claim(ahead, 10, "replay")
+        assert before <= row.claimed_at <= clock.wall()
+        with httpx.Client() as client:  # renewed just before the post: real time too
+            receiver.script = [(500, {"error": "busy"})]
+            assert services._attempt(client, row, hook, "replay") is False
+    row.refresh_from_db()
+    assert before <= row.claimed_at <= clock.wall()
+
+
+@pytest.mark.django_db
+def test_a_claim_stamped_ahead_by_an_old_replay_is_taken_over(receiver, make_hook, org):
+    """Claims stamped before they were wall-clock time, a month ahead by a replay."""
+    make_hook(receiver.url())
+    with clock.frozen(T0):
+        make_case(org=org)
+    WebhookDelivery.objects.update(
+        status=DeliveryStatus.SENDING,
+        claimed_at=clock.wall() + dt.timedelta(days=30),
+        claim_token="replay",
+    )
+    assert services.any_due()
+    assert services.deliver_due().sent == 1
+    assert len(receiver.requests) == 1

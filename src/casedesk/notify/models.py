@@ -1,8 +1,22 @@
 """The outbox: every message the desk sends is a row first, written with the event it tells of."""
 
+from email.utils import make_msgid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def new_message_id() -> str:
+    """A new ``Message-ID`` in the desk's mail domain.
+
+    A message's id is fixed when its outbox row is written, so a message sent again (its
+    sender died between the server's acceptance and recording it) is the same message,
+    which mail servers and clients recognise and show once.
+    """
+    from casedesk.mailgate.threading import domain
+
+    return make_msgid(domain=domain())
 
 
 class NotificationStatus(models.TextChoices):
@@ -46,7 +60,9 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=8)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
-    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    message_id = models.CharField(
+        _("Message-ID"), max_length=200, blank=True, default=new_message_id
+    )
     # Threading: the customer's mail this answers, and the ids before it (root first).
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
     references = models.TextField(_("References"), blank=True)
@@ -59,7 +75,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"))
     next_attempt_at = models.DateTimeField(_("next attempt at"))
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)  # wall clock
+    claim_token = models.CharField(_("claim"), max_length=32, blank=True, default="")
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 

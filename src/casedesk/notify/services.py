@@ -1,9 +1,18 @@
 """Queue messages in the outbox (inside the caller's transaction) and deliver them after.
 
 Queueing renders the message in the recipient's language and writes one row per recipient
-with a unique key, so firing the same reason twice can never mail anyone twice.  Delivery
-claims rows in a short transaction, talks SMTP outside any transaction, and records the
-result; a failing server only delays a message (retried with backoff), it never drops it.
+with a unique key, so firing the same reason twice can never mail anyone twice, and with its
+``Message-ID``.  Delivery claims rows in a short transaction, talks SMTP outside any
+transaction, and records each message as sent in its own short transaction as soon as the
+server accepts it; a failing server only delays a message (retried with backoff), it never
+drops it.
+
+A sender's claim on its rows is wall-clock time (never the desk's clock, which
+``supervise --now`` moves) and renewed before half of :func:`claim_timeout` has passed, so a
+row whose sender died is taken over after the timeout and a live sender never sends a row
+taken from it.  Only a sender that dies between the server's acceptance and recording it
+sends a message twice: one message per crash, with the same ``Message-ID``, which mail
+servers and clients recognise.
 """
 
 from __future__ import annotations
@@ -12,13 +21,14 @@ import contextlib
 import datetime as dt
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable
-from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
@@ -26,12 +36,11 @@ from django.utils.translation import gettext
 from casedesk import after_commit, clock
 from casedesk.accounts.models import User
 
-from .models import Notification, NotificationStatus
+from .models import Notification, NotificationStatus, new_message_id
 
 log = logging.getLogger(__name__)
 
 RETRY_MAX = dt.timedelta(minutes=30)
-CLAIM_TIMEOUT = dt.timedelta(minutes=5)
 
 
 def _render(template: str, context: dict[str, Any], language: str, zone) -> tuple[str, str]:
@@ -147,7 +156,7 @@ def queue_to_address(
         language=language,
         subject=subject[:300],
         body=body,
-        message_id=message_id,
+        message_id=message_id or new_message_id(),
         in_reply_to=in_reply_to,
         references=" ".join(references),
         created_at=now,
@@ -214,23 +223,39 @@ def _kick_delivery() -> None:
         log.exception("could not enqueue notification delivery")
 
 
-def _claim(now: dt.datetime, limit: int) -> list[Notification]:
-    """Mark up to ``limit`` due rows as ours (also rows a crashed sender left claimed)."""
+def claim_timeout() -> dt.timedelta:
+    """How long a claimed row stays its sender's (wall-clock time): well beyond one send."""
+    return after_commit.claim_timeout(settings.EMAIL_TIMEOUT)
+
+
+def _due(now: dt.datetime) -> Q:
+    """Rows to send: waiting ones due by ``now`` (the desk's clock), and rows whose
+    sender's claim lapsed (the wall clock: see :func:`after_commit.claim_lapsed`)."""
+    return Q(status=NotificationStatus.PENDING, next_attempt_at__lte=now) | Q(
+        after_commit.claim_lapsed(claim_timeout()), status=NotificationStatus.SENDING
+    )
+
+
+def _claim(now: dt.datetime, limit: int, token: str) -> list[Notification]:
+    """Mark up to ``limit`` due rows as ours (also rows a dead sender left claimed).
+
+    The update repeats the due condition, so of two senders racing for a row only one
+    gets it, with or without ``SKIP LOCKED``.
+    """
     with transaction.atomic():
-        due = Notification.objects.filter(
-            status=NotificationStatus.PENDING, next_attempt_at__lte=now
-        ) | Notification.objects.filter(
-            status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
-        )
-        due = due.order_by("next_attempt_at", "id")
+        due = Notification.objects.filter(_due(now)).order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        rows = list(due[:limit])
-        if rows:
-            Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
-                status=NotificationStatus.SENDING, claimed_at=now
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if ids:
+            Notification.objects.filter(_due(now), pk__in=ids).update(
+                status=NotificationStatus.SENDING, claimed_at=clock.wall(), claim_token=token
             )
-    return rows
+    return list(
+        Notification.objects.filter(claim_token=token, status=NotificationStatus.SENDING).order_by(
+            "next_attempt_at", "id"
+        )
+    )
 
 
 def _message(n: Notification, number: str | None = None) -> EmailMessage:
@@ -238,9 +263,9 @@ def _message(n: Notification, number: str | None = None) -> EmailMessage:
     ``References`` starts with the CASE's root id ``<C2611001@domain>`` (the Message-ID of
     its acknowledgement), then the customer's mails this answers; ``In-Reply-To`` names
     the customer's mail, or the root."""
-    from casedesk.mailgate.threading import domain, root_id
+    from casedesk.mailgate.threading import root_id
 
-    message_id = n.message_id or make_msgid(idstring=f"n{n.pk}", domain=domain())
+    message_id = n.message_id
     headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
     references = n.references.split()
     if number:
@@ -262,54 +287,106 @@ def _message(n: Notification, number: str | None = None) -> EmailMessage:
 
 
 def deliver_due(*, limit: int = 200) -> after_commit.Delivery:
-    """Send what is due now; failures wait ``2**attempts`` minutes (at most 30) and retry."""
-    now = clock.now()
-    rows = _claim(now, limit)
+    """Send what is due now; failures wait ``2**attempts`` minutes (at most 30) and retry.
+
+    Each message is recorded as sent in its own transaction right after the server took
+    it (see the module's docstring for claims and crashes).
+    """
+    token = uuid.uuid4().hex
+    rows = _claim(clock.now(), limit, token)
     if not rows:
         return after_commit.Delivery(0, 0, _next_retry())
-    sent, failed = [], []
     numbers = _case_numbers(rows)
     try:
         conn = get_connection(fail_silently=False)
         conn.open()
     except (smtplib.SMTPException, OSError) as exc:
-        conn, error = None, exc
-    for n in rows:
-        if conn is None:
-            failed.append((n, error))
-            continue
-        msg = _message(n, numbers.get(n.case_id))
-        msg.connection = conn
-        try:
-            msg.send()
-            sent.append((n, msg.extra_headers["Message-ID"]))
-        except (smtplib.SMTPException, OSError) as exc:
-            failed.append((n, exc))
-    if conn is not None:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            conn.close()
-    done = clock.now()
-    with transaction.atomic():
-        for n, message_id in sent:
-            Notification.objects.filter(pk=n.pk).update(
+        with transaction.atomic():  # the server is down: every row waits for a retry
+            for n in rows:
+                _retry_later(n, token, exc)
+        log.warning("%d notification(s) not delivered; will retry", len(rows))
+        return after_commit.Delivery(0, len(rows), _next_retry())
+    sent = failed = 0
+    held = _Claim(token, rows)
+    try:
+        for n in rows:
+            if not held.still_ours(n):
+                continue  # our claim lapsed and another sender took the row: not ours
+            msg = _message(n, numbers.get(n.case_id))
+            msg.connection = conn
+            try:
+                msg.send()
+            except (smtplib.SMTPException, OSError) as exc:
+                _retry_later(n, token, exc)
+                failed += 1
+                continue
+            recorded = held.mine(n).update(
                 status=NotificationStatus.SENT,
-                sent_at=done,
-                message_id=message_id,
+                sent_at=clock.now(),
                 attempts=n.attempts + 1,
                 last_error="",
+                claim_token="",
             )
-        for n, exc in failed:
-            attempts = n.attempts + 1
-            wait = min(dt.timedelta(minutes=2 ** min(attempts - 1, 10)), RETRY_MAX)
-            Notification.objects.filter(pk=n.pk).update(
-                status=NotificationStatus.PENDING,
-                attempts=attempts,
-                next_attempt_at=done + wait,
-                last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            )
+            if not recorded:
+                log.warning("notification %s was taken over while it was sent", n.pk)
+            sent += 1
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            conn.close()
     if failed:
-        log.warning("%d notification(s) not delivered; will retry", len(failed))
-    return after_commit.Delivery(len(sent), len(failed), _next_retry())
+        log.warning("%d notification(s) not delivered; will retry", failed)
+    return after_commit.Delivery(sent, failed, _next_retry())
+
+
+class _Claim:
+    """The rows a sender holds, renewed (all at once) before half the claim timeout has
+    passed, so no other sender can take one over while this one sends it."""
+
+    def __init__(self, token: str, rows: list[Notification]):
+        self.token, self.rows = token, {n.pk: n for n in rows}
+        self.renewed = clock.wall()
+
+    def mine(self, n: Notification):
+        return Notification.objects.filter(
+            pk=n.pk, claim_token=self.token, status=NotificationStatus.SENDING
+        )
+
+    def still_ours(self, n: Notification) -> bool:
+        if clock.wall() - self.renewed > claim_timeout() / 2:
+            with transaction.atomic():
+                ours = Notification.objects.filter(
+                    pk__in=self.rows, claim_token=self.token, status=NotificationStatus.SENDING
+                )
+                self.renewed = clock.wall()
+                keep = set(ours.select_for_update().values_list("pk", flat=True))
+                ours.update(claimed_at=self.renewed)
+            self.rows = {pk: row for pk, row in self.rows.items() if pk in keep}
+        ours = n.pk in self.rows
+        if ours and not n.message_id:  # written without one: fixed before it goes out
+            n.message_id = new_message_id()
+            ours = bool(self.mine(n).update(message_id=n.message_id))
+        self.rows.pop(n.pk, None)
+        return ours
+
+
+def _retry_later(n: Notification, token: str, exc: Exception) -> None:
+    """Put a row we hold back in the queue, to be tried again after the backoff."""
+    attempts = n.attempts + 1
+    wait = min(dt.timedelta(minutes=2 ** min(attempts - 1, 10)), RETRY_MAX)
+    Notification.objects.filter(
+        pk=n.pk, claim_token=token, status=NotificationStatus.SENDING
+    ).update(
+        status=NotificationStatus.PENDING,
+        attempts=attempts,
+        next_attempt_at=clock.now() + wait,
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        claim_token="",
+    )
+
+
+def any_due() -> bool:
+    """Is a message waiting (the worker's sweep asks), or a dead sender's claim lapsed?"""
+    return Notification.objects.filter(_due(clock.now())).exists()
 
 
 def _case_numbers(rows: list[Notification]) -> dict[int, str]:

@@ -7,10 +7,10 @@ redirects followed, ``CASEDESK_WEBHOOK_TIMEOUT``), and records the answer; a fai
 retried after 1, 2, 4 … minutes (at most an hour) until ``CASEDESK_WEBHOOK_MAX_ATTEMPTS``,
 then the row is ``failed`` and waits for an administrator's "retry now".
 
-A sender renews its claim on a row just before posting it, so a row whose sender died is
-taken over after ``claim_timeout()`` and a live sender never posts a row taken from it.
-Only a sender that dies between the receiver's answer and recording it makes the row go
-out twice: receivers dedupe on ``X-Casedesk-Delivery``.
+A sender renews its claim on a row (wall-clock time) just before posting it, so a row whose
+sender died is taken over after ``claim_timeout()`` and a live sender never posts a row
+taken from it.  Only a sender that dies between the receiver's answer and recording it makes
+the row go out twice: receivers dedupe on ``X-Casedesk-Delivery``.
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ def webhook_test(*, webhook: Webhook) -> WebhookDelivery:
         },
         status=DeliveryStatus.SENDING,
         claim_token=token,
-        claimed_at=now,
+        claimed_at=clock.wall(),
         created_at=now,
         next_attempt_at=now,
     )
@@ -248,14 +248,16 @@ def webhook_test(*, webhook: Webhook) -> WebhookDelivery:
 
 
 def claim_timeout() -> dt.timedelta:
-    """How long a claimed row stays its sender's: well beyond one post's timeout."""
-    return max(dt.timedelta(minutes=5), 4 * dt.timedelta(seconds=settings.CASEDESK_WEBHOOK_TIMEOUT))
+    """How long a claimed row stays its sender's (wall-clock time): well beyond one post."""
+    return after_commit.claim_timeout(settings.CASEDESK_WEBHOOK_TIMEOUT)
 
 
 def _due(now: dt.datetime) -> Q:
+    """Rows to post: waiting ones due by ``now`` (the desk's clock), and rows whose
+    sender's claim lapsed (the wall clock: see :func:`after_commit.claim_lapsed`)."""
     return Q(webhook__active=True) & (
         Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - claim_timeout())
+        | Q(after_commit.claim_lapsed(claim_timeout()), status=DeliveryStatus.SENDING)
     )
 
 
@@ -272,7 +274,7 @@ def _claim(now: dt.datetime, limit: int, token: str) -> list[WebhookDelivery]:
         ids = list(due.values_list("pk", flat=True)[:limit])
         if ids:
             WebhookDelivery.objects.filter(_due(now), pk__in=ids).update(
-                status=DeliveryStatus.SENDING, claimed_at=now, claim_token=token
+                status=DeliveryStatus.SENDING, claimed_at=clock.wall(), claim_token=token
             )
     return list(
         WebhookDelivery.objects.filter(claim_token=token, status=DeliveryStatus.SENDING)
@@ -320,7 +322,7 @@ def _attempt(
     mine = WebhookDelivery.objects.filter(
         pk=row.pk, claim_token=token, status=DeliveryStatus.SENDING
     )
-    if not mine.update(claimed_at=clock.now()):
+    if not mine.update(claimed_at=clock.wall()):
         return None
     status_code, text, error = None, "", None
     try:
@@ -330,7 +332,7 @@ def _attempt(
             secret=hook.secret,
             payload=_as_sent(row.payload, getattr(row, "case_number", None)),
             delivery_id=row.pk,
-            now=clock.now(),
+            now=clock.wall(),  # the receiver checks the signature's time against its clock
         )
         with client.stream(
             "POST", request.url, content=request.body, headers=request.headers

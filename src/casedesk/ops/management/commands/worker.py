@@ -4,26 +4,26 @@ import logging
 import os
 import signal
 import threading
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
-from casedesk.notify.models import Notification, NotificationStatus
-
 log = logging.getLogger("casedesk.worker")
 
 
 def supervise_forever(stop: threading.Event, interval: float) -> None:
-    """A supervision pass every ``interval`` seconds; a safety sweep of the outbox each minute."""
-    from casedesk import clock
+    """A supervision pass every ``interval`` seconds; a safety sweep of the outboxes at
+    start and every ``CASEDESK_OUTBOX_SWEEP`` seconds (a lost kick, a dead sender's rows)."""
     from casedesk.mailgate.services import ingest_spool
+    from casedesk.notify import services as outbox
     from casedesk.notify.tasks import deliver_notifications
     from casedesk.sla.supervisor import run_pass
     from casedesk.webhooks.tasks import sweep as webhook_sweep
 
-    passes = 0
+    next_sweep = time.monotonic()
     while not stop.is_set():
         try:
             close_old_connections()
@@ -31,16 +31,11 @@ def supervise_forever(stop: threading.Event, interval: float) -> None:
             for line in result.lines:
                 log.warning("supervisor: %s", line)
             ingest_spool(settings.CASEDESK_MAIL_SPOOL, limit=20)  # the light pipe's mail
-            passes += 1
-            if passes % max(1, int(60 / interval)) == 0:
+            if time.monotonic() >= next_sweep:
+                next_sweep = time.monotonic() + settings.CASEDESK_OUTBOX_SWEEP
                 webhook_sweep()
-            if (
-                passes % max(1, int(60 / interval)) == 0
-                and Notification.objects.filter(
-                    status=NotificationStatus.PENDING, next_attempt_at__lte=clock.now()
-                ).exists()
-            ):
-                deliver_notifications.enqueue()
+                if outbox.any_due():
+                    deliver_notifications.enqueue()
         except Exception:
             log.exception("supervisor pass failed; retrying")
         stop.wait(interval)
