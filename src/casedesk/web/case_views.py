@@ -44,7 +44,7 @@ from casedesk.sla.choices import DeadlineKind, Recipient
 
 from . import case_forms as f
 from .guards import staff_required
-from .templatetags.console import person
+from .templatetags.console import countdown_text, person
 
 A = CaseAction
 LIVE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING)
@@ -206,13 +206,6 @@ def timeline(case: Case, user: User) -> list[dict[str, Any]]:
 
 def _parse(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-
-
-def countdown_text(seconds: float) -> str:
-    """``1:05:09`` / ``-0:04:10``: the same text the page's script keeps up to date."""
-    sign = "-" if seconds < 0 else ""
-    seconds = int(abs(seconds))
-    return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 # Deadlines that are alarms, not promises: once fired they are done (the people were told),
