@@ -9,11 +9,16 @@ from datetime import datetime
 from django import template
 from django.utils.translation import gettext as _
 
-from casedesk import clock, policy
+from casedesk import clock, markup, policy
 
 register = template.Library()
 
 SOON_SECONDS = 3600
+
+
+# What people wrote (work logs, solutions, descriptions) as sanitized Markdown that keeps
+# pasted output's layout: ``{{ note|markup }}``.
+register.filter("markup", markup.render, is_safe=True)
 
 
 @register.filter
