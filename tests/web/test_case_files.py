@@ -57,9 +57,7 @@ def test_staff_see_the_customers_files_on_the_case_page_and_open_them(cast):
     [shot] = files.case_attach(
         case=case, uploads=[upload("截图.png", PNG, "image/png")], by=cast.customer
     )
-    [note] = files.case_attach(
-        case=case, uploads=[upload("内部.txt")], by=cast.duty, internal=True
-    )
+    [note] = files.case_attach(case=case, uploads=[upload("内部.txt")], by=cast.duty, internal=True)
     page = text(client_for(cast.first_line).get(f"/cases/{case.number}/"))
     files_part = page[page.index('id="files"') : page.index('id="timeline"')]
     for att in (log, shot, note):

@@ -107,9 +107,7 @@ def test_deadlines_count_down_and_turn_red_when_overdue(cast):
     assert re.search(r'class="countdown" data-due="[^"]+"[^>]*>1[45] min left<', html)
     with clock.frozen(case.created_at + dt.timedelta(minutes=20)):
         html = page(cast.duty, case).content.decode()
-    assert re.search(
-        r'class="countdown overdue" data-due="[^"]+"[^>]*>[45] min overdue<', html
-    )
+    assert re.search(r'class="countdown overdue" data-due="[^"]+"[^>]*>[45] min overdue<', html)
 
 
 def test_a_fired_escalation_is_an_alarm_sent_and_a_missed_callback_stays_overdue(cast):
