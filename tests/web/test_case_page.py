@@ -64,7 +64,7 @@ def test_the_page_shows_the_caller_record_and_equipment(cast):
         "Catalyst 9500",
         "IOS-XE 17.9.4",
         "FDO2231X0AB",
-        "第二行<br>第三行",
+        "第二行<br> 第三行",  # line breaks kept (casedesk/markup.py)
     ):
         assert value in body, value
 
