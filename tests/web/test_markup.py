@@ -116,7 +116,7 @@ def test_no_line_is_swallowed_as_a_heading_or_a_link_definition():
 def test_nothing_written_becomes_markup(attack):
     elements = _elements(markup.render(attack))
     assert {tag for tag, _ in elements} <= {"p", "pre", "code", "a", "br"}, elements
-    for tag, attrs in elements:
+    for _tag, attrs in elements:
         assert not any(name.startswith("on") for name, _ in attrs), elements
         href = dict(attrs).get("href")
         if href is not None:
