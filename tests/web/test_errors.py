@@ -93,3 +93,16 @@ def test_a_404_for_a_customer_or_nobody_shows_their_way_back(client, customer):
 def test_an_unknown_api_address_stays_json(client):
     r = client.get("/api/no-such-thing")
     assert r.status_code == 404 and r.json() == {"detail": "There is no such page."}
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_is_refused_in_the_desks_look(engineer):
+    engineer.language = "en"
+    engineer.save(update_fields=["language"])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(engineer)
+    r = client.post("/preferences/", {"language": "en"})
+    assert r.status_code == 403
+    html = r.content.decode()
+    assert 'class="console"' in html and "reload the page and try again" in html
+    assert 'href="/mine/">Back to the console</a>' in html

@@ -30,3 +30,12 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return _error(request, 404, _("There is no such page."))
+
+
+def csrf_failure(request, reason: str = ""):
+    """``CSRF_FAILURE_VIEW``: a form sent without its token (expired session, another site)."""
+    return _error(
+        request,
+        403,
+        _("The form was sent without its security token; reload the page and try again."),
+    )
