@@ -147,7 +147,8 @@ def render(text: str | None) -> SafeString:
     """``text`` as sanitized HTML (block elements: paragraphs, lists, ``pre``)."""
     if not text:
         return mark_safe("")
-    html = _MD.render(preformat(str(text)))
+    # A code block's last newline is not a line of its own (nor copied with the output).
+    html = _MD.render(preformat(str(text))).replace("\n</code></pre>", "</code></pre>")
     clean = nh3.clean(
         html,
         tags=TAGS,
