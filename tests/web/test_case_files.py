@@ -109,6 +109,7 @@ def test_images_and_pdf_open_inline_everything_else_downloads(cast):
     )
     assert r["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in r["Content-Security-Policy"]
+    assert "sandbox" not in r["Content-Security-Policy"]  # Chrome's PDF viewer refuses it
     assert r["Cache-Control"] == "private, no-store"
 
     r = client.get(file_url(case, log, view=True))  # asked inline, still a download
