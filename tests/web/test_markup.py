@@ -182,3 +182,28 @@ def test_the_description_keeps_its_layout_on_both_pages(cast):
     assert SHOW_INTERFACE in pre_blocks(desk)
     portal = client_for(cast.customer).get(f"/portal/cases/{case.number}/").content.decode()
     assert SHOW_INTERFACE in pre_blocks(portal)
+
+
+# --- whatever is typed ------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = list(" \t\n#>*_-`~[]()!<>&;:/\\|=+%$@.0123456789aZ中文") + [
+    "javascript:",
+    "<script>",
+    " onerror=",
+    "```",
+    "](",
+    "    ",
+]
+TYPED = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TYPED)
+def test_any_text_renders_to_allowed_markup_only(text):
+    elements = _elements(markup.render(text))
+    assert {tag for tag, _ in elements} <= markup.TAGS
+    for tag, attrs in elements:
+        assert {name for name, _ in attrs} <= markup.ATTRIBUTES.get(tag, set()) | {"rel"}
