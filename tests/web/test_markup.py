@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casedesk import markup
 from casedesk.cases import services
@@ -185,9 +187,6 @@ def test_the_description_keeps_its_layout_on_both_pages(cast):
 
 
 # --- whatever is typed ------------------------------------------------------------------------
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 PIECES = list(" \t\n#>*_-`~[]()!<>&;:/\\|=+%$@.0123456789aZ中文") + [
     "javascript:",
