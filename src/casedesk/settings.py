@@ -41,7 +41,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "casedesk.web.admin_site.DeskAdminConfig",  # django.contrib.admin, for administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -245,6 +245,7 @@ CASEDESK_LOGIN_WINDOW_MINUTES = int(os.environ.get("CASEDESK_LOGIN_WINDOW_MINUTE
 # app; 0 = clients connect directly and the peer address is the client's.
 CASEDESK_PROXY_COUNT = int(os.environ.get("CASEDESK_PROXY_COUNT", "0"))
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "casedesk.web.errors.csrf_failure"  # the desk's 403 page, not Django's
 
 LOGGING = {
     "version": 1,

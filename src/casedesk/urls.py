@@ -13,3 +13,7 @@ urlpatterns = [
     path("portal/", include("casedesk.portal.urls")),
     path("", include("casedesk.web.urls")),
 ]
+
+# Refusals and unknown addresses in the desk's look and the reader's language.
+handler403 = "casedesk.web.errors.permission_denied"
+handler404 = "casedesk.web.errors.page_not_found"

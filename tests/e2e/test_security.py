@@ -131,7 +131,8 @@ def test_the_admin_is_closed_to_a_customer(screens, two_customers):
     screen = screens(customer)
     screen.allow_console(EXPECTED_REFUSAL)
     for path in ["/admin/", "/admin/cases/case/", "/admin/accounts/contact/"]:
-        screen.goto(path, status=None)
-        # Sent to the admin's login or back to the portal: never an admin page.
-        assert "/admin/login/" in screen.page.url or screen.page.url.endswith("/portal/"), path
+        screen.goto(path, status=403)
+        # Refused where it stands (no login loop), pointed back to the portal.
+        assert screen.page.url.endswith(path), path
+        assert screen.page.locator('a[href="/portal/"]').count() >= 1, path
         assert their_case.title not in screen.body_text() and "Bob" not in screen.body_text()

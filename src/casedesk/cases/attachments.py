@@ -4,7 +4,8 @@ Like every operation in ``cases.services`` (whose helpers these reuse), storing 
 in one transaction, asks the policy, checks the transition table and writes one CaseEvent.
 A file is checked (type allowlist, size limit) before anything is written, so a refused
 upload stores nothing; files lie under MEDIA_ROOT with random names and are served only by
-a permission-checked download view, always as a download.
+a permission-checked view (``file_response``, shared by the console and the portal): a
+download, or shown in the browser for the few types it shows safely (images, PDF).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from casedesk import clock, policy
@@ -50,6 +53,29 @@ ALLOWED_EXTENSIONS = frozenset(
 MAX_FILES = 10  # per submission
 NAME_MAX = 255
 
+# What a browser may show in the page instead of saving it: images and PDF, served with
+# their own type (never what the uploader claimed) and ``nosniff``.  Never SVG (it can carry
+# script; it is off the allowlist anyway), never text or HTML; TIFF and BMP are downloads.
+PREVIEW_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "pdf": "application/pdf",
+}
+# No script, no plugin, nothing loaded from elsewhere, never framed.  An image is also
+# sandboxed; Chrome's PDF viewer refuses to run sandboxed, and a PDF's own scripts run in
+# the viewer, never with the desk's origin.
+_CSP_DOWNLOAD = "default-src 'none'; sandbox"
+_CSP_IMAGE = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
+)
+_CSP_PDF = (
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "object-src 'self'; frame-ancestors 'none'"
+)
+
 
 def max_bytes() -> int:
     return settings.CASEDESK_MAX_ATTACHMENT_MB * 1024 * 1024
@@ -76,6 +102,71 @@ def clean_name(raw: str) -> str:
 def _extension(name: str) -> str:
     stem, dot, ext = name.rpartition(".")
     return ext.lower() if dot and stem else ""
+
+
+def preview_type(attachment: Attachment) -> str | None:
+    """The type a browser may show ``attachment`` as, in the page; None: download only."""
+    return PREVIEW_TYPES.get(_extension(attachment.name))
+
+
+def is_image(attachment: Attachment) -> bool:
+    return (preview_type(attachment) or "").startswith("image/")
+
+
+def file_response(attachment: Attachment, *, inline: bool = False) -> FileResponse:
+    """``attachment`` for the browser (the caller has checked the reader may see it).
+
+    A download (``Content-Disposition: attachment``, ``application/octet-stream``) unless
+    ``inline`` is asked for a type a browser shows safely (``PREVIEW_TYPES``): then
+    ``inline`` with that type.  Always ``nosniff``, a restrictive Content-Security-Policy
+    and no caching outside the reader's browser.  Raises FileNotFoundError if the stored
+    file is gone.
+    """
+    kind = preview_type(attachment) if inline else None
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=kind is None,
+        filename=attachment.name,
+        content_type=kind or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = (
+        _CSP_DOWNLOAD if kind is None else _CSP_PDF if kind == "application/pdf" else _CSP_IMAGE
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files for a form (the console's and the portal's): the browser is told
+    the allowlist and the size limit; the operation checks type, size and count."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        accept = ",".join(f".{ext}" for ext in sorted(ALLOWED_EXTENSIONS))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": accept, "data-max-bytes": max_bytes()})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data if item]
+        return [one(data, initial)] if data else []
+
+
+def limits() -> dict[str, Any]:
+    """The limits as a form's help shows them."""
+    return {
+        "max_mb": max_bytes() // (1024 * 1024),
+        "max_files": MAX_FILES,
+        "types": allowed_types_text(),
+    }
 
 
 def check_upload(upload: UploadedFile) -> str:

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from casedesk.cases import attachments
+from casedesk.cases.attachments import MultipleFileField
 from casedesk.cases.choices import Priority, Status
 
 # What each severity means, in the customer's words (Cisco severity 1–4).
@@ -26,29 +26,6 @@ PRIORITY_HELP = {
         "your business is not affected."
     ),
 }
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Any number of files (the operation checks type, size and count)."""
-
-    def __init__(self, *args, **kwargs):
-        accept = ",".join(f".{ext}" for ext in sorted(attachments.ALLOWED_EXTENSIONS))
-        kwargs.setdefault(
-            "widget",
-            MultipleFileInput(attrs={"accept": accept, "data-max-bytes": attachments.max_bytes()}),
-        )
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        one = super().clean
-        if isinstance(data, list | tuple):
-            return [one(item, initial) for item in data if item]
-        return [one(data, initial)] if data else []
 
 
 class CaseForm(forms.Form):

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
@@ -132,11 +132,7 @@ def _new_form_context(form):
 
 
 def _limits():
-    return {
-        "max_mb": attachments.max_bytes() // (1024 * 1024),
-        "max_files": attachments.MAX_FILES,
-        "types": attachments.allowed_types_text(),
-    }
+    return attachments.limits()
 
 
 @customer_required
@@ -397,16 +393,6 @@ def attachment_download(request, pk: int):
         return redirect_to_login(request.get_full_path())
     try:
         attachment = attachments.attachment_get(pk=pk, fetched_by=user)
-        handle = attachment.file.open("rb")
+        return attachments.file_response(attachment)
     except (NotFound, FileNotFoundError):
         return _refusal(request, _("There is no such file."), 404)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from casedesk.cases import services
+from casedesk.cases.attachments import MultipleFileField
 from casedesk.cases.choices import Channel, PendingReason, Priority, WorkLogKind
 
 TEXT_MAX = settings.CASEDESK_TEXT_MAX
@@ -52,6 +53,13 @@ class LogWorkForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Minutes"), min_value=0, max_value=services.MAX_WORKLOG_MINUTES, initial=0
     )
+    internal = forms.BooleanField(label=_("Internal (hidden from the customer)"), required=False)
+
+
+class AttachForm(forms.Form):
+    """Files for the CASE (``attachments.case_attach``); internal ones the customer never sees."""
+
+    files = MultipleFileField(label=_("Files"))
     internal = forms.BooleanField(label=_("Internal (hidden from the customer)"), required=False)
 
 

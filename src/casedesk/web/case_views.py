@@ -17,14 +17,14 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casedesk import clock, policy
 from casedesk.accounts import selectors as people
 from casedesk.accounts.choices import Tier
 from casedesk.accounts.models import Contact, User
-from casedesk.cases import selectors, services
+from casedesk.cases import attachments, selectors, services
 from casedesk.cases.actions import available_actions
 from casedesk.cases.choices import (
     CaseAction,
@@ -37,14 +37,14 @@ from casedesk.cases.choices import (
     Status,
     WorkLogKind,
 )
-from casedesk.cases.models import Case, CaseEvent
-from casedesk.errors import DomainError, InvalidInput, TransitionNotAllowed
+from casedesk.cases.models import Attachment, Case, CaseEvent
+from casedesk.errors import DomainError, InvalidInput, NotFound, TransitionNotAllowed
 from casedesk.routing.selectors import recommendations
 from casedesk.sla.choices import DeadlineKind, Recipient
 
 from . import case_forms as f
 from .guards import staff_required
-from .templatetags.console import person
+from .templatetags.console import countdown_text, person
 
 A = CaseAction
 LIVE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING)
@@ -111,10 +111,12 @@ def _before_after(data: dict, field: str) -> tuple[Any, Any]:
     return change.get("before"), change.get("after")
 
 
-def _describe(event: CaseEvent) -> tuple[str, list[str]]:
-    """The event's headline and detail lines, in the reader's language."""
+def _describe(event: CaseEvent) -> tuple[str, list[str], list[str]]:
+    """The event's headline and detail lines, in the reader's language, and what people
+    wrote with it (notes, reasons, the solution: shown as their text, ``markup``)."""
     kind, data = event.kind, event.data or {}
     lines: list[str] = []
+    texts: list[str] = []
     if kind == EventKind.OPENED:
         head = _("Opened by %(channel)s as %(priority)s") % {
             "channel": _label(Channel, data.get("channel", "")),
@@ -168,24 +170,34 @@ def _describe(event: CaseEvent) -> tuple[str, list[str]]:
         head = _label(EventKind, kind)
         solution = _before_after(data, "solution")[1]
         if solution:
-            lines.append(solution)
+            texts.append(solution)
+    elif kind == EventKind.ATTACHMENT_ADDED:
+        head = _label(EventKind, kind)  # the file itself is linked by ``timeline``
     else:
         head = _label(EventKind, kind)
-        if data.get("name"):  # an attachment
+        if data.get("name"):
             lines.append(str(data["name"]))
     for key in ("note", "reason"):
         if data.get(key) and isinstance(data[key], str):
-            lines.append(data[key])
-    return head, lines
+            texts.append(data[key])
+    return head, lines, texts
 
 
-def timeline(case: Case, user: User) -> list[dict[str, Any]]:
+def timeline(
+    case: Case, user: User, files: dict[int, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Events and work logs in one list, oldest first: a work log is its WORK_LOGGED event,
     which the operation writes with the log's kind, minutes and note in the same
-    transaction.  One query whatever the length; internal entries only for staff."""
+    transaction.  One query whatever the length; internal entries only for staff.  A file's
+    event links the file (``files``: ``case_files`` by id) while it is there to open."""
+    files = files or {}
     entries = []
     for event in selectors.case_events(case=case, fetched_by=user):
-        head, lines = _describe(event)
+        head, lines, texts = _describe(event)
+        data = event.data or {}
+        file = (
+            files.get(data.get("attachment")) if event.kind == EventKind.ATTACHMENT_ADDED else None
+        )
         entries.append(
             {
                 "at": event.at,
@@ -196,9 +208,35 @@ def timeline(case: Case, user: User) -> list[dict[str, Any]]:
                 "internal": event.internal,
                 "head": head,
                 "lines": lines,
+                "texts": texts,
+                "file": file,
+                "file_name": str(data.get("name", ""))
+                if event.kind == EventKind.ATTACHMENT_ADDED
+                else "",
             }
         )
     return entries
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def _file_entry(case: Case, attachment: Attachment) -> dict[str, Any]:
+    args = [case.number, attachment.pk]
+    preview = attachments.preview_type(attachment)
+    return {
+        "file": attachment,
+        "uploader": person(attachment.uploaded_by) if attachment.uploaded_by_id else "",
+        "image": attachments.is_image(attachment),
+        "preview": preview is not None,
+        "url": reverse("web:case_file", args=args),
+        "view_url": reverse("web:case_file_view", args=args) if preview else "",
+    }
+
+
+def case_files(case: Case, user: User) -> list[dict[str, Any]]:
+    """The CASE's files ``user`` may open (staff: all, internal ones too), oldest first."""
+    return [_file_entry(case, a) for a in attachments.attachments_for(case, user)]
 
 
 # --- deadlines -----------------------------------------------------------------------------
@@ -206,13 +244,6 @@ def timeline(case: Case, user: User) -> list[dict[str, Any]]:
 
 def _parse(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-
-
-def countdown_text(seconds: float) -> str:
-    """``1:05:09`` / ``-0:04:10``: the same text the page's script keeps up to date."""
-    sign = "-" if seconds < 0 else ""
-    seconds = int(abs(seconds))
-    return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 # Deadlines that are alarms, not promises: once fired they are done (the people were told),
@@ -289,6 +320,7 @@ def _page(request, case: Case, *, forms: dict | None = None, error: str = "", st
         and case.status in LIVE
         and user.pk != case.engineer_id
     )
+    files = case_files(case, user)
     context = {
         "case": case,
         "helpers": helpers,
@@ -300,7 +332,11 @@ def _page(request, case: Case, *, forms: dict | None = None, error: str = "", st
         "helper_candidates": candidates,
         "seniors": seniors,
         "priorities": [(v, label) for v, label in Priority.choices if v != case.priority],
-        "timeline": timeline(case, user),
+        "timeline": timeline(case, user, {f["file"].pk: f for f in files}),
+        "files": files,
+        "attach_form": forms.get("attach") or f.AttachForm(auto_id="id_attach_%s"),
+        "can_attach": A.LOG_WORK in offered,
+        "limits": attachments.limits(),
         "deadlines": deadlines(case, user),
         "now": clock.now(),
         "error": error,
@@ -463,6 +499,70 @@ def case_phoned(request, number: str):
         request, _("Phone call to the engineer logged on %(number)s.") % {"number": case.number}
     )
     return _back(case)
+
+
+@staff_required
+@require_POST
+def case_attach(request, number: str):
+    """Files from the CASE page: one ``attachments.case_attach`` (one event per file, all or
+    nothing); an internal file is for the desk only."""
+    try:
+        case = _case(request, number)
+    except DomainError as exc:
+        return _refused(request, exc)
+    form = f.AttachForm(request.POST, request.FILES, auto_id="id_attach_%s")
+    again = _("Nothing was saved: please choose your files again.") if request.FILES else ""
+    if not form.is_valid():
+        error = " ".join(filter(None, [f.first_error(form), again]))
+        return _page(request, case, forms={"attach": form}, error=error, status=422)
+    try:
+        stored = attachments.case_attach(
+            case=case,
+            uploads=form.cleaned_data["files"],
+            internal=form.cleaned_data["internal"],
+            by=request.user,
+        )
+    except DomainError as exc:
+        error = " ".join(filter(None, [exc.detail, again]))
+        return _page(request, case, forms={"attach": form}, error=error, status=exc.status)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d file attached to %(number)s.",
+            "%(count)d files attached to %(number)s.",
+            len(stored),
+        )
+        % {"count": len(stored), "number": case.number},
+    )
+    return _back(case, "files")
+
+
+def _serve(request, number: str, pk: int, *, inline: bool):
+    """One of the CASE's files for whoever may see the CASE (internal ones: staff only)."""
+    try:
+        case = _case(request, number)
+        attachment = attachments.attachment_get(pk=pk, fetched_by=request.user)
+        if attachment.case_id != case.pk:
+            raise NotFound(_("No such file."))
+        return attachments.file_response(attachment, inline=inline)
+    except FileNotFoundError:
+        return _refused(request, NotFound(_("No such file.")))
+    except DomainError as exc:
+        return _refused(request, exc)
+
+
+@staff_required
+@require_GET
+def case_file(request, number: str, pk: int):
+    """Download a file (``Content-Disposition: attachment``)."""
+    return _serve(request, number, pk, inline=False)
+
+
+@staff_required
+@require_GET
+def case_file_view(request, number: str, pk: int):
+    """Show an image or a PDF in the browser; any other type is a download."""
+    return _serve(request, number, pk, inline=True)
 
 
 # --- assigning -------------------------------------------------------------------------------

@@ -13,8 +13,15 @@ from django.shortcuts import render
 
 
 def forbidden(request, message: str | None = None, status: int = 403):
-    """The console's refusal page; nothing was changed."""
-    return render(request, "web/403.html", {"message": message}, status=status)
+    """The console's refusal page (403, or 404 for what is not there); nothing was changed.
+    It shows the way back: staff to their queue, a customer to the portal, others to the
+    login."""
+    from .views import staff_home_url
+
+    user = request.user
+    home = staff_home_url(user) if user.is_authenticated and not user.is_customer else ""
+    context = {"message": message, "status": status, "home_url": home}
+    return render(request, "web/403.html", context, status=status)
 
 
 def staff_required(view):

@@ -21,6 +21,11 @@ urlpatterns = [
     path("cases/<str:number>/assign/", case_views.case_assign, name="case_assign"),
     path("cases/<str:number>/phoned/", case_views.case_phoned, name="case_phoned"),
     path("cases/<str:number>/do/<str:action>/", case_views.case_action, name="case_action"),
+    path("cases/<str:number>/files/", case_views.case_attach, name="case_attach"),
+    path("cases/<str:number>/files/<int:pk>/", case_views.case_file, name="case_file"),
+    path(
+        "cases/<str:number>/files/<int:pk>/view/", case_views.case_file_view, name="case_file_view"
+    ),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/export/<str:table>.<str:fmt>", dashboard_views.export, name="dashboard_export"),
     path("mail/", mail_views.mail_quarantine, name="mail_quarantine"),

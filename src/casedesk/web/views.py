@@ -173,7 +173,14 @@ class LoginView(auth_views.LoginView):
 
 
 def admin_login(request):
-    """The admin's login page sends to the console's (throttled) login, keeping ``next``."""
+    """The admin's login page sends to the console's (throttled) login, keeping ``next``;
+    a logged-in user who is no administrator is refused here (``admin_site``), never sent
+    round the login again."""
+    user = request.user
+    if user.is_authenticated and not (user.is_active and user.is_staff):
+        from .admin_site import admin_refusal
+
+        return admin_refusal(request)
     target = _safe_next(request, reverse("admin:index"))
     return HttpResponseRedirect(f"{reverse('web:login')}?{urlencode({'next': target})}")
 

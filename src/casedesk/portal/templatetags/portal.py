@@ -6,7 +6,14 @@ import unicodedata
 
 from django import template
 
+from casedesk import markup
+
 register = template.Library()
+
+
+# What people wrote (work logs, solutions, descriptions) as sanitized Markdown that keeps
+# pasted output's layout: ``{{ note|markup }}``.
+register.filter("markup", markup.render, is_safe=True)
 
 
 def _is_cjk(text: str) -> bool:

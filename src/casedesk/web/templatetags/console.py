@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import functools
+import math
 from datetime import datetime
 
 from django import template
 from django.utils.translation import gettext as _
 
-from casedesk import clock, policy
+from casedesk import clock, markup, policy
 
 register = template.Library()
 
 SOON_SECONDS = 3600
+
+
+# What people wrote (work logs, solutions, descriptions) as sanitized Markdown that keeps
+# pasted output's layout: ``{{ note|markup }}``.
+register.filter("markup", markup.render, is_safe=True)
 
 
 @register.filter
@@ -37,26 +43,54 @@ def saved_filters(context):
     return request._saved_filters
 
 
-def _span(seconds: float) -> str:
-    minutes = int(abs(seconds) // 60)
-    if minutes < 60:
-        return _("%(m)d min") % {"m": minutes}
+def _formats() -> dict[str, str]:
+    """The countdown's phrases in the active language: the one source of its wording for
+    the server (``countdown_text``) and for the page's live script (``countdown_formats``)."""
+    return {
+        "m": _("%(minutes)d min"),
+        "h": _("%(hours)d h"),
+        "hm": _("%(hours)d h %(minutes)d min"),
+        "d": _("%(days)d d"),
+        "dh": _("%(days)d d %(hours)d h"),
+        "left": _("%(time)s left"),
+        "overdue": _("%(time)s overdue"),
+    }
+
+
+def countdown_text(seconds: float) -> str:
+    """Time to a deadline as people say it: "45 min left" / "剩余 45 分", "3 h 22 min
+    overdue" / "超时 3 小时 22 分", "2 d 4 h left" / "剩余 2 天 4 小时" (days from 24 h on).
+
+    Time left counts whole minutes up (never "0 min left" while time remains), time
+    overdue counts them down (from "1 min overdue"); a zero smaller unit is left out.
+    ``case.js`` does the same arithmetic with the same phrases (``countdown_formats``).
+    """
+    phrases = _formats()
+    overdue = seconds <= 0
+    minutes = max(1, math.floor(-seconds / 60)) if overdue else math.ceil(seconds / 60)
     hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
     days, hours = divmod(hours, 24)
-    return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    if days:
+        span = phrases["dh" if hours else "d"] % {"days": days, "hours": hours}
+    elif hours:
+        span = phrases["hm" if minutes else "h"] % {"hours": hours, "minutes": minutes}
+    else:
+        span = phrases["m"] % {"minutes": minutes}
+    return phrases["overdue" if overdue else "left"] % {"time": span}
+
+
+@register.simple_tag
+def countdown_formats() -> dict[str, str]:
+    """The countdown's phrases for ``json_script``: the live script words it like the server."""
+    return _formats()
 
 
 @register.filter
 def countdown(due: datetime | None, now: datetime | None = None) -> str:
-    """ "in 25 min" / "12 min overdue" from ``now`` (default: the clock)."""
+    """ "25 min left" / "12 min overdue" from ``now`` (default: the clock)."""
     if due is None:
         return ""
-    seconds = (due - (now or clock.now())).total_seconds()
-    if seconds < 0:
-        return _("%(span)s overdue") % {"span": _span(seconds)}
-    return _("in %(span)s") % {"span": _span(seconds)}
+    return countdown_text((due - (now or clock.now())).total_seconds())
 
 
 @register.filter

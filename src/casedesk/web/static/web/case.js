@@ -4,26 +4,41 @@
   "use strict";
 
   // --- countdowns: <span class="countdown" data-due="ISO">, ticking every second ---------
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  // The same words and arithmetic as the server's countdown_text (templatetags/console.py):
+  // its phrases come with the page (#countdown-formats), so a tick never changes the text
+  // the server wrote, only moves it on.
+  var formatsEl = document.getElementById("countdown-formats");
+  var formats = formatsEl ? JSON.parse(formatsEl.textContent) : null;
+  function fill(phrase, values) {
+    return phrase.replace(/%\((\w+)\)[ds]/g, function (all, name) { return String(values[name]); });
+  }
   function text(seconds) {
-    var sign = seconds < 0 ? "-" : "";
-    seconds = Math.floor(Math.abs(seconds));
-    return sign + Math.floor(seconds / 3600) + ":" + pad(Math.floor(seconds / 60) % 60) + ":" + pad(seconds % 60);
+    var overdue = seconds <= 0;
+    var minutes = overdue ? Math.max(1, Math.floor(-seconds / 60)) : Math.ceil(seconds / 60);
+    var hours = Math.floor(minutes / 60);
+    minutes = minutes % 60;
+    var days = Math.floor(hours / 24);
+    hours = hours % 24;
+    var values = { days: days, hours: hours, minutes: minutes };
+    var span;
+    if (days) { span = fill(formats[hours ? "dh" : "d"], values); }
+    else if (hours) { span = fill(formats[minutes ? "hm" : "h"], values); }
+    else { span = fill(formats.m, values); }
+    return fill(formats[overdue ? "overdue" : "left"], { time: span });
   }
   var page = document.getElementById("case");
   var clocks = document.querySelectorAll(".countdown[data-due]");
-  if (page && clocks.length) {
+  if (page && clocks.length && formats) {
     // The server's clock decides (it may differ from this device's): keep the offset.
     var serverNow = Date.parse(page.getAttribute("data-now"));
     var skew = isNaN(serverNow) ? 0 : serverNow - Date.now();
-    var overdueWord = page.getAttribute("data-overdue") || "";
     var tick = function () {
       var now = Date.now() + skew;
       for (var i = 0; i < clocks.length; i++) {
         var el = clocks[i];
         var left = (Date.parse(el.getAttribute("data-due")) - now) / 1000;
         var overdue = left <= 0;
-        el.textContent = (overdue && overdueWord ? overdueWord + " " : "") + text(left);
+        el.textContent = text(left);
         el.classList.toggle("overdue", overdue);
         var row = el.closest(".deadline");
         if (row && overdue) { row.classList.remove("deadline-running"); row.classList.add("deadline-overdue"); }
