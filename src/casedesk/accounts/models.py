@@ -1,5 +1,7 @@
 """People: users with a role, staff profiles, customer organizations and their contacts."""
 
+import re
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -11,6 +13,28 @@ code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
     _("Use letters, digits, '.', '_' or '-', starting with a letter or digit."),
 )
+
+
+# Scripts whose names are written family name first with no space: Han (汉字/漢字/kanji/
+# hanja), Japanese kana, Korean hangul.
+_FAMILY_FIRST = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0003134f]"
+)
+
+
+def person_name(first_name: str | None, last_name: str | None) -> str:
+    """A person's name as its language writes it, from the given (``first_name``) and family
+    (``last_name``) names: ``王建国`` (family first, no space) when either holds Han, kana or
+    hangul, else ``Wei Wang`` (given first); empty when neither is recorded.
+
+    The one place that decides name order: :attr:`User.display_name`, the greetings of mail,
+    webhooks, the console, the portal and the reports all read it.
+    """
+    given, family = (first_name or "").strip(), (last_name or "").strip()
+    if _FAMILY_FIRST.search(given + family):
+        return f"{family}{given}"
+    return f"{given} {family}".strip()
 
 
 class Organization(models.Model):
@@ -110,6 +134,20 @@ class User(AbstractUser):
     @property
     def is_customer(self) -> bool:
         return self.role == Role.CUSTOMER
+
+    def get_full_name(self) -> str:
+        """The name in its language's order (``王建国``, ``Wei Wang``); see :func:`person_name`."""
+        return person_name(self.first_name, self.last_name)
+
+    def get_short_name(self) -> str:
+        """What the admin greets with (欢迎，王建国): the whole name, family name first for a
+        Chinese one — never the given name alone."""
+        return self.get_full_name()
+
+    @property
+    def display_name(self) -> str:
+        """How the desk shows this person everywhere: the name, else the login."""
+        return self.get_full_name() or self.username
 
 
 class Skill(models.Model):
