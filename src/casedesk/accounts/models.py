@@ -18,8 +18,7 @@ code_validator = RegexValidator(
 # Scripts whose names are written family name first with no space: Han (汉字/漢字/kanji/
 # hanja), Japanese kana, Korean hangul.
 _FAMILY_FIRST = re.compile(
-    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\U00020000-\U0003134f]"
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
 )
 
 
@@ -177,7 +176,9 @@ class Skill(models.Model):
 class StaffProfile(models.Model):
     """What the desk knows about a member of staff for routing and escalation."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="staff", verbose_name=_("user")
+    )
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.FIRST_LINE)
     skills = models.ManyToManyField(
         Skill, blank=True, related_name="staff", verbose_name=_("skills")
@@ -206,10 +207,12 @@ class StaffProfile(models.Model):
 class ApiToken(models.Model):
     """A bearer token for integrations; only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(_("prefix"), max_length=12, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
