@@ -47,8 +47,11 @@ def make_user(
     org: Organization | None = None,
     skills: tuple[str, ...] = (),
     email: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
 ) -> User:
-    """A user of ``role`` made by the same service as ``casedesk createuser``."""
+    """A user of ``role`` made by the same service as ``casedesk createuser``; ``first_name``
+    is the given name, ``last_name`` the family name (王建国: last 王, first 建国)."""
     username = username or f"{role}{next(_seq)}"
     return people.user_create(
         username=username,
@@ -57,6 +60,8 @@ def make_user(
         skills=skills,
         organization=org,
         email=email if email is not None else f"{username}@desk.example",
+        first_name=first_name,
+        last_name=last_name,
     )
 
 

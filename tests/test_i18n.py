@@ -23,8 +23,11 @@ def _entries(po_text: str) -> dict[str, str]:
             entries.setdefault("__fuzzy__", block)
         msgid = re.search(r'^msgid "(.*)"((?:\n".*")*)', block, re.M)
         msgstr = re.search(r'^msgstr "(.*)"((?:\n".*")*)', block, re.M)
+        context = re.search(r'^msgctxt "(.*)"', block, re.M)
         if msgid and msgstr:
             key = msgid.group(1) + "".join(re.findall(r'"(.*)"', msgid.group(2)))
+            if context and key:  # as gettext keys it: pgettext("Task", "Ready")
+                key = f"{context.group(1)}\x04{key}"
             value = msgstr.group(1) + "".join(re.findall(r'"(.*)"', msgstr.group(2)))
             if key:
                 entries[key] = value

@@ -169,6 +169,16 @@ class _Run:
     case: Case | None = None
 
 
+def _given_and_family(name: str) -> dict[str, str]:
+    """A demo contact's name in the user's name fields: 张伟 → family 张, given 伟 (every
+    demo surname is one character); David Miller → given David, family Miller."""
+    if " " in name:
+        given, family = name.rsplit(" ", 1)
+    else:
+        family, given = name[:1], name[1:]
+    return {"first_name": given, "last_name": family}
+
+
 class _Desk:
     def __init__(self, *, seed: int, now: dt.datetime):
         self.seed = seed
@@ -225,7 +235,7 @@ class _Desk:
                     contact=contacts[0],
                     password=PASSWORD,
                     language="en" if o.lang == "en" else "zh-hans",
-                    first_name=contacts[0].name,
+                    **_given_and_family(contacts[0].name),
                 )
                 self.orgs.append(_Org(o, org, contacts, login))
 
@@ -278,8 +288,7 @@ class _Desk:
     def name(self, username: str, lang: str) -> str:
         if lang == "en":
             return C.EN_NAMES[username]
-        user = self.staff[username]
-        return f"{user.last_name}{user.first_name}"
+        return self.staff[username].display_name
 
     # --- time --------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_tasks",
-    "django_tasks_db",
+    "casedesk.ops.apps.TasksDatabaseConfig",  # django_tasks_db, its name translated
     "casedesk.core",
     "casedesk.accounts",
     "casedesk.cases",

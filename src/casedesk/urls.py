@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from casedesk.api.urls import api
 from casedesk.web import views as web_views
+
+admin.site.site_header = admin.site.site_title = _("casedesk administration")
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),

@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -10,6 +13,33 @@ def _assignable_users():
     from .choices import ASSIGNABLE_ROLES
 
     return User.objects.filter(role__in=ASSIGNABLE_ROLES).order_by("username")
+
+
+# Django stores the names of the permissions it makes for each model in English ("Can add
+# CASE"): the permission pickers word them from the model's translated name instead.
+_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """``应用 | 模型 | 可以添加 模型``: a permission in the reader's language."""
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if model is not None and permission.codename == f"{action}_{model._meta.model_name}":
+        name = _ACTIONS[action] % {"model": model._meta.verbose_name} if action in _ACTIONS else ""
+    else:
+        name = ""
+    return f"{permission.content_type} | {name or gettext(permission.name)}"
+
+
+def _with_permission_labels(field, db_field):
+    if field is not None and db_field.related_model is Permission:
+        field.label_from_instance = permission_label
+    return field
 
 
 class ContactInline(admin.TabularInline):
@@ -92,6 +122,20 @@ class UserAdmin(DjangoUserAdmin):
     )
     autocomplete_fields = ["organization", "contact"]
     inlines = [StaffProfileInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _with_permission_labels(field, db_field)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _with_permission_labels(field, db_field)
 
 
 @admin.register(Skill)

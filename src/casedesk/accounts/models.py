@@ -1,5 +1,7 @@
 """People: users with a role, staff profiles, customer organizations and their contacts."""
 
+import re
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -11,6 +13,27 @@ code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
     _("Use letters, digits, '.', '_' or '-', starting with a letter or digit."),
 )
+
+
+# Scripts whose names are written family name first with no space: Han (汉字/漢字/kanji/
+# hanja), Japanese kana, Korean hangul.
+_FAMILY_FIRST = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
+)
+
+
+def person_name(first_name: str | None, last_name: str | None) -> str:
+    """A person's name as its language writes it, from the given (``first_name``) and family
+    (``last_name``) names: ``王建国`` (family first, no space) when either holds Han, kana or
+    hangul, else ``Wei Wang`` (given first); empty when neither is recorded.
+
+    The one place that decides name order: :attr:`User.display_name`, the greetings of mail,
+    webhooks, the console, the portal and the reports all read it.
+    """
+    given, family = (first_name or "").strip(), (last_name or "").strip()
+    if _FAMILY_FIRST.search(given + family):
+        return f"{family}{given}"
+    return f"{given} {family}".strip()
 
 
 class Organization(models.Model):
@@ -111,6 +134,20 @@ class User(AbstractUser):
     def is_customer(self) -> bool:
         return self.role == Role.CUSTOMER
 
+    def get_full_name(self) -> str:
+        """The name in its language's order (``王建国``, ``Wei Wang``); see :func:`person_name`."""
+        return person_name(self.first_name, self.last_name)
+
+    def get_short_name(self) -> str:
+        """What the admin greets with (欢迎，王建国): the whole name, family name first for a
+        Chinese one — never the given name alone."""
+        return self.get_full_name()
+
+    @property
+    def display_name(self) -> str:
+        """How the desk shows this person everywhere: the name, else the login."""
+        return self.get_full_name() or self.username
+
 
 class Skill(models.Model):
     """A technical specialty used for routing (routing, switching, security, wireless…)."""
@@ -139,7 +176,9 @@ class Skill(models.Model):
 class StaffProfile(models.Model):
     """What the desk knows about a member of staff for routing and escalation."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="staff", verbose_name=_("user")
+    )
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.FIRST_LINE)
     skills = models.ManyToManyField(
         Skill, blank=True, related_name="staff", verbose_name=_("skills")
@@ -168,10 +207,12 @@ class StaffProfile(models.Model):
 class ApiToken(models.Model):
     """A bearer token for integrations; only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(_("prefix"), max_length=12, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

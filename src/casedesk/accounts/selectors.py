@@ -208,3 +208,13 @@ def skills_of(user_ids: list[int]) -> dict[int, list[str]]:
     ):
         out.setdefault(user_id, []).append(code)
     return out
+
+
+def display_names(usernames) -> dict[str, str]:
+    """``{username: display name}`` of the people history and alerts name by their login
+    (one query); a login that is gone stays as it is (``names.get(u, u)``)."""
+    wanted = {u for u in usernames if u}
+    if not wanted:
+        return {}
+    people = User.objects.filter(username__in=wanted).only("username", "first_name", "last_name")
+    return {user.username: user.display_name for user in people}

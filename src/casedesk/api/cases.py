@@ -69,7 +69,10 @@ class CaseOut(Out):
     hardware_platform: str
     software_version: str
     serial_number: str
-    engineer: str | None
+    engineer: str | None = Field(description="username")
+    engineer_name: str | None = Field(
+        None, description="the engineer's name as the desk shows it (王建国, Wei Wang)"
+    )
     helpers: list[str]
     reassignment_requested: bool
     escalation_level: int = Field(description="0 none, 1 senior engineer, 2 vendor")
@@ -94,6 +97,9 @@ class CaseListOut(Out):
 class EventOut(Out):
     at: str
     actor: str | None = Field(description="username, or null for the system")
+    actor_name: str | None = Field(
+        None, description="the actor's name as the desk shows it, or null for the system"
+    )
     kind: str
     data: dict
 
@@ -134,6 +140,7 @@ def case_out(case: Case, viewer, *, helpers: list[str] | None = None) -> dict:
         "software_version": case.software_version,
         "serial_number": case.serial_number,
         "engineer": case.engineer.username if case.engineer_id else None,
+        "engineer_name": case.engineer.display_name if case.engineer_id else None,
         "helpers": helpers,
         "reassignment_requested": case.reassignment_requested,
         "escalation_level": case.escalation_level,
@@ -155,6 +162,7 @@ def event_out(event: CaseEvent) -> dict:
     return {
         "at": clock.iso_utc(event.at),
         "actor": event.actor.username if event.actor_id else None,
+        "actor_name": event.actor.display_name if event.actor_id else None,
         "kind": event.kind,
         "data": event.data,
     }

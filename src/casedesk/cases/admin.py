@@ -5,7 +5,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from casedesk.admin_display import json_block
+
 from .models import Attachment, Case, CaseEvent, CaseNumberSequence, WorkLog
+
+DATA = CaseEvent._meta.get_field("data").verbose_name
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,12 +37,16 @@ class WorkLogInline(admin.TabularInline):
 class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
-    fields = ["at", "actor", "kind", "data", "internal"]
+    fields = ["at", "actor", "kind", "data_json", "internal"]
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=DATA)
+    def data_json(self, obj):
+        return json_block(obj.data)
 
 
 @admin.register(Case)
@@ -83,6 +91,12 @@ class CaseEventAdmin(ReadOnlyAdmin):
     search_fields = ["case__number", "actor__username", "request_id"]
     list_select_related = ["case", "actor"]
     show_full_result_count = False
+    exclude = ["data"]
+    readonly_fields = ["data_json"]
+
+    @admin.display(description=DATA)
+    def data_json(self, obj):
+        return json_block(obj.data)
 
 
 @admin.register(CaseNumberSequence)

@@ -20,8 +20,8 @@ from .choices import (
 class CaseNumberSequence(models.Model):
     """The last serial used in a month (``YYMM`` in the desk's time zone)."""
 
-    period = models.CharField(max_length=4, primary_key=True)
-    last_serial = models.PositiveIntegerField()
+    period = models.CharField(_("period"), max_length=4, primary_key=True)
+    last_serial = models.PositiveIntegerField(_("last serial number"))
 
     class Meta:
         verbose_name = _("CASE number sequence")
@@ -140,7 +140,9 @@ class Case(models.Model):
 class WorkLog(models.Model):
     """One step of work on a CASE, with the minutes it took (labour hours)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="worklogs")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="worklogs", verbose_name=_("CASE")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -166,13 +168,18 @@ class WorkLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case.number} {self.kind} {self.minutes}min"
+        return f"{self.case.number} " + _("%(kind)s, %(minutes)s min") % {
+            "kind": self.get_kind_display(),
+            "minutes": self.minutes,
+        }
 
 
 class CaseEvent(models.Model):
     """One entry of a CASE's history: who did what, when, with before/after as data."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("CASE")
+    )
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -201,7 +208,7 @@ class CaseEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.case_id} {self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 def _attachment_path(attachment: "Attachment", filename: str) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from casedesk import clock, policy
 from casedesk.accounts.models import User
+from casedesk.accounts.selectors import display_names
 from casedesk.errors import InvalidInput, NotFound
 from casedesk.search.selectors import search_cases
 
@@ -261,3 +262,25 @@ def case_events(*, case: Case, fetched_by: User | None) -> QuerySet[CaseEvent]:
     if fetched_by is not None and fetched_by.is_customer:
         qs = qs.filter(internal=False)
     return qs
+
+
+def _named_logins(data: dict):
+    """The logins an event's data names: the engineer before and after (an assignment,
+    an escalation), a helper, the people a deadline told, the engineer a chase chose."""
+    engineer = data.get("engineer")
+    if isinstance(engineer, dict):
+        yield from (engineer.get("before"), engineer.get("after"))
+    elif isinstance(engineer, str):
+        yield engineer
+    yield data.get("helper")
+    for key in ("to", "cc"):
+        if isinstance(data.get(key), list):
+            yield from data[key]
+
+
+def event_people(events) -> dict[str, str]:
+    """``{login: display name}`` of everyone the events name by login, in one query.  History
+    stores logins (they never change meaning); pages word them with the name at read time."""
+    return display_names(
+        u for event in events for u in _named_logins(event.data or {}) if isinstance(u, str)
+    )

@@ -44,4 +44,4 @@ class InboundMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.message_id} ({self.status})"
+        return f"{self.message_id} ({self.get_status_display()})"

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from casedesk import clock
@@ -6,17 +7,44 @@ from casedesk import clock
 from .models import Notification, NotificationStatus
 
 
+def language_name(code: str) -> str:
+    """A language by its own name (简体中文, English), as the language switchers name it."""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    title = Notification._meta.get_field("language").verbose_name
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        codes = Notification.objects.order_by().values_list("language", flat=True).distinct()
+        return [(code, language_name(code)) for code in sorted(codes)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     """The outbox: what was sent to whom, and what waits for a retry."""
 
     list_display = ["created_at", "to_email", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["status", "copy", "language"]
+    list_filter = ["status", "copy", LanguageFilter]
     search_fields = ["to_email", "subject", "case__number", "dedupe_key"]
     list_select_related = ["case"]
     show_full_result_count = False
     actions = ["retry_now"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    readonly_fields = [
+        "language_name" if f.name == "language" else f.name for f in Notification._meta.fields
+    ]
+    exclude = ["language"]
+
+    @admin.display(description=Notification._meta.get_field("language").verbose_name)
+    def language_name(self, obj):
+        return language_name(obj.language)
 
     def has_add_permission(self, request):
         return False

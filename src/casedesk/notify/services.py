@@ -80,7 +80,7 @@ def _personal(user: User, copy: bool, case) -> tuple[str, str]:
         tag = f"[{case.number}] " if case is not None else ""
         if copy:
             tag += gettext("CC") + ": "  # outside an f-string, where makemessages sees it
-        body = gettext("Hello %(name)s,") % {"name": user.get_full_name() or user.username}
+        body = gettext("Hello %(name)s,") % {"name": user.display_name}
         body += "\n\n"
         if copy:
             body += gettext("You receive a copy because you were told about this CASE earlier.")

@@ -175,19 +175,6 @@ def case_new(request):
 # --- one CASE ------------------------------------------------------------------------
 
 
-def _names(events: list[CaseEvent]) -> dict[str, str]:
-    """Display names of the people the events mention by username (one query)."""
-    usernames = set()
-    for event in events:
-        change = event.data.get("engineer")
-        if isinstance(change, dict):
-            usernames.update(v for v in change.values() if v)
-        if event.data.get("helper"):
-            usernames.add(event.data["helper"])
-    people = User.objects.filter(username__in=usernames).only("username", "first_name", "last_name")
-    return {user.username: display_name(user) for user in people}
-
-
 def _label(choices, value) -> str:
     try:
         return str(choices(value).label)
@@ -273,7 +260,7 @@ def _case_page(request, case: Case, *, forms=None, error: str = "", status: int 
     events = list(selectors.case_events(case=case, fetched_by=user))
     files = list(attachments.attachments_for(case, user))
     by_pk = {f.pk: f for f in files}
-    names = _names(events)
+    names = selectors.event_people(events)
     offered = set(
         actions.available_actions(case=case, user=user, helpers=selectors.helper_usernames(case))
     )

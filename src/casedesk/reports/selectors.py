@@ -177,24 +177,11 @@ def customers() -> list[Organization]:
 
 def engineers() -> list[User]:
     """Everyone who can own a CASE, for the engineer filter and the load chart."""
-    people = list(
+    return list(
         User.objects.filter(role__in=ASSIGNABLE_ROLES, staff__isnull=False)
         .order_by("username")
         .only("pk", "username", "first_name", "last_name", "is_active")
     )
-    for person in people:
-        person.display_name = person_name(person)  # type: ignore[attr-defined]
-    return people
-
-
-def person_name(user) -> str:
-    """A person as the desk calls them: 李明 (family name first) or Ming Li, else the login."""
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if not (first or last):
-        return user.username
-    if any(ord(ch) > 0x2E7F for ch in first + last):
-        return f"{last}{first}"
-    return f"{first} {last}".strip()
 
 
 # --- the tables ------------------------------------------------------------------------
@@ -534,7 +521,7 @@ def engineer_load(f: Filters, reader: User | None = None) -> Table:
         row = row or {}
         rows.append(
             [
-                person_name(person),
+                person.display_name,
                 person.username,
                 *(row.get(p, 0) for p in PRIORITIES),
                 row.get("total", 0),
@@ -613,13 +600,11 @@ def labour_by_engineer(f: Filters, reader: User | None = None) -> Table:
         columns=_labour_columns(Column("engineer", _("Engineer"), "text")),
     )
     for r in rows:
-        name = person_name(
-            User(
-                username=r["author__username"],
-                first_name=r["author__first_name"],
-                last_name=r["author__last_name"],
-            )
-        )
+        name = User(
+            username=r["author__username"],
+            first_name=r["author__first_name"],
+            last_name=r["author__last_name"],
+        ).display_name
         table.rows.append([name, r["n"], r["minutes"], _hours(r["minutes"])])
     return table
 

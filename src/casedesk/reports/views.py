@@ -182,7 +182,7 @@ def _about(f: selectors.Filters) -> list[tuple[str, str]]:
         (_("Customer"), f.organization.name if f.organization else _("All")),
         (
             _("Engineer"),
-            selectors.person_name(f.engineer) if f.engineer else _("All"),
+            f.engineer.display_name if f.engineer else _("All"),
         ),
         (_("Severity"), f.priority or _("All")),
         (_("Generated at"), timezone.localtime(f.now, f.zone).strftime("%Y-%m-%d %H:%M")),

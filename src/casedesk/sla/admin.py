@@ -1,11 +1,13 @@
 import holidays
 from django.contrib import admin
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from casedesk import clock
 
+from .choices import Recipient
 from .models import (
     CalendarException,
     Deadline,
@@ -56,7 +58,9 @@ class ServiceCalendarAdmin(admin.ModelAdmin):
         rows += [(d, str(_("adjusted working day (调休)"))) for d in cn.weekend_workdays]
         rows = sorted((d, name) for d, name in rows if d.year in (year, year + 1))
         return format_html_join(
-            "", "<div>{} {} — {}</div>", ((f"{d:%Y-%m-%d}", f"{d:%a}", n) for d, n in rows)
+            "",
+            "<div>{} {} — {}</div>",
+            ((f"{d:%Y-%m-%d}", date_format(d, "D"), n) for d, n in rows),
         )
 
 
@@ -133,7 +137,7 @@ class DeadlineAdmin(admin.ModelAdmin):
         "case",
         "kind",
         "priority",
-        "recipient",
+        "recipient_label",
         "due_at",
         "fired_at",
         "met_at",
@@ -143,6 +147,18 @@ class DeadlineAdmin(admin.ModelAdmin):
     search_fields = ["case__number", "key"]
     list_select_related = ["case"]
     show_full_result_count = False
+    exclude = ["recipient"]
+    readonly_fields = ["recipient_label"]
+
+    @admin.display(description=Deadline._meta.get_field("recipient").verbose_name)
+    def recipient_label(self, obj):
+        """Who an escalation level tells, by its label (the row keeps the role's code)."""
+        if not obj.recipient:
+            return "—"
+        try:
+            return Recipient(obj.recipient).label
+        except ValueError:
+            return obj.recipient
 
     def has_add_permission(self, request):
         return False

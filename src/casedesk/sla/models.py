@@ -283,7 +283,8 @@ class EscalationRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.priority} +{self.after_minutes}min → {self.get_recipient_display()}"
+        minutes = _("%(m)d min") % {"m": self.after_minutes}
+        return f"{self.priority} +{minutes} → {self.get_recipient_display()}"
 
 
 class DeadlineQuerySet(models.QuerySet):
@@ -350,7 +351,8 @@ class Deadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} due {self.due_at}"
+        due = f"{self.due_at:%Y-%m-%d %H:%M:%S}" if self.due_at else "—"
+        return f"{self.get_kind_display()} {self.key} → {due}"
 
 
 class CaseClock(models.Model):
@@ -369,7 +371,7 @@ class CaseClock(models.Model):
         verbose_name_plural = _("CASE clocks")
 
     def __str__(self) -> str:
-        return f"{self.case_id} cycle {self.cycle}"
+        return f"{self.case_id} · {self.cycle}"
 
 
 class ConfigVersion(models.Model):

@@ -275,7 +275,7 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
 
     rows = outbox.build(
         template="deadline",
-        context={"case": case, "deadline": deadline, "action": action},
+        context={"case": case, "deadline": deadline, "action": action, "chosen": _chosen(action)},
         reason=f"deadline:{deadline.pk}",
         recipients=to,
         copies=[p for p in copies if p not in to],
@@ -348,6 +348,14 @@ def _already_involved(case: Case, batch: _Batch):
 
 def _username(user) -> str:
     return user.username
+
+
+def _chosen(action: dict[str, str]) -> str:
+    """The display name of the engineer a chase reassigned to or proposed, for the mail."""
+    from casedesk.accounts.selectors import display_names
+
+    login = action.get("engineer", "")
+    return display_names([login]).get(login, login) if login else ""
 
 
 def _chase(case: Case, now: dt.datetime, cache: dict) -> dict[str, str]:

@@ -111,12 +111,17 @@ def _before_after(data: dict, field: str) -> tuple[Any, Any]:
     return change.get("before"), change.get("after")
 
 
-def _describe(event: CaseEvent) -> tuple[str, list[str], list[str]]:
+def _describe(event: CaseEvent, names: dict[str, str]) -> tuple[str, list[str], list[str]]:
     """The event's headline and detail lines, in the reader's language, and what people
-    wrote with it (notes, reasons, the solution: shown as their text, ``markup``)."""
+    wrote with it (notes, reasons, the solution: shown as their text, ``markup``); ``names``
+    gives the display name of each login the event names (``selectors.event_people``)."""
     kind, data = event.kind, event.data or {}
     lines: list[str] = []
     texts: list[str] = []
+
+    def name(login):
+        return names.get(login, login) if login else login
+
     if kind == EventKind.OPENED:
         head = _("Opened by %(channel)s as %(priority)s") % {
             "channel": _label(Channel, data.get("channel", "")),
@@ -124,9 +129,9 @@ def _describe(event: CaseEvent) -> tuple[str, list[str], list[str]]:
         }
     elif kind == EventKind.ASSIGNED:
         before, after = _before_after(data, "engineer")
-        head = _("Assigned to %(engineer)s") % {"engineer": after or "—"}
+        head = _("Assigned to %(engineer)s") % {"engineer": name(after) or "—"}
         if before:
-            lines.append(_("Previously %(engineer)s") % {"engineer": before})
+            lines.append(_("Previously %(engineer)s") % {"engineer": name(before)})
     elif kind == EventKind.WORK_LOGGED:
         head = _("%(kind)s, %(minutes)s min") % {
             "kind": _label(WorkLogKind, data.get("kind", "")),
@@ -146,12 +151,12 @@ def _describe(event: CaseEvent) -> tuple[str, list[str], list[str]]:
             lines.append(_("Vendor case number: %(ref)s") % {"ref": vendor_reference})
         engineer = _before_after(data, "engineer")[1]
         if engineer:
-            lines.append(_("Handed to %(engineer)s") % {"engineer": engineer})
+            lines.append(_("Handed to %(engineer)s") % {"engineer": name(engineer)})
     elif kind == EventKind.PENDED:
         reason = _before_after(data, "pending_reason")[1] or ""
         head = f"{_label(EventKind, kind)} · {_label(PendingReason, reason)}"
     elif kind in (EventKind.HELPER_ADDED, EventKind.HELPER_REMOVED):
-        head = f"{_label(EventKind, kind)}: {data.get('helper', '')}"
+        head = f"{_label(EventKind, kind)}: {name(data.get('helper', ''))}"
     elif kind == EventKind.CONFIRMED:
         head = _label(EventKind, kind)
         if data.get("on_behalf"):
@@ -161,11 +166,13 @@ def _describe(event: CaseEvent) -> tuple[str, list[str], list[str]]:
             "deadline": _label(DeadlineKind, data.get("deadline", ""))
         }
         if data.get("to"):
-            lines.append(_("Notified: %(people)s") % {"people": ", ".join(data["to"])})
+            people = ", ".join(name(u) for u in data["to"])
+            lines.append(_("Notified: %(people)s") % {"people": people})
+        chosen = {"engineer": name(data.get("engineer", ""))}
         if data.get("action") == "proposed":
-            lines.append(_("Proposed reassignment to %(engineer)s") % data)
+            lines.append(_("Proposed reassignment to %(engineer)s") % chosen)
         elif data.get("action") == "reassigned":
-            lines.append(_("Reassigned to %(engineer)s") % data)
+            lines.append(_("Reassigned to %(engineer)s") % chosen)
     elif kind == EventKind.RESOLVED:
         head = _label(EventKind, kind)
         solution = _before_after(data, "solution")[1]
@@ -192,8 +199,10 @@ def timeline(
     event links the file (``files``: ``case_files`` by id) while it is there to open."""
     files = files or {}
     entries = []
-    for event in selectors.case_events(case=case, fetched_by=user):
-        head, lines, texts = _describe(event)
+    events = list(selectors.case_events(case=case, fetched_by=user))
+    names = selectors.event_people(events)
+    for event in events:
+        head, lines, texts = _describe(event, names)
         data = event.data or {}
         file = (
             files.get(data.get("attachment")) if event.kind == EventKind.ATTACHMENT_ADDED else None
@@ -307,6 +316,7 @@ def _page(request, case: Case, *, forms: dict | None = None, error: str = "", st
     others = [u for u in staff if u.pk != case.engineer_id]
     seniors = [u for u in others if u.staff.tier == Tier.SENIOR] if hand_over else []
     candidates = [u for u in others if u.username not in helpers]
+    names = people.display_names(helpers)
     if A.ADD_HELPER in offered and not candidates:
         offered.remove(A.ADD_HELPER)
     action_forms = {
@@ -324,6 +334,7 @@ def _page(request, case: Case, *, forms: dict | None = None, error: str = "", st
     context = {
         "case": case,
         "helpers": helpers,
+        "helper_people": [(u, names.get(u, u)) for u in helpers],
         "offered": offered,
         "forms": action_forms,
         "phoned_form": forms.get("phoned") or f.PhonedForm(auto_id="id_phoned_%s"),

@@ -385,9 +385,12 @@ def case_list(request):
         "page_sizes": PAGE_SIZES,
         "statuses": Status.choices,
         "priorities": Priority.choices,
-        "engineers": User.objects.filter(role__in=ASSIGNABLE_ROLES, is_active=True)
-        .order_by("username")
-        .values_list("username", flat=True),
+        "engineers": [
+            (u.username, u.display_name)
+            for u in User.objects.filter(role__in=ASSIGNABLE_ROLES, is_active=True)
+            .order_by("username")
+            .only("username", "first_name", "last_name")
+        ],
         "filter_query": filter_qs,
         "base_query": urlencode(
             [(k, v) for k, v in parse_qsl(filter_qs) if k != "sort"]

@@ -6,11 +6,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from casedesk import clock
+from casedesk.admin_display import json_block
 from casedesk.cases.choices import EventKind
 
 from . import services
 from .choices import DeliveryStatus, WebhookFormat
-from .models import Webhook, WebhookDelivery
+from .models import Webhook, WebhookDelivery, event_kind_label
 from .validators import format_problems
 
 
@@ -127,7 +128,7 @@ class WebhookAdmin(admin.ModelAdmin):
                 (
                     f"{clock.local(r.created_at):%Y-%m-%d %H:%M:%S}",
                     r.case.number if r.case else "—",
-                    r.event_kind,
+                    r.event_label(),
                     r.get_status_display(),
                     r.last_status_code or "",
                     r.last_error[:120],
@@ -170,6 +171,19 @@ class WebhookAdmin(admin.ModelAdmin):
                 )
 
 
+class EventKindFilter(admin.SimpleListFilter):
+    """The deliveries of one kind of event, named in the reader's language."""
+
+    title = WebhookDelivery._meta.get_field("event_kind").verbose_name
+    parameter_name = "event_kind"
+
+    def lookups(self, request, model_admin):
+        return [("test", event_kind_label("test")), *EventKind.choices]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(event_kind=self.value()) if self.value() else queryset
+
+
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     """The delivery log: what went where, what the receiver answered, what waits or gave up."""
@@ -178,20 +192,32 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "created_at",
         "webhook",
         "case",
-        "event_kind",
+        "event",
         "status",
         "attempts",
         "last_status_code",
         "next_attempt_at",
         "sent_at",
     ]
-    list_filter = ["status", "webhook", "event_kind"]
+    list_filter = ["status", "webhook", EventKindFilter]
     search_fields = ["case__number", "last_error"]
     list_select_related = ["webhook", "case"]
     show_full_result_count = False
     actions = ["retry_now"]
-    readonly_fields = [f.name for f in WebhookDelivery._meta.fields if f.name != "claim_token"]
-    exclude = ["claim_token"]
+    readonly_fields = [
+        {"payload": "payload_json", "event_kind": "event"}.get(f.name, f.name)
+        for f in WebhookDelivery._meta.fields
+        if f.name != "claim_token"
+    ]
+    exclude = ["claim_token", "payload", "event_kind"]
+
+    @admin.display(description=WebhookDelivery._meta.get_field("event_kind").verbose_name)
+    def event(self, obj):
+        return obj.event_label()
+
+    @admin.display(description=WebhookDelivery._meta.get_field("payload").verbose_name)
+    def payload_json(self, obj):
+        return json_block(obj.payload)
 
     def has_add_permission(self, request):
         return False

@@ -124,7 +124,22 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.webhook}: {self.event_kind} #{self.pk}"
+        return f"{self.webhook}: {self.event_label()} #{self.pk}"
+
+    def event_label(self) -> str:
+        """The event's name in the reader's language (``event_kind`` holds its code)."""
+        return event_kind_label(self.event_kind)
+
+
+def event_kind_label(kind: str) -> str:
+    from casedesk.cases.choices import EventKind
+
+    if kind == "test":
+        return str(_("Test"))
+    try:
+        return str(EventKind(kind).label)
+    except ValueError:
+        return kind
 
 
 class WebhookConfigVersion(models.Model):

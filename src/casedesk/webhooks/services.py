@@ -131,7 +131,7 @@ def case_url(number: str) -> str:
 
 
 def _person(user) -> dict[str, str]:
-    return {"username": user.username, "name": user.get_full_name() or user.username}
+    return {"username": user.username, "name": user.display_name}
 
 
 def _kick_delivery() -> None:

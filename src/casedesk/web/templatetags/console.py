@@ -106,22 +106,10 @@ def urgency(due: datetime | None, now: datetime | None = None) -> str:
     return ""
 
 
-def _has_cjk(text: str) -> bool:
-    return any("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
-
-
 @register.filter
 def person(user) -> str:
-    """A person's name as people write it: 赵刚 (family name first, no space) for Chinese
-    names, "Gang Zhao" otherwise; the username when no name is recorded."""
-    if user is None:
-        return ""
-    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
-    if not (first or last):
-        return user.username
-    if _has_cjk(first + last):
-        return f"{last}{first}"
-    return f"{first} {last}".strip()
+    """A person's display name (``User.display_name``: 赵刚, "Gang Zhao", else the login)."""
+    return user.display_name if user is not None else ""
 
 
 @register.simple_tag(takes_context=True)
