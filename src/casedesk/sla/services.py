@@ -97,8 +97,11 @@ class _Context:
 
     def meet(self, kinds: Iterable[str], *, cycle_only: bool = False) -> None:
         """Mark promises kept, including ones that fired late (the report shows both)."""
+        kinds = list(kinds)
+        if not kinds:
+            return
         qs = Deadline.objects.filter(
-            case=self.case, kind__in=list(kinds), met_at__isnull=True, cancelled_at__isnull=True
+            case=self.case, kind__in=kinds, met_at__isnull=True, cancelled_at__isnull=True
         )
         if cycle_only and self.clock:
             qs = qs.filter(key__endswith=f":c{self.clock.cycle}")
@@ -183,6 +186,30 @@ def _unpause(ctx: _Context) -> None:
         d.save(update_fields=["due_at"])
 
 
+def kept_by_work_log(case, author, worklog_kind: str) -> list[str]:
+    """The promises a work log of ``worklog_kind`` by ``author`` keeps (SPEC §3, [S0]).
+
+    The first work log is the CASE's engineer's (or a helper's) record of handling it, and
+    the engineer's callback after notification is theirs to make: the call taker's intake
+    note or the duty engineer's call to the engineer keep neither.  The 15-minute callback
+    from creation is the duty engineer's (值班工程师在建立CASE起15分钟内回呼), or made by
+    whoever works the CASE.  Customers and the system keep nothing.
+    """
+    from casedesk.accounts.choices import Role
+    from casedesk.cases.choices import WorkLogKind
+
+    if author is None or author.is_customer:
+        return []
+    works_it = case.engineer_id == author.pk or case.helpers.filter(pk=author.pk).exists()
+    kept: list[str] = [K.FIRST_WORKLOG] if works_it else []
+    if worklog_kind == WorkLogKind.CALLBACK:
+        if works_it:
+            kept += [K.CALLBACK, *CALLBACK_KINDS]
+        elif author.role == Role.DUTY_ENGINEER:
+            kept.append(K.CALLBACK)
+    return kept
+
+
 def on_event(case, event) -> None:
     """Bring the CASE's deadlines in line with what just happened (inside its transaction)."""
     from casedesk.cases.choices import EventKind as E
@@ -201,10 +228,8 @@ def on_event(case, event) -> None:
 
     if kind == E.ASSIGNED or (kind == E.ESCALATED and "engineer" in data):
         _assignment_deadlines(ctx)
-    if kind == E.WORK_LOGGED and event.actor is not None and not event.actor.is_customer:
-        ctx.meet([K.FIRST_WORKLOG])
-        if data.get("kind") == "callback":
-            ctx.meet([K.CALLBACK, *CALLBACK_KINDS])
+    if kind == E.WORK_LOGGED:
+        ctx.meet(kept_by_work_log(case, event.actor, data.get("kind", "")))
     elif kind == E.PRIORITY_CHANGED:
         _cycle_deadlines(ctx)
     elif kind == E.ESCALATED and data.get("target") == "vendor":
