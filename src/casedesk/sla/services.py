@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from casedesk import clock, rows
 
 from . import calendar as cal
+from .choices import Alert, Recipient
 from .choices import DeadlineKind as K
-from .choices import Recipient
 from .models import CaseClock, Deadline, SlaPolicy
 from .selectors import LevelConfig, level_config
 
@@ -283,3 +283,37 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
     K.VENDOR_ESCALATION: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
     K.RESOLUTION: (Recipient.ENGINEER, Recipient.ENGINEER_MANAGER, Recipient.DUTY_ENGINEER),
 }
+
+
+# Who is told at once when a CASE becomes urgent (issue 6): the duty engineers on shift for
+# a new P1/P2 from any channel, a reopened CASE and a severity raised to P1/P2 — and the
+# CASE's engineer, who owns it; the engineer alone when the customer answers a CASE that
+# waits for them.  Whoever made it urgent is not told; with nobody else to tell, the duty
+# engineers are.
+URGENT_PRIORITIES = ("P1", "P2")
+ALERTS: dict[str, tuple[str, ...]] = {
+    Alert.OPENED: (Recipient.DUTY_ENGINEER,),
+    Alert.REOPENED: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
+    Alert.RAISED: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
+    Alert.CUSTOMER_REPLY: (Recipient.ENGINEER,),
+}
+
+
+def alert_for(case, event) -> str | None:
+    """Which way ``event`` made ``case`` urgent (an :class:`Alert`), or None."""
+    from casedesk.cases.choices import EventKind as E
+    from casedesk.cases.choices import Status
+
+    kind, data = event.kind, event.data
+    if kind == E.OPENED:
+        return Alert.OPENED if case.priority in URGENT_PRIORITIES else None
+    if kind == E.REOPENED:
+        return Alert.REOPENED
+    if kind == E.PRIORITY_CHANGED:
+        change = data.get("priority") or {}
+        before, after = change.get("before", ""), change.get("after", "")
+        return Alert.RAISED if after in URGENT_PRIORITIES and after < before else None
+    if kind in (E.WORK_LOGGED, E.ATTACHMENT_ADDED) and case.status == Status.PENDING:
+        actor = event.actor
+        return Alert.CUSTOMER_REPLY if actor is not None and actor.is_customer else None
+    return None
