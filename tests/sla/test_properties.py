@@ -380,6 +380,10 @@ def replay(
                 life.first_worklog = "cancelled"
             if life.callback == "open" and "callback:c0" not in life.fired:
                 life.callback = "cancelled"
+        if ev.kind == EventKind.REOPENED and life.engineer:
+            # Back to its engineer, notified afresh: their callback is awaited again.
+            life.handovers.add(ev.at)
+            life.handover = ev.at
     assert life.status == case.status and life.engineer == (
         case.engineer.username if case.engineer_id else None
     ), f"{case.number}: the replay disagrees with the CASE"

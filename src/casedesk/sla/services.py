@@ -248,6 +248,9 @@ def on_event(case, event) -> None:
         c.cycle, c.started_at, c.paused_since, c.paused_minutes = c.cycle + 1, ctx.now, None, 0
         c.save()
         _cycle_deadlines(ctx)
+        if case.engineer_id and case.assigned_at:
+            # Back to its engineer, who is notified afresh: their callback is due again.
+            _assignment_deadlines(ctx)
 
 
 def _on_open(case) -> None:
