@@ -330,6 +330,39 @@ def test_staff_notes_on_a_pending_case_alert_nobody(desk, smtp):
     assert alerted(smtp) == []
 
 
+# --- the engineer asks the desk to act -----------------------------------------------------
+
+
+def test_an_engineers_escalation_request_alerts_the_duty_engineers(desk, smtp):
+    """[S0]: the first-line engineer requests escalation → the duty engineer is e-mailed."""
+    case = make_case(contact=desk.contact, by=desk.taker, priority="P3")
+    services.case_assign(case=case, engineer=desk.eng, by=desk.duty)
+    alerted(smtp)
+    services.case_escalate(case=case, target="senior", reason="需要 SE 支持", by=desk.eng)
+    assert alerted(smtp) == ["duty", "duty2"]
+    alert = Notification.objects.get(dedupe_key__startswith="alert:", to_email="duty@desk.example")
+    assert "请将其转派给一位高级工程师" in alert.body and "需要 SE 支持" in alert.body
+
+
+def test_an_escalation_handed_to_a_senior_engineer_mails_them_the_assignment(desk, smtp):
+    case = make_case(contact=desk.contact, by=desk.taker, priority="P3")
+    services.case_assign(case=case, engineer=desk.eng, by=desk.duty)
+    alerted(smtp)
+    services.case_escalate(
+        case=case, target="senior", reason="转 SE", engineer=desk.se, by=desk.duty
+    )
+    assert alerted(smtp) == []  # the duty engineer did it; the SE gets "assigned to you"
+    assert Notification.objects.filter(to_email="se1@desk.example").exists()
+
+
+def test_a_reassignment_request_alerts_the_duty_engineers(desk, smtp):
+    case = make_case(contact=desk.contact, by=desk.taker, priority="P3")
+    services.case_assign(case=case, engineer=desk.eng, by=desk.duty)
+    alerted(smtp)
+    services.case_request_reassignment(case=case, reason="我在外地", by=desk.eng)
+    assert alerted(smtp) == ["duty", "duty2"]
+
+
 # --- chat groups ------------------------------------------------------------------------------
 
 

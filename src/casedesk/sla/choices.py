@@ -38,3 +38,5 @@ class Alert(models.TextChoices):
     REOPENED = "reopened", _("CASE reopened")
     RAISED = "raised", _("Priority raised")
     CUSTOMER_REPLY = "customer_reply", _("The customer replied")
+    ESCALATED = "escalated", _("Escalated to a senior engineer")
+    REASSIGNMENT = "reassignment", _("Reassignment requested")

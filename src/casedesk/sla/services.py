@@ -291,7 +291,9 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
 # Who is told at once when a CASE becomes urgent (issue 6): the duty engineers on shift for
 # a new P1/P2 from any channel, a reopened CASE and a severity raised to P1/P2 — and the
 # CASE's engineer, who owns it; the engineer alone when the customer answers a CASE that
-# waits for them.  Whoever made it urgent is not told; with nobody else to tell, the duty
+# waits for them.  The duty engineers when the engineer escalates to a senior engineer
+# without handing it over ([S0]: "系统将E-MAIL通知值班工程师") or asks for reassignment: theirs
+# is the next move.  Whoever made it urgent is not told; with nobody else to tell, the duty
 # engineers are.
 URGENT_PRIORITIES = ("P1", "P2")
 ALERTS: dict[str, tuple[str, ...]] = {
@@ -299,6 +301,8 @@ ALERTS: dict[str, tuple[str, ...]] = {
     Alert.REOPENED: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
     Alert.RAISED: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
     Alert.CUSTOMER_REPLY: (Recipient.ENGINEER,),
+    Alert.ESCALATED: (Recipient.DUTY_ENGINEER,),
+    Alert.REASSIGNMENT: (Recipient.DUTY_ENGINEER,),
 }
 
 
@@ -316,6 +320,10 @@ def alert_for(case, event) -> str | None:
         change = data.get("priority") or {}
         before, after = change.get("before", ""), change.get("after", "")
         return Alert.RAISED if after in URGENT_PRIORITIES and after < before else None
+    if kind == E.ESCALATED and data.get("target") == "senior" and "engineer" not in data:
+        return Alert.ESCALATED  # (handed to a senior engineer, they get the assignment mail)
+    if kind == E.REASSIGNMENT_REQUESTED:
+        return Alert.REASSIGNMENT
     if kind in (E.WORK_LOGGED, E.ATTACHMENT_ADDED) and case.status == Status.PENDING:
         actor = event.actor
         return Alert.CUSTOMER_REPLY if actor is not None and actor.is_customer else None
