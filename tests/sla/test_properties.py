@@ -361,14 +361,18 @@ def replay(
         if ev.kind == EventKind.ASSIGNED or (ev.kind == EventKind.ESCALATED and "engineer" in data):
             life.handovers.add(ev.at)
             life.handover = ev.at
-        staff = ev.actor is not None and not ev.actor.is_customer
-        if ev.kind == EventKind.WORK_LOGGED and staff:
+        # Issue 5: the first work log and the engineer's callback are the owner's to keep
+        # (this desk adds no helpers); the 15-minute callback also the duty engineer's.
+        owner = ev.actor is not None and ev.actor.username == life.engineer
+        duty = ev.actor is not None and ev.actor.role == "duty_engineer"
+        if ev.kind == EventKind.WORK_LOGGED and owner:
             if life.first_worklog == "open":
                 life.first_worklog, life.met_at["first_worklog:c0"] = "met", ev.at
             if data["kind"] == "callback":
                 life.handover = None
-                if life.callback == "open":
-                    life.callback, life.met_at["callback:c0"] = "met", ev.at
+        callback = ev.kind == EventKind.WORK_LOGGED and data["kind"] == "callback"
+        if callback and (owner or duty) and life.callback == "open":
+            life.callback, life.met_at["callback:c0"] = "met", ev.at
         if ev.kind in (EventKind.RESOLVED, EventKind.CLOSED, EventKind.REOPENED):
             # Still-open promises are cancelled; one that fired stays open (met late, or never).
             life.handover = None
@@ -376,6 +380,10 @@ def replay(
                 life.first_worklog = "cancelled"
             if life.callback == "open" and "callback:c0" not in life.fired:
                 life.callback = "cancelled"
+        if ev.kind == EventKind.REOPENED and life.engineer:
+            # Back to its engineer, notified afresh: their callback is awaited again.
+            life.handovers.add(ev.at)
+            life.handover = ev.at
     assert life.status == case.status and life.engineer == (
         case.engineer.username if case.engineer_id else None
     ), f"{case.number}: the replay disagrees with the CASE"

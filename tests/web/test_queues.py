@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from casedesk import clock
 from casedesk.cases import services
 from casedesk.web.models import SavedFilter
-from tests.factories import ContactFactory, make_case
+from tests.factories import ContactFactory, make_case, make_user
 
 T0 = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing, a Monday
 
@@ -265,3 +265,41 @@ def test_chinese_names_are_written_family_name_first(staff_client, contact, duty
     html = staff_client.get("/cases/").content.decode()
     assert "赵刚" in html and "刚 赵" not in html
     assert "Jing Chen" in html  # the logged-in user in the nav
+
+
+def test_an_urgent_new_case_sorts_first_on_the_board(staff_client, contact, duty, engineer):
+    """Issue 6: a P1 just opened in the portal is at the top of the board, above CASEs of
+    lower severity whose callbacks are long overdue — not last, nor cut off."""
+    customer = make_user("customer", org=contact.organization)
+    with clock.frozen(T0):
+        stale = [
+            make_case(contact=contact, by=duty, title=f"旧工单{i}", priority="P4") for i in range(3)
+        ]
+        services.case_assign(case=stale[0], engineer=engineer, by=duty)
+    with clock.frozen(T0 + dt.timedelta(hours=3)):
+        urgent = make_case(
+            contact=contact, by=customer, title="全网中断", priority="P1", channel="web"
+        )
+        lesser = make_case(
+            contact=contact, by=customer, title="端口告警", priority="P2", channel="web"
+        )
+        html = staff_client.get("/board/").content.decode()
+    want = [urgent.number, lesser.number]
+    assert numbers(section(html, "due"))[:2] == want
+    assert numbers(section(html, "unassigned"))[:2] == want
+
+
+def test_a_reopened_case_is_back_on_the_board(staff_client, contact, duty, engineer):
+    """Reopened to its engineer, it is a fresh notification: the engineer's callback is due
+    again within the hour, so the duty engineer sees it among the callbacks due."""
+    customer = make_user("customer", org=contact.organization)
+    with clock.frozen(T0):
+        case = make_case(contact=contact, by=duty, priority="P3")
+        services.case_assign(case=case, engineer=engineer, by=duty)
+        services.case_log_work(case=case, kind="callback", minutes=5, note="ok", by=engineer)
+        services.case_resolve(case=case, solution="重启", by=engineer)
+    with clock.frozen(T0 + dt.timedelta(days=1)):
+        assert case.number not in numbers(staff_client.get("/board/").content.decode())
+        services.case_reopen(case=case, reason="问题依旧", by=customer)
+        due = section(staff_client.get("/board/").content.decode(), "due")
+    assert case.number in numbers(due)

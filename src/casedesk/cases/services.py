@@ -341,6 +341,7 @@ def case_open(
     case.number = data["number"] = next_number(now)
     rows.update(Case, case.pk, number=case.number)
     rows.update(CaseEvent, event.pk, data=data)
+    notify.alert(case, event)  # with the number: a new P1/P2 tells the duty engineers now
     return case
 
 

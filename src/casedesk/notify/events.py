@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from casedesk.cases.choices import EventKind
+from casedesk.cases.choices import Channel, EventKind
+from casedesk.sla import recipients as sla_recipients
+from casedesk.sla import services as sla
+from casedesk.sla.choices import Alert, Recipient
 from casedesk.webhooks import services as webhooks
 
 from . import services
@@ -18,6 +21,8 @@ def on_event(case, event) -> None:
     handed_over = event.kind == EventKind.ASSIGNED or (
         event.kind == EventKind.ESCALATED and "engineer" in data
     )
+    if event.kind != EventKind.OPENED:  # case_open alerts once the CASE has its number
+        alert(case, event)
     if event.kind == EventKind.RESOLVED:
         _tell_the_customer_it_is_resolved(case, event)
     if handed_over and case.engineer_id:
@@ -51,3 +56,46 @@ def _tell_the_customer_it_is_resolved(case, event) -> None:
         language=(login.language if login else "") or settings.LANGUAGE_CODE,
         case=case,
     )
+
+
+def alert(case, event) -> None:
+    """Tell at once the people ``sla.ALERTS`` names that ``event`` made the CASE urgent.
+
+    One message per person per event (the outbox's key); a customer's reply that adds a
+    note and files (one event each) is one message.  Whoever did it is not told.
+    """
+    which = sla.alert_for(case, event)
+    if which is None:
+        return
+    people = [p for role in sla.ALERTS[which] for p in sla_recipients.people(case, role, event.at)]
+    if not people:
+        people = sla_recipients.people(case, Recipient.DUTY_ENGINEER, event.at)
+    people = [p for p in people if p.pk != event.actor_id]
+    if not people:
+        return
+    reason = f"alert:{event.pk}"
+    if which == Alert.CUSTOMER_REPLY:  # one a reply, however many events it wrote
+        reason = f"alert:reply:{case.pk}:{event.at:%Y%m%d%H%M%S%f}"
+    data = event.data
+    services.queue(
+        template="alert",
+        context={
+            "case": case,
+            "alert": which,
+            "alert_label": Alert(which).label,
+            "actor": _name(event.actor),
+            "channel": Channel(case.channel).label,
+            "priority_before": data["priority"]["before"] if which == Alert.RAISED else "",
+            "reason": data.get("reason", ""),
+            "note": data.get("note", "") or data.get("name", ""),
+        },
+        reason=reason,
+        recipients=people,
+        case=case,
+    )
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username

@@ -29,3 +29,14 @@ class Recipient(models.TextChoices):
 class ChaseAction(models.TextChoices):
     REASSIGN = "reassign", _("Reassign to the next recommended engineer")
     PROPOSE = "propose", _("Propose a reassignment to the duty engineer")
+
+
+class Alert(models.TextChoices):
+    """Ways a CASE becomes urgent, each told at once to the people ``services.ALERTS`` names."""
+
+    OPENED = "opened", _("New urgent CASE")
+    REOPENED = "reopened", _("CASE reopened")
+    RAISED = "raised", _("Priority raised")
+    CUSTOMER_REPLY = "customer_reply", _("The customer replied")
+    ESCALATED = "escalated", _("Escalated to a senior engineer")
+    REASSIGNMENT = "reassignment", _("Reassignment requested")

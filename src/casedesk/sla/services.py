@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from casedesk import clock, rows
 
 from . import calendar as cal
+from .choices import Alert, Recipient
 from .choices import DeadlineKind as K
-from .choices import Recipient
 from .models import CaseClock, Deadline, SlaPolicy
 from .selectors import LevelConfig, level_config
 
@@ -97,8 +97,11 @@ class _Context:
 
     def meet(self, kinds: Iterable[str], *, cycle_only: bool = False) -> None:
         """Mark promises kept, including ones that fired late (the report shows both)."""
+        kinds = list(kinds)
+        if not kinds:
+            return
         qs = Deadline.objects.filter(
-            case=self.case, kind__in=list(kinds), met_at__isnull=True, cancelled_at__isnull=True
+            case=self.case, kind__in=kinds, met_at__isnull=True, cancelled_at__isnull=True
         )
         if cycle_only and self.clock:
             qs = qs.filter(key__endswith=f":c{self.clock.cycle}")
@@ -183,6 +186,30 @@ def _unpause(ctx: _Context) -> None:
         d.save(update_fields=["due_at"])
 
 
+def kept_by_work_log(case, author, worklog_kind: str) -> list[str]:
+    """The promises a work log of ``worklog_kind`` by ``author`` keeps (SPEC §3, [S0]).
+
+    The first work log is the CASE's engineer's (or a helper's) record of handling it, and
+    the engineer's callback after notification is theirs to make: the call taker's intake
+    note or the duty engineer's call to the engineer keep neither.  The 15-minute callback
+    from creation is the duty engineer's (值班工程师在建立CASE起15分钟内回呼), or made by
+    whoever works the CASE.  Customers and the system keep nothing.
+    """
+    from casedesk.accounts.choices import Role
+    from casedesk.cases.choices import WorkLogKind
+
+    if author is None or author.is_customer:
+        return []
+    works_it = case.engineer_id == author.pk or case.helpers.filter(pk=author.pk).exists()
+    kept: list[str] = [K.FIRST_WORKLOG] if works_it else []
+    if worklog_kind == WorkLogKind.CALLBACK:
+        if works_it:
+            kept += [K.CALLBACK, *CALLBACK_KINDS]
+        elif author.role == Role.DUTY_ENGINEER:
+            kept.append(K.CALLBACK)
+    return kept
+
+
 def on_event(case, event) -> None:
     """Bring the CASE's deadlines in line with what just happened (inside its transaction)."""
     from casedesk.cases.choices import EventKind as E
@@ -201,10 +228,8 @@ def on_event(case, event) -> None:
 
     if kind == E.ASSIGNED or (kind == E.ESCALATED and "engineer" in data):
         _assignment_deadlines(ctx)
-    if kind == E.WORK_LOGGED and event.actor is not None and not event.actor.is_customer:
-        ctx.meet([K.FIRST_WORKLOG])
-        if data.get("kind") == "callback":
-            ctx.meet([K.CALLBACK, *CALLBACK_KINDS])
+    if kind == E.WORK_LOGGED:
+        ctx.meet(kept_by_work_log(case, event.actor, data.get("kind", "")))
     elif kind == E.PRIORITY_CHANGED:
         _cycle_deadlines(ctx)
     elif kind == E.ESCALATED and data.get("target") == "vendor":
@@ -223,6 +248,9 @@ def on_event(case, event) -> None:
         c.cycle, c.started_at, c.paused_since, c.paused_minutes = c.cycle + 1, ctx.now, None, 0
         c.save()
         _cycle_deadlines(ctx)
+        if case.engineer_id and case.assigned_at:
+            # Back to its engineer, who is notified afresh: their callback is due again.
+            _assignment_deadlines(ctx)
 
 
 def _on_open(case) -> None:
@@ -258,3 +286,45 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
     K.VENDOR_ESCALATION: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
     K.RESOLUTION: (Recipient.ENGINEER, Recipient.ENGINEER_MANAGER, Recipient.DUTY_ENGINEER),
 }
+
+
+# Who is told at once when a CASE becomes urgent (issue 6): the duty engineers on shift for
+# a new P1/P2 from any channel, a reopened CASE and a severity raised to P1/P2 — and the
+# CASE's engineer, who owns it; the engineer alone when the customer answers a CASE that
+# waits for them.  The duty engineers when the engineer escalates to a senior engineer
+# without handing it over ([S0]: "系统将E-MAIL通知值班工程师") or asks for reassignment: theirs
+# is the next move.  Whoever made it urgent is not told; with nobody else to tell, the duty
+# engineers are.
+URGENT_PRIORITIES = ("P1", "P2")
+ALERTS: dict[str, tuple[str, ...]] = {
+    Alert.OPENED: (Recipient.DUTY_ENGINEER,),
+    Alert.REOPENED: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
+    Alert.RAISED: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
+    Alert.CUSTOMER_REPLY: (Recipient.ENGINEER,),
+    Alert.ESCALATED: (Recipient.DUTY_ENGINEER,),
+    Alert.REASSIGNMENT: (Recipient.DUTY_ENGINEER,),
+}
+
+
+def alert_for(case, event) -> str | None:
+    """Which way ``event`` made ``case`` urgent (an :class:`Alert`), or None."""
+    from casedesk.cases.choices import EventKind as E
+    from casedesk.cases.choices import Status
+
+    kind, data = event.kind, event.data
+    if kind == E.OPENED:
+        return Alert.OPENED if case.priority in URGENT_PRIORITIES else None
+    if kind == E.REOPENED:
+        return Alert.REOPENED
+    if kind == E.PRIORITY_CHANGED:
+        change = data.get("priority") or {}
+        before, after = change.get("before", ""), change.get("after", "")
+        return Alert.RAISED if after in URGENT_PRIORITIES and after < before else None
+    if kind == E.ESCALATED and data.get("target") == "senior" and "engineer" not in data:
+        return Alert.ESCALATED  # (handed to a senior engineer, they get the assignment mail)
+    if kind == E.REASSIGNMENT_REQUESTED:
+        return Alert.REASSIGNMENT
+    if kind in (E.WORK_LOGGED, E.ATTACHMENT_ADDED) and case.status == Status.PENDING:
+        actor = event.actor
+        return Alert.CUSTOMER_REPLY if actor is not None and actor.is_customer else None
+    return None
