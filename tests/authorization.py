@@ -149,12 +149,11 @@ def world_in_transaction(django_db_blocker, media: Path) -> Iterator[World]:
     """Build the world in a transaction that is rolled back when the module is done."""
     from django.test import override_settings
 
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        with transaction.atomic():
-            try:
-                yield build_world(media)
-            finally:
-                transaction.set_rollback(True)
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        try:
+            yield build_world(media)
+        finally:
+            transaction.set_rollback(True)
 
 
 # --- what a request did ------------------------------------------------------------------------
@@ -186,6 +185,8 @@ class Outcome:
     body: str
     writes: list[str]
     new_files: set[Path]
+    location: str | None = None
+    html: bool = False
 
 
 @contextmanager
@@ -208,6 +209,8 @@ def run(world: World, request) -> Outcome:
         body=body.decode(errors="replace"),
         writes=writes(queries),
         new_files=stored_files(world.media) - files,
+        location=response.get("Location"),
+        html=response.get("Content-Type", "").startswith("text/html"),
     )
 
 

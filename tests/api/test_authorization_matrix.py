@@ -138,9 +138,7 @@ ENDPOINTS: dict[str, tuple[Needs, ...]] = {
     "casedesk_api_cases_request_reassignment": (
         Needs((A.REQUEST_REASSIGNMENT,), lambda w: {"reason": "太忙"}),
     ),
-    "casedesk_api_cases_set_priority": (
-        Needs((A.SET_PRIORITY,), lambda w: {"priority": "P2"}),
-    ),
+    "casedesk_api_cases_set_priority": (Needs((A.SET_PRIORITY,), lambda w: {"priority": "P2"}),),
     "casedesk_api_cases_escalate": (
         Needs((A.ESCALATE_SENIOR,), lambda w: {"target": "senior", "reason": "需要 SE"}),
         Needs(
@@ -326,9 +324,7 @@ def test_every_role_gets_what_the_policy_says(world, db, method, path, operation
                 client = world.clients[subject.label]
                 outcome = run(world, lambda: send(client, method, url, needs, world))  # noqa: B023
                 succeeded += 200 <= outcome.status < 300
-                for why in fails(
-                    outcome, expected, secrets=world.secrets(user), statuses=STATUSES
-                ):
+                for why in fails(outcome, expected, secrets=world.secrets(user), statuses=STATUSES):
                     where = ", ".join(x for x in (needs.label, target.label) if x)
                     failures.append(f"{subject.label} [{where}]: {why}")
     assert not failures, f"{method.upper()} {path}:\n" + "\n".join(failures)

@@ -1,7 +1,8 @@
 """Who may open a console page: staff only.
 
-Not logged in → the login page (with ``next``); a customer contact → a 403 page pointing
-to the portal.  Every staff view of the console wears ``@staff_required``.
+Not logged in → the login page (with ``next``); anyone but the desk's staff (a customer
+contact, a role the policy does not know) → a 403 page pointing to the portal.  Every staff
+view of the console wears ``@staff_required``.
 """
 
 from __future__ import annotations
@@ -10,11 +11,23 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+
+from casedesk import policy
+
+# What a refusal page says above its message: an unknown (or hidden) CASE is "not found",
+# never "not allowed"; a state or input the operation refuses is "not possible".
+HEADINGS = {404: gettext_lazy("Not found"), 403: gettext_lazy("Not allowed")}
+
+
+def refusal_heading(status: int) -> str:
+    return str(HEADINGS.get(status, gettext_lazy("Not possible")))
 
 
 def forbidden(request, message: str | None = None, status: int = 403):
-    """The console's refusal page; nothing was changed."""
-    return render(request, "web/403.html", {"message": message}, status=status)
+    """The console's refusal page (its heading from ``status``); nothing was changed."""
+    context = {"message": message, "heading": refusal_heading(status)}
+    return render(request, "web/403.html", context, status=status)
 
 
 def staff_required(view):
@@ -23,7 +36,7 @@ def staff_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if user.is_customer:
+        if user.role not in policy.STAFF_ROLES:
             return forbidden(request)
         return view(request, *args, **kwargs)
 
