@@ -63,20 +63,24 @@ class World:
     cases: dict[tuple[str, str], Case] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)  # "A"/"B" → a public attachment's pk
     media: Path | None = None
+    _secrets: dict[int | None, list[str]] = field(default_factory=dict)
 
     def case(self, org: str, state: str = "in_progress") -> Case:
         return self.cases[(org, state)]
 
     def secrets(self, user: User | None) -> list[str]:
         """What ``user`` must never read anywhere: the titles and serial numbers of every
-        CASE the policy hides from them."""
-        seen = set(policy.visible_cases(user).values_list("pk", flat=True))
-        return [
-            text
-            for case in self.cases.values()
-            if case.pk not in seen
-            for text in (case.title, case.serial_number)
-        ]
+        CASE the policy hides from them (asked once per user: every request is undone)."""
+        key = user.pk if user is not None else None
+        if key not in self._secrets:
+            seen = set(policy.visible_cases(user).values_list("pk", flat=True))
+            self._secrets[key] = [
+                text
+                for case in self.cases.values()
+                if case.pk not in seen
+                for text in (case.title, case.serial_number)
+            ]
+        return self._secrets[key]
 
 
 def _member(role: str, label: str) -> User:

@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casedesk import policy
 from casedesk.accounts.choices import Role
+from casedesk.accounts.models import User
 from casedesk.cases.models import Case
 from casedesk.policy import Action as A
 from casedesk.web.case_views import PAGE_FORMS
@@ -43,6 +44,7 @@ from tests.authorization import (
     run,
     world_in_transaction,
 )
+from tests.factories import ApiClient, client_for, page_text
 
 PUBLIC, SIGNED_IN, CONSOLE, PORTAL = "public", "signed in", "console", "portal"
 # The heading of a 404 page in the readers' language (every user of the world reads zh-hans).
@@ -403,3 +405,43 @@ def test_the_consoles_other_case_forms_are_the_policys(world, db):
 def test_every_portal_action_is_the_policys(world, db):
     failures = _post_all(world, PORTAL_ACTIONS, PORTAL)
     assert not failures, "\n".join(failures)
+
+
+# --- an unknown CASE number reads "not found", in every interface and language ----------------
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "wrong"),
+    [
+        ("zh-hans", "未找到", ("无权访问", "无法操作")),
+        ("en", "Not found", ("Not allowed", "Not possible")),
+    ],
+)
+def test_an_unknown_case_number_reads_not_found_everywhere(world, db, language, heading, wrong):
+    staff, customer = (  # fresh copies: client_for sets their language
+        User.objects.get(username=f"m.{role}") for role in ("duty_engineer", "customer")
+    )
+    hidden = world.case("ORGB").number
+    pages = [
+        (client_for(staff, language), "get", f"/cases/{UNKNOWN_NUMBER}/"),
+        (client_for(staff, language), "get", f"/cases/{UNKNOWN_NUMBER}/assign/"),
+        (client_for(staff, language), "post", f"/cases/{UNKNOWN_NUMBER}/do/resolve/"),
+        (client_for(customer, language), "get", f"/portal/cases/{UNKNOWN_NUMBER}/"),
+        (client_for(customer, language), "get", f"/portal/cases/{hidden}/"),
+        (client_for(customer, language), "post", f"/portal/cases/{hidden}/confirm/"),
+        (client_for(staff, language), "get", f"/mail/{UNKNOWN_PK}/raw/"),
+    ]
+    for client, method, url in pages:
+        response = getattr(client, method)(url)
+        text = page_text(response)
+        assert response.status_code == 404, url
+        assert f"<h1>{heading}</h1>" in text, (url, text[:500])
+        assert not any(word in text for word in wrong), url
+    header = {"Accept-Language": language}
+    for user, number in ((staff, UNKNOWN_NUMBER), (customer, UNKNOWN_NUMBER), (customer, hidden)):
+        api = ApiClient(user)
+        response = api.client.get(f"/api/v1/cases/{number}", headers={**api.headers, **header})
+        assert response.status_code == 404
+        assert response.json()["detail"] == (
+            f"没有 CASE {number}。" if language == "zh-hans" else f"No CASE {number}."
+        )
