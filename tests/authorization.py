@@ -129,6 +129,11 @@ def build_world(media: Path) -> World:
         Subject("engineer, the CASE's owner", owner),
         Subject("engineer, a helper on the CASE", helper),
     ]
+    # A role added for a later domain before the policy learnt it: it must get nothing.
+    stranger = make_user("engineer", username="m.stranger")
+    User.objects.filter(pk=stranger.pk).update(role="future_role")
+    stranger.refresh_from_db()
+    subjects.append(Subject("a role the policy does not know", stranger))
     inactive = make_user("duty_engineer", username="m.inactive")
     world = World(org_a, org_b, contact_a, contact_b, owner, helper, spare, subjects, media=media)
     dispatcher = make_user("duty_engineer", username="m.dispatcher")

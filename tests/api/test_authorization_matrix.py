@@ -110,6 +110,17 @@ ENDPOINTS: dict[str, tuple[Needs, ...]] = {
                 "channel": "phone",
             },
         ),
+        Needs(
+            (A.OPEN,),
+            lambda w: {
+                "organization": "NOPE",
+                "contact": 999_999,
+                "title": "矩阵新 CASE",
+                "priority": "P3",
+                "channel": "phone",
+            },
+            label="unknown organization and contact",
+        ),
     ),
     "casedesk_api_cases_list_cases": (
         Needs(),
