@@ -409,11 +409,11 @@ def case_action(request, number: str, action: str):
     form_class = PAGE_FORMS.get(action)
     if form_class is None:
         return _refused(request, InvalidInput(_("Unknown action.")))
-    form = form_class(request.POST, auto_id=f"id_{action}_%s")
     try:  # who may comes first: a refusal never depends on what the form names
         policy.require(request.user, action, case)
     except DomainError as exc:
-        return _page(request, case, forms={action: form}, error=exc.detail, status=exc.status)
+        return _page(request, case, error=exc.detail, status=exc.status)
+    form = form_class(request.POST, auto_id=f"id_{action}_%s")
     if not form.is_valid():
         return _page(request, case, forms={action: form}, error=f.first_error(form), status=422)
     try:
@@ -436,11 +436,11 @@ def case_phoned(request, number: str):
         case = _case(request, number)
     except DomainError as exc:
         return _refused(request, exc)
-    form = f.PhonedForm(request.POST, auto_id="id_phoned_%s")
     try:
         policy.require(request.user, A.LOG_WORK, case)
     except DomainError as exc:
-        return _page(request, case, forms={"phoned": form}, error=exc.detail, status=exc.status)
+        return _page(request, case, error=exc.detail, status=exc.status)
+    form = f.PhonedForm(request.POST, auto_id="id_phoned_%s")
     if not form.is_valid():
         return _page(request, case, forms={"phoned": form}, error=f.first_error(form), status=422)
     if case.engineer_id is None:
