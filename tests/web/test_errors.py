@@ -65,8 +65,8 @@ def test_anonymous_visitors_go_to_the_login_and_administrators_get_in(client):
 @pytest.mark.parametrize(
     ("language", "heading", "message", "back"),
     [
-        ("en", "Page not found", "There is no such page.", "Back to the console"),
-        ("zh-hans", "页面不存在", "没有这个页面。", "返回工作台"),
+        ("en", "Not found", "There is no such page.", "Back to the console"),
+        ("zh-hans", "未找到", "没有这个页面。", "返回工作台"),
     ],
 )
 def test_an_unknown_console_address_is_the_desks_404(language, heading, message, back):

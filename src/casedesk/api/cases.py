@@ -9,9 +9,10 @@ from django.conf import settings
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
-from casedesk import clock
+from casedesk import clock, policy
 from casedesk.accounts import selectors as people
 from casedesk.cases import selectors, services
+from casedesk.cases.choices import CaseAction as A
 from casedesk.cases.models import Case, CaseEvent, WorkLog
 from casedesk.errors import InvalidInput
 
@@ -259,6 +260,7 @@ class HelperIn(In):
 
 @router.post("", response={201: CaseOut, **ERRORS})
 def create_case(request, payload: CaseIn):
+    policy.require(request.auth, A.OPEN)  # before saying whether the names exist
     data = payload.dict()
     code, contact_id = data.pop("organization"), data.pop("contact")
     try:
@@ -287,8 +289,9 @@ def list_cases(request, filters: Query[CaseFilters]):
     return {"count": count, "items": [case_out(c, request.auth) for c in page]}
 
 
-def _case(request, number: str) -> Case:
-    return selectors.case_get(number=number, fetched_by=request.auth)
+def _case(request, number: str, action: str | None = None) -> Case:
+    """The CASE, if the caller may see it (else 404) and do ``action`` to it (else 403)."""
+    return selectors.case_get(number=number, fetched_by=request.auth, action=action)
 
 
 @router.get("/{number}", response={200: CaseOut, **ERRORS})
@@ -313,7 +316,7 @@ def case_worklogs(request, number: str):
 
 @router.post("/{number}/assign", response={200: CaseOut, **ERRORS})
 def assign(request, number: str, payload: AssignIn):
-    case = _case(request, number)
+    case = _case(request, number, A.ASSIGN)
     engineer = people.engineer_by_username(payload.engineer)
     return case_out(
         services.case_assign(case=case, engineer=engineer, note=payload.note, by=request.auth),
@@ -330,7 +333,7 @@ def accept(request, number: str, payload: Empty | None = None):
 
 @router.post("/{number}/helpers", response={200: CaseOut, **ERRORS})
 def add_helper(request, number: str, payload: HelperIn):
-    case = _case(request, number)
+    case = _case(request, number, A.ADD_HELPER)
     helper = people.engineer_by_username(payload.username)
     return case_out(
         services.case_add_helper(case=case, helper=helper, by=request.auth), request.auth
@@ -339,7 +342,7 @@ def add_helper(request, number: str, payload: HelperIn):
 
 @router.delete("/{number}/helpers/{username}", response={200: CaseOut, **ERRORS})
 def remove_helper(request, number: str, username: str):
-    case = _case(request, number)
+    case = _case(request, number, A.REMOVE_HELPER)
     helper = people.user_by_username(username)
     return case_out(
         services.case_remove_helper(case=case, helper=helper, by=request.auth), request.auth
@@ -372,9 +375,12 @@ def set_priority(request, number: str, payload: PriorityIn):
 
 @router.post("/{number}/escalate", response={200: CaseOut, **ERRORS})
 def escalate(request, number: str, payload: EscalateIn):
-    case = _case(request, number)
+    to_senior = payload.target == "senior"
+    case = _case(request, number, A.ESCALATE_SENIOR if to_senior else A.ESCALATE_VENDOR)
     data = payload.dict()
     username = data.pop("engineer")
+    if username and to_senior:  # handing the CASE over is assigning it
+        policy.require(request.auth, A.ASSIGN, case)
     engineer = people.engineer_by_username(username) if username else None
     return case_out(
         services.case_escalate(case=case, **data, engineer=engineer, by=request.auth), request.auth

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from casedesk import policy
 from casedesk.accounts import selectors as people
-from casedesk.errors import Forbidden
 from casedesk.mailgate import intake
 
 from .cases import ERRORS, CaseOut, PriorityField, case_out
@@ -27,8 +26,7 @@ def receive_fax(
 ):
     """A faxed problem report: a CASE on the fax channel with the PDF/TIFF scan attached
     (``multipart/form-data``; desk staff only)."""
-    if request.auth.is_customer:
-        raise Forbidden(_("Only the desk's staff receive faxes."))
+    policy.require(request.auth, policy.Action.RECEIVE_FAX)  # before naming anything unknown
     org = people.organization_by_code(organization)
     person = people.contact_by_id(contact) if contact is not None else None
     case = intake.fax_open(

@@ -245,14 +245,21 @@ def case_page(
     return [by_id[pk] for pk, _ in found if pk in by_id], found[0][1]
 
 
-def case_get(*, number: str, fetched_by: User | None) -> Case:
-    """One CASE by number; NotFound if unknown or not visible to ``fetched_by``."""
+def case_get(*, number: str, fetched_by: User | None, action: str | None = None) -> Case:
+    """One CASE by number; NotFound if unknown or not visible to ``fetched_by``.
+
+    With ``action``, also Forbidden unless ``fetched_by`` may do it: an interface asks so
+    before it looks up anything else the request names (an engineer, a user), so that a
+    refusal never depends on, nor tells, whether those exist.
+    """
     qs = _with_related(policy.visible_cases(fetched_by)).filter(number=number.upper())
     qs = qs.annotate(deadline_rows=_deadlines(fetched_by))
     # Numbers are unique: no ORDER BY (``first()`` would add one, and compiling it costs).
     case = next(iter(qs.order_by()[:1]), None)
     if case is None:
         raise NotFound(_("No CASE %(number)s.") % {"number": number})
+    if action is not None:
+        policy.require(fetched_by, action, case)
     return case
 
 

@@ -19,7 +19,7 @@ class AuditRecord(models.Model):
     """
 
     # The chain position: 1 (the genesis record), 2, 3 … with no gaps, set by record().
-    id = models.BigIntegerField(primary_key=True)
+    id = models.BigIntegerField(_("number"), primary_key=True)
     at = models.DateTimeField(_("at"), db_index=True)
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
     actor = models.CharField(_("actor"), max_length=150, blank=True)

@@ -54,7 +54,10 @@ def _FILES_AGAIN() -> str:  # noqa: N802  (a message, read when shown)
 
 
 def _refusal(request, message: str, status: int):
-    return render(request, "portal/refused.html", {"message": message}, status=status)
+    from casedesk.web.guards import refusal_heading
+
+    context = {"message": message, "heading": refusal_heading(status)}
+    return render(request, "portal/refused.html", context, status=status)
 
 
 def customer_required(view):

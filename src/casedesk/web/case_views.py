@@ -408,6 +408,8 @@ def _run(action: str, case: Case, data: dict[str, Any], by: User) -> str:
         return _("Priority of %(number)s changed.")
     if action == A.ESCALATE_SENIOR:
         username = data["engineer"]
+        if username:  # handing the CASE over is assigning it: asked before the name is
+            policy.require(by, A.ASSIGN, case)  # looked up
         engineer = people.engineer_by_username(username) if username else None
         services.case_escalate(
             case=case, target="senior", reason=data["reason"], engineer=engineer, by=by
@@ -454,6 +456,10 @@ def case_action(request, number: str, action: str):
     form_class = PAGE_FORMS.get(action)
     if form_class is None:
         return _refused(request, InvalidInput(_("Unknown action.")))
+    try:  # who may comes first: a refusal never depends on what the form names
+        policy.require(request.user, action, case)
+    except DomainError as exc:
+        return _page(request, case, error=exc.detail, status=exc.status)
     form = form_class(request.POST, auto_id=f"id_{action}_%s")
     if not form.is_valid():
         return _page(request, case, forms={action: form}, error=f.first_error(form), status=422)
@@ -477,6 +483,10 @@ def case_phoned(request, number: str):
         case = _case(request, number)
     except DomainError as exc:
         return _refused(request, exc)
+    try:
+        policy.require(request.user, A.LOG_WORK, case)
+    except DomainError as exc:
+        return _page(request, case, error=exc.detail, status=exc.status)
     form = f.PhonedForm(request.POST, auto_id="id_phoned_%s")
     if not form.is_valid():
         return _page(request, case, forms={"phoned": form}, error=f.first_error(form), status=422)

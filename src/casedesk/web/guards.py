@@ -1,7 +1,8 @@
 """Who may open a console page: staff only.
 
-Not logged in → the login page (with ``next``); a customer contact → a 403 page pointing
-to the portal.  Every staff view of the console wears ``@staff_required``.
+Not logged in → the login page (with ``next``); anyone but the desk's staff (a customer
+contact, a role the policy does not know) → a 403 page pointing to the portal.  Every staff
+view of the console wears ``@staff_required``.
 """
 
 from __future__ import annotations
@@ -10,17 +11,28 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+
+from casedesk import policy
+
+# What a refusal page says above its message: an unknown (or hidden) CASE is "not found",
+# never "not allowed"; a state or input the operation refuses is "not possible".
+HEADINGS = {404: gettext_lazy("Not found"), 403: gettext_lazy("Not allowed")}
+
+
+def refusal_heading(status: int) -> str:
+    return str(HEADINGS.get(status, gettext_lazy("Not possible")))
 
 
 def forbidden(request, message: str | None = None, status: int = 403):
-    """The console's refusal page (403, or 404 for what is not there); nothing was changed.
-    It shows the way back: staff to their queue, a customer to the portal, others to the
-    login."""
+    """The console's refusal page (its heading from ``status``: 404 "not found", 403 "not
+    allowed"); nothing was changed.  It shows the way back: staff to their queue, a customer
+    to the portal, others to the login."""
     from .views import staff_home_url
 
     user = request.user
     home = staff_home_url(user) if user.is_authenticated and not user.is_customer else ""
-    context = {"message": message, "status": status, "home_url": home}
+    context = {"message": message, "heading": refusal_heading(status), "home_url": home}
     return render(request, "web/403.html", context, status=status)
 
 
@@ -30,7 +42,7 @@ def staff_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if user.is_customer:
+        if user.role not in policy.STAFF_ROLES:
             return forbidden(request)
         return view(request, *args, **kwargs)
 

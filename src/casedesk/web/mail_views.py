@@ -55,6 +55,8 @@ def mail_quarantine(request):
 def mail_rerun(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if not _may_triage(request.user):  # before saying whether the message exists
+        return forbidden(request)
     message = get_object_or_404(InboundMessage, pk=pk)
     try:
         message = mailgate.reprocess(message=message, by=request.user)
@@ -118,6 +120,8 @@ def fax_new(request):
     """Staff upload a received fax: it becomes a CASE (channel fax) with the scan attached."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
+    if not policy.can(request.user, policy.Action.RECEIVE_FAX):
+        return forbidden(request)
     if request.method == "GET":
         return render(request, "web/mail_fax.html", {"form": FaxForm()})
     form = FaxForm(request.POST, request.FILES)

@@ -1,0 +1,262 @@
+"""The world the authorization matrices run in: every role × CASEs of two organizations.
+
+Shared by ``tests/api/test_authorization_matrix.py`` (every endpoint of the OpenAPI schema)
+and ``tests/web/test_authorization_matrix.py`` (every page of the console and portal).
+The people are made from ``Role``'s choices, so a role added later joins both matrices by
+itself; what each of them may do is asked of ``policy``, never written out here.
+
+The world is built once per test module inside a transaction that is rolled back at its
+end; each request of a matrix runs in a savepoint rolled back after it, so every request
+sees the same world.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from casedesk import policy
+from casedesk.accounts.choices import Role
+from casedesk.accounts.models import ApiToken, Contact, Organization, User
+from casedesk.cases import attachments, services
+from casedesk.cases.models import Case
+from casedesk.errors import InvalidInput
+from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
+
+UNKNOWN_NUMBER = "C9999999"  # a well-formed number no CASE has
+UNKNOWN_PK = 987_654_321
+
+# The states the matrices need a CASE in, so that an allowed action can really succeed.
+STATES = ("assigned", "in_progress", "pending", "resolved", "resolved_confirmed", "closed")
+
+
+@dataclass
+class Subject:
+    """Who makes a request: a label for the failure table and the user (None: anonymous)."""
+
+    label: str
+    user: User | None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user is not None and self.user.is_active
+
+
+@dataclass
+class World:
+    org_a: Organization
+    org_b: Organization
+    contact_a: Contact
+    contact_b: Contact
+    owner: User  # owns every CASE below (first-line: may not escalate to the vendor)
+    helper: User  # helps on every CASE below
+    spare: User  # an engineer unrelated to every CASE: whom the matrices assign and add
+    subjects: list[Subject]
+    # (organization code, state) → CASE
+    cases: dict[tuple[str, str], Case] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)  # "A"/"B" → a public attachment's pk
+    media: Path | None = None
+    _secrets: dict[int | None, list[str]] = field(default_factory=dict)
+
+    def case(self, org: str, state: str = "in_progress") -> Case:
+        return self.cases[(org, state)]
+
+    def secrets(self, user: User | None) -> list[str]:
+        """What ``user`` must never read anywhere: the titles and serial numbers of every
+        CASE the policy hides from them (asked once per user: every request is undone)."""
+        key = user.pk if user is not None else None
+        if key not in self._secrets:
+            seen = set(policy.visible_cases(user).values_list("pk", flat=True))
+            self._secrets[key] = [
+                text
+                for case in self.cases.values()
+                if case.pk not in seen
+                for text in (case.title, case.serial_number)
+            ]
+        return self._secrets[key]
+
+
+def _member(role: str, label: str) -> User:
+    """A user of ``role``; a role that belongs to an organization (customer…) gets org A's."""
+    try:
+        return make_user(role, username=label)
+    except InvalidInput:
+        return make_user(role, username=label, org=Organization.objects.get(code="ORGA"))
+
+
+def _bring(world: World, org: Organization, contact: Contact, state: str, dispatcher: User):
+    case = make_case(
+        contact=contact,
+        by=dispatcher,
+        title=f"MATRIX-{org.code}-{state}-机密标题",
+        serial_number=f"SN-{org.code}-{state}",
+        priority="P3",
+    )
+    case = services.case_assign(case=case, engineer=world.owner, by=dispatcher)
+    case = services.case_add_helper(case=case, helper=world.helper, by=dispatcher)
+    if state != "assigned":
+        case = services.case_accept(case=case, by=world.owner)
+    if state == "pending":
+        case = services.case_pend(case=case, reason="customer", by=world.owner)
+    if state in ("resolved", "resolved_confirmed", "closed"):
+        case = services.case_resolve(case=case, solution="更换光模块", by=world.owner)
+    if state in ("resolved_confirmed", "closed"):
+        case = services.case_confirm(case=case, note="客户电话确认", by=dispatcher)
+    if state == "closed":
+        case = services.case_close(case=case, by=dispatcher)
+    return Case.objects.get(pk=case.pk)
+
+
+def build_world(media: Path) -> World:
+    org_a = OrganizationFactory(code="ORGA", name="甲方客户", service_level="gold")
+    org_b = OrganizationFactory(code="ORGB", name="乙方客户", service_level="silver")
+    contact_a = ContactFactory(organization=org_a, name="甲联系人")
+    contact_b = ContactFactory(organization=org_b, name="乙联系人")
+    owner = make_user("engineer", username="m.owner", tier="first_line")
+    helper = make_user("engineer", username="m.helper", tier="first_line")
+    spare = make_user("engineer", username="m.spare", tier="senior")
+    subjects = [Subject("anonymous", None)]
+    # Every role there is, unrelated to the CASEs (a customer: of organization A).
+    subjects += [Subject(role, _member(role, f"m.{role}")) for role in Role.values]
+    subjects += [
+        Subject("engineer, the CASE's owner", owner),
+        Subject("engineer, a helper on the CASE", helper),
+    ]
+    # A role added for a later domain before the policy learnt it: it must get nothing.
+    stranger = make_user("engineer", username="m.stranger")
+    User.objects.filter(pk=stranger.pk).update(role="future_role")
+    stranger.refresh_from_db()
+    subjects.append(Subject("a role the policy does not know", stranger))
+    inactive = make_user("duty_engineer", username="m.inactive")
+    world = World(org_a, org_b, contact_a, contact_b, owner, helper, spare, subjects, media=media)
+    dispatcher = make_user("duty_engineer", username="m.dispatcher")
+    for org, contact in ((org_a, contact_a), (org_b, contact_b)):
+        for state in STATES:
+            world.cases[(org.code, state)] = _bring(world, org, contact, state, dispatcher)
+        case = world.case(org.code)
+        [file] = attachments.case_attach(
+            case=case,
+            uploads=[SimpleUploadedFile("log.txt", b"%SYS-5-RESTART\n", "text/plain")],
+            by=owner,
+        )
+        world.files[org.code] = file.pk
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    subjects.append(Subject("inactive duty engineer", inactive))
+    return world
+
+
+@contextmanager
+def world_in_transaction(django_db_blocker, media: Path) -> Iterator[World]:
+    """Build the world in a transaction that is rolled back when the module is done."""
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        try:
+            yield build_world(media)
+        finally:
+            transaction.set_rollback(True)
+
+
+# --- what a request did ------------------------------------------------------------------------
+
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+# Bookkeeping of signing in, not of the request's action: a token's "last used" touch.
+_BOOKKEEPING = (ApiToken._meta.db_table, "django_session")
+
+
+def writes(queries: CaptureQueriesContext) -> list[str]:
+    """The statements that wrote to the database (bar sign-in bookkeeping)."""
+    found = []
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if _WRITE.match(sql) and not any(table in sql for table in _BOOKKEEPING):
+            found.append(sql[:160])
+    return found
+
+
+def stored_files(media: Path | None) -> set[Path]:
+    if media is None or not media.exists():
+        return set()
+    return {p for p in media.rglob("*") if p.is_file()}
+
+
+@dataclass
+class Outcome:
+    status: int
+    body: str
+    writes: list[str]
+    new_files: set[Path]
+    location: str | None = None
+    html: bool = False
+
+
+@contextmanager
+def rolled_back(world: World) -> Iterator[CaptureQueriesContext]:
+    """Run one request in a savepoint that is rolled back, capturing its SQL."""
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            yield queries
+        transaction.set_rollback(True)
+
+
+def run(world: World, request) -> Outcome:
+    """``request()`` in a rolled-back savepoint: its status, body, writes and new files."""
+    files = stored_files(world.media)
+    with rolled_back(world) as queries:
+        response = request()
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return Outcome(
+        status=response.status_code,
+        body=body.decode(errors="replace"),
+        writes=writes(queries),
+        new_files=stored_files(world.media) - files,
+        location=response.get("Location"),
+        html=response.get("Content-Type", "").startswith("text/html"),
+    )
+
+
+def expected_for_case(user: User | None, actions: tuple[str, ...], case: Case | None) -> str:
+    """What the policy says about ``user`` doing ``actions`` to ``case`` (None: no such CASE):
+    "hidden" (404), "refused" (403) or "allowed"."""
+    if case is None or not policy.can(user, policy.Action.VIEW, case):
+        return "hidden"
+    if not all(policy.can(user, action, case) for action in actions):
+        return "refused"
+    return "allowed"
+
+
+def expected_for_desk(user: User | None, actions: tuple[str, ...]) -> str:
+    """What the policy says about ``user`` doing desk-wide ``actions`` (no CASE)."""
+    return "allowed" if all(policy.can(user, action) for action in actions) else "refused"
+
+
+def fails(outcome: Outcome, expected: str, *, secrets: list[str], statuses: dict) -> list[str]:
+    """Why ``outcome`` breaks the rules for ``expected`` (empty: it keeps them).
+
+    ``statuses`` maps "hidden", "refused", "anonymous" to the status each must answer with.
+    """
+    why = []
+    status = outcome.status
+    if status >= 500:
+        why.append(f"answered {status}")
+    elif expected == "allowed":
+        if status in (401, 403, 404):
+            why.append(f"allowed by the policy, but answered {status}")
+    elif status != statuses[expected]:
+        why.append(f"{expected}: expected {statuses[expected]}, answered {status}")
+    if expected != "allowed" and outcome.writes:
+        why.append(f"{expected}, yet wrote: {outcome.writes[0]}")
+    if expected != "allowed" and outcome.new_files:
+        why.append(f"{expected}, yet stored files: {sorted(map(str, outcome.new_files))}")
+    leaked = [s for s in secrets if s and s in outcome.body]
+    if leaked:
+        why.append(f"showed what it may not see: {leaked}")
+    return why
