@@ -150,7 +150,9 @@ def _work_by(by: User | None) -> dict[str, Any]:
 MOVES: dict[str, Move] = {
     CaseAction.ASSIGN: Move(
         lambda case, cast: cast.duty,
-        lambda case, by, cast: services.case_assign(case=case, engineer=cast.first_line, by=by),
+        lambda case, by, cast: services.case_assign(
+            case=case, engineer=cast.first_line, by=by, override_reason="客户指定"
+        ),
     ),
     CaseAction.ACCEPT: Move(
         _owner_or_system, lambda case, by, cast: services.case_accept(case=case, by=by)

@@ -372,9 +372,30 @@ def case_open(
     return case
 
 
+SENIOR_PRIORITIES = frozenset({Priority.P1, Priority.P2})
+
+
+def tier_warning(case: Case, engineer: User) -> str | None:
+    """Why ``engineer`` is the wrong tier for ``case`` (SPEC §2: P1/P2 go to senior
+    engineers), or None.  Assigning anyway needs an override reason."""
+    staff = getattr(engineer, "staff", None)
+    if case.priority not in SENIOR_PRIORITIES or staff is None or staff.tier == Tier.SENIOR:
+        return None
+    return _(
+        "%(number)s is %(priority)s: P1 and P2 CASEs go to a senior engineer, and"
+        " %(username)s is a first-line engineer."
+    ) % {"number": case.number, "priority": case.priority, "username": engineer.username}
+
+
 @_operation
-def case_assign(*, case: Case, engineer: User, by: User | None, note: str = "") -> Case:
-    """Make ``engineer`` the one owner; the CASE waits for them to accept."""
+def case_assign(
+    *, case: Case, engineer: User, by: User | None, note: str = "", override_reason: str = ""
+) -> Case:
+    """Make ``engineer`` the one owner; the CASE waits for them to accept.
+
+    A P1/P2 CASE goes to a senior engineer; giving it to a first-line engineer needs
+    ``override_reason``, which the event records with the rule it overrode.
+    """
     case = _locked(case, CaseAction.ASSIGN, by)
     _assignable(engineer)
     if case.engineer_id == engineer.pk:
@@ -385,13 +406,21 @@ def case_assign(*, case: Case, engineer: User, by: User | None, note: str = "") 
             % {"number": case.number, "username": engineer.username}
         )
     note = _text(note, "note")
+    override_reason = _text(override_reason, "override_reason")
+    extra: dict[str, Any] = {"note": note}
+    if (warning := tier_warning(case, engineer)) is not None:
+        if not override_reason:
+            raise TransitionNotAllowed(
+                warning + " " + _("To assign it anyway, give a reason for overriding the rule.")
+            )
+        extra.update(override="tier", override_reason=override_reason)
     case.helpers.remove(engineer)
     return _commit(
         case,
         kind=EventKind.ASSIGNED,
         by=by,
         changes=_handover(engineer),
-        extra={"note": note},
+        extra=extra,
     )
 
 
