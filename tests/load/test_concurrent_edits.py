@@ -199,6 +199,39 @@ def test_the_owner_who_lost_the_case_while_waiting_gets_409_with_nothing_written
     assert Case.objects.get(pk=case.pk).priority == "P3"
 
 
+@postgres_only
+def test_a_not_fixed_mail_sees_the_case_closed_meanwhile_and_opens_a_new_one(
+    transactional_db, settings, tmp_path
+):
+    """The mail gateway chooses what a reply does from the CASE's state: it must be the
+    state under the lock (closed by then: a new CASE), not the one read before it."""
+    from casedesk.mailgate import services as mailgate
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    desk, case = _desk()
+    case.contact.email = "li@hammer.example"
+    case.contact.save()
+    services.case_accept(case=case, by=desk["se1"])
+    services.case_resolve(case=case, solution="更换光模块", by=desk["se1"])
+    services.case_confirm(case=case, by=desk["duty"], note="客户电话确认")
+    raw = (
+        "From: li@hammer.example\r\nTo: support@casedesk.example\r\n"
+        f"Subject: Re: [{case.number}] 并发编辑\r\nMessage-ID: <not-fixed@client.example>\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "It is still not working, the port flaps again.\r\n"
+    ).encode()
+
+    [message] = _run_while_locked(
+        lambda: services.case_close(case=case, by=desk["duty"]),
+        [lambda: mailgate.ingest_bytes(raw)],
+    )
+
+    assert message.status == "processed", message.reason
+    assert message.case is not None and message.case.pk != case.pk  # a new CASE
+    assert Case.objects.get(pk=case.pk).status == "closed"  # the archived one stays closed
+    assert not CaseEvent.objects.filter(case=case, kind="reopened").exists()
+
+
 # --- (b) the hammer ------------------------------------------------------------------------
 
 ROUNDS = 12

@@ -12,7 +12,7 @@ from casedesk.sla.models import SlaPolicy
 from casedesk.sla.selectors import config_changed
 from casedesk.sla.supervisor import run_pass
 from tests.factories import make_user
-from tests.sla.test_supervisor import Desk, at, mailed, supervise
+from tests.sla.test_supervisor import Desk, at, supervise
 
 
 @pytest.fixture

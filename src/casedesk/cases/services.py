@@ -130,6 +130,18 @@ def _lock(case: Case) -> Case:
     )
 
 
+def case_lock(case: Case) -> Case:
+    """The CASE locked until the caller's transaction ends, read as committed (:func:`_lock`).
+
+    For a caller that chooses which operation to run from the CASE's state (the mail
+    gateway: a note, a reopening or a new CASE), so that it chooses from the state the
+    operation will find, not from one read before another transaction changed it.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_lock needs a transaction to hold the lock in")
+    return _lock(case)
+
+
 def _locked(case: Case, action: str, by: User | None) -> Case:
     """The CASE locked and read afresh (:func:`_lock`), with ``action`` checked on that.
 
