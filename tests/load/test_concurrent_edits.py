@@ -178,6 +178,29 @@ def test_an_assignment_that_no_longer_applies_is_409_with_nothing_written(transa
 
 
 @postgres_only
+def test_an_assignment_is_checked_against_the_priority_committed_while_it_waited(
+    transactional_db,
+):
+    desk, case = _desk()
+    make_user("engineer", username="eng1", tier="first_line")
+    duty = _token(desk["duty"])
+    number = case.number
+    events = CaseEvent.objects.filter(case=case).count()
+
+    # The dispatcher saw a P3 and gives it to a first-line engineer; meanwhile it became P1.
+    answers = _run_while_locked(
+        lambda: services.case_set_priority(case=case, priority="P1", by=desk["duty"]),
+        [lambda: _post(duty, f"/cases/{number}/assign", {"engineer": "eng1"})],
+    )
+
+    [(status, data)] = answers
+    assert status == 409, data
+    assert "is P1: P1 and P2 CASEs go to a senior engineer" in data["detail"]
+    assert CaseEvent.objects.filter(case=case).count() == events + 1
+    assert Case.objects.get(pk=case.pk).engineer.username == "se1"
+
+
+@postgres_only
 def test_the_owner_who_lost_the_case_while_waiting_gets_409_with_nothing_written(
     transactional_db,
 ):
@@ -239,6 +262,7 @@ ROUNDS = 12
 
 def test_hammering_one_case_gives_no_5xx_and_a_consistent_history(transactional_db):
     desk, case = _desk()
+    make_user("engineer", username="eng1", tier="first_line")  # not for a P1/P2 (no reason)
     number = case.number
     tokens = {name: _token(user) for name, user in desk.items()}
     start = threading.Barrier(6)
@@ -262,10 +286,10 @@ def test_hammering_one_case_gives_no_5xx_and_a_consistent_history(transactional_
             connections.close_all()
 
     def assign(rng):
-        return f"/cases/{number}/assign", {"engineer": rng.choice(["se1", "se2", "se3"])}
+        return f"/cases/{number}/assign", {"engineer": rng.choice(["se1", "se2", "se3", "eng1"])}
 
     def priority(rng):
-        return f"/cases/{number}/priority", {"priority": rng.choice(["P2", "P3", "P4"])}
+        return f"/cases/{number}/priority", {"priority": rng.choice(["P1", "P2", "P3", "P4"])}
 
     def worklog(rng):
         return f"/cases/{number}/worklogs", {"kind": "phone", "note": "跟进", "minutes": 5}
@@ -307,7 +331,8 @@ def test_hammering_one_case_gives_no_5xx_and_a_consistent_history(transactional_
         }
     )
     assert WorkLog.objects.filter(case=case).count() == ok["worklogs"]
-    # Every change starts from where the previous one left the CASE.
+    # Every change starts from where the previous one left the CASE, and each assignment
+    # obeyed the tier rule on the priority the CASE had when it was made.
     engineer, priority = "se1", "P3"
     for event in after_setup:
         if event.kind == "assigned":
@@ -316,6 +341,7 @@ def test_hammering_one_case_gives_no_5xx_and_a_consistent_history(transactional_
                 "after": event.data["engineer"]["after"],
             }
             engineer = event.data["engineer"]["after"]
+            assert engineer != "eng1" or priority in ("P3", "P4"), (event.pk, priority)
         elif event.kind == "priority_changed":
             assert event.data["priority"]["before"] == priority
             priority = event.data["priority"]["after"]
@@ -328,7 +354,7 @@ def test_hammering_one_case_gives_no_5xx_and_a_consistent_history(transactional_
         if status == 200 and path.endswith("/priority"):
             assert data["priority"] == body["priority"]
         if status == 200:
-            assert data["engineer"] in {"se1", "se2", "se3"}
+            assert data["engineer"] in {"se1", "se2", "se3", "eng1"}
     refused = [a for a in answers if a[2] == 409]
     assert all(a[3].get("detail") for a in refused)
     print(f"hammer on {connection.vendor}: {Counter(a[2] for a in answers)}")
