@@ -423,7 +423,8 @@ def case_assign(
     if (warning := tier_warning(case, engineer)) is not None:
         if not override_reason:
             raise TransitionNotAllowed(
-                warning + " " + _("To assign it anyway, give a reason for overriding the rule.")
+                _("%(warning)s To assign it anyway, give a reason for overriding the rule.")
+                % {"warning": warning}
             )
         extra.update(override="tier", override_reason=override_reason)
     case.helpers.remove(engineer)
