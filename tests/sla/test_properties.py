@@ -306,7 +306,9 @@ def expected_recipients(life: Life, kind: str, recipient: str) -> set[str]:
         if role == "engineer":
             names |= {life.engineer} if life.engineer else set()
         elif role == "engineer_manager":
-            names |= {MANAGERS[life.engineer]} if life.engineer else set()
+            # (the chase may hand a CASE every engineer missed to the duty engineer, who
+            # has no manager)
+            names |= {MANAGERS[life.engineer]} if life.engineer in MANAGERS else set()
         else:
             names.add(PEOPLE[role])
     return names
