@@ -230,7 +230,7 @@ def test_helper_rights_end_when_the_helper_is_removed(cast):
 
 
 def test_owner_rights_pass_with_the_case(cast):
-    case = bring_to("in_progress", cast)
+    case = bring_to("in_progress", cast, priority="P3")
     services.case_assign(case=case, engineer=cast.spare, by=cast.duty)
     case.refresh_from_db()
     assert not policy.can(cast.owner, A.RESOLVE, case)

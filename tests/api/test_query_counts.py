@@ -42,7 +42,7 @@ def desk(org, other_org, contact, duty, engineer, senior, customer):
         )
         if i % 4 != 3:  # three in four are assigned, to different engineers
             owner = engineer if i % 4 == 0 else engineers[i % 3]
-            case = services.case_assign(case=case, engineer=owner, by=duty)
+            case = services.case_assign(case=case, engineer=owner, by=duty, override_reason="测试")
             for j, helper in enumerate(engineers):  # and many have helpers
                 if helper.pk != owner.pk and (i + j) % 3 == 0:
                     services.case_add_helper(case=case, helper=helper, by=duty)

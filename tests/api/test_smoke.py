@@ -19,7 +19,9 @@ def test_full_lifecycle_is_recorded_in_history(api, call_taker, duty, engineer, 
     number = r.json()["number"]
     assert r.json()["status"] == "open"
 
-    assert desk.post(f"/cases/{number}/assign", {"engineer": "eng1"}).json()["status"] == "assigned"
+    # a P2 goes to a senior engineer: eng1 (first-line) takes it with a reason
+    r = desk.post(f"/cases/{number}/assign", {"engineer": "eng1", "override_reason": "客户指定"})
+    assert r.json()["status"] == "assigned"
     r = eng.post(
         f"/cases/{number}/worklogs", {"kind": "callback", "note": "回呼客户", "minutes": 10}
     )

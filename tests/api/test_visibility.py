@@ -103,7 +103,7 @@ def theirs(other_org, duty, engineer, senior) -> Case:
         serial_number="SN-OTHER-0042",
         priority="P2",
     )
-    case = services.case_assign(case=case, engineer=engineer, by=duty)
+    case = services.case_assign(case=case, engineer=engineer, by=duty, override_reason="客户指定")
     case = services.case_accept(case=case, by=engineer)
     services.case_add_helper(case=case, helper=senior, by=engineer)
     services.case_log_work(case=case, kind="note", note="内部记录", minutes=5, by=engineer)

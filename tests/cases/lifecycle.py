@@ -87,7 +87,8 @@ def bring_to(state: str, cast: Cast, *, priority: str = "P2", owner: User | None
         raise ValueError(state)
     case = make_case(contact=cast.contact, by=cast.call_taker, priority=priority)
     if state != "open":
-        services.case_assign(case=case, engineer=owner, by=cast.duty)
+        # (a P1/P2 CASE goes to a first-line owner only with a reason for the override)
+        services.case_assign(case=case, engineer=owner, by=cast.duty, override_reason="客户指定")
         services.case_add_helper(case=case, helper=cast.helper, by=cast.duty)
     if state not in ("open", "assigned"):
         services.case_accept(case=case, by=owner)
@@ -150,7 +151,9 @@ def _work_by(by: User | None) -> dict[str, Any]:
 MOVES: dict[str, Move] = {
     CaseAction.ASSIGN: Move(
         lambda case, cast: cast.duty,
-        lambda case, by, cast: services.case_assign(case=case, engineer=cast.first_line, by=by),
+        lambda case, by, cast: services.case_assign(
+            case=case, engineer=cast.first_line, by=by, override_reason="客户指定"
+        ),
     ),
     CaseAction.ACCEPT: Move(
         _owner_or_system, lambda case, by, cast: services.case_accept(case=case, by=by)

@@ -32,7 +32,10 @@ def _work(case: Case, by, cast: Cast):
 
 # Each action with the arguments most likely to succeed: if these fail, every choice would.
 RUN: dict[str, Callable[[Case, object, Cast], object]] = {
-    A.ASSIGN: lambda case, by, cast: services.case_assign(case=case, engineer=cast.spare, by=by),
+    # (cast.spare is first-line: a P1/P2 CASE goes to them only with a reason for the override)
+    A.ASSIGN: lambda case, by, cast: services.case_assign(
+        case=case, engineer=cast.spare, by=by, override_reason="客户指定"
+    ),
     A.ACCEPT: lambda case, by, cast: services.case_accept(case=case, by=by),
     A.ADD_HELPER: lambda case, by, cast: services.case_add_helper(
         case=case, helper=cast.spare, by=by

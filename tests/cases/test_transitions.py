@@ -346,7 +346,7 @@ def test_assigning_the_case_to_its_owner_again_is_refused(cast, state):
 def test_reassigning_a_pending_case_hands_it_over_and_ends_the_wait(cast):
     case = bring_to("pending", cast)
     services.case_request_reassignment(case=case, reason="休假", by=cast.owner)
-    services.case_assign(case=case, engineer=cast.helper, by=cast.duty)
+    services.case_assign(case=case, engineer=cast.helper, by=cast.duty, override_reason="熟悉现场")
     case.refresh_from_db()
     assert (case.status, case.engineer, case.pending_reason) == ("assigned", cast.helper, "")
     assert case.reassignment_requested is False and case.accepted_at is None

@@ -306,7 +306,9 @@ def expected_recipients(life: Life, kind: str, recipient: str) -> set[str]:
         if role == "engineer":
             names |= {life.engineer} if life.engineer else set()
         elif role == "engineer_manager":
-            names |= {MANAGERS[life.engineer]} if life.engineer else set()
+            # (the chase may hand a CASE every engineer missed to the duty engineer, who
+            # has no manager)
+            names |= {MANAGERS[life.engineer]} if life.engineer in MANAGERS else set()
         else:
             names.add(PEOPLE[role])
     return names
@@ -690,6 +692,8 @@ class Supervision(RuleBasedStateMachine):
         if action == "assign":
             others = [n for n in ("se1", "eng1", "se2") if stray or users[n] != case.engineer]
             kw["engineer"] = users[data.draw(st.sampled_from(others), label="to")]
+            if not stray:  # the desk says why when a P1/P2 goes to first-line eng1
+                kw["override_reason"] = "客户指定"
         elif action == "log_work":
             kind = data.draw(
                 st.sampled_from(["callback", "phone", "remote", "onsite", "rma", "note"]),

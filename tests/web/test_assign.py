@@ -87,13 +87,55 @@ def test_one_click_assigns_and_leads_to_the_phone_call(call_taker, duty, desk, c
 
 
 def test_assign_to_someone_not_ranked(call_taker, duty, desk, contact):
+    case = make_case(contact=contact, by=call_taker, priority="P3")
+    client = client_for(duty)
+    page = client.get(f"/cases/{case.number}/assign/").content.decode()
+    assert '<option value="se.busy">' in page
+    assert 'id="tier-warning"' not in page and "override_reason" not in page  # P3: no rule
+    client.post(f"/cases/{case.number}/assign/", {"engineer": "se.busy", "note": "原项目工程师"})
+    case.refresh_from_db()
+    assert case.engineer.username == "se.busy"
+
+
+def test_a_p1_goes_to_a_first_line_engineer_only_with_a_stated_reason(
+    call_taker, duty, desk, contact
+):
     case = make_case(contact=contact, by=call_taker, priority="P1")
     # a first-line engineer is not ranked for P1, but the customer asked for them
     client = client_for(duty)
-    assert '<option value="eng.a">' in client.get(f"/cases/{case.number}/assign/").content.decode()
-    client.post(f"/cases/{case.number}/assign/", {"engineer": "eng.a", "note": "客户指定"})
+    page = client.get(f"/cases/{case.number}/assign/")
+    assert '<option value="eng.a">' in page.content.decode()
+    assert "P1 and P2 CASEs go to a senior engineer" in text(page)  # said before choosing
+    assert 'name="override_reason"' in page.content.decode()
+
+    before = database_snapshot()
+    response = client.post(
+        f"/cases/{case.number}/assign/", {"engineer": "eng.a", "note": "客户要求"}
+    )
+    assert response.status_code == 409
+    body = text(response)
+    assert "Nothing was changed." in body and "eng.a is a first-line engineer" in body
+    assert "give a reason for overriding the rule" in body
+    html = response.content.decode()
+    assert '<option value="eng.a" selected>' in html  # the choice is kept, the reason asked
+    assert re.search(r'name="override_reason"[^>]*required autofocus', html)
+    assert 'value="客户要求"' in html
+    assert database_snapshot() == before
+
+    response = client.post(
+        f"/cases/{case.number}/assign/",
+        {"engineer": "eng.a", "note": "客户要求", "override_reason": "客户点名要求，原项目工程师"},
+    )
+    assert response.status_code == 302
     case.refresh_from_db()
     assert case.engineer.username == "eng.a"
+    event = case.events.filter(kind="assigned").get()
+    assert event.data["override"] == "tier"
+    assert event.data["override_reason"] == "客户点名要求，原项目工程师"
+    page = text(client.get(f"/cases/{case.number}/"))
+    assert (
+        "Tier rule overridden (P1/P2 go to a senior engineer): 客户点名要求，原项目工程师" in page
+    )
 
 
 def test_assigning_to_the_owner_again_is_refused_and_changes_nothing(duty, desk, contact):

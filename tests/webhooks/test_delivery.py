@@ -36,7 +36,9 @@ def test_generic_delivery_is_signed_and_describes_the_event(
     make_hook(receiver.url(), secret="top-secret")
     with clock.frozen(T0):
         case = make_case(org=org, title="核心交换机故障", priority="P1")
-        cases.case_assign(case=case, engineer=engineer, by=duty, note="请尽快回电")
+        cases.case_assign(
+            case=case, engineer=engineer, by=duty, note="请尽快回电", override_reason="客户指定"
+        )
     assert [r.event_kind for r in rows()] == ["opened", "assigned"]
 
     before = int(clock.wall().timestamp())

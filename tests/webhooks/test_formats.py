@@ -22,7 +22,7 @@ def assign_p1(org, duty, title="核心交换机故障"):
     engineer.save()
     with clock.frozen(T0):
         case = make_case(org=org, title=title, priority="P1")
-        cases.case_assign(case=case, engineer=engineer, by=duty)
+        cases.case_assign(case=case, engineer=engineer, by=duty, override_reason="客户指定")
         services.deliver_due()
     return case
 

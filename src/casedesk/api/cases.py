@@ -211,6 +211,12 @@ class CaseFilters(Schema):
 class AssignIn(In):
     engineer: str = Field(max_length=150)
     note: str = Field("", max_length=TEXT_MAX)
+    override_reason: str = Field(
+        "",
+        max_length=TEXT_MAX,
+        description="why a P1/P2 CASE goes to a first-line engineer (needed for that: without"
+        " it such an assignment is 409); recorded in the assignment's event",
+    )
 
 
 class WorkLogIn(In):
@@ -319,7 +325,13 @@ def assign(request, number: str, payload: AssignIn):
     case = _case(request, number, A.ASSIGN)
     engineer = people.engineer_by_username(payload.engineer)
     return case_out(
-        services.case_assign(case=case, engineer=engineer, note=payload.note, by=request.auth),
+        services.case_assign(
+            case=case,
+            engineer=engineer,
+            note=payload.note,
+            override_reason=payload.override_reason,
+            by=request.auth,
+        ),
         request.auth,
     )
 

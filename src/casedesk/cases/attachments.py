@@ -309,8 +309,7 @@ def case_attach(
     *, case: Case, uploads: Sequence[UploadedFile], by: User | None, internal: bool = False
 ) -> list[Attachment]:
     """Add files to a CASE (whoever may log work on it, while it may be worked on)."""
-    case = services._lock(case)
-    services._check(case, CaseAction.LOG_WORK, by)
+    case = services._locked(case, CaseAction.LOG_WORK, by)
     by = _author(by, internal)
     names = check_uploads(uploads)
     if not names:
@@ -353,8 +352,7 @@ def case_add_information(
         )
     attachments: list[Attachment] = []
     if uploads:
-        case = services._lock(case)
-        services._check(case, CaseAction.LOG_WORK, by)
+        case = services._locked(case, CaseAction.LOG_WORK, by)
         attachments = _attach_all(case, uploads, names, by=_author(by, False), internal=False)
     return worklog, attachments
 

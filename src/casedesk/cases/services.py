@@ -114,12 +114,52 @@ def _choice(value: str, choices: type[models.TextChoices], field: str) -> str:
 
 
 def _lock(case: Case) -> Case:
-    """Re-read the CASE under a row lock (PostgreSQL) so concurrent operations serialize."""
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("engineer", "engineer__staff", "organization")
-        .get(pk=case.pk)
+    """Lock the CASE's row (PostgreSQL) so concurrent operations serialize, then read it
+    whole, with its engineer and organization, as committed when the lock was granted.
+
+    Two statements on purpose.  A ``SELECT … FOR UPDATE`` that waited for another
+    transaction's lock re-reads only the rows it locks; rows it joined (the engineer) stay
+    as they were before the wait, and a join that no longer matches comes back empty — a
+    CASE just given to someone else read as ``engineer_id`` set but ``engineer`` None.  So
+    the lock is taken by a statement that reads the CASE's row alone, and a new statement,
+    which sees everything committed before it, reads the CASE and its relations.
+    """
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    return Case.objects.select_related("engineer", "engineer__staff", "organization").get(
+        pk=case.pk
     )
+
+
+def case_lock(case: Case) -> Case:
+    """The CASE locked until the caller's transaction ends, read as committed (:func:`_lock`).
+
+    For a caller that chooses which operation to run from the CASE's state (the mail
+    gateway: a note, a reopening or a new CASE), so that it chooses from the state the
+    operation will find, not from one read before another transaction changed it.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_lock needs a transaction to hold the lock in")
+    return _lock(case)
+
+
+def _locked(case: Case, action: str, by: User | None) -> Case:
+    """The CASE locked and read afresh (:func:`_lock`), with ``action`` checked on that.
+
+    ``case`` is the CASE as the caller saw it before waiting for the lock.  If ``by`` could
+    do ``action`` to that but no longer may to the committed row (it was reassigned while
+    the request waited), the request no longer applies: a conflict (409), not a refusal.
+    """
+    fresh = _lock(case)
+    if by is not None and not policy.can(by, action, fresh) and policy.can(by, action, case):
+        values = {"number": fresh.number, "action": policy.verb(action)}
+        if fresh.engineer_id != case.engineer_id and fresh.engineer is not None:
+            raise Conflict(
+                _("You may no longer %(action)s %(number)s: %(username)s owns it now.")
+                % {**values, "username": fresh.engineer.username}
+            )
+        raise Conflict(_("You may no longer %(action)s %(number)s: it changed meanwhile.") % values)
+    _check(fresh, action, by)
+    return fresh
 
 
 def _in_senior_hands(case: Case) -> bool:
@@ -345,11 +385,31 @@ def case_open(
     return case
 
 
+SENIOR_PRIORITIES = frozenset({Priority.P1, Priority.P2})
+
+
+def tier_warning(case: Case, engineer: User) -> str | None:
+    """Why ``engineer`` is the wrong tier for ``case`` (SPEC §2: P1/P2 go to senior
+    engineers), or None.  Assigning anyway needs an override reason."""
+    staff = getattr(engineer, "staff", None)
+    if case.priority not in SENIOR_PRIORITIES or staff is None or staff.tier == Tier.SENIOR:
+        return None
+    return _(
+        "%(number)s is %(priority)s: P1 and P2 CASEs go to a senior engineer, and"
+        " %(username)s is a first-line engineer."
+    ) % {"number": case.number, "priority": case.priority, "username": engineer.username}
+
+
 @_operation
-def case_assign(*, case: Case, engineer: User, by: User | None, note: str = "") -> Case:
-    """Make ``engineer`` the one owner; the CASE waits for them to accept."""
-    case = _lock(case)
-    _check(case, CaseAction.ASSIGN, by)
+def case_assign(
+    *, case: Case, engineer: User, by: User | None, note: str = "", override_reason: str = ""
+) -> Case:
+    """Make ``engineer`` the one owner; the CASE waits for them to accept.
+
+    A P1/P2 CASE goes to a senior engineer; giving it to a first-line engineer needs
+    ``override_reason``, which the event records with the rule it overrode.
+    """
+    case = _locked(case, CaseAction.ASSIGN, by)
     _assignable(engineer)
     if case.engineer_id == engineer.pk:
         # Re-assigning the owner would only throw away their acceptance and restart the
@@ -359,21 +419,29 @@ def case_assign(*, case: Case, engineer: User, by: User | None, note: str = "") 
             % {"number": case.number, "username": engineer.username}
         )
     note = _text(note, "note")
+    override_reason = _text(override_reason, "override_reason")
+    extra: dict[str, Any] = {"note": note}
+    if (warning := tier_warning(case, engineer)) is not None:
+        if not override_reason:
+            raise TransitionNotAllowed(
+                _("%(warning)s To assign it anyway, give a reason for overriding the rule.")
+                % {"warning": warning}
+            )
+        extra.update(override="tier", override_reason=override_reason)
     case.helpers.remove(engineer)
     return _commit(
         case,
         kind=EventKind.ASSIGNED,
         by=by,
         changes=_handover(engineer),
-        extra={"note": note},
+        extra=extra,
     )
 
 
 @_operation
 def case_accept(*, case: Case, by: User | None) -> Case:
     """The assigned engineer takes the CASE on."""
-    case = _lock(case)
-    _check(case, CaseAction.ACCEPT, by)
+    case = _locked(case, CaseAction.ACCEPT, by)
     return _commit(
         case,
         kind=EventKind.ACCEPTED,
@@ -384,8 +452,7 @@ def case_accept(*, case: Case, by: User | None) -> Case:
 
 @_operation
 def case_add_helper(*, case: Case, helper: User, by: User | None) -> Case:
-    case = _lock(case)
-    _check(case, CaseAction.ADD_HELPER, by)
+    case = _locked(case, CaseAction.ADD_HELPER, by)
     _assignable(helper, _("helper"))
     if helper.pk == case.engineer_id:
         raise Conflict(
@@ -405,8 +472,7 @@ def case_add_helper(*, case: Case, helper: User, by: User | None) -> Case:
 
 @_operation
 def case_remove_helper(*, case: Case, helper: User, by: User | None) -> Case:
-    case = _lock(case)
-    _check(case, CaseAction.REMOVE_HELPER, by)
+    case = _locked(case, CaseAction.REMOVE_HELPER, by)
     if not case.helpers.filter(pk=helper.pk).exists():
         raise Conflict(
             _("%(username)s is not a helper on %(number)s.")
@@ -421,8 +487,7 @@ def case_remove_helper(*, case: Case, helper: User, by: User | None) -> Case:
 @_operation
 def case_request_reassignment(*, case: Case, reason: str, by: User | None) -> Case:
     """The owner asks the duty engineer to give the CASE to someone else."""
-    case = _lock(case)
-    _check(case, CaseAction.REQUEST_REASSIGNMENT, by)
+    case = _locked(case, CaseAction.REQUEST_REASSIGNMENT, by)
     reason = _text(reason, "reason", required=True)
     return _commit(
         case,
@@ -445,8 +510,7 @@ def case_log_work(
     internal: bool = False,
 ) -> WorkLog:
     """Record one step of work.  The owner's callback also means the CASE is accepted."""
-    case = _lock(case)
-    _check(case, CaseAction.LOG_WORK, by)
+    case = _locked(case, CaseAction.LOG_WORK, by)
     if by is None:
         # Labour hours belong to a person; the system writes events, not work logs.
         raise InvalidInput(_("A work log needs its author: the system cannot log work."))
@@ -488,8 +552,7 @@ def case_log_work(
 
 @_operation
 def case_set_priority(*, case: Case, priority: str, by: User | None, reason: str = "") -> Case:
-    case = _lock(case)
-    _check(case, CaseAction.SET_PRIORITY, by)
+    case = _locked(case, CaseAction.SET_PRIORITY, by)
     priority = _choice(priority, Priority, _("priority"))
     if priority == case.priority:
         raise TransitionNotAllowed(
@@ -519,10 +582,11 @@ def case_escalate(
     P1/P2 may go straight to the vendor; P3/P4 go to a senior engineer first.  Escalating
     to a senior engineer may hand the CASE to one at once (``engineer``, dispatchers only).
     """
-    case = _lock(case)
     target = _choice(target, EscalationTarget, _("escalation target"))
     to_senior = target == EscalationTarget.SENIOR
-    _check(case, CaseAction.ESCALATE_SENIOR if to_senior else CaseAction.ESCALATE_VENDOR, by)
+    case = _locked(
+        case, CaseAction.ESCALATE_SENIOR if to_senior else CaseAction.ESCALATE_VENDOR, by
+    )
     reason = _text(reason, "reason", required=True)
     vendor_reference = _text(vendor_reference, "vendor_reference", limit=64)
     changes: dict[str, Any]
@@ -558,8 +622,7 @@ def case_escalate(
 @_operation
 def case_pend(*, case: Case, reason: str, by: User | None, note: str = "") -> Case:
     """Wait for the customer, the vendor or parts."""
-    case = _lock(case)
-    _check(case, CaseAction.PEND, by)
+    case = _locked(case, CaseAction.PEND, by)
     reason = _choice(reason, PendingReason, _("pending reason"))
     return _commit(
         case,
@@ -572,8 +635,7 @@ def case_pend(*, case: Case, reason: str, by: User | None, note: str = "") -> Ca
 
 @_operation
 def case_resume(*, case: Case, by: User | None, note: str = "") -> Case:
-    case = _lock(case)
-    _check(case, CaseAction.RESUME, by)
+    case = _locked(case, CaseAction.RESUME, by)
     return _commit(
         case,
         kind=EventKind.RESUMED,
@@ -586,8 +648,7 @@ def case_resume(*, case: Case, by: User | None, note: str = "") -> Case:
 @_operation
 def case_resolve(*, case: Case, solution: str, by: User | None) -> Case:
     """The engineer has finished; the CASE waits for the customer's confirmation."""
-    case = _lock(case)
-    _check(case, CaseAction.RESOLVE, by)
+    case = _locked(case, CaseAction.RESOLVE, by)
     solution = _text(solution, "solution", required=True)
     return _commit(
         case,
@@ -605,8 +666,7 @@ def case_resolve(*, case: Case, solution: str, by: User | None) -> Case:
 @_operation
 def case_confirm(*, case: Case, by: User | None, note: str = "") -> Case:
     """The customer agrees it is solved (or the desk records that they agreed, with a note)."""
-    case = _lock(case)
-    _check(case, CaseAction.CONFIRM, by)
+    case = _locked(case, CaseAction.CONFIRM, by)
     note = _text(note, "note")
     on_behalf = by is not None and not by.is_customer
     if on_behalf and not note:
@@ -623,8 +683,7 @@ def case_confirm(*, case: Case, by: User | None, note: str = "") -> Case:
 @_operation
 def case_close(*, case: Case, by: User | None) -> Case:
     """The desk (call taker, duty engineer or a manager) closes a confirmed CASE; archived."""
-    case = _lock(case)
-    _check(case, CaseAction.CLOSE, by)
+    case = _locked(case, CaseAction.CLOSE, by)
     return _commit(
         case, kind=EventKind.CLOSED, by=by, changes={"status": S.CLOSED, "closed_at": clock.now()}
     )
@@ -637,8 +696,7 @@ def case_reopen(*, case: Case, reason: str, by: User | None) -> Case:
     An engineer who can no longer own CASEs (left, or changed role) does not get it back:
     the CASE returns to the queue for the desk to assign.
     """
-    case = _lock(case)
-    _check(case, CaseAction.REOPEN, by)
+    case = _locked(case, CaseAction.REOPEN, by)
     reason = _text(reason, "reason", required=True)
     engineer = case.engineer if case.engineer is not None and _can_own(case.engineer) else None
     return _commit(

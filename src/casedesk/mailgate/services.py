@@ -525,6 +525,9 @@ def _chain(mail: parse.ParsedMail, message_id: str) -> list[str]:
 
 def _reply(message: InboundMessage, mail: parse.ParsedMail, sender: Sender, case: Case) -> None:
     """A mail about an existing CASE: a note (and files) from its customer or its staff."""
+    # What to do depends on the CASE's state: read it under its lock (held until the
+    # message is processed), so a CASE closed or reopened meanwhile is seen as it is now.
+    case = services.case_lock(case)
     message.case = case
     if not sender.is_staff and sender.organization_id != case.organization_id:
         return _quarantine(

@@ -25,6 +25,7 @@ from casedesk.cases import services as cases
 from casedesk.cases.choices import Priority, Status
 from casedesk.cases.models import Case
 from casedesk.errors import DomainError
+from casedesk.sla.selectors import missed_callback_by
 
 from .models import RoutingQueue
 from .selectors import live_loads, recommendations
@@ -116,13 +117,19 @@ def _assign_top(case: Case, queue: RoutingQueue, staff):
     with transaction.atomic():
         locked = Case.objects.filter(pk=case.pk, status=Status.OPEN, engineer__isnull=True)
         if connection.features.has_select_for_update:
+            # The CASE's row only: its organization's row is not ours to hold, and with
+            # SKIP LOCKED another worker holding it would make this CASE look busy.
             locked = locked.select_for_update(
-                skip_locked=connection.features.has_select_for_update_skip_locked
+                skip_locked=connection.features.has_select_for_update_skip_locked,
+                **({"of": ("self",)} if connection.features.has_select_for_update_of else {}),
             )
         current = locked.select_related("organization").first()
         if current is None:
             return None
-        ranked = recommendations(current, limit=1, staff=staff, now=clock.now())
+        # Never to an engineer who let this CASE's callback run out before.
+        missed = missed_callback_by(current)
+        exclude = [u.pk for u in staff if u.username in missed] if missed else []
+        ranked = recommendations(current, exclude=exclude, limit=1, staff=staff, now=clock.now())
         if not ranked:
             return None
         best = ranked[0]

@@ -35,6 +35,7 @@ from casedesk.webhooks import services as webhooks
 from . import recipients
 from .choices import ChaseAction, DeadlineKind, Recipient
 from .models import Deadline
+from .selectors import missed_callback_by
 from .services import RECIPIENTS, policy_for
 
 log = logging.getLogger(__name__)
@@ -359,22 +360,30 @@ def _chosen(action: dict[str, str]) -> str:
 
 
 def _chase(case: Case, now: dt.datetime, cache: dict) -> dict[str, str]:
-    """45 minutes without a callback: reassign to the next recommended engineer, or propose."""
+    """45 minutes without a callback: reassign to the next recommended engineer, or propose.
+
+    Never to the engineer who just missed it (``missed_by``, kept in the event) nor to one
+    who missed it before: the CASE would only bounce back to someone who did not call.
+    """
     from casedesk.accounts.selectors import assignable_staff
     from casedesk.cases import services as cases
     from casedesk.routing.selectors import recommend_engineers
 
+    staff = _cached(cache, ("assignable",), assignable_staff)
+    missed = missed_callback_by(case)
+    missed_by = {"missed_by": case.engineer.username} if case.engineer is not None else {}
+    missed.update(missed_by.values())
     candidates = recommend_engineers(
         case,
-        exclude=[case.engineer_id] if case.engineer_id else [],
-        staff=_cached(cache, ("assignable",), assignable_staff),
+        exclude=[case.engineer_id, *(u.pk for u in staff if u.username in missed)],
+        staff=staff,
     )
     if not candidates:
-        return {"action": "none", "reason": "no engineer available"}
+        return {"action": "none", "reason": "no engineer available", **missed_by}
     best = candidates[0]
     if policy_for(case.organization.service_level).chase_action == ChaseAction.PROPOSE:
-        return {"action": "proposed", "engineer": best.username}
+        return {"action": "proposed", "engineer": best.username, **missed_by}
     with translation.override(settings.LANGUAGE_CODE):  # history notes: the desk's language
         note = gettext("no callback within the chase time")
     cases.case_assign(case=case, engineer=best, by=None, note=note)
-    return {"action": "reassigned", "engineer": best.username}
+    return {"action": "reassigned", "engineer": best.username, **missed_by}

@@ -70,6 +70,14 @@ class EngineerForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=TEXT_MAX, required=False)
 
 
+class AssignForm(EngineerForm):
+    """Assign; ``override_reason`` gives a P1/P2 CASE to a first-line engineer anyway."""
+
+    override_reason = forms.CharField(
+        label=_("Reason for overriding the tier rule"), max_length=TEXT_MAX, required=False
+    )
+
+
 class ReasonForm(forms.Form):
     """Request reassignment, escalate to a senior engineer, reopen: a reason is required."""
 

@@ -132,6 +132,11 @@ def _describe(event: CaseEvent, names: dict[str, str]) -> tuple[str, list[str], 
         head = _("Assigned to %(engineer)s") % {"engineer": name(after) or "—"}
         if before:
             lines.append(_("Previously %(engineer)s") % {"engineer": name(before)})
+        if data.get("override") == "tier":
+            lines.append(
+                _("Tier rule overridden (P1/P2 go to a senior engineer): %(reason)s")
+                % {"reason": data.get("override_reason", "")}
+            )
     elif kind == EventKind.WORK_LOGGED:
         head = _("%(kind)s, %(minutes)s min") % {
             "kind": _label(WorkLogKind, data.get("kind", "")),
@@ -589,7 +594,11 @@ def case_file_view(request, number: str, pk: int):
 # --- assigning -------------------------------------------------------------------------------
 
 
-def _assign_page(request, case: Case, *, error: str = "", status: int = 200):
+def _assign_page(
+    request, case: Case, *, error: str = "", status: int = 200, form: f.AssignForm | None = None
+):
+    """``form``: a refused assignment, shown again in the "someone else" form (with the
+    tier warning and the override reason when the rule refused it)."""
     ranked = recommendations(case, exclude=[case.engineer_id], limit=20)
     everyone = [u for u in people.assignable_staff() if u.pk != case.engineer_id]
     rows = [
@@ -608,6 +617,7 @@ def _assign_page(request, case: Case, *, error: str = "", status: int = 200):
         }
         for r in ranked
     ]
+    chosen = form.data.get("engineer", "") if form is not None else ""
     context = {
         "case": case,
         "rows": rows,
@@ -615,6 +625,14 @@ def _assign_page(request, case: Case, *, error: str = "", status: int = 200):
         "error": error,
         "severity_help": SEVERITY_HELP.get(case.priority, ""),
         "status_label": _label(Status, case.status),
+        # SPEC §2: P1/P2 go to senior engineers; a first-line one needs a stated reason.
+        "tier_rule": case.priority in services.SENIOR_PRIORITIES,
+        "chosen": chosen,
+        "note": form.data.get("note", "") if form is not None else "",
+        "override_reason": form.data.get("override_reason", "") if form is not None else "",
+        "overridable": any(
+            u.username == chosen and services.tier_warning(case, u) for u in everyone
+        ),
     }
     return render(request, "web/case/assign.html", context, status=status)
 
@@ -636,16 +654,20 @@ def case_assign(request, number: str):
             }
             return _refused(request, TransitionNotAllowed(message))
         return _assign_page(request, case)
-    form = f.EngineerForm(request.POST)
+    form = f.AssignForm(request.POST)
     if not form.is_valid():
-        return _assign_page(request, case, error=f.first_error(form), status=422)
+        return _assign_page(request, case, error=f.first_error(form), status=422, form=form)
     try:
         engineer = people.engineer_by_username(form.cleaned_data["engineer"])
         services.case_assign(
-            case=case, engineer=engineer, note=form.cleaned_data["note"], by=request.user
+            case=case,
+            engineer=engineer,
+            note=form.cleaned_data["note"],
+            override_reason=form.cleaned_data["override_reason"],
+            by=request.user,
         )
     except DomainError as exc:
-        return _assign_page(request, case, error=exc.detail, status=exc.status)
+        return _assign_page(request, case, error=exc.detail, status=exc.status, form=form)
     messages.success(
         request,
         _("%(number)s assigned to %(engineer)s. Phone the engineer and mark it below.")
