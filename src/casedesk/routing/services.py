@@ -119,9 +119,9 @@ def _assign_top(case: Case, queue: RoutingQueue, staff):
         if connection.features.has_select_for_update:
             # The CASE's row only: its organization's row is not ours to hold, and with
             # SKIP LOCKED another worker holding it would make this CASE look busy.
+            of: tuple[str, ...] = ("self",) if connection.features.has_select_for_update_of else ()
             locked = locked.select_for_update(
-                skip_locked=connection.features.has_select_for_update_skip_locked,
-                **({"of": ("self",)} if connection.features.has_select_for_update_of else {}),
+                skip_locked=connection.features.has_select_for_update_skip_locked, of=of
             )
         current = locked.select_related("organization").first()
         if current is None:

@@ -27,7 +27,12 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="AuditRecord",
             fields=[
-                ("id", models.BigIntegerField(primary_key=True, serialize=False, verbose_name="number")),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        primary_key=True, serialize=False, verbose_name="number"
+                    ),
+                ),
                 ("at", models.DateTimeField(db_index=True, verbose_name="at")),
                 (
                     "actor_id",
