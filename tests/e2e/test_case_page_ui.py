@@ -254,7 +254,7 @@ def test_the_admin_refuses_a_non_administrator_with_the_desks_page(screens, worl
     screen.page.wait_for_url("**/mine/")
 
     screen.goto("/cases/C0000000/files/1/", status=404)
-    assert "页面不存在" in screen.page.title() or "不存在" in screen.body_text()
+    assert "未找到" in screen.page.title() and "没有 CASE C0000000。" in screen.body_text()
     screen.goto("/no-such-page/", status=404)
     assert "没有这个页面。" in screen.body_text()
     screen.shot("not-found-engineer")

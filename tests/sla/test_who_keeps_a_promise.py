@@ -64,7 +64,14 @@ class Desk:
         engineer assigns it to eng1 (helped by eng2) and phones eng1 (all within 3 min)."""
         case = self.do(0, make_case, contact=self.contact, by=self.taker, priority=priority)
         self.log(0, case, self.taker, "note", "客户来电：核心交换机宕机，已记录")
-        self.do(1, services.case_assign, case=case, engineer=self.eng, by=self.duty)
+        self.do(
+            1,
+            services.case_assign,
+            case=case,
+            engineer=self.eng,
+            by=self.duty,
+            override_reason="客户指定 eng1",
+        )
         self.do(1, services.case_add_helper, case=case, helper=self.helper, by=self.duty)
         self.log(2, case, self.duty, "phone", "已电话通知工程师 eng1", internal=True)
         return case
