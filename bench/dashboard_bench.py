@@ -72,8 +72,8 @@ def scenarios() -> list[tuple[str, str, dict]]:
     """(name, path, query) — the filters a manager uses, on the busiest values."""
     from django.db.models import Count
 
-    from casedesk import clock
     from casedesk.cases.models import Case
+    from casedesk.core import clock
 
     today = clock.local(clock.now()).date()
     busiest_org = (

@@ -248,11 +248,11 @@ def generate(*, cases: int, years: float, seed: int, orgs: int, engineers: int, 
     from django.apps import apps
     from django.db import connection
 
-    from casedesk import clock
     from casedesk.accounts import services as people
     from casedesk.accounts.models import Contact, Organization, User
     from casedesk.cases.models import Case, CaseEvent, CaseNumberSequence, WorkLog
     from casedesk.cases.numbering import format_number, period_of
+    from casedesk.core import clock
 
     rng = random.Random(seed)
     zone = clock.desk_zone()

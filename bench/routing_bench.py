@@ -61,9 +61,9 @@ class Rollback(Exception):
 
 
 def setup_desk(rng: random.Random, *, free: bool) -> dict:
-    from casedesk import clock
     from casedesk.accounts.choices import ASSIGNABLE_ROLES, Role
     from casedesk.accounts.models import DutyShift, Organization, Skill, StaffProfile, User
+    from casedesk.core import clock
     from casedesk.routing.skills import DEFAULT_KEYWORDS
 
     skills = [

@@ -246,9 +246,9 @@ def bench_instant(zone: ZoneInfo, real_now: dt.datetime) -> dt.datetime:
 def make_desk(t0: dt.datetime, rng: random.Random) -> Desk:
     from django.db import transaction
 
-    from casedesk import clock
     from casedesk.accounts import services as people
     from casedesk.accounts.models import Contact, DutyShift, Organization
+    from casedesk.core import clock
     from casedesk.sla.models import SlaPolicy
     from casedesk.sla.selectors import calendar_for
 
@@ -574,8 +574,8 @@ def deadline_rows(life: Life, desk: Desk, rng: random.Random | None) -> tuple[li
 
 def open_sample(desk: Desk, rng: random.Random, per_cell: int) -> list:
     """Open CASEs through the operation layer, a supervisor pass before every step."""
-    from casedesk import clock
     from casedesk.cases import services as cases
+    from casedesk.core import clock
     from casedesk.sla.supervisor import run_pass
 
     lives = []
@@ -711,9 +711,9 @@ def write_cases(desk: Desk, rng: random.Random, count: int, chunk: int = 2000) -
 
 
 def _case_rows(desk, rng, life: Life, ids: Ids, serials, rows, stats) -> None:
-    from casedesk import clock
     from casedesk.cases.models import Case, CaseEvent, WorkLog
     from casedesk.cases.numbering import format_number, period_of
+    from casedesk.core import clock
     from casedesk.notify.models import Notification
     from casedesk.sla.models import CaseClock, Deadline
     from casedesk.sla.services import RECIPIENTS
@@ -1031,8 +1031,8 @@ def instant_with_due(count: int) -> tuple[dt.datetime, int, int]:
 def due_pass(label: str, count: int, open_cases: int, deliver: bool) -> dict:
     from django.db.models import Max
 
-    from casedesk import clock
     from casedesk.cases.models import CaseEvent
+    from casedesk.core import clock
     from casedesk.notify.models import Notification
     from casedesk.notify.services import deliver_due
     from casedesk.sla.models import Deadline
@@ -1342,8 +1342,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from casedesk import clock
     from casedesk.cases.models import Case
+    from casedesk.core import clock
     from casedesk.notify.services import deliver_due
 
     call_command("migrate", "--no-input", verbosity=0)

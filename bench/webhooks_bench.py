@@ -35,9 +35,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from casedesk import clock
     from casedesk.accounts.models import Contact, Organization
     from casedesk.cases import services as cases
+    from casedesk.core import clock
     from casedesk.sla.defaults import ensure_all
     from casedesk.webhooks import selectors
     from casedesk.webhooks import services as webhooks

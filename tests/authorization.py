@@ -27,7 +27,7 @@ from casedesk.accounts.choices import Role
 from casedesk.accounts.models import ApiToken, Contact, Organization, User
 from casedesk.cases import attachments, services
 from casedesk.cases.models import Case
-from casedesk.errors import InvalidInput
+from casedesk.core.errors import InvalidInput
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 
 UNKNOWN_NUMBER = "C9999999"  # a well-formed number no CASE has

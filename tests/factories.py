@@ -9,11 +9,11 @@ from itertools import count
 import factory
 from django.test import Client
 
-from casedesk import clock
 from casedesk.accounts import services as people
 from casedesk.accounts.models import Contact, Organization, User
 from casedesk.cases import services
 from casedesk.cases.models import Case, CaseEvent, CaseNumberSequence, WorkLog
+from casedesk.core import clock
 
 _seq = count(1)
 

@@ -12,11 +12,12 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from casedesk import clock, demo
+from casedesk import demo
 from casedesk.accounts.models import Contact, Organization, StaffProfile, User
 from casedesk.accounts.selectors import duty_engineers_at, on_duty_at
 from casedesk.cases.choices import EventKind, Status, WorkLogKind
 from casedesk.cases.models import Case, CaseEvent, WorkLog
+from casedesk.core import clock
 from casedesk.routing.selectors import recommendations
 from tests.factories import make_case, make_user
 

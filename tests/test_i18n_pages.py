@@ -24,8 +24,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from casedesk import clock
 from casedesk.cases import services
+from casedesk.core import clock
 from tests.cases.lifecycle import STATES, bring_to, make_cast
 from tests.factories import client_for, make_user
 

@@ -15,7 +15,7 @@ from casedesk.accounts.models import User
 from casedesk.cases import selectors, services
 from casedesk.cases.choices import CaseAction
 from casedesk.cases.models import Case
-from casedesk.errors import Forbidden, InvalidInput, NotFound
+from casedesk.core.errors import Forbidden, InvalidInput, NotFound
 from tests.cases.lifecycle import MOVES, Cast, bring_to, make_cast, snapshot
 from tests.factories import OrganizationFactory, make_case, make_user
 

@@ -24,13 +24,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
-from casedesk import clock
 from casedesk.accounts import services as people
 from casedesk.accounts.models import Contact, DutyShift, Organization, StaffProfile, User
 from casedesk.cases import services as ops
 from casedesk.cases.choices import Channel, EscalationTarget, PendingReason, Status, WorkLogKind
 from casedesk.cases.models import Case, CaseEvent, WorkLog
-from casedesk.errors import DomainError
+from casedesk.core import clock
+from casedesk.core.errors import DomainError
 
 from . import demo_content as C
 

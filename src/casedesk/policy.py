@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from casedesk.accounts.choices import MANAGER_ROLES, Role, Tier
 from casedesk.cases.choices import CaseAction, Status
-from casedesk.errors import Forbidden, NotFound
+from casedesk.core.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

@@ -10,10 +10,10 @@ import re
 
 import pytest
 
-from casedesk import clock
 from casedesk.accounts.models import User
 from casedesk.cases import services
 from casedesk.cases.models import CaseEvent
+from casedesk.core import clock
 from casedesk.notify.models import Notification
 from casedesk.sla.models import SlaPolicy
 from casedesk.sla.selectors import config_changed

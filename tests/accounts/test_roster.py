@@ -6,7 +6,7 @@ import pytest
 
 from casedesk.accounts.models import DutyShift
 from casedesk.accounts.services import duty_shifts_add
-from casedesk.errors import InvalidInput
+from casedesk.core.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 23, 0, 30, tzinfo=dt.UTC)

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from casedesk import clock
 from casedesk.accounts import services as people
 from casedesk.accounts.models import ApiToken
+from casedesk.core import clock
 from tests.factories import make_user
 
 T0 = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)

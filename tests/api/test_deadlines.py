@@ -5,8 +5,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from casedesk import clock
 from casedesk.cases import services
+from casedesk.core import clock
 from tests.factories import make_case
 
 T0 = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai

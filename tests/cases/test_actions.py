@@ -17,7 +17,7 @@ from casedesk.cases import services
 from casedesk.cases.actions import LIFECYCLE, available_actions
 from casedesk.cases.choices import CaseAction
 from casedesk.cases.models import Case
-from casedesk.errors import DomainError
+from casedesk.core.errors import DomainError
 from tests.cases.lifecycle import STATES, Cast, bring_to, make_cast
 from tests.factories import OrganizationFactory, make_user
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from casedesk import policy
 from casedesk.cases import services
 from casedesk.cases.choices import CaseAction, Status
-from casedesk.errors import DomainError, InvalidInput, TransitionNotAllowed
+from casedesk.core.errors import DomainError, InvalidInput, TransitionNotAllowed
 from tests.cases.lifecycle import STATES, STATUS_OF, Cast, bring_to, make_cast
 
 

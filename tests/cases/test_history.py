@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from casedesk import clock, context
 from casedesk.cases import selectors, services
 from casedesk.cases.models import Case
-from casedesk.errors import DomainError
+from casedesk.core import clock, context
+from casedesk.core.errors import DomainError
 from tests.cases.lifecycle import Cast, make_cast
 
 START = dt.datetime(2026, 11, 3, 1, 0, tzinfo=dt.UTC)  # 09:00 in Beijing

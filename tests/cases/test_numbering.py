@@ -12,10 +12,10 @@ from django.db import IntegrityError, transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casedesk import clock
 from casedesk.cases.models import Case, CaseEvent, CaseNumberSequence
 from casedesk.cases.numbering import format_number, next_number, period_of
-from casedesk.errors import InvalidInput
+from casedesk.core import clock
+from casedesk.core.errors import InvalidInput
 from tests.factories import make_case
 
 UTC = dt.UTC

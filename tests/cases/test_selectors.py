@@ -10,9 +10,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from casedesk import clock
 from casedesk.cases import selectors, services
 from casedesk.cases.models import Case
+from casedesk.core import clock
 from tests.factories import make_case, make_user
 
 T0 = dt.datetime(2026, 11, 23, 2, 0, 7, 654321, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai

@@ -7,7 +7,7 @@ import pytest
 
 from casedesk.cases import services
 from casedesk.cases.models import CaseEvent
-from casedesk.errors import TransitionNotAllowed
+from casedesk.core.errors import TransitionNotAllowed
 from tests.factories import database_snapshot, make_case
 
 

@@ -14,7 +14,7 @@ from casedesk import policy
 from casedesk.cases import services
 from casedesk.cases.choices import CaseAction, EscalationLevel, EventKind, Priority
 from casedesk.cases.models import Case, CaseEvent, WorkLog
-from casedesk.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
+from casedesk.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from tests.cases.lifecycle import (
     MOVES,
     STATES,

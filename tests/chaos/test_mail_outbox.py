@@ -20,7 +20,7 @@ from email import message_from_bytes, policy
 
 from django.db import transaction
 
-from casedesk import clock
+from casedesk.core import clock
 from casedesk.notify import services
 from casedesk.notify.models import Notification, NotificationStatus
 from tests.conftest import free_port

@@ -3,8 +3,8 @@ the hour is amber, escalated CASEs have their own list; the page keeps itself fr
 
 import datetime as dt
 
-from casedesk import clock
 from casedesk.cases import services
+from casedesk.core import clock
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 
 RED, AMBER = "rgb(200, 30, 30)", "rgb(138, 90, 0)"

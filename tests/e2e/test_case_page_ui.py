@@ -11,9 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from casedesk import clock
 from casedesk.cases import attachments, services
 from casedesk.cases.models import Attachment
+from casedesk.core import clock
 from casedesk.web.templatetags.console import countdown_text
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 

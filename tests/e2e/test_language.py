@@ -6,8 +6,8 @@ import datetime as dt
 from django.utils import translation
 from django.utils.translation import gettext
 
-from casedesk import clock
 from casedesk.accounts.models import User
+from casedesk.core import clock
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 
 T0 = dt.datetime(2026, 11, 23, 2, 0, 5, tzinfo=dt.UTC)  # 10:00:05 in Shanghai

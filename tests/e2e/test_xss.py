@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from casedesk import clock
 from casedesk.cases import services
+from casedesk.core import clock
 from casedesk.notify.services import deliver_due
 from tests.factories import make_case, make_user
 

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from casedesk import clock
 from casedesk.cases.models import Case, CaseEvent, CaseNumberSequence
+from casedesk.core import clock
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 
 # --- (a) 500 concurrent case_open calls --------------------------------------------------

@@ -35,9 +35,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connection, connections
 
-from casedesk import clock
 from casedesk.cases import services
 from casedesk.cases.models import Case, CaseEvent
+from casedesk.core import clock
 from casedesk.notify.models import Notification
 from casedesk.sla.models import Deadline
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user

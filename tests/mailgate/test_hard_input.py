@@ -131,7 +131,7 @@ def test_staff_rerun_a_quarantined_message_once_the_cause_is_fixed(customers):
 
 
 def test_an_engineer_may_not_rerun_mail(customers):
-    from casedesk.errors import Forbidden
+    from casedesk.core.errors import Forbidden
 
     message = services.ingest_bytes(b"Subject: x\r\n\r\nno sender\r\n")
     with pytest.raises(Forbidden):

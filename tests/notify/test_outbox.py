@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from django.apps import apps
 from django.db import connection, connections
 
-from casedesk import clock
+from casedesk.core import clock
 from casedesk.notify import services
 from casedesk.notify.models import Notification, NotificationStatus
 from tests.conftest import MailSink, free_port

@@ -8,7 +8,7 @@ from django.utils import translation
 from casedesk.cases import attachments as files
 from casedesk.cases.choices import EventKind, Status
 from casedesk.cases.models import Attachment, Case
-from casedesk.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
+from casedesk.core.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
 from tests.factories import ContactFactory, database_snapshot, make_case, make_user
 from tests.portal.conftest import stored_files, upload
 

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from casedesk import clock
 from casedesk.cases import services
+from casedesk.core import clock
 from casedesk.sla.supervisor import run_pass
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 

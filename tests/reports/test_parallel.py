@@ -46,7 +46,7 @@ def test_a_pool_thread_runs_in_the_callers_language_zone_and_clock(threads):
 
     from django.utils import timezone
 
-    from casedesk import clock
+    from casedesk.core import clock
 
     def seen():
         return translation.get_language(), timezone.get_current_timezone_name(), clock.now()

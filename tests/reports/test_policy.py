@@ -19,7 +19,7 @@ def test_only_managers_and_admins_view_the_dashboard(db, role):
 
 
 def test_a_refusal_is_forbidden(db):
-    from casedesk.errors import Forbidden
+    from casedesk.core.errors import Forbidden
 
     with pytest.raises(Forbidden):
         policy.require(make_user(Role.ENGINEER), policy.Action.VIEW_DASHBOARD)

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from casedesk import clock
 from casedesk.cases import services
-from casedesk.errors import InvalidInput
+from casedesk.core import clock
+from casedesk.core.errors import InvalidInput
 from casedesk.reports import selectors
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 

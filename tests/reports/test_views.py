@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from casedesk import clock
+from casedesk.core import clock
 from casedesk.reports import selectors
 from tests.factories import make_user
 

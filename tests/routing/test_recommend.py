@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casedesk import clock
 from casedesk.accounts.models import DutyShift, Skill
 from casedesk.accounts.selectors import duty_engineers_at
 from casedesk.cases import services
+from casedesk.core import clock
 from casedesk.routing.selectors import recommendations
 from tests.factories import ContactFactory, make_case, make_user
 from tests.routing.support import give, ranked, reasons, solve

@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casedesk import clock
 from casedesk.accounts.models import User
+from casedesk.core import clock
 from casedesk.sla import selectors
 from casedesk.sla.calendar import (
     CalendarNeverOpens,

@@ -106,7 +106,7 @@ def test_auto_assign_passes_over_one_who_missed_the_case(desk, smtp):
     for se in (desk.se, desk.se2):
         se.staff.capacity = 0
         se.staff.save()
-    from casedesk import clock
+    from casedesk.core import clock
 
     with clock.frozen(at(51)):
         run_pass(now=at(51))

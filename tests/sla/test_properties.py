@@ -38,11 +38,11 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from casedesk import clock
 from casedesk.cases import services
 from casedesk.cases.choices import EventKind, Status
 from casedesk.cases.models import Case, CaseEvent, WorkLog
-from casedesk.errors import DomainError
+from casedesk.core import clock
+from casedesk.core.errors import DomainError
 from casedesk.notify.models import Notification, NotificationStatus
 from casedesk.notify.services import deliver_due
 from casedesk.sla.calendar import add_business_time, business_time_between

@@ -8,9 +8,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
-from casedesk import clock
 from casedesk.cases import services
 from casedesk.cases.models import CaseEvent
+from casedesk.core import clock
 from casedesk.notify.models import Notification
 from casedesk.notify.services import deliver_due
 from casedesk.sla.models import Deadline, SlaPolicy

@@ -22,8 +22,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from casedesk import clock
 from casedesk.cases import services
+from casedesk.core import clock
 from casedesk.notify.services import deliver_due
 from casedesk.sla.models import Deadline
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user

@@ -38,7 +38,7 @@ def desk(db, duty):
 
 def test_the_ranked_list_shows_tier_skills_load_and_duty(call_taker, duty, desk, contact):
     case = make_case(contact=contact, by=call_taker, priority="P3")
-    from casedesk import clock
+    from casedesk.core import clock
 
     now = clock.now()
     DutyShift.objects.create(

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from casedesk import clock
+from casedesk.core import clock
 from casedesk.web.models import LoginFailure
 from tests.factories import make_case, make_user
 

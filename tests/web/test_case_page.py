@@ -10,10 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from casedesk import clock
 from casedesk.cases import services
 from casedesk.cases.actions import available_actions
 from casedesk.cases.models import Case, WorkLog
+from casedesk.core import clock
 from tests.cases.lifecycle import Cast, bring_to, make_cast
 from tests.factories import client_for, database_snapshot, make_case, make_user
 from tests.factories import page_text as text

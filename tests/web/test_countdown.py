@@ -10,7 +10,7 @@ import re
 import pytest
 from django.utils import translation
 
-from casedesk import clock
+from casedesk.core import clock
 from casedesk.web.templatetags.console import countdown, countdown_text
 from tests.cases.lifecycle import make_cast
 from tests.factories import client_for, make_case

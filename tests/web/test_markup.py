@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casedesk import markup
 from casedesk.cases import services
+from casedesk.core import markup
 from tests.cases.lifecycle import Cast, bring_to, make_cast
 from tests.factories import client_for
 

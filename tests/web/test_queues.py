@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casedesk import clock
 from casedesk.cases import services
+from casedesk.core import clock
 from casedesk.web.models import SavedFilter
 from tests.factories import ContactFactory, make_case, make_user
 

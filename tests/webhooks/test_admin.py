@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from casedesk import clock
+from casedesk.core import clock
 from casedesk.webhooks.choices import DeliveryStatus, WebhookFormat
 from casedesk.webhooks.models import Webhook, WebhookDelivery
 from tests.factories import make_case, make_user

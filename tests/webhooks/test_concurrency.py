@@ -8,7 +8,7 @@ import httpx
 import pytest
 from django.db import connections
 
-from casedesk import clock
+from casedesk.core import clock
 from casedesk.webhooks import services
 from casedesk.webhooks.choices import DeliveryStatus
 from casedesk.webhooks.models import Webhook, WebhookDelivery

@@ -7,10 +7,10 @@ import hmac
 import pytest
 from django.db import transaction
 
-from casedesk import clock
 from casedesk.cases import services as cases
 from casedesk.cases.choices import EventKind, WorkLogKind
-from casedesk.errors import TransitionNotAllowed
+from casedesk.core import clock
+from casedesk.core.errors import TransitionNotAllowed
 from casedesk.webhooks import services
 from casedesk.webhooks.choices import DeliveryStatus, WebhookFormat
 from casedesk.webhooks.models import WebhookDelivery

@@ -6,8 +6,8 @@ import hashlib
 import hmac
 from urllib.parse import quote_plus
 
-from casedesk import clock
 from casedesk.cases import services as cases
+from casedesk.core import clock
 from casedesk.webhooks import services
 from casedesk.webhooks.choices import WebhookFormat
 from casedesk.webhooks.models import WebhookDelivery

@@ -74,7 +74,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_at is None:
-            from casedesk import clock
+            from casedesk.core import clock
 
             obj.created_at = clock.now()
         super().save_model(request, obj, form, change)
@@ -90,7 +90,7 @@ class ContactAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_at is None:
-            from casedesk import clock
+            from casedesk.core import clock
 
             obj.created_at = clock.now()
         super().save_model(request, obj, form, change)

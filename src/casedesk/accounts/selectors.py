@@ -8,7 +8,7 @@ import functools
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from casedesk.errors import InvalidInput
+from casedesk.core.errors import InvalidInput
 
 from .choices import ASSIGNABLE_ROLES, Role
 from .models import Contact, DutyShift, Organization, User

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from casedesk import clock, policy
-from casedesk.errors import Conflict, InvalidInput
+from casedesk import policy
+from casedesk.core import clock
+from casedesk.core.errors import Conflict, InvalidInput
 
 from .choices import ASSIGNABLE_ROLES, Role, ServiceLevel, Tier
 from .models import ApiToken, Contact, DutyShift, Organization, Skill, StaffProfile, User

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja.errors import ValidationError
 
-from casedesk.errors import DomainError
+from casedesk.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 

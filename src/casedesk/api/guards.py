@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from pydantic import BaseModel
 
-from casedesk.errors import InvalidInput
+from casedesk.core.errors import InvalidInput
 
 
 def _texts(value: Any, where: str) -> Iterator[tuple[str, str]]:

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 
-from casedesk.errors import NotFound
+from casedesk.core.errors import NotFound
 
 from . import accounts, cases, errors, guards, intake, routing, webhooks
 from .auth import AUTH

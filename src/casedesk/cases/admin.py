@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from casedesk.admin_display import json_block
+from casedesk.core.admin_display import json_block
 
 from .models import Attachment, Case, CaseEvent, CaseNumberSequence, WorkLog
 

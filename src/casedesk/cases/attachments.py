@@ -26,9 +26,10 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from casedesk import clock, policy
+from casedesk import policy
 from casedesk.accounts.models import Contact, Organization, User
-from casedesk.errors import Forbidden, InvalidInput, NotFound
+from casedesk.core import clock
+from casedesk.core.errors import Forbidden, InvalidInput, NotFound
 
 from . import services
 from .choices import CaseAction, EventKind, WorkLogKind

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.db import connection
 
-from casedesk import clock
+from casedesk.core import clock
 
 from .models import CaseNumberSequence
 

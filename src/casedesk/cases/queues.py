@@ -12,8 +12,9 @@ from typing import Any, cast
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Window
 
-from casedesk import clock, policy
+from casedesk import policy
 from casedesk.accounts.models import User
+from casedesk.core import clock
 
 from .choices import Status
 from .models import Case

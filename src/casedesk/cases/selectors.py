@@ -17,10 +17,11 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from casedesk import clock, policy
+from casedesk import policy
 from casedesk.accounts.models import User
 from casedesk.accounts.selectors import display_names
-from casedesk.errors import InvalidInput, NotFound
+from casedesk.core import clock
+from casedesk.core.errors import InvalidInput, NotFound
 from casedesk.search.selectors import search_cases
 
 from .choices import Priority, Status

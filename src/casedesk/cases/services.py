@@ -18,10 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from casedesk import clock, context, policy, rows
+from casedesk import policy
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
 from casedesk.accounts.models import Contact, Organization, User
-from casedesk.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
+from casedesk.core import clock, context, rows
+from casedesk.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from casedesk.notify import events as notify
 from casedesk.search import services as search
 from casedesk.sla import services as sla

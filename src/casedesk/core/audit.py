@@ -21,7 +21,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 
-from casedesk import clock, context
+from casedesk.core import clock, context
 
 from .models import GENESIS_HASH, AuditHead, AuditRecord
 

@@ -10,7 +10,7 @@ from casedesk.accounts.models import Contact, Organization, User
 from casedesk.cases import attachments
 from casedesk.cases.choices import Channel
 from casedesk.cases.models import Case
-from casedesk.errors import InvalidInput
+from casedesk.core.errors import InvalidInput
 
 FAX_TYPES = frozenset({"pdf", "tif", "tiff"})
 

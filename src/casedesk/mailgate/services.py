@@ -30,14 +30,14 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from casedesk import clock
 from casedesk.accounts import services as people
 from casedesk.accounts.choices import Role
 from casedesk.accounts.models import Contact, Organization, User
 from casedesk.cases import attachments, services
 from casedesk.cases.choices import Channel, Status
 from casedesk.cases.models import Case
-from casedesk.errors import Conflict, DomainError, InvalidInput
+from casedesk.core import clock
+from casedesk.core.errors import Conflict, DomainError, InvalidInput
 from casedesk.notify import services as outbox
 
 from . import loops, parse, threading

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from casedesk import clock
+from casedesk.core import clock
 
 from .models import Notification, NotificationStatus
 

@@ -33,8 +33,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from casedesk import after_commit, clock
 from casedesk.accounts.models import User
+from casedesk.core import after_commit, clock
 
 from .models import Notification, NotificationStatus, new_message_id
 

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from casedesk import after_commit
+from casedesk.core import after_commit
 
 from . import services
 

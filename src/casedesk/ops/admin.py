@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from casedesk.admin_display import json_block
+from casedesk.core.admin_display import json_block
 
 admin.site.unregister(DBTaskResult)
 

@@ -34,7 +34,7 @@ from casedesk.cases.choices import (
     WorkLogKind,
 )
 from casedesk.cases.models import Case, CaseEvent
-from casedesk.errors import DomainError, NotFound
+from casedesk.core.errors import DomainError, NotFound
 
 from .forms import (
     PRIORITY_HELP,

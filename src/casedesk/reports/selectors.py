@@ -25,12 +25,13 @@ from django.db.models.functions import Coalesce, Least, TruncWeek
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from casedesk import clock, policy
+from casedesk import policy
 from casedesk.accounts.choices import ASSIGNABLE_ROLES
 from casedesk.accounts.models import Organization, User
 from casedesk.cases.choices import EscalationLevel, EscalationTarget, EventKind, Priority, Status
 from casedesk.cases.models import CaseEvent, WorkLog
-from casedesk.errors import InvalidInput
+from casedesk.core import clock
+from casedesk.core.errors import InvalidInput
 from casedesk.sla.choices import DeadlineKind, Recipient
 from casedesk.sla.models import Deadline
 

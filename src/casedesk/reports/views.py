@@ -14,9 +14,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from casedesk import clock, policy
+from casedesk import policy
 from casedesk.cases.choices import Priority
-from casedesk.errors import DomainError
+from casedesk.core import clock
+from casedesk.core.errors import DomainError
 from casedesk.web.guards import forbidden, staff_required
 
 from . import charts, exports, selectors

@@ -35,13 +35,14 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from casedesk import clock, policy
+from casedesk import policy
 from casedesk.accounts.choices import Role, Tier
 from casedesk.accounts.models import DutyShift, Organization, Skill, User
 from casedesk.accounts.selectors import assignable_staff, skills_of
 from casedesk.cases.choices import Priority, Status
 from casedesk.cases.models import Case
-from casedesk.errors import NotFound
+from casedesk.core import clock
+from casedesk.core.errors import NotFound
 
 from . import similarity
 from .skills import skills_called_for

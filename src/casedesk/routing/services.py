@@ -17,14 +17,14 @@ from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
-from casedesk import clock
 from casedesk.accounts.choices import Tier
 from casedesk.accounts.models import Skill
 from casedesk.accounts.selectors import assignable_staff
 from casedesk.cases import services as cases
 from casedesk.cases.choices import Priority, Status
 from casedesk.cases.models import Case
-from casedesk.errors import DomainError
+from casedesk.core import clock
+from casedesk.core.errors import DomainError
 from casedesk.sla.selectors import missed_callback_by
 
 from .models import RoutingQueue

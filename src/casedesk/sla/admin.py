@@ -5,7 +5,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from casedesk import clock
+from casedesk.core import clock
 
 from .choices import Recipient
 from .models import (

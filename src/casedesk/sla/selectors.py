@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from casedesk import versions
 from casedesk.accounts.models import Organization
-from casedesk.errors import DomainError
+from casedesk.core import versions
+from casedesk.core.errors import DomainError
 
 from .calendar import Calendar, make_calendar
 from .models import (

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from casedesk import clock, rows
+from casedesk.core import clock, rows
 
 from . import calendar as cal
 from .choices import Alert, Recipient

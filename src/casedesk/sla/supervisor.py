@@ -25,9 +25,9 @@ from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
-from casedesk import clock
 from casedesk.cases.choices import EventKind, Status
 from casedesk.cases.models import Case, CaseEvent
+from casedesk.core import clock
 from casedesk.notify import services as outbox
 from casedesk.notify.models import Notification
 from casedesk.webhooks import services as webhooks

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from casedesk import policy
 from casedesk.accounts.models import Contact, Organization
 from casedesk.cases.choices import Priority
-from casedesk.errors import DomainError, InvalidInput
+from casedesk.core.errors import DomainError, InvalidInput
 from casedesk.mailgate import intake, selectors
 from casedesk.mailgate import services as mailgate
 from casedesk.mailgate.choices import InboundStatus

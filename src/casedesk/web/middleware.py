@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone, translation
 
-from casedesk import clock
+from casedesk.core import clock
 
 
 class UserPreferencesMiddleware:

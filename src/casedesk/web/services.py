@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from casedesk import clock
 from casedesk.accounts.models import User
-from casedesk.errors import Conflict, InvalidInput, NotFound
+from casedesk.core import clock
+from casedesk.core.errors import Conflict, InvalidInput, NotFound
 
 from .models import LoginFailure, SavedFilter
 

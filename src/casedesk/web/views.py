@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from casedesk import clock, policy
+from casedesk import policy
 from casedesk.accounts import selectors as account_selectors
 from casedesk.accounts import services as account_services
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Language
@@ -29,7 +29,8 @@ from casedesk.accounts.models import User
 from casedesk.cases import queues
 from casedesk.cases import selectors as case_selectors
 from casedesk.cases.choices import Priority, Status
-from casedesk.errors import DomainError
+from casedesk.core import clock
+from casedesk.core.errors import DomainError
 
 from . import services
 from .forms import LoginForm

@@ -5,9 +5,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from casedesk import clock
-from casedesk.admin_display import json_block
 from casedesk.cases.choices import EventKind
+from casedesk.core import clock
+from casedesk.core.admin_display import json_block
 
 from . import services
 from .choices import DeliveryStatus, WebhookFormat

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from casedesk import clock
+from casedesk.core import clock
 
 from .choices import DeliveryStatus, WebhookFormat
 from .validators import validate_webhook_url

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casedesk import policy, versions
+from casedesk import policy
+from casedesk.core import versions
 
 from .models import Webhook, WebhookConfigVersion
 

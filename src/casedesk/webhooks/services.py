@@ -30,9 +30,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from casedesk import after_commit, clock, policy
+from casedesk import policy
 from casedesk.cases.choices import EventKind
-from casedesk.errors import InvalidInput
+from casedesk.core import after_commit, clock
+from casedesk.core.errors import InvalidInput
 
 from . import formats, selectors
 from .choices import DeliveryStatus, WebhookFormat

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def genesis(apps, schema_editor):
-    from casedesk import clock
+    from casedesk.core import clock
     from casedesk.core.audit import _genesis
 
     Record = apps.get_model("core", "AuditRecord")

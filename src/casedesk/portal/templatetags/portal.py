@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from casedesk import markup
+from casedesk.core import markup
 
 register = template.Library()
 

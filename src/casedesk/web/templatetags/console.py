@@ -9,7 +9,8 @@ from datetime import datetime
 from django import template
 from django.utils.translation import gettext as _
 
-from casedesk import clock, markup, policy
+from casedesk import policy
+from casedesk.core import clock, markup
 
 register = template.Library()
 

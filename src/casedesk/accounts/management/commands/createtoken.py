@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from casedesk.accounts import selectors, services
-from casedesk.errors import DomainError
+from casedesk.core.errors import DomainError
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casedesk import demo
 from casedesk.cases.models import Case
-from casedesk.errors import DomainError
+from casedesk.core.errors import DomainError
 
 
 def _help() -> str:

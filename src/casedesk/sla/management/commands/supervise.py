@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casedesk import clock
+from casedesk.core import clock
 from casedesk.notify.services import deliver_due
 from casedesk.sla.supervisor import run_pass
 

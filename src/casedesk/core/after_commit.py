@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django_tasks import default_task_backend
 
-from casedesk import clock
+from casedesk.core import clock
 
 
 def once(func: Callable[[], None]) -> None:
