@@ -33,7 +33,7 @@ def chain(db):
             after={"name": f"ACME {i + 1}"},
             reason="renamed",
         )
-    return list(AuditRecord.objects.order_by("id"))
+    return list(AuditRecord.objects.order_by("seq"))
 
 
 def _sql(statement: str, *params) -> None:
@@ -42,7 +42,7 @@ def _sql(statement: str, *params) -> None:
 
 
 def test_records_are_numbered_and_chained(chain):
-    assert [r.id for r in chain] == list(range(1, len(chain) + 1))
+    assert [r.seq for r in chain] == list(range(1, len(chain) + 1))
     assert chain[0].action == audit.GENESIS_ACTION
     for before, rec in zip(chain, chain[1:], strict=False):
         assert rec.prev_hash == before.hash
@@ -50,7 +50,7 @@ def test_records_are_numbered_and_chained(chain):
     assert last.actor == "root" and last.object_type == "accounts.organization"
     assert last.changes == {"before": {"name": "ACME 4"}, "after": {"name": "ACME 5"}}
     head = AuditHead.objects.get()
-    assert (head.last_id, head.last_hash, head.count) == (last.id, last.hash, len(chain))
+    assert (head.last_seq, head.last_hash, head.count) == (last.seq, last.hash, len(chain))
 
 
 def test_verify_passes_on_an_intact_chain(chain):
@@ -69,34 +69,34 @@ def test_only_differing_fields_are_kept(db):
 
 
 def test_an_altered_record_is_named(chain):
-    _sql("UPDATE core_auditrecord SET reason = %s WHERE id = %s", "nothing happened", 4)
+    _sql("UPDATE core_auditrecord SET reason = %s WHERE seq = %s", "nothing happened", 4)
     with pytest.raises(CommandError, match="broken at record 4: was altered"):
         _verify()
 
 
 def test_altered_changes_are_named(chain):
-    _sql("UPDATE core_auditrecord SET data = %s WHERE id = %s", '{"after":{"name":"X"}}', 3)
+    _sql("UPDATE core_auditrecord SET data = %s WHERE seq = %s", '{"after":{"name":"X"}}', 3)
     with pytest.raises(CommandError, match="broken at record 3"):
         _verify()
 
 
 def test_a_deleted_record_is_named(chain):
-    _sql("DELETE FROM core_auditrecord WHERE id = %s", 3)
+    _sql("DELETE FROM core_auditrecord WHERE seq = %s", 3)
     with pytest.raises(CommandError, match="broken at record 3: records 3–3 are missing"):
         _verify()
 
 
 def test_a_deleted_tail_is_seen(chain):
-    _sql("DELETE FROM core_auditrecord WHERE id = %s", len(chain))
+    _sql("DELETE FROM core_auditrecord WHERE seq = %s", len(chain))
     with pytest.raises(CommandError, match=f"broken at record {len(chain)}: records after"):
         _verify()
 
 
 def test_a_record_inserted_out_of_place_is_named(chain):
     """A forged record slipped in with a valid hash of its own: the next link breaks."""
-    _sql("DELETE FROM core_auditrecord WHERE id = %s", 4)
-    forged = AuditRecord.objects.get(id=3)
-    forged.id, forged.reason, forged.prev_hash = 4, "forged", chain[2].hash
+    _sql("DELETE FROM core_auditrecord WHERE seq = %s", 4)
+    forged = AuditRecord.objects.get(seq=3)
+    forged.pk, forged.seq, forged.reason, forged.prev_hash = None, 4, "forged", chain[2].hash
     forged.hash = audit.seal(forged)
     forged.save(force_insert=True)
     with pytest.raises(CommandError, match="broken at record 5: does not follow"):
@@ -107,17 +107,17 @@ def test_a_rewritten_chain_misses_the_auditors_anchor(chain):
     out = io.StringIO()
     call_command("audit", "head", stdout=out)
     anchor = out.getvalue().strip()
-    assert anchor == f"{chain[-1].id}:{chain[-1].hash}"
+    assert anchor == f"{chain[-1].seq}:{chain[-1].hash}"
     assert "intact" in _verify("--anchor", anchor)
     # Someone with database access rewrites record 4 and recomputes every hash after it.
-    records = list(AuditRecord.objects.order_by("id"))
+    records = list(AuditRecord.objects.order_by("seq"))
     prev = records[2].hash
     for rec in records[3:]:
-        if rec.id == 4:
+        if rec.seq == 4:
             rec.reason = "rewritten"
         rec.prev_hash = prev
         rec.hash = audit.seal(rec)
-        AuditRecord.objects.filter(id=rec.id).update(
+        AuditRecord.objects.filter(seq=rec.seq).update(
             reason=rec.reason, prev_hash=rec.prev_hash, hash=rec.hash
         )
         prev = rec.hash
@@ -128,7 +128,7 @@ def test_a_rewritten_chain_misses_the_auditors_anchor(chain):
 
 
 def test_a_bad_anchor_is_refused(chain):
-    with pytest.raises(CommandError, match="ID:HASH"):
+    with pytest.raises(CommandError, match="SEQ:HASH"):
         _verify("--anchor", "nonsense")
 
 
@@ -170,4 +170,45 @@ def test_concurrent_writers_never_fork_the_chain(transactional_db):
         w.join()
     assert errors == []
     assert AuditRecord.objects.count() == threads * per_thread + 1
+    assert "intact" in _verify()
+
+
+def test_a_record_slipped_in_without_the_audit_is_seen(chain):
+    AuditRecord.objects.create(
+        at=chain[-1].at, action="x.change", object_type="x.y", data="{}", prev_hash="", hash=""
+    )
+    with pytest.raises(CommandError, match="stands outside the chain"):
+        _verify()
+
+
+def test_an_operations_records_are_sealed_together_at_its_end(db):
+    from django.db import transaction
+
+    with transaction.atomic(), audit.sealing():
+        first = audit.record(action="x.change", object_type="x.y", object_id=1)
+        with audit.sealing():  # a nested operation leaves the sealing to the outer one
+            second = audit.record(action="x.change", object_type="x.y", object_id=2)
+        assert AuditRecord.objects.filter(seq__isnull=True).count() == 2
+        try:
+            with transaction.atomic():  # a savepoint rolled back: its record is gone
+                audit.record(action="x.change", object_type="x.y", object_id=3)
+                raise ValueError
+        except ValueError:
+            pass
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.seq, second.seq) == (2, 3)  # genesis is 1
+    assert second.prev_hash == first.hash
+    assert AuditRecord.objects.count() == 3
+    assert "intact" in _verify()
+
+
+def test_a_failed_operation_leaves_nothing(db):
+    from django.db import transaction
+
+    audit.record(action="x.change", object_type="x.y", object_id=0)
+    with pytest.raises(ValueError), transaction.atomic(), audit.sealing():
+        audit.record(action="x.change", object_type="x.y", object_id=1)
+        raise ValueError
+    assert AuditRecord.objects.count() == 2
     assert "intact" in _verify()

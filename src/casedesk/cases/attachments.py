@@ -30,6 +30,7 @@ from casedesk import policy
 from casedesk.accounts.models import Contact, Organization, User
 from casedesk.core import clock
 from casedesk.core.errors import Forbidden, InvalidInput, NotFound
+from casedesk.core.operations import operation
 
 from . import services
 from .choices import CaseAction, EventKind, WorkLogKind
@@ -305,7 +306,7 @@ def _author(by: User | None, internal: bool) -> User:
 # --- operations --------------------------------------------------------------------------
 
 
-@services._operation
+@operation
 def case_attach(
     *, case: Case, uploads: Sequence[UploadedFile], by: User | None, internal: bool = False
 ) -> list[Attachment]:
@@ -318,7 +319,7 @@ def case_attach(
     return _attach_all(case, uploads, names, by=by, internal=internal)
 
 
-@services._operation
+@operation
 def case_open_with_attachments(
     *,
     organization: Organization,
@@ -336,7 +337,7 @@ def case_open_with_attachments(
     return case
 
 
-@services._operation
+@operation
 def case_add_information(
     *, case: Case, note: str, uploads: Sequence[UploadedFile], by: User | None
 ) -> tuple[WorkLog | None, list[Attachment]]:

@@ -8,10 +8,9 @@ may act, checks the transition table, applies the change and writes exactly one 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +22,7 @@ from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
 from casedesk.accounts.models import Contact, Organization, User
 from casedesk.core import clock, context, rows
 from casedesk.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
+from casedesk.core.operations import operation
 from casedesk.notify import events as notify
 from casedesk.search import services as search
 from casedesk.sla import services as sla
@@ -67,21 +67,6 @@ MAX_WORKLOG_MINUTES = 24 * 60
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _operation(fn: Callable[P, R]) -> Callable[P, R]:
-    """One transaction and one instant: every timestamp an operation writes is the same."""
-
-    @functools.wraps(fn)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic(), clock.frozen(clock.now()):
-            return fn(*args, **kwargs)
-
-    return run
-
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, User):
@@ -308,7 +293,7 @@ def _handover(engineer: User) -> dict[str, Any]:
 # --- operations --------------------------------------------------------------------------
 
 
-@_operation
+@operation
 def case_open(
     *,
     organization: Organization,
@@ -401,7 +386,7 @@ def tier_warning(case: Case, engineer: User) -> str | None:
     ) % {"number": case.number, "priority": case.priority, "username": engineer.username}
 
 
-@_operation
+@operation
 def case_assign(
     *, case: Case, engineer: User, by: User | None, note: str = "", override_reason: str = ""
 ) -> Case:
@@ -439,7 +424,7 @@ def case_assign(
     )
 
 
-@_operation
+@operation
 def case_accept(*, case: Case, by: User | None) -> Case:
     """The assigned engineer takes the CASE on."""
     case = _locked(case, CaseAction.ACCEPT, by)
@@ -451,7 +436,7 @@ def case_accept(*, case: Case, by: User | None) -> Case:
     )
 
 
-@_operation
+@operation
 def case_add_helper(*, case: Case, helper: User, by: User | None) -> Case:
     case = _locked(case, CaseAction.ADD_HELPER, by)
     _assignable(helper, _("helper"))
@@ -471,7 +456,7 @@ def case_add_helper(*, case: Case, helper: User, by: User | None) -> Case:
     )
 
 
-@_operation
+@operation
 def case_remove_helper(*, case: Case, helper: User, by: User | None) -> Case:
     case = _locked(case, CaseAction.REMOVE_HELPER, by)
     if not case.helpers.filter(pk=helper.pk).exists():
@@ -485,7 +470,7 @@ def case_remove_helper(*, case: Case, helper: User, by: User | None) -> Case:
     )
 
 
-@_operation
+@operation
 def case_request_reassignment(*, case: Case, reason: str, by: User | None) -> Case:
     """The owner asks the duty engineer to give the CASE to someone else."""
     case = _locked(case, CaseAction.REQUEST_REASSIGNMENT, by)
@@ -500,7 +485,7 @@ def case_request_reassignment(*, case: Case, reason: str, by: User | None) -> Ca
     )
 
 
-@_operation
+@operation
 def case_log_work(
     *,
     case: Case,
@@ -551,7 +536,7 @@ def case_log_work(
     return worklog
 
 
-@_operation
+@operation
 def case_set_priority(*, case: Case, priority: str, by: User | None, reason: str = "") -> Case:
     case = _locked(case, CaseAction.SET_PRIORITY, by)
     priority = _choice(priority, Priority, _("priority"))
@@ -568,7 +553,7 @@ def case_set_priority(*, case: Case, priority: str, by: User | None, reason: str
     )
 
 
-@_operation
+@operation
 def case_escalate(
     *,
     case: Case,
@@ -620,7 +605,7 @@ def case_escalate(
     )
 
 
-@_operation
+@operation
 def case_pend(*, case: Case, reason: str, by: User | None, note: str = "") -> Case:
     """Wait for the customer, the vendor or parts."""
     case = _locked(case, CaseAction.PEND, by)
@@ -634,7 +619,7 @@ def case_pend(*, case: Case, reason: str, by: User | None, note: str = "") -> Ca
     )
 
 
-@_operation
+@operation
 def case_resume(*, case: Case, by: User | None, note: str = "") -> Case:
     case = _locked(case, CaseAction.RESUME, by)
     return _commit(
@@ -646,7 +631,7 @@ def case_resume(*, case: Case, by: User | None, note: str = "") -> Case:
     )
 
 
-@_operation
+@operation
 def case_resolve(*, case: Case, solution: str, by: User | None) -> Case:
     """The engineer has finished; the CASE waits for the customer's confirmation."""
     case = _locked(case, CaseAction.RESOLVE, by)
@@ -664,7 +649,7 @@ def case_resolve(*, case: Case, solution: str, by: User | None) -> Case:
     )
 
 
-@_operation
+@operation
 def case_confirm(*, case: Case, by: User | None, note: str = "") -> Case:
     """The customer agrees it is solved (or the desk records that they agreed, with a note)."""
     case = _locked(case, CaseAction.CONFIRM, by)
@@ -681,7 +666,7 @@ def case_confirm(*, case: Case, by: User | None, note: str = "") -> Case:
     )
 
 
-@_operation
+@operation
 def case_close(*, case: Case, by: User | None) -> Case:
     """The desk (call taker, duty engineer or a manager) closes a confirmed CASE; archived."""
     case = _locked(case, CaseAction.CLOSE, by)
@@ -690,7 +675,7 @@ def case_close(*, case: Case, by: User | None) -> Case:
     )
 
 
-@_operation
+@operation
 def case_reopen(*, case: Case, reason: str, by: User | None) -> Case:
     """Back to work: to the same engineer (who must accept again), or to the queue.
 

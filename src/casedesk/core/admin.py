@@ -7,7 +7,7 @@ from .models import AuditRecord
 class AuditRecordAdmin(admin.ModelAdmin):
     """The audit trail, read-only: records are appended by operations, never edited."""
 
-    list_display = ("id", "at", "actor", "action", "object_type", "object_repr", "reason")
+    list_display = ("seq", "at", "actor", "action", "object_type", "object_repr", "reason")
     list_filter = ("action", "object_type")
     search_fields = ("=object_id", "object_repr", "actor", "=request_id")
     date_hierarchy = "at"

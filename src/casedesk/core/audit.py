@@ -6,16 +6,24 @@ own hash, deleting one leaves a gap, inserting one out of place breaks the next 
 cutting off the tail no longer matches the head row.  Whoever can rewrite the whole table
 can also recompute the chain from some point on: an auditor keeps an anchor
 (``casedesk audit head``) and checks later that the chain still passes through it
-(``casedesk audit verify --anchor ID:HASH``).
+(``casedesk audit verify --anchor SEQ:HASH``).
+
+An operation's records are written as it goes and *sealed* (numbered and hashed) together
+at its end, in its transaction (``sealing()``, entered by ``core.operations.operation``):
+the chain's head row is locked only from then to the commit, so operations on different
+objects hardly wait for each other.  A record written outside an operation is sealed at
+once.  A record rolled back with its savepoint is simply gone: nothing is numbered for it.
 """
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -68,7 +76,7 @@ def _at(value: dt.datetime) -> str:
 def seal(rec: AuditRecord) -> str:
     """The hash of a record: every column and the previous record's hash."""
     content = [
-        rec.id,
+        rec.seq,
         rec.prev_hash,
         _at(rec.at),
         rec.actor_id,
@@ -86,7 +94,7 @@ def seal(rec: AuditRecord) -> str:
 
 def _genesis(at: dt.datetime) -> AuditRecord:
     rec = AuditRecord(
-        id=1,
+        seq=1,
         at=at,
         actor="",
         action=GENESIS_ACTION,
@@ -108,10 +116,51 @@ def _locked_head() -> AuditHead:
         with transaction.atomic():
             genesis = _genesis(clock.now())
             genesis.save(force_insert=True)
-            AuditHead.objects.create(id=1, last_id=1, last_hash=genesis.hash, count=1)
+            AuditHead.objects.create(id=1, last_seq=1, last_hash=genesis.hash, count=1)
     except IntegrityError:
         pass  # another transaction made it first
     return AuditHead.objects.select_for_update().get(pk=1)
+
+
+# The ids of the records written in the current operation and not yet sealed (None: not
+# in an operation, records are sealed at once).
+_pending: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "casedesk_audit_pending", default=None
+)
+
+
+@contextmanager
+def sealing() -> Iterator[None]:
+    """Seal the records written inside the block when it ends without an error (the
+    caller's transaction then commits or rolls back the sealed chain with its changes).
+    Nested blocks leave the sealing to the outermost."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set([])
+    try:
+        yield
+        pending = _pending.get() or []
+        if pending:
+            _seal(pending)
+    finally:
+        _pending.reset(token)
+
+
+def _seal(ids: list[int]) -> None:
+    with transaction.atomic():
+        head = _locked_head()
+        records = list(AuditRecord.objects.filter(pk__in=ids, seq__isnull=True).order_by("id"))
+        seq, prev = head.last_seq, head.last_hash
+        for rec in records:
+            seq += 1
+            rec.seq, rec.prev_hash = seq, prev
+            rec.hash = prev = seal(rec)
+        if records:
+            AuditRecord.objects.bulk_update(records, ["seq", "prev_hash", "hash"])
+            AuditHead.objects.filter(pk=1).update(
+                last_seq=seq, last_hash=prev, count=models.F("count") + len(records)
+            )
 
 
 def record(
@@ -127,7 +176,7 @@ def record(
     data: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> AuditRecord:
-    """Append one audit record in the caller's transaction.
+    """Write one audit record in the caller's transaction (sealed at the operation's end).
 
     ``action`` is a stable code (``case.assign``, ``organization.change``); ``actor`` a
     user (None: the system); ``before``/``after`` the object's fields around the change
@@ -143,27 +192,24 @@ def record(
         payload.update(diff(before or {}, after or {}))
     if data:
         payload.update(jsonable(dict(data)))
-    with transaction.atomic():
-        head = _locked_head()
-        rec = AuditRecord(
-            id=head.last_id + 1,
-            at=clock.now(),
-            actor_id=getattr(actor, "pk", None),
-            actor=(getattr(actor, "username", "") or "")[:150] if actor is not None else "",
-            action=action[:64],
-            object_type=object_type[:100],
-            object_id=str(object_id)[:64],
-            object_repr=object_repr[:200],
-            data=canonical(payload),
-            reason=reason or "",
-            request_id=context.request_id(),
-            prev_hash=head.last_hash,
-        )
-        rec.hash = seal(rec)
-        rec.save(force_insert=True)
-        AuditHead.objects.filter(pk=1).update(
-            last_id=rec.id, last_hash=rec.hash, count=models.F("count") + 1
-        )
+    rec = AuditRecord.objects.create(
+        at=clock.now(),
+        actor_id=getattr(actor, "pk", None),
+        actor=(getattr(actor, "username", "") or "")[:150] if actor is not None else "",
+        action=action[:64],
+        object_type=object_type[:100],
+        object_id=str(object_id)[:64],
+        object_repr=object_repr[:200],
+        data=canonical(payload),
+        reason=reason or "",
+        request_id=context.request_id(),
+    )
+    pending = _pending.get()
+    if pending is None:
+        _seal([rec.pk])
+        rec.refresh_from_db(fields=["seq", "prev_hash", "hash"])
+    else:
+        pending.append(rec.pk)
     return rec
 
 
@@ -171,21 +217,18 @@ def record(
 class Verdict:
     ok: bool
     checked: int
-    record_id: int | None = None
+    record_seq: int | None = None
     problem: str = ""
-
-
-_FIELDS = [f.attname for f in AuditRecord._meta.concrete_fields]
 
 
 def _records(batch: int) -> Iterator[AuditRecord]:
     last = 0
     while True:
-        chunk = list(AuditRecord.objects.filter(id__gt=last).order_by("id")[:batch])
+        chunk = list(AuditRecord.objects.filter(seq__gt=last).order_by("seq")[:batch])
         if not chunk:
             return
         yield from chunk
-        last = chunk[-1].id
+        last = chunk[-1].seq or 0
 
 
 def verify(*, anchor: tuple[int, str] | None = None, batch: int = 5000) -> Verdict:
@@ -193,27 +236,30 @@ def verify(*, anchor: tuple[int, str] | None = None, batch: int = 5000) -> Verdi
     prev_hash, expected, checked = GENESIS_HASH, 1, 0
     anchor_seen = anchor is None
     for rec in _records(batch):
-        if rec.id != expected:
-            if rec.id > expected:
-                problem = f"records {expected}–{rec.id - 1} are missing (deleted)"
-                return Verdict(False, checked, expected, problem)
-            return Verdict(False, checked, rec.id, "out of sequence")
+        if rec.seq != expected:
+            problem = f"records {expected}–{(rec.seq or 0) - 1} are missing (deleted)"
+            return Verdict(False, checked, expected, problem)
         if rec.prev_hash != prev_hash:
-            return Verdict(False, checked, rec.id, "does not follow the record before it")
+            return Verdict(False, checked, rec.seq, "does not follow the record before it")
         if seal(rec) != rec.hash:
-            return Verdict(False, checked, rec.id, "was altered (its hash does not match)")
-        if anchor is not None and rec.id == anchor[0]:
+            return Verdict(False, checked, rec.seq, "was altered (its hash does not match)")
+        if anchor is not None and rec.seq == anchor[0]:
             if rec.hash != anchor[1]:
-                return Verdict(False, checked, rec.id, "differs from the anchor")
+                return Verdict(False, checked, rec.seq, "differs from the anchor")
             anchor_seen = True
         prev_hash, expected, checked = rec.hash, expected + 1, checked + 1
+    unsealed = AuditRecord.objects.filter(seq__isnull=True).order_by("id").first()
+    if unsealed is not None:
+        return Verdict(
+            False, checked, None, f"a record (id {unsealed.pk}) stands outside the chain"
+        )
     head = AuditHead.objects.filter(pk=1).first()
     if checked == 0:
         if head is None:
             return Verdict(True, 0)
         return Verdict(False, 0, 1, "the chain is empty but its head says otherwise")
-    if head is None or head.last_id != expected - 1 or head.last_hash != prev_hash:
-        last = head.last_id if head is not None else "?"
+    if head is None or head.last_seq != expected - 1 or head.last_hash != prev_hash:
+        last = head.last_seq if head is not None else "?"
         return Verdict(
             False, checked, expected, f"records after {expected - 1} are missing (head: {last})"
         )

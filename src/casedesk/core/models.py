@@ -14,12 +14,14 @@ class AuditRecord(models.Model):
     """Who changed what object, when, from what to what, and why.
 
     ``data`` is canonical JSON (sorted keys, no spaces): the exact text the hash covers, so
-    no database's JSON normalisation can change what was sealed.  ``hash`` covers every
-    column and ``prev_hash``; ``prev_hash`` is the hash of the record before it (by id).
+    no database's JSON normalisation can change what was sealed.  A record is written by
+    its operation and *sealed* at the operation's end, in the same transaction: it gets its
+    place in the chain (``seq``: 1, 2, 3 … without gaps), ``prev_hash`` (the hash of the
+    record before it) and ``hash`` (of every column and ``prev_hash``).
     """
 
-    # The chain position: 1 (the genesis record), 2, 3 … with no gaps, set by record().
-    id = models.BigIntegerField(_("number"), primary_key=True)
+    # The chain position: 1 (the genesis record), 2, 3 … with no gaps, set when sealed.
+    seq = models.BigIntegerField(_("number"), unique=True, null=True, blank=True)
     at = models.DateTimeField(_("at"), db_index=True)
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
     actor = models.CharField(_("actor"), max_length=150, blank=True)
@@ -30,17 +32,17 @@ class AuditRecord(models.Model):
     data = models.TextField(_("changes"), default="{}")
     reason = models.TextField(_("reason"), blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
-        ordering = ("id",)
+        ordering = ("seq",)
         indexes = [models.Index(fields=("object_type", "object_id", "id"))]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
     @property
     def changes(self) -> dict:
@@ -52,7 +54,7 @@ class AuditHead(models.Model):
     compares it with the last record, so truncating the chain's tail is seen too."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_id = models.BigIntegerField()
+    last_seq = models.BigIntegerField()
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField()
 
@@ -60,4 +62,4 @@ class AuditHead(models.Model):
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
-        return f"{self.last_id}:{self.last_hash}"
+        return f"{self.last_seq}:{self.last_hash}"

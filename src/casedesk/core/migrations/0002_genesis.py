@@ -13,7 +13,7 @@ def genesis(apps, schema_editor):
         return
     rec = _genesis(clock.now())
     Record.objects.create(**{f.attname: getattr(rec, f.attname) for f in rec._meta.concrete_fields})
-    Head.objects.create(id=1, last_id=1, last_hash=rec.hash, count=1)
+    Head.objects.create(id=1, last_seq=1, last_hash=rec.hash, count=1)
 
 
 class Migration(migrations.Migration):
