@@ -8,19 +8,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import importlib
-import threading
 from collections import Counter
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.apps import apps
-from django.db import connection, connections
+from django.db import connection
 
 from casedesk.core import clock
 from casedesk.notify import services
 from casedesk.notify.models import Notification, NotificationStatus
 from tests.conftest import MailSink, free_port
 from tests.factories import make_user
+from tests.racing import race
 
 T0 = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 SENDING, SENT = NotificationStatus.SENDING, NotificationStatus.SENT
@@ -200,24 +200,12 @@ SENDERS = 4
 
 def test_concurrent_senders_send_each_message_exactly_once(transactional_db, smtp):
     queue(30)
-    start = threading.Barrier(SENDERS)
-    errors = []
 
     def sender():
-        try:
-            start.wait(timeout=30)
-            while services.deliver_due(limit=3).sent:
-                pass
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        while services.deliver_due(limit=3).sent:
+            pass
 
-    threads = [threading.Thread(target=sender) for _ in range(SENDERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    _results, errors = race([sender] * SENDERS)
     assert errors == []
     sent = Counter(m["Message-ID"] for m in smtp.messages)
     assert set(sent) == set(Notification.objects.values_list("message_id", flat=True))

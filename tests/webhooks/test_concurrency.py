@@ -1,18 +1,17 @@
 """Each (webhook, event) is posted once, even with several senders at once or a dead one."""
 
 import datetime as dt
-import threading
 from collections import Counter
 
 import httpx
 import pytest
-from django.db import connections
 
 from casedesk.core import clock
 from casedesk.webhooks import services
 from casedesk.webhooks.choices import DeliveryStatus
 from casedesk.webhooks.models import Webhook, WebhookDelivery
 from tests.factories import make_case
+from tests.racing import race
 
 T0 = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 SENDERS = 4
@@ -26,25 +25,12 @@ def test_concurrent_senders_post_each_delivery_exactly_once(transactional_db, re
             make_case(org=org, title=f"并发 {i}")
     assert WebhookDelivery.objects.count() == 30
 
-    start = threading.Barrier(SENDERS)
-    errors = []
-
     def sender():
-        try:
-            start.wait(timeout=30)
-            with clock.frozen(T0):
-                while services.deliver_due(limit=3).sent:
-                    pass
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with clock.frozen(T0):
+            while services.deliver_due(limit=3).sent:
+                pass
 
-    threads = [threading.Thread(target=sender) for _ in range(SENDERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    _results, errors = race([sender] * SENDERS)
     assert errors == []
     posted = Counter(r.headers["x-casedesk-delivery"] for r in receiver.requests)
     assert len(posted) == 30
