@@ -24,13 +24,12 @@ from casedesk import policy
 from casedesk.accounts import selectors as people
 from casedesk.accounts.choices import Tier
 from casedesk.accounts.models import Contact, User
-from casedesk.cases import attachments, selectors, services
+from casedesk.cases import attachments, presenters, selectors, services
 from casedesk.cases.actions import available_actions
 from casedesk.cases.choices import (
     CaseAction,
     Channel,
     EscalationLevel,
-    EscalationTarget,
     EventKind,
     PendingReason,
     Priority,
@@ -40,6 +39,7 @@ from casedesk.cases.choices import (
 from casedesk.cases.models import Attachment, Case, CaseEvent
 from casedesk.core import clock
 from casedesk.core.errors import DomainError, InvalidInput, NotFound, TransitionNotAllowed
+from casedesk.core.presenters import Reader
 from casedesk.routing.selectors import recommendations
 from casedesk.sla.choices import DeadlineKind, Recipient
 
@@ -107,93 +107,11 @@ def _back(case: Case, anchor: str = "") -> HttpResponseRedirect:
 # --- the timeline --------------------------------------------------------------------------
 
 
-def _before_after(data: dict, field: str) -> tuple[Any, Any]:
-    change = data.get(field) or {}
-    return change.get("before"), change.get("after")
-
-
 def _describe(event: CaseEvent, names: dict[str, str]) -> tuple[str, list[str], list[str]]:
-    """The event's headline and detail lines, in the reader's language, and what people
-    wrote with it (notes, reasons, the solution: shown as their text, ``markup``); ``names``
-    gives the display name of each login the event names (``selectors.event_people``)."""
-    kind, data = event.kind, event.data or {}
-    lines: list[str] = []
-    texts: list[str] = []
-
-    def name(login):
-        return names.get(login, login) if login else login
-
-    if kind == EventKind.OPENED:
-        head = _("Opened by %(channel)s as %(priority)s") % {
-            "channel": _label(Channel, data.get("channel", "")),
-            "priority": data.get("priority", ""),
-        }
-    elif kind == EventKind.ASSIGNED:
-        before, after = _before_after(data, "engineer")
-        head = _("Assigned to %(engineer)s") % {"engineer": name(after) or "—"}
-        if before:
-            lines.append(_("Previously %(engineer)s") % {"engineer": name(before)})
-        if data.get("override") == "tier":
-            lines.append(
-                _("Tier rule overridden (P1/P2 go to a senior engineer): %(reason)s")
-                % {"reason": data.get("override_reason", "")}
-            )
-    elif kind == EventKind.WORK_LOGGED:
-        head = _("%(kind)s, %(minutes)s min") % {
-            "kind": _label(WorkLogKind, data.get("kind", "")),
-            "minutes": data.get("minutes", 0),
-        }
-        if _before_after(data, "status")[1] == Status.IN_PROGRESS:
-            lines.append(_("The engineer called back: the CASE is in progress."))
-    elif kind == EventKind.PRIORITY_CHANGED:
-        before, after = _before_after(data, "priority")
-        head = _("Priority %(before)s → %(after)s") % {"before": before, "after": after}
-    elif kind == EventKind.ESCALATED:
-        head = _("Escalated to %(target)s") % {
-            "target": _label(EscalationTarget, data.get("target", ""))
-        }
-        vendor_reference = _before_after(data, "vendor_reference")[1]
-        if vendor_reference:
-            lines.append(_("Vendor case number: %(ref)s") % {"ref": vendor_reference})
-        engineer = _before_after(data, "engineer")[1]
-        if engineer:
-            lines.append(_("Handed to %(engineer)s") % {"engineer": name(engineer)})
-    elif kind == EventKind.PENDED:
-        reason = _before_after(data, "pending_reason")[1] or ""
-        head = f"{_label(EventKind, kind)} · {_label(PendingReason, reason)}"
-    elif kind in (EventKind.HELPER_ADDED, EventKind.HELPER_REMOVED):
-        head = f"{_label(EventKind, kind)}: {name(data.get('helper', ''))}"
-    elif kind == EventKind.CONFIRMED:
-        head = _label(EventKind, kind)
-        if data.get("on_behalf"):
-            lines.append(_("Recorded by the desk on the customer's behalf."))
-    elif kind == EventKind.DEADLINE_FIRED:
-        head = _("Deadline reached: %(deadline)s") % {
-            "deadline": _label(DeadlineKind, data.get("deadline", ""))
-        }
-        if data.get("to"):
-            people = ", ".join(name(u) for u in data["to"])
-            lines.append(_("Notified: %(people)s") % {"people": people})
-        chosen = {"engineer": name(data.get("engineer", ""))}
-        if data.get("action") == "proposed":
-            lines.append(_("Proposed reassignment to %(engineer)s") % chosen)
-        elif data.get("action") == "reassigned":
-            lines.append(_("Reassigned to %(engineer)s") % chosen)
-    elif kind == EventKind.RESOLVED:
-        head = _label(EventKind, kind)
-        solution = _before_after(data, "solution")[1]
-        if solution:
-            texts.append(solution)
-    elif kind == EventKind.ATTACHMENT_ADDED:
-        head = _label(EventKind, kind)  # the file itself is linked by ``timeline``
-    else:
-        head = _label(EventKind, kind)
-        if data.get("name"):
-            lines.append(str(data["name"]))
-    for key in ("note", "reason"):
-        if data.get(key) and isinstance(data[key], str):
-            texts.append(data[key])
-    return head, lines, texts
+    """The event's headline, detail lines and what people wrote, in the reader's language:
+    the presenter the portal, mail and webhooks use too (``cases.presenters``)."""
+    shown = presenters.present(event, Reader(names=names))
+    return shown.headline, shown.lines, shown.texts
 
 
 def timeline(
@@ -505,17 +423,16 @@ def case_phoned(request, number: str):
         )
     engineer = case.engineer
     phone = getattr(getattr(engineer, "staff", None), "phone", "")
-    note = _("Phoned engineer %(engineer)s%(phone)s.") % {
-        "engineer": person(engineer),
-        "phone": f" ({phone})" if phone else "",
-    }
-    if form.cleaned_data["note"]:
-        note = f"{note} {form.cleaned_data['note']}"
     try:
         services.case_log_work(
             case=case,
             kind=WorkLogKind.PHONE,
-            note=note,
+            note=form.cleaned_data["note"],
+            system={
+                "code": presenters.PHONED_ENGINEER,
+                "engineer": engineer.username,
+                "phone": phone,
+            },
             minutes=form.cleaned_data["minutes"],
             internal=True,
             by=request.user,
