@@ -159,3 +159,27 @@ def test_the_migration_turns_stored_sentences_into_data(contact, call_taker, dut
     page = text(client_for(duty, "zh-hans").get(f"/cases/{case.number}/"))
     assert "由分派队列 北京网络 自动分派" in page and "催办时限内无人回电，已改派" in page
     assert "已电话通知工程师 王伟 (13900001111)。" in page
+
+
+def test_the_portal_keeps_the_desks_internal_detail_out_of_the_shared_wording(
+    contact, call_taker, duty, engineer, senior, customer
+):
+    """The console and the portal word events alike, but the customer never reads why the
+    tier rule was overridden, who had the CASE before, or the vendor's case number."""
+    case = make_case(contact=contact, by=call_taker, priority="P2")
+    services.case_assign(case=case, engineer=senior, by=duty)
+    services.case_assign(
+        case=case, engineer=engineer, by=duty, override_reason="高级工程师都在现场"
+    )
+    services.case_accept(case=case, by=engineer)
+    services.case_escalate(case=case, target="senior", reason="需要高级支持", by=engineer)
+    services.case_escalate(
+        case=case, target="vendor", reason="疑似软件缺陷", vendor_reference="TAC-698812345", by=duty
+    )
+    console = text(client_for(duty, "en").get(f"/cases/{case.number}/"))
+    assert "高级工程师都在现场" in console and "TAC-698812345" in console
+    assert "Previously" in console
+    portal = text(client_for(customer, "en").get(f"/portal/cases/{case.number}/"))
+    assert "Assigned to" in portal and "Escalated to Vendor" in portal
+    assert "高级工程师都在现场" not in portal and "TAC-698812345" not in portal
+    assert "Previously" not in portal and "Tier rule" not in portal
