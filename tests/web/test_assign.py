@@ -81,7 +81,10 @@ def test_one_click_assigns_and_leads_to_the_phone_call(call_taker, duty, desk, c
     assert response.status_code == 302
     log = WorkLog.objects.get(case=case)
     assert (log.author, log.kind, log.minutes, log.internal) == (duty, "phone", 2, True)
-    assert "se.free" in log.note and "已确认接单" in log.note
+    # The person's note is stored as written; the call itself is data, worded when read.
+    assert log.note == "已确认接单"
+    event = case.events.get(kind="work_logged")
+    assert event.data["system"] == {"code": "phoned_engineer", "engineer": "se.free", "phone": ""}
     page = text(client.get(f"/cases/{case.number}/"))
     assert "Phoned engineer se.free" in page
 

@@ -39,7 +39,7 @@ def test_wecom_gets_markdown_in_chinese_with_the_case_link(receiver, make_hook, 
     assert list(body) == ["msgtype", "markdown"]
     assert body["msgtype"] == "markdown"
     content = body["markdown"]["content"]
-    assert content.startswith(f"**［{case.number}］ 已分派: 核心交换机故障**\n")
+    assert content.startswith(f"**［{case.number}］ 分派给 王伟: 核心交换机故障**\n")
     for line in [
         f"> CASE: {case.number}",
         "> 标题: 核心交换机故障",
@@ -74,8 +74,8 @@ def test_dingtalk_markdown_signed_in_the_url(receiver, make_hook, org, duty):
     assert request.query["access_token"] == "tok"
     body = request.json()
     assert body["msgtype"] == "markdown"
-    assert body["markdown"]["title"] == f"［{case.number}］ 已分派: 核心交换机故障"
-    assert body["markdown"]["text"].startswith(f"#### ［{case.number}］ 已分派")
+    assert body["markdown"]["title"] == f"［{case.number}］ 分派给 王伟: 核心交换机故障"
+    assert body["markdown"]["text"].startswith(f"#### ［{case.number}］ 分派给 王伟")
     assert "- 级别: P1 – 网络中断" in body["markdown"]["text"]
 
 
@@ -110,7 +110,7 @@ def test_feishu_card_signed_in_the_body(receiver, make_hook, org, duty):
     assert body["sign"] == base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
     assert body["msg_type"] == "interactive"
     card = body["card"]
-    assert card["header"]["title"]["content"] == f"［{case.number}］ 已分派: 核心交换机故障"
+    assert card["header"]["title"]["content"] == f"［{case.number}］ 分派给 王伟: 核心交换机故障"
     assert card["header"]["template"] == "red"  # P1
     assert "**工程师**: 王伟" in card["elements"][0]["text"]["content"]
     button = card["elements"][1]["actions"][0]

@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
     name = "casedesk.cases"
     label = "cases"
     verbose_name = _("CASEs")
+
+    def ready(self) -> None:
+        from . import presenters  # noqa: F401 (registers the history's wording)

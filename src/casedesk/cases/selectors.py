@@ -281,6 +281,8 @@ def _named_logins(data: dict):
     elif isinstance(engineer, str):
         yield engineer
     yield data.get("helper")
+    if isinstance(data.get("system"), dict):  # a system note naming someone
+        yield data["system"].get("engineer")
     for key in ("to", "cc"):
         if isinstance(data.get(key), list):
             yield from data[key]

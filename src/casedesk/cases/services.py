@@ -388,9 +388,18 @@ def tier_warning(case: Case, engineer: User) -> str | None:
 
 @operation
 def case_assign(
-    *, case: Case, engineer: User, by: User | None, note: str = "", override_reason: str = ""
+    *,
+    case: Case,
+    engineer: User,
+    by: User | None,
+    note: str = "",
+    override_reason: str = "",
+    system: dict[str, Any] | None = None,
 ) -> Case:
     """Make ``engineer`` the one owner; the CASE waits for them to accept.
+
+    ``system``: the note of the system that assigns (a code and its parameters, worded by
+    ``cases.presenters`` when read), stored as data, never as a sentence.
 
     A P1/P2 CASE goes to a senior engineer; giving it to a first-line engineer needs
     ``override_reason``, which the event records with the rule it overrode.
@@ -406,7 +415,7 @@ def case_assign(
         )
     note = _text(note, "note")
     override_reason = _text(override_reason, "override_reason")
-    extra: dict[str, Any] = {"note": note}
+    extra: dict[str, Any] = {"note": note, "system": system}
     if (warning := tier_warning(case, engineer)) is not None:
         if not override_reason:
             raise TransitionNotAllowed(
@@ -494,14 +503,18 @@ def case_log_work(
     minutes: int,
     by: User | None,
     internal: bool = False,
+    system: dict[str, Any] | None = None,
 ) -> WorkLog:
-    """Record one step of work.  The owner's callback also means the CASE is accepted."""
+    """Record one step of work.  The owner's callback also means the CASE is accepted.
+
+    ``system``: what the system says of it (a code and its parameters, see ``case_assign``);
+    with it, the person's own ``note`` may be empty."""
     case = _locked(case, CaseAction.LOG_WORK, by)
     if by is None:
         # Labour hours belong to a person; the system writes events, not work logs.
         raise InvalidInput(_("A work log needs its author: the system cannot log work."))
     kind = _choice(kind, WorkLogKind, _("work log kind"))
-    note = _text(note, "note", required=True)
+    note = _text(note, "note", required=not system)
     if (
         isinstance(minutes, bool)
         or not isinstance(minutes, int)
@@ -530,7 +543,13 @@ def case_log_work(
         kind=EventKind.WORK_LOGGED,
         by=by,
         changes=changes,
-        extra={"worklog": worklog.pk, "kind": kind, "minutes": minutes, "note": note},
+        extra={
+            "worklog": worklog.pk,
+            "kind": kind,
+            "minutes": minutes,
+            "note": note,
+            "system": system,
+        },
         internal=internal,
     )
     return worklog

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
+from casedesk.cases import presenters
 from casedesk.cases.choices import Channel, EventKind
 from casedesk.sla import recipients as sla_recipients
 from casedesk.sla import services as sla
@@ -28,7 +29,7 @@ def on_event(case, event) -> None:
     if handed_over and case.engineer_id:
         services.queue(
             template="assigned",
-            context={"case": case, "event": event, "note": data.get("note", "")},
+            context={"case": case, "event": event, "note": presenters.note_text(data)},
             reason=f"event:{event.pk}",
             recipients=[case.engineer],
             case=case,
@@ -87,7 +88,7 @@ def alert(case, event) -> None:
             "channel": Channel(case.channel).label,
             "priority_before": data["priority"]["before"] if which == Alert.RAISED else "",
             "reason": data.get("reason", ""),
-            "note": data.get("note", "") or data.get("name", ""),
+            "note": presenters.note_text(data) or data.get("name", ""),
         },
         reason=reason,
         recipients=people,

@@ -22,19 +22,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casedesk import policy
 from casedesk.accounts.models import User
-from casedesk.cases import actions, attachments, selectors, services
+from casedesk.cases import actions, attachments, presenters, selectors, services
 from casedesk.cases.choices import (
     CaseAction,
     Channel,
-    EscalationTarget,
     EventKind,
-    PendingReason,
     Priority,
     Status,
-    WorkLogKind,
 )
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.core.errors import DomainError, NotFound
+from casedesk.core.presenters import Reader
 
 from .forms import (
     PRIORITY_HELP,
@@ -186,53 +184,17 @@ def _label(choices, value) -> str:
 
 
 def _entry(event: CaseEvent, names: dict[str, str], files: dict[int, object]) -> dict:
-    """What the customer reads about one history event (user text is escaped by the
-    template; ``detail`` is ours, ``text`` is what a person wrote)."""
-    data, kind = event.data, event.kind
-    detail, text, file = "", "", None
-
-    def changed(field):
-        change = data.get(field)
-        return change if isinstance(change, dict) else {}
-
-    if kind == EventKind.OPENED:
-        detail = _("%(priority)s, via %(channel)s") % {
-            "priority": data.get("priority", ""),
-            "channel": _label(Channel, data.get("channel")),
-        }
-    elif kind == EventKind.ASSIGNED:
-        engineer = changed("engineer").get("after", "")
-        detail = _("Engineer: %(name)s") % {"name": names.get(engineer, engineer)}
-        text = data.get("note", "")
-    elif kind == EventKind.ESCALATED:
-        detail = _label(EscalationTarget, data.get("target"))
-        if engineer := changed("engineer").get("after"):
-            detail += " · " + _("Engineer: %(name)s") % {"name": names.get(engineer, engineer)}
-        text = data.get("reason", "")
-    elif kind in (EventKind.HELPER_ADDED, EventKind.HELPER_REMOVED):
-        helper = data.get("helper", "")
-        detail = names.get(helper, helper)
-    elif kind == EventKind.WORK_LOGGED:
-        detail = _label(WorkLogKind, data.get("kind"))
-        text = data.get("note", "")
-    elif kind == EventKind.PRIORITY_CHANGED:
-        change = changed("priority")
-        detail = f"{change.get('before', '')} → {change.get('after', '')}"
-        text = data.get("reason", "")
-    elif kind == EventKind.PENDED:
-        detail = _label(PendingReason, changed("pending_reason").get("after"))
-        text = data.get("note", "")
-    elif kind == EventKind.RESUMED:
-        text = data.get("note", "")
-    elif kind == EventKind.RESOLVED:
-        text = changed("solution").get("after", "")
-    elif kind in (EventKind.CONFIRMED, EventKind.REOPENED):
-        text = data.get("note", "") or data.get("reason", "")
-    elif kind == EventKind.ATTACHMENT_ADDED:
+    """What the customer reads about one history event: the console's wording
+    (``cases.presenters``) without the desk's internal detail; user text is escaped by
+    the template (``detail`` is ours, ``texts`` what people wrote)."""
+    data, kind = event.data or {}, event.kind
+    shown = presenters.present(event, Reader(names=names, customer=True))
+    detail, texts, file = " · ".join(shown.lines), shown.texts, None
+    label = shown.headline
+    if kind == EventKind.ATTACHMENT_ADDED:
         file = files.get(data.get("attachment"))
         detail = data.get("name", "")
     actor = event.actor
-    label = _label(EventKind, kind)
     if kind == EventKind.WORK_LOGGED and actor is not None and actor.is_customer:
         label, detail = _("Information added"), ""
     return {
@@ -242,7 +204,7 @@ def _entry(event: CaseEvent, names: dict[str, str], files: dict[int, object]) ->
         "actor": display_name(actor) if actor else _("Service desk"),
         "by_customer": actor is not None and actor.is_customer,
         "detail": detail,
-        "text": text,
+        "texts": texts,
         "file": file,
     }
 

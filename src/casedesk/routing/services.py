@@ -12,10 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.utils import translation
-from django.utils.translation import gettext
 
 from casedesk.accounts.choices import Tier
 from casedesk.accounts.models import Skill
@@ -133,8 +130,7 @@ def _assign_top(case: Case, queue: RoutingQueue, staff):
         if not ranked:
             return None
         best = ranked[0]
-        with translation.override(settings.LANGUAGE_CODE):  # history notes: the desk's language
-            note = gettext("auto-assigned by routing queue %(queue)s") % {"queue": queue.name}
-        cases.case_assign(case=current, engineer=best.engineer, by=None, note=note)
+        system = {"code": "routing_assigned", "queue": queue.name}
+        cases.case_assign(case=current, engineer=best.engineer, by=None, system=system)
     line = f"{current.number} auto-assigned to {best.engineer.username} (queue {queue.name})"
     return best.engineer, line

@@ -20,10 +20,7 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.utils import translation
-from django.utils.translation import gettext
 
 from casedesk.cases.choices import EventKind, Status
 from casedesk.cases.models import Case, CaseEvent
@@ -383,7 +380,5 @@ def _chase(case: Case, now: dt.datetime, cache: dict) -> dict[str, str]:
     best = candidates[0]
     if policy_for(case.organization.service_level).chase_action == ChaseAction.PROPOSE:
         return {"action": "proposed", "engineer": best.username, **missed_by}
-    with translation.override(settings.LANGUAGE_CODE):  # history notes: the desk's language
-        note = gettext("no callback within the chase time")
-    cases.case_assign(case=case, engineer=best, by=None, note=note)
+    cases.case_assign(case=case, engineer=best, by=None, system={"code": "chase_reassigned"})
     return {"action": "reassigned", "engineer": best.username, **missed_by}

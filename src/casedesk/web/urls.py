@@ -2,7 +2,15 @@ from django.urls import path
 
 from casedesk.reports import views as dashboard_views
 
-from . import case_views, mail_views, views
+from . import (
+    case_actions,
+    case_assign,
+    case_files,
+    case_new,
+    case_page,
+    mail_views,
+    views,
+)
 
 app_name = "web"
 
@@ -15,16 +23,16 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("mine/", views.my_cases, name="my_cases"),
     path("cases/", views.case_list, name="case_list"),
-    path("cases/new/", case_views.case_new, name="case_new"),
-    path("cases/new/lookup/", case_views.contact_lookup, name="contact_lookup"),
-    path("cases/<str:number>/", case_views.case_detail, name="case_detail"),
-    path("cases/<str:number>/assign/", case_views.case_assign, name="case_assign"),
-    path("cases/<str:number>/phoned/", case_views.case_phoned, name="case_phoned"),
-    path("cases/<str:number>/do/<str:action>/", case_views.case_action, name="case_action"),
-    path("cases/<str:number>/files/", case_views.case_attach, name="case_attach"),
-    path("cases/<str:number>/files/<int:pk>/", case_views.case_file, name="case_file"),
+    path("cases/new/", case_new.case_new, name="case_new"),
+    path("cases/new/lookup/", case_new.contact_lookup, name="contact_lookup"),
+    path("cases/<str:number>/", case_page.case_detail, name="case_detail"),
+    path("cases/<str:number>/assign/", case_assign.case_assign, name="case_assign"),
+    path("cases/<str:number>/phoned/", case_actions.case_phoned, name="case_phoned"),
+    path("cases/<str:number>/do/<str:action>/", case_actions.case_action, name="case_action"),
+    path("cases/<str:number>/files/", case_actions.case_attach, name="case_attach"),
+    path("cases/<str:number>/files/<int:pk>/", case_files.case_file, name="case_file"),
     path(
-        "cases/<str:number>/files/<int:pk>/view/", case_views.case_file_view, name="case_file_view"
+        "cases/<str:number>/files/<int:pk>/view/", case_files.case_file_view, name="case_file_view"
     ),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/export/<str:table>.<str:fmt>", dashboard_views.export, name="dashboard_export"),

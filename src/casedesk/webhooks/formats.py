@@ -19,12 +19,16 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
+
+from casedesk.cases import presenters, selectors
+from casedesk.core.presenters import Reader
 
 from .choices import WebhookFormat
 
@@ -137,7 +141,7 @@ def message(payload: dict[str, Any]) -> tuple[str, list[tuple[str, str]], str]:
                 [(gettext("Event"), kind)],
                 "",
             )
-        heading = _plain(f"[{case['number']}] {kind}: {case['title']}")
+        heading = _plain(f"[{case['number']}] {_headline(event) or kind}: {case['title']}")
         engineer = case.get("engineer") or {}
         rows = [
             (gettext("CASE"), case["number"]),
@@ -154,6 +158,15 @@ def message(payload: dict[str, Any]) -> tuple[str, list[tuple[str, str]], str]:
         if event.get("actor"):
             rows.append((gettext("By"), _plain(event["actor"]["name"])))
         return heading, rows, case.get("url", "")
+
+
+def _headline(event: dict[str, Any]) -> str:
+    """The event's headline as the console and the portal word it (``cases.presenters``),
+    from the stored document; staff read the bots (the desk's group chats)."""
+    shown = SimpleNamespace(
+        kind=event["kind"], data=event.get("data") or {}, internal=event.get("internal", False)
+    )
+    return presenters.present(shown, Reader(names=selectors.event_people([shown]))).headline
 
 
 def open_label() -> str:
