@@ -32,7 +32,10 @@ def test_an_auto_assign_queue_assigns_the_top_recommendation(desk, call_taker, c
     assert (case.status, case.engineer.username) == ("assigned", "se.zhao")
     assert f"{case.number} auto-assigned to se.zhao (queue 全部)" in result.lines
     event = CaseEvent.objects.filter(case=case, kind="assigned").get()
-    assert event.actor is None and event.data["system"] == {"code": "routing_assigned", "queue": "全部"}
+    assert event.actor is None and event.data["system"] == {
+        "code": "routing_assigned",
+        "queue": "全部",
+    }
     assert Notification.objects.filter(case=case, recipient=desk["se"]).exists()
     assert run_pass().lines == []  # nothing more to do: assigned once
 
