@@ -1,84 +1,22 @@
-"""Test data, built through the operation layer wherever the product builds it that way."""
+"""Test helpers shared by every app's tests: API and browser-less clients, a snapshot of the
+database.  Each app's test data lives in its own ``tests/<app>/factories.py``; the names are
+re-exported here so ``from tests.factories import make_case`` keeps working."""
 
 from __future__ import annotations
 
 import json
 import re
-from itertools import count
 
-import factory
 from django.test import Client
 
 from casedesk.accounts import services as people
 from casedesk.accounts.models import Contact, Organization, User
-from casedesk.cases import services
 from casedesk.cases.models import Case, CaseEvent, CaseNumberSequence, WorkLog
-from casedesk.core import clock
+from tests.accounts.factories import ContactFactory, OrganizationFactory, make_user
+from tests.cases.factories import make_case
 
-_seq = count(1)
-
-
-class OrganizationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organization
-
-    code = factory.Sequence(lambda n: f"ORG{n:03d}")
-    name = factory.Sequence(lambda n: f"客户公司 {n}")
-    service_level = "gold"
-    created_at = factory.LazyFunction(clock.now)
-
-
-class ContactFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Contact
-
-    organization = factory.SubFactory(OrganizationFactory)
-    name = factory.Sequence(lambda n: f"联系人{n}")
-    phone = factory.Sequence(lambda n: f"1380000{n:04d}")
-    email = factory.Sequence(lambda n: f"contact{n}@example.cn")
-    created_at = factory.LazyFunction(clock.now)
-
-
-def make_user(
-    role: str,
-    *,
-    username: str | None = None,
-    tier: str | None = None,
-    org: Organization | None = None,
-    skills: tuple[str, ...] = (),
-    email: str | None = None,
-    first_name: str = "",
-    last_name: str = "",
-) -> User:
-    """A user of ``role`` made by the same service as ``casedesk createuser``; ``first_name``
-    is the given name, ``last_name`` the family name (王建国: last 王, first 建国)."""
-    username = username or f"{role}{next(_seq)}"
-    return people.user_create(
-        username=username,
-        role=role,
-        tier=tier,
-        skills=skills,
-        organization=org,
-        email=email if email is not None else f"{username}@desk.example",
-        first_name=first_name,
-        last_name=last_name,
-    )
-
-
-def make_case(
-    *,
-    org: Organization | None = None,
-    contact: Contact | None = None,
-    by: User | None = None,
-    **fields,
-) -> Case:
-    """An open CASE, opened by ``by`` (the system when None)."""
-    if contact is None:
-        contact = ContactFactory(organization=org) if org else ContactFactory()
-    org = contact.organization
-    defaults = {"title": "核心交换机故障", "priority": "P3", "channel": "phone"}
-    defaults.update(fields)
-    return services.case_open(organization=org, contact=contact, by=by, **defaults)
+__all__ = ["ContactFactory", "OrganizationFactory", "make_case", "make_user"]
+__all__ += ["ApiClient", "client_for", "database_snapshot", "page_text"]
 
 
 class ApiClient:

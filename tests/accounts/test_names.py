@@ -157,8 +157,8 @@ def test_the_chase_names_the_engineer_in_its_mail_and_in_the_history(people, act
 def test_the_demo_desk_keeps_family_and_given_names_apart(db):
     from casedesk import demo
 
-    desk = demo._Desk(seed=1, now=T0)
-    desk.create_people()
+    desk = demo.Desk(seed=1, now=T0)
+    demo.accounts.load(desk)
     users = {u.username: u for u in User.objects.all()}
     assert (users["se.zhao"].last_name, users["se.zhao"].first_name) == ("赵", "刚")
     assert users["se.zhao"].display_name == "赵刚"

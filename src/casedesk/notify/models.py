@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import NotificationStatus
+
 
 def new_message_id() -> str:
     """A new ``Message-ID`` in the desk's mail domain.
@@ -17,12 +19,6 @@ def new_message_id() -> str:
     from casedesk.mailgate.threading import domain
 
     return make_msgid(domain=domain())
-
-
-class NotificationStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
 
 
 class Notification(models.Model):

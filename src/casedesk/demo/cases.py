@@ -1,43 +1,31 @@
-"""Demo data: a service desk with three months of real history.
+"""Demo data of ``cases``: about 300 CASEs opened over the last 90 days, played through
+``cases.services``.
 
-``load()`` creates the customers (gold 7×24 and silver 5×8 organizations with contacts and
-one customer login each), the desk's staff (call taker, duty engineers, first-line and
-senior engineers with skills, managers in a chain) and about 300 CASEs opened over the
-last 90 days.  Everything goes through ``accounts.services`` and ``cases.services`` with
-the clock frozen at the moment each step happened, so every CASE's history (events, work
-logs, escalations, reopenings) is the one the operation layer writes for real use.
-
-The same seed gives the same desk, CASE for CASE, relative to the moment it is loaded.
-The words come from ``casedesk.demo_content``.
+Each CASE's life is planned first (``_script``: open, assign, call back, work, escalate,
+pend, resolve, confirm, close, sometimes reopen), cut to the state it should be in now
+(``_cut``), and then every CASE's steps are played in time order with the clock frozen at
+the moment each happened, so its history (events, work logs, escalations, reopenings) is
+the one the operation layer writes for real use.  The words come from ``content.cases``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Sum
-
-from casedesk.accounts import services as people
-from casedesk.accounts.models import Contact, DutyShift, Organization, StaffProfile, User
+from casedesk.accounts.models import Contact, User
 from casedesk.cases import services as ops
-from casedesk.cases.choices import Channel, EscalationTarget, PendingReason, Status, WorkLogKind
-from casedesk.cases.models import Case, CaseEvent, WorkLog
+from casedesk.cases.choices import Channel, EscalationTarget, PendingReason, WorkLogKind
+from casedesk.cases.models import Case
 from casedesk.core import clock
 from casedesk.core.errors import DomainError
 
-from . import demo_content as C
-
-DEFAULT_SEED = 2611
-DEFAULT_CASES = 300
-DAYS = 90
-PASSWORD = C.PASSWORD
+from .content import accounts as A
+from .content import cases as C
+from .desk import DAYS, Desk, Org
 
 K = WorkLogKind
 
@@ -66,78 +54,6 @@ FRONT: tuple[tuple[str, float, float, bool, str], ...] = (
     ("resolved", 48.0, 200.0, False, ""),
 )
 LIVE_TARGETS = {"in_progress", "pending"}
-# The duty roster runs from the first day of the history to this far ahead, so whenever
-# the desk is opened (day, night or weekend) someone is on duty.
-ROSTER_WEEKS_AHEAD = 12
-# Local shift times: the day duty engineer and the call taker are in during ``daytime``;
-# engineers work office hours; the night duty engineer covers the rest of the week.
-DAY_DESK = (dt.time(8, 30), dt.time(18, 0))
-OFFICE = (dt.time(9, 0), dt.time(18, 0))
-ON_CALL = ("se.zhao", "se.sun", "se.zhou")  # one senior engineer on call a week, in turn
-
-
-@dataclass
-class Summary:
-    organizations: int
-    contacts: int
-    staff: int
-    customers: int
-    shifts: int
-    cases: int
-    by_status: dict[str, int]
-    by_priority: dict[str, int]
-    by_escalation: dict[int, int]
-    reopened: int
-    worklogs: int
-    minutes: int
-    events: int
-    seconds: float
-
-    def lines(self) -> list[str]:
-        def fmt(counts: dict[Any, int]) -> str:
-            return ", ".join(f"{k} {v}" for k, v in counts.items())
-
-        return [
-            f"{self.organizations} organizations, {self.contacts} contacts, "
-            f"{self.staff} staff, {self.customers} customer logins, "
-            f"{self.shifts} shifts on the duty roster",
-            f"{self.cases} CASEs: {fmt(self.by_status)}",
-            f"priorities: {fmt(self.by_priority)}",
-            f"escalation levels: {fmt(self.by_escalation)}; reopened: {self.reopened}",
-            f"{self.worklogs} work logs ({self.minutes // 60} h {self.minutes % 60} min), "
-            f"{self.events} history events; {self.seconds:.1f} s",
-        ]
-
-
-def logins() -> list[tuple[str, str]]:
-    """(username, what they are) for every demo login; the password is ``demo``."""
-    staff = [(s.username, s.title) for s in C.STAFF]
-    customers = [(o.login, f"customer contact of {o.name} ({o.level})") for o in C.ORGS]
-    return staff + customers
-
-
-def present() -> list[str]:
-    """The demo's logins and organization codes that already exist in the database."""
-    usernames = [u for u, _ in logins()]
-    users = User.objects.filter(username__in=usernames).values_list("username", flat=True)
-    codes = [o.code for o in C.ORGS]
-    orgs = Organization.objects.filter(code__in=codes).values_list("code", flat=True)
-    return sorted(users, key=usernames.index) + sorted(orgs, key=codes.index)
-
-
-# --- the simulation --------------------------------------------------------------------
-
-
-@dataclass
-class _Org:
-    spec: C.OrgSpec
-    org: Organization
-    contacts: list[Contact]
-    login: User
-
-    @property
-    def gold(self) -> bool:
-        return self.spec.level == "gold"
 
 
 @dataclass
@@ -155,7 +71,7 @@ class _Run:
 
     index: int
     rng: random.Random
-    org: _Org
+    org: Org
     contact: Contact
     problem: C.Problem
     priority: str
@@ -169,339 +85,158 @@ class _Run:
     case: Case | None = None
 
 
-def _given_and_family(name: str) -> dict[str, str]:
-    """A demo contact's name in the user's name fields: 张伟 → family 张, given 伟 (every
-    demo surname is one character); David Miller → given David, family Miller."""
-    if " " in name:
-        given, family = name.rsplit(" ", 1)
-    else:
-        family, given = name[:1], name[1:]
-    return {"first_name": given, "last_name": family}
+def _created_at(desk: Desk, r: random.Random, org: Org) -> dt.datetime:
+    today = desk.local(desk.now).date()
+    day = today - dt.timedelta(days=r.randint(1, DAYS - 2))
+    if day.weekday() >= 5 and r.random() < 0.65:
+        day -= dt.timedelta(days=day.weekday() - 4)  # most weekend trouble waits for Friday
+    hours = HOURS_GOLD if org.gold else HOURS_SILVER
+    hour = r.choices(range(24), weights=hours)[0]
+    at = dt.datetime.combine(
+        day, dt.time(hour, r.randrange(60), r.randrange(60)), tzinfo=desk.zone
+    ).astimezone(dt.UTC)
+    if at > desk.now - dt.timedelta(hours=2):
+        at = desk.now - dt.timedelta(hours=r.uniform(2, 20))
+    return at.replace(microsecond=0)
 
 
-class _Desk:
-    def __init__(self, *, seed: int, now: dt.datetime):
-        self.seed = seed
-        self.now = now.replace(microsecond=0)
-        self.rng = random.Random(seed)
-        self.zone = clock.desk_zone()
-        self.staff: dict[str, User] = {}
-        self.orgs: list[_Org] = []
-        self.load: Counter[str] = Counter()
-
-    # --- people ----------------------------------------------------------------------
-
-    def create_people(self) -> None:
-        with clock.frozen(self.now - dt.timedelta(days=DAYS + 30)):
-            for s in C.STAFF:
-                self.staff[s.username] = people.user_create(
-                    username=s.username,
-                    role=s.role,
-                    email=f"{s.username}@desk.example",
-                    tier=s.tier,
-                    skills=s.skills,
-                    phone=s.phone,
-                    manager=self.staff[s.manager] if s.manager else None,
-                    password=PASSWORD,
-                    first_name=s.first_name,
-                    last_name=s.last_name,
-                )
-            admin = self.staff["admin"]
-            for o in C.ORGS:
-                org = people.organization_create(
-                    code=o.code,
-                    name=o.name,
-                    service_level=o.level,
-                    phone=o.phone,
-                    address=o.address,
-                    by=admin,
-                )
-                contacts = [
-                    people.contact_create(
-                        organization=org,
-                        name=name,
-                        phone=phone,
-                        email=email,
-                        address=o.address,
-                        by=admin,
-                    )
-                    for name, phone, email in o.contacts
-                ]
-                login = people.user_create(
-                    username=o.login,
-                    role="customer",
-                    email=contacts[0].email,
-                    organization=org,
-                    contact=contacts[0],
-                    password=PASSWORD,
-                    language="en" if o.lang == "en" else "zh-hans",
-                    **_given_and_family(contacts[0].name),
-                )
-                self.orgs.append(_Org(o, org, contacts, login))
-
-    def create_roster(self) -> int:
-        """The duty roster (``accounts.DutyShift``) from the history's first day to
-        ``ROSTER_WEEKS_AHEAD`` weeks ahead, in the desk's local time, as ``daytime`` and
-        ``duty`` assume: on weekdays ``duty`` and the call taker at the desk 08:30–18:00,
-        every engineer 09:00–18:00; ``duty.liu`` on duty from 18:00 to 08:30 and through
-        the weekend; one senior engineer on call each week (Monday 09:00 to Monday 09:00),
-        in turn, so a P1 at night has an SE on shift."""
-        first = self.local(self.now).date() - dt.timedelta(days=DAYS + 1)
-        last = self.local(self.now).date() + dt.timedelta(weeks=ROSTER_WEEKS_AHEAD)
-        engineers = [s.username for s in C.STAFF if s.role == "engineer"]
-
-        def at(day: dt.date, time: dt.time) -> dt.datetime:
-            return dt.datetime.combine(day, time, tzinfo=self.zone).astimezone(dt.UTC)
-
-        def shift(
-            username: str, start: dt.datetime, end: dt.datetime, *, duty=False, hotline=False
-        ):
-            return DutyShift(
-                user=self.staff[username],
-                starts_at=start,
-                ends_at=end,
-                duty_engineer=duty,
-                hotline=hotline,
-            )
-
-        shifts = []
-        day = first
-        while day <= last:
-            following = day + dt.timedelta(days=1)
-            if day.weekday() < 5:
-                desk_hours = (at(day, DAY_DESK[0]), at(day, DAY_DESK[1]))
-                shifts.append(shift("duty", *desk_hours, duty=True, hotline=True))
-                shifts.append(shift("taker", *desk_hours, hotline=True))
-                shifts += [shift(u, at(day, OFFICE[0]), at(day, OFFICE[1])) for u in engineers]
-                night = (at(day, DAY_DESK[1]), at(following, DAY_DESK[0]))
-            else:
-                night = (at(day, DAY_DESK[0]), at(following, DAY_DESK[0]))
-            shifts.append(shift("duty.liu", *night, duty=True, hotline=True))
-            if day.weekday() == 0 or day == first:
-                monday = day - dt.timedelta(days=day.weekday())
-                senior = ON_CALL[monday.isocalendar().week % len(ON_CALL)]
-                start = at(day, OFFICE[0]) if day == monday else at(day, dt.time(0, 0))
-                shifts.append(shift(senior, start, at(monday + dt.timedelta(weeks=1), OFFICE[0])))
-            day = following
-        return people.duty_shifts_add(shifts)
-
-    def name(self, username: str, lang: str) -> str:
-        if lang == "en":
-            return C.EN_NAMES[username]
-        return self.staff[username].display_name
-
-    # --- time --------------------------------------------------------------------------
-
-    def local(self, at: dt.datetime) -> dt.datetime:
-        return at.astimezone(self.zone)
-
-    def daytime(self, at: dt.datetime) -> bool:
-        """Weekday office hours, when the call taker and the day duty engineer are in."""
-        t = self.local(at)
-        return t.weekday() < 5 and dt.time(8, 30) <= t.time() < dt.time(18, 0)
-
-    def business(self, at: dt.datetime, r: random.Random) -> dt.datetime:
-        """``at``, or the start of the next 5×8 business period (Mon–Fri 09:00–17:30)."""
-        t = self.local(at)
-        if t.weekday() < 5 and dt.time(9, 0) <= t.time() < dt.time(17, 30):
-            return at
-        day = t.date() if t.time() < dt.time(9, 0) else t.date() + dt.timedelta(days=1)
-        while day.weekday() >= 5:
-            day += dt.timedelta(days=1)
-        start = dt.datetime.combine(day, dt.time(9, 0), tzinfo=self.zone)
-        return (start + dt.timedelta(minutes=r.uniform(3, 40))).astimezone(dt.UTC)
-
-    def waking(self, at: dt.datetime, r: random.Random) -> dt.datetime:
-        """``at``, or the next morning if it falls in the small hours (non-urgent gold work)."""
-        t = self.local(at)
-        if dt.time(8, 0) <= t.time() < dt.time(22, 0):
-            return at
-        day = t.date() if t.time() < dt.time(8, 0) else t.date() + dt.timedelta(days=1)
-        start = dt.datetime.combine(day, dt.time(8, 30), tzinfo=self.zone)
-        return (start + dt.timedelta(minutes=r.uniform(0, 60))).astimezone(dt.UTC)
-
-    def created_at(self, r: random.Random, org: _Org) -> dt.datetime:
-        today = self.local(self.now).date()
-        day = today - dt.timedelta(days=r.randint(1, DAYS - 2))
-        if day.weekday() >= 5 and r.random() < 0.65:
-            day -= dt.timedelta(days=day.weekday() - 4)  # most weekend trouble waits for Friday
-        hours = HOURS_GOLD if org.gold else HOURS_SILVER
-        hour = r.choices(range(24), weights=hours)[0]
-        at = dt.datetime.combine(
-            day, dt.time(hour, r.randrange(60), r.randrange(60)), tzinfo=self.zone
-        ).astimezone(dt.UTC)
-        if at > self.now - dt.timedelta(hours=2):
-            at = self.now - dt.timedelta(hours=r.uniform(2, 20))
-        return at.replace(microsecond=0)
-
-    # --- who ---------------------------------------------------------------------------
-
-    def dispatcher(self, at: dt.datetime, r: random.Random) -> User:
-        if self.daytime(at):
-            return self.staff["duty" if r.random() < 0.75 else "taker"]
-        return self.staff["duty.liu"]
-
-    def duty(self, at: dt.datetime) -> User:
-        return self.staff["duty" if self.daytime(at) else "duty.liu"]
-
-    def engineer(
-        self,
-        r: random.Random,
-        skill: str,
-        *,
-        senior: bool,
-        exclude: tuple[str, ...] = (),
-        prefer: str | None = None,
-    ) -> str:
-        specs = {s.username: s for s in C.STAFF if s.role == "engineer"}
-        tier = "senior" if senior else "first_line"
-        pool = [
-            u for u, s in specs.items() if s.tier == tier and skill in s.skills and u not in exclude
-        ] or [u for u, s in specs.items() if s.tier == tier and u not in exclude]
-        if prefer in pool and r.random() < 0.5:
-            choice = prefer
+def _runs(desk: Desk, count: int) -> list[_Run]:
+    front = FRONT[: max(0, min(len(FRONT), count - 1))]
+    runs = []
+    for i in range(count):
+        r = random.Random(f"{desk.seed}:{i}")
+        if i < len(front):
+            target, lo, hi, gold_only, note = front[i]
         else:
-            choice = r.choices(pool, weights=[1 / (1 + self.load[u]) for u in pool])[0]
-        self.load[choice] += 1
-        return choice
-
-    # --- the CASEs -----------------------------------------------------------------------
-
-    def runs(self, count: int) -> list[_Run]:
-        front = FRONT[: max(0, min(len(FRONT), count - 1))]
-        runs = []
-        for i in range(count):
-            r = random.Random(f"{self.seed}:{i}")
-            if i < len(front):
-                target, lo, hi, gold_only, note = front[i]
-            else:
-                target, lo, hi, gold_only, note = "", 0.0, 0.0, False, ""
-            orgs = [o for o in self.orgs if o.gold or not gold_only]
-            org = r.choices(orgs, weights=[o.spec.weight for o in orgs])[0]
-            if target:
-                created = (self.now - dt.timedelta(hours=r.uniform(lo, hi))).replace(microsecond=0)
-            else:
-                created = self.created_at(r, org)
-            age = (self.now - created).total_seconds() / 86400
-            if not target:
-                target = self.target_for(r, age)
-            priority = r.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
+            target, lo, hi, gold_only, note = "", 0.0, 0.0, False, ""
+        orgs = [o for o in desk.orgs if o.gold or not gold_only]
+        org = r.choices(orgs, weights=[o.spec.weight for o in orgs])[0]
+        if target:
+            created = (desk.now - dt.timedelta(hours=r.uniform(lo, hi))).replace(microsecond=0)
+        else:
+            created = _created_at(desk, r, org)
+        age = (desk.now - created).total_seconds() / 86400
+        if not target:
+            target = _target_for(r, age)
+        priority = r.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
+        problems = [
+            p
+            for p in C.PROBLEMS
+            if priority in p.priorities
+            and (note != "parts" or p.rma)
+            and (note != "vendor" or p.vendor)
+            and (note != "senior" or priority in ("P3", "P4"))
+        ]
+        if not problems:  # the front's special cases pick their own priority
             problems = [
                 p
                 for p in C.PROBLEMS
-                if priority in p.priorities
-                and (note != "parts" or p.rma)
+                if (note != "parts" or p.rma)
                 and (note != "vendor" or p.vendor)
-                and (note != "senior" or priority in ("P3", "P4"))
+                and (note != "senior" or {"P3", "P4"} & set(p.priorities))
             ]
-            if not problems:  # the front's special cases pick their own priority
-                problems = [
-                    p
-                    for p in C.PROBLEMS
-                    if (note != "parts" or p.rma)
-                    and (note != "vendor" or p.vendor)
-                    and (note != "senior" or {"P3", "P4"} & set(p.priorities))
-                ]
-                problem = r.choices(problems, weights=[p.weight for p in problems])[0]
-                priority = problem.priorities[-1]
-            else:
-                problem = r.choices(problems, weights=[p.weight for p in problems])[0]
-            lang = "en" if org.spec.lang == "en" or r.random() < 0.15 else "zh"
-            run = _Run(
-                index=i,
-                rng=r,
-                org=org,
-                contact=r.choice(org.contacts),
-                problem=problem,
-                priority=priority,
-                channel=self.channel(r, org, priority, created, target),
-                lang=lang,
-                target=target,
-                note=note,
-                created=created,
-            )
-            run.vars = self.variables(run)
-            runs.append(run)
-        runs.sort(key=lambda run: (run.created, run.index))
-        return runs
-
-    @staticmethod
-    def target_for(r: random.Random, age_days: float) -> str:
-        weights: dict[str, float]
-        if age_days < 1:
-            weights = {"in_progress": 45, "pending": 5, "resolved": 20, "closed": 30}
-        elif age_days < 7:
-            weights = {"in_progress": 30, "pending": 15, "resolved": 17, "closed": 38}
-        elif age_days < 30:
-            weights = {"in_progress": 7, "pending": 7, "resolved": 4, "closed": 82}
+            problem = r.choices(problems, weights=[p.weight for p in problems])[0]
+            priority = problem.priorities[-1]
         else:
-            weights = {"pending": 1.5, "resolved": 1, "closed": 97.5}
-        return r.choices(list(weights), weights=list(weights.values()))[0]
-
-    def channel(
-        self, r: random.Random, org: _Org, priority: str, created: dt.datetime, target: str
-    ) -> str:
-        if target == "open":  # nobody has looked at it yet: it came in by itself
-            channel = r.choice([Channel.WEB, Channel.EMAIL, Channel.API])
-        elif priority == "P1":
-            channel = Channel.PHONE if r.random() < 0.9 else Channel.EMAIL
-        else:
-            channel = r.choices(
-                [Channel.PHONE, Channel.EMAIL, Channel.WEB, Channel.API, Channel.FAX],
-                weights=[50, 22, 18, 5, 5],
-            )[0]
-        if channel == Channel.API and org.spec.code not in ("CTBJ", "NWT"):
-            channel = Channel.WEB  # only these two have their NMS connected to the desk
-        if channel == Channel.FAX and org.spec.lang == "en":
-            channel = Channel.EMAIL
-        if (
-            not org.gold
-            and channel in (Channel.PHONE, Channel.FAX)
-            and self.business(created, r) != created
-        ):
-            channel = Channel.WEB if r.random() < 0.5 else Channel.EMAIL
-        return channel
-
-    def variables(self, run: _Run) -> dict[str, str]:
-        r, p = run.rng, run.problem
-        platform = r.choice(p.platforms)
-        version = r.choice(platform.versions)
-        site_zh, site_en = r.choice(run.org.spec.sites)
-        yy = r.randint(15, 23)
-        serial = (
-            f"{platform.serial_prefix}{yy:02d}{r.randint(1, 52):02d}"
-            f"{''.join(r.choices('ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', k=4))}"
+            problem = r.choices(problems, weights=[p.weight for p in problems])[0]
+        lang = "en" if org.spec.lang == "en" or r.random() < 0.15 else "zh"
+        run = _Run(
+            index=i,
+            rng=r,
+            org=org,
+            contact=r.choice(org.contacts),
+            problem=problem,
+            priority=priority,
+            channel=_channel(desk, r, org, priority, created, target),
+            lang=lang,
+            target=target,
+            note=note,
+            created=created,
         )
-        family = next((f for f in _IFACES if platform.name.startswith(f)), "")
-        iface = r.choice(_IFACES[family]).format(r.randint(1, 48))
-        hhmm = (self.local(run.created) - dt.timedelta(minutes=r.randint(5, 50))).strftime("%H:%M")
-        skill_zh, skill_en = C.SKILL_NAMES[p.skill]
-        en = run.lang == "en"
-        return {
-            "platform": platform.name,
-            "version": version,
-            "sn": serial,
-            "iface": iface,
-            "ip": f"{r.choice(['203.0.113', '198.51.100', '192.0.2'])}.{r.randint(2, 254)}",
-            "vlan": str(r.randint(100, 999)),
-            "site": site_en if en else site_zh,
-            "part": p.part,
-            "bug": r.choice(C.BUGS),
-            "fixver": C.FIXED.get(platform.name, C.DEFAULT_FIXED),
-            "vref": f"TAC 6{r.randint(80000000, 99999999)}",
-            "rma": f"8{r.randint(10000000, 99999999)}",
-            "caller": run.contact.name,
-            "hhmm": hhmm,
-            "skill": skill_en if en else skill_zh,
-            "contract": run.org.spec.contract,
-            "sev": run.priority[1],
-        }
+        run.vars = _variables(desk, run)
+        runs.append(run)
+    runs.sort(key=lambda run: (run.created, run.index))
+    return runs
+
+
+def _target_for(r: random.Random, age_days: float) -> str:
+    weights: dict[str, float]
+    if age_days < 1:
+        weights = {"in_progress": 45, "pending": 5, "resolved": 20, "closed": 30}
+    elif age_days < 7:
+        weights = {"in_progress": 30, "pending": 15, "resolved": 17, "closed": 38}
+    elif age_days < 30:
+        weights = {"in_progress": 7, "pending": 7, "resolved": 4, "closed": 82}
+    else:
+        weights = {"pending": 1.5, "resolved": 1, "closed": 97.5}
+    return r.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _channel(
+    desk: Desk, r: random.Random, org: Org, priority: str, created: dt.datetime, target: str
+) -> str:
+    if target == "open":  # nobody has looked at it yet: it came in by itself
+        channel = r.choice([Channel.WEB, Channel.EMAIL, Channel.API])
+    elif priority == "P1":
+        channel = Channel.PHONE if r.random() < 0.9 else Channel.EMAIL
+    else:
+        channel = r.choices(
+            [Channel.PHONE, Channel.EMAIL, Channel.WEB, Channel.API, Channel.FAX],
+            weights=[50, 22, 18, 5, 5],
+        )[0]
+    if channel == Channel.API and org.spec.code not in ("CTBJ", "NWT"):
+        channel = Channel.WEB  # only these two have their NMS connected to the desk
+    if channel == Channel.FAX and org.spec.lang == "en":
+        channel = Channel.EMAIL
+    if (
+        not org.gold
+        and channel in (Channel.PHONE, Channel.FAX)
+        and desk.business(created, r) != created
+    ):
+        channel = Channel.WEB if r.random() < 0.5 else Channel.EMAIL
+    return channel
+
+
+def _variables(desk: Desk, run: _Run) -> dict[str, str]:
+    r, p = run.rng, run.problem
+    platform = r.choice(p.platforms)
+    version = r.choice(platform.versions)
+    site_zh, site_en = r.choice(run.org.spec.sites)
+    yy = r.randint(15, 23)
+    serial = (
+        f"{platform.serial_prefix}{yy:02d}{r.randint(1, 52):02d}"
+        f"{''.join(r.choices('ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', k=4))}"
+    )
+    family = next((f for f in _IFACES if platform.name.startswith(f)), "")
+    iface = r.choice(_IFACES[family]).format(r.randint(1, 48))
+    hhmm = (desk.local(run.created) - dt.timedelta(minutes=r.randint(5, 50))).strftime("%H:%M")
+    skill_zh, skill_en = A.SKILL_NAMES[p.skill]
+    en = run.lang == "en"
+    return {
+        "platform": platform.name,
+        "version": version,
+        "sn": serial,
+        "iface": iface,
+        "ip": f"{r.choice(['203.0.113', '198.51.100', '192.0.2'])}.{r.randint(2, 254)}",
+        "vlan": str(r.randint(100, 999)),
+        "site": site_en if en else site_zh,
+        "part": p.part,
+        "bug": r.choice(C.BUGS),
+        "fixver": C.FIXED.get(platform.name, C.DEFAULT_FIXED),
+        "vref": f"TAC 6{r.randint(80000000, 99999999)}",
+        "rma": f"8{r.randint(10000000, 99999999)}",
+        "caller": run.contact.name,
+        "hhmm": hhmm,
+        "skill": skill_en if en else skill_zh,
+        "contract": run.org.spec.contract,
+        "sev": run.priority[1],
+    }
 
 
 class _Plan:
     """Writes one CASE's steps in time order, tracking its owner and state."""
 
-    def __init__(self, desk: _Desk, run: _Run):
+    def __init__(self, desk: Desk, run: _Run):
         self.desk = desk
         self.run = run
         self.r = run.rng
@@ -867,7 +602,7 @@ def _open(*, case: Case | None, run: _Run, **fields: Any) -> Case:
     return run.case
 
 
-def _script(desk: _Desk, run: _Run) -> None:
+def _script(desk: Desk, run: _Run) -> None:
     """Write the CASE's whole life, then keep it up to the target state."""
     r, p = run.rng, run.problem
     plan = _Plan(desk, run)
@@ -935,7 +670,7 @@ def _script(desk: _Desk, run: _Run) -> None:
     _cut(desk, run, plan)
 
 
-def _cut(desk: _Desk, run: _Run, plan: _Plan) -> None:
+def _cut(desk: Desk, run: _Run, plan: _Plan) -> None:
     """Keep the steps up to the target state, add the waiting, and end before now.
 
     A CASE whose target state would only be reached after now stops where now finds it
@@ -1003,52 +738,22 @@ def _cut(desk: _Desk, run: _Run, plan: _Plan) -> None:
         raise RuntimeError(f"demo CASE {run.index}: its life runs past now")
 
 
-def _summary(seconds: float) -> Summary:
-    cases = Case.objects.all()
-    by_status = Counter(cases.values_list("status", flat=True))
-    by_priority = Counter(cases.values_list("priority", flat=True))
-    by_level = Counter(cases.values_list("escalation_level", flat=True))
-    return Summary(
-        organizations=Organization.objects.count(),
-        contacts=Contact.objects.count(),
-        staff=StaffProfile.objects.count(),
-        customers=User.objects.filter(role="customer").count(),
-        shifts=DutyShift.objects.count(),
-        cases=cases.count(),
-        by_status={s: by_status[s] for s in Status.values if by_status[s]},
-        by_priority={p: by_priority[p] for p in sorted(by_priority)},
-        by_escalation={lv: by_level[lv] for lv in sorted(by_level)},
-        reopened=cases.filter(reopen_count__gt=0).count(),
-        worklogs=WorkLog.objects.count(),
-        minutes=WorkLog.objects.aggregate(m=Sum("minutes"))["m"] or 0,
-        events=CaseEvent.objects.count(),
-        seconds=seconds,
+def load(desk: Desk) -> None:
+    """Plan ``desk.cases`` CASEs, then play every step in time order; ``DomainError`` names
+    the CASE and the step if a service refuses one."""
+    runs = _runs(desk, desk.cases)
+    for run in runs:
+        _script(desk, run)
+    steps = sorted(
+        ((s.at, run.index, n, run, s) for run in runs for n, s in enumerate(run.steps)),
+        key=lambda item: item[:3],
     )
-
-
-def load(
-    *, seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, now: dt.datetime | None = None
-) -> Summary:
-    """Create the demo desk in one transaction; ``DomainError`` if a service refuses a step."""
-    started = time.monotonic()
-    desk = _Desk(seed=seed, now=now or clock.now())
-    with transaction.atomic():
-        desk.create_people()
-        desk.create_roster()
-        runs = desk.runs(cases)
-        for run in runs:
-            _script(desk, run)
-        steps = sorted(
-            ((s.at, run.index, n, run, s) for run in runs for n, s in enumerate(run.steps)),
-            key=lambda item: item[:3],
-        )
-        for at, _, _, run, step in steps:
-            with clock.frozen(at):
-                try:
-                    step.fn(case=run.case, **step.kwargs)
-                except DomainError as exc:
-                    raise DomainError(
-                        f"demo CASE {run.case.number if run.case else run.index}: "
-                        f"{step.fn.__name__} at {clock.iso_utc(at)} refused: {exc.detail}"
-                    ) from exc
-    return _summary(time.monotonic() - started)
+    for at, _, _, run, step in steps:
+        with clock.frozen(at):
+            try:
+                step.fn(case=run.case, **step.kwargs)
+            except DomainError as exc:
+                raise DomainError(
+                    f"demo CASE {run.case.number if run.case else run.index}: "
+                    f"{step.fn.__name__} at {clock.iso_utc(at)} refused: {exc.detail}"
+                ) from exc
