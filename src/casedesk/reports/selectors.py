@@ -25,12 +25,11 @@ from django.db.models.functions import Coalesce, Least, TruncWeek
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from casedesk import policy
 from casedesk.accounts.choices import ASSIGNABLE_ROLES
 from casedesk.accounts.models import Organization, User
 from casedesk.cases.choices import EscalationLevel, EscalationTarget, EventKind, Priority, Status
-from casedesk.cases.models import CaseEvent, WorkLog
-from casedesk.core import clock
+from casedesk.cases.models import Case, CaseEvent, WorkLog
+from casedesk.core import clock, policy
 from casedesk.core.errors import InvalidInput
 from casedesk.sla.choices import DeadlineKind, Recipient
 from casedesk.sla.models import Deadline
@@ -228,7 +227,7 @@ def _cases(f: Filters, prefix: str = ""):
 
 def _visible(reader: User | None):
     """The CASEs the reader may see (all, for the staff who reach the dashboard)."""
-    return policy.visible_cases(reader)
+    return policy.visible(reader, Case)
 
 
 def _scoped(model, reader: User | None, f: Filters, prefix: str = "case__"):

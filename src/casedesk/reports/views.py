@@ -14,10 +14,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from casedesk import policy
 from casedesk.cases.choices import Priority
-from casedesk.core import clock
+from casedesk.core import clock, policy
 from casedesk.core.errors import DomainError
+from casedesk.reports.policy import ReportAction
 from casedesk.web.guards import forbidden, staff_required
 
 from . import charts, exports, selectors
@@ -137,7 +137,7 @@ def headline(tables) -> list[dict]:
 @staff_required
 def dashboard(request):
     user = request.user
-    if not policy.can(user, policy.Action.VIEW_DASHBOARD):
+    if not policy.can(user, ReportAction.VIEW_DASHBOARD):
         return _refuse(request)
     params = request.GET
     context = {
@@ -194,7 +194,7 @@ def _about(f: selectors.Filters) -> list[tuple[str, str]]:
 def export(request, table: str, fmt: str):
     """One table as CSV or XLSX, or every table as one workbook (``all.xlsx``)."""
     user = request.user
-    if not policy.can(user, policy.Action.VIEW_DASHBOARD):
+    if not policy.can(user, ReportAction.VIEW_DASHBOARD):
         return _refuse(request)
     if fmt not in FORMATS or (table not in selectors.TABLES and table != ALL):
         raise Http404

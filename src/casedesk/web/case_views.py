@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casedesk import policy
 from casedesk.accounts import selectors as people
 from casedesk.accounts.choices import Tier
 from casedesk.accounts.models import Contact, User
@@ -38,7 +37,7 @@ from casedesk.cases.choices import (
     WorkLogKind,
 )
 from casedesk.cases.models import Attachment, Case, CaseEvent
-from casedesk.core import clock
+from casedesk.core import clock, policy
 from casedesk.core.errors import DomainError, InvalidInput, NotFound, TransitionNotAllowed
 from casedesk.routing.selectors import recommendations
 from casedesk.sla.choices import DeadlineKind, Recipient

@@ -1,0 +1,21 @@
+"""Who may manage the URLs CASE events are posted to: admins only."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy
+
+from casedesk.accounts.choices import Role
+from casedesk.core import policy
+
+
+class WebhookAction(StrEnum):
+    MANAGE_WEBHOOKS = "manage_webhooks"
+
+
+def _rule(user, action: str, obj) -> bool:
+    return user.role == Role.ADMIN
+
+
+policy.register("webhooks", {WebhookAction.MANAGE_WEBHOOKS: gettext_lazy("manage webhooks")}, _rule)
