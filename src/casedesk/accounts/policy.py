@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from casedesk.core import policy
 
 from .choices import MANAGER_ROLES, Role
+from .models import Contact, Organization, User
 
 
 class AccountAction(StrEnum):
@@ -35,8 +37,38 @@ def _rule(user, action: str, obj) -> bool:
     return user.role in DISPATCHERS
 
 
+def _organizations(user: User, qs: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Staff see every organization, a customer their own, any other role none."""
+    if user.role in STAFF_ROLES:
+        return qs
+    if user.role == Role.CUSTOMER and user.organization_id is not None:
+        return qs.filter(pk=user.organization_id)
+    return qs.none()
+
+
+def _contacts(user: User, qs: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Staff see every contact, a customer their own organization's, any other role none."""
+    if user.role in STAFF_ROLES:
+        return qs
+    if user.role == Role.CUSTOMER and user.organization_id is not None:
+        return qs.filter(organization_id=user.organization_id)
+    return qs.none()
+
+
+def _users(user: User, qs: QuerySet[User]) -> QuerySet[User]:
+    """Staff see every user, a customer only themselves, any other role none."""
+    if user.role in STAFF_ROLES:
+        return qs
+    if user.role == Role.CUSTOMER:
+        return qs.filter(pk=user.pk)
+    return qs.none()
+
+
 policy.register(
     "accounts",
     {AccountAction.MANAGE_CUSTOMERS: gettext_lazy("manage customers")},
     _rule,
 )
+policy.register_visibility(Organization, _organizations)
+policy.register_visibility(Contact, _contacts)
+policy.register_visibility(User, _users)

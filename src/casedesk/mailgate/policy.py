@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from casedesk.accounts.policy import STAFF_ROLES
+from casedesk.accounts.policy import DISPATCHERS, STAFF_ROLES
 from casedesk.core import policy
+
+from .models import InboundMessage
 
 
 class MailAction(StrEnum):
@@ -20,4 +23,10 @@ def _rule(user, action: str, obj) -> bool:
     return user.role in STAFF_ROLES
 
 
+def _messages(user, qs: QuerySet[InboundMessage]) -> QuerySet[InboundMessage]:
+    """Received mail is read by those who triage it (who manage customers), by nobody else."""
+    return qs if user.role in DISPATCHERS else qs.none()
+
+
 policy.register("mailgate", {MailAction.RECEIVE_FAX: gettext_lazy("receive faxes")}, _rule)
+policy.register_visibility(InboundMessage, _messages)

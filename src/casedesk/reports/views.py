@@ -142,10 +142,10 @@ def dashboard(request):
     params = request.GET
     context = {
         "customer_options": options(
-            ((c.pk, c.name) for c in selectors.customers()), params.get("customer", "")
+            ((c.pk, c.name) for c in selectors.customers(reader=user)), params.get("customer", "")
         ),
         "engineer_options": options(
-            ((e.pk, f"{e.display_name} ({e.username})") for e in selectors.engineers()),
+            ((e.pk, f"{e.display_name} ({e.username})") for e in selectors.engineers(reader=user)),
             params.get("engineer", ""),
         ),
         "severity_options": options(Priority.choices, params.get("severity", "")),
@@ -156,7 +156,7 @@ def dashboard(request):
     except DomainError as exc:
         context["error"] = exc.detail
         return render(request, "reports/dashboard.html", context, status=exc.status)
-    tables = selectors.dashboard(f, user)
+    tables = selectors.dashboard(f, reader=user)
     query = urlencode(f.querystring())
     context.update(
         filters=f,
@@ -205,9 +205,9 @@ def export(request, table: str, fmt: str):
     except DomainError as exc:
         return forbidden(request, exc.detail, status=exc.status)
     if table == ALL:
-        tables = list(selectors.dashboard(f, user).values())
+        tables = list(selectors.dashboard(f, reader=user).values())
     else:
-        tables = [selectors.TABLES[table](f, user)]
+        tables = [selectors.TABLES[table](f, reader=user)]
     if fmt == "csv":
         body, content_type = exports.to_csv(tables[0]), "text/csv; charset=utf-8"
     else:

@@ -38,9 +38,9 @@ def mail_quarantine(request):
     status = request.GET.get("status", InboundStatus.QUARANTINED)
     if status not in InboundStatus.values:
         status = InboundStatus.QUARANTINED
-    page = Paginator(selectors.inbound_messages(status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.inbound_messages(status=status, fetched_by=request.user), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "web/mail_quarantine.html",
@@ -59,7 +59,7 @@ def mail_rerun(request, pk: int):
         return HttpResponseNotAllowed(["POST"])
     if not _may_triage(request.user):  # before saying whether the message exists
         return forbidden(request)
-    message = get_object_or_404(InboundMessage, pk=pk)
+    message = get_object_or_404(policy.visible(request.user, InboundMessage), pk=pk)
     try:
         message = mailgate.reprocess(message=message, by=request.user)
     except DomainError as exc:
@@ -83,7 +83,7 @@ def mail_raw(request, pk: int):
     """The message exactly as received, as a download (never shown inline)."""
     if not _may_triage(request.user):
         return forbidden(request)
-    message = get_object_or_404(InboundMessage, pk=pk)
+    message = get_object_or_404(policy.visible(request.user, InboundMessage), pk=pk)
     return FileResponse(
         message.raw.open("rb"),
         as_attachment=True,

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from casedesk.accounts.choices import Role
 from casedesk.core import policy
 
+from .models import Webhook
+
 
 class WebhookAction(StrEnum):
     MANAGE_WEBHOOKS = "manage_webhooks"
@@ -19,3 +21,4 @@ def _rule(user, action: str, obj) -> bool:
 
 
 policy.register("webhooks", {WebhookAction.MANAGE_WEBHOOKS: gettext_lazy("manage webhooks")}, _rule)
+policy.register_visibility(Webhook, lambda user, qs: qs if _rule(user, "", None) else qs.none())

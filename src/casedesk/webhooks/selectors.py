@@ -72,4 +72,5 @@ def hooks_changed(**_signal_kwargs) -> None:
 def webhook_list(*, fetched_by) -> list[Webhook]:
     """Every webhook, for an administrator."""
     policy.require(fetched_by, WebhookAction.MANAGE_WEBHOOKS)
-    return list(Webhook.objects.select_related("organization").order_by("name", "id"))
+    qs = policy.visible(fetched_by, Webhook).select_related("organization")
+    return list(qs.order_by("name", "id"))
