@@ -6,7 +6,7 @@ relation to a CASE (dispatcher, supervisor, owner, helper, customer) lets one do
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # Each action as the verb phrase a refusal puts before the CASE: "You may not close
 # CASE-…", "… cannot close it now".  Translated, so a Chinese desk reads Chinese.
-VERBS = {
+VERBS: dict[str, Any] = {
     CaseAction.VIEW: gettext_lazy("view"),
     CaseAction.OPEN: gettext_lazy("open"),
     CaseAction.ASSIGN: gettext_lazy("assign"),
