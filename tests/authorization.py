@@ -17,16 +17,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from casedesk import policy
 from casedesk.accounts.choices import Role
 from casedesk.accounts.models import ApiToken, Contact, Organization, User
 from casedesk.cases import attachments, services
+from casedesk.cases.choices import CaseAction
 from casedesk.cases.models import Case
+from casedesk.core import policy
 from casedesk.core.errors import InvalidInput
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 
@@ -35,6 +37,10 @@ UNKNOWN_PK = 987_654_321
 
 # The states the matrices need a CASE in, so that an allowed action can really succeed.
 STATES = ("assigned", "in_progress", "pending", "resolved", "resolved_confirmed", "closed")
+
+# Every action the apps registered with the policy, by name (``A.ASSIGN``, ``A.RECEIVE_FAX``):
+# what the matrices' tables name, and each must be exercised by one of them.
+A = SimpleNamespace(**{action.name: action for action in policy.actions()})
 
 
 @dataclass
@@ -73,7 +79,7 @@ class World:
         CASE the policy hides from them (asked once per user: every request is undone)."""
         key = user.pk if user is not None else None
         if key not in self._secrets:
-            seen = set(policy.visible_cases(user).values_list("pk", flat=True))
+            seen = set(policy.visible(user, Case).values_list("pk", flat=True))
             self._secrets[key] = [
                 text
                 for case in self.cases.values()
@@ -226,7 +232,7 @@ def run(world: World, request) -> Outcome:
 def expected_for_case(user: User | None, actions: tuple[str, ...], case: Case | None) -> str:
     """What the policy says about ``user`` doing ``actions`` to ``case`` (None: no such CASE):
     "hidden" (404), "refused" (403) or "allowed"."""
-    if case is None or not policy.can(user, policy.Action.VIEW, case):
+    if case is None or not policy.can(user, CaseAction.VIEW, case):
         return "hidden"
     if not all(policy.can(user, action, case) for action in actions):
         return "refused"

@@ -10,12 +10,14 @@ from collections.abc import Callable
 
 import pytest
 
-from casedesk import policy
 from casedesk.accounts.models import User
+from casedesk.accounts.policy import AccountAction
 from casedesk.cases import selectors, services
 from casedesk.cases.choices import CaseAction
 from casedesk.cases.models import Case
+from casedesk.core import policy
 from casedesk.core.errors import Forbidden, InvalidInput, NotFound
+from casedesk.mailgate.policy import MailAction
 from tests.cases.lifecycle import MOVES, Cast, bring_to, make_cast, snapshot
 from tests.factories import OrganizationFactory, make_case, make_user
 
@@ -246,7 +248,7 @@ def test_actions_without_a_case(cast):
     for user in (cast.call_taker, cast.duty, cast.spare, cast.customer):
         assert not policy.can(user, A.ASSIGN)  # a CASE action needs its CASE
 
-    manage = policy.Action.MANAGE_CUSTOMERS
+    manage = AccountAction.MANAGE_CUSTOMERS
     assert policy.can(cast.call_taker, manage) and policy.can(cast.duty, manage)
     assert not policy.can(cast.spare, manage)
     assert not policy.can(cast.customer, manage)
@@ -279,12 +281,12 @@ def test_visible_cases(cast):
     theirs = make_case(org=outsider.organization, by=outsider)
     everything = {*ours, theirs}
 
-    assert set(policy.visible_cases(cast.customer)) == set(ours)
-    assert set(policy.visible_cases(outsider)) == {theirs}
+    assert set(policy.visible(cast.customer, Case)) == set(ours)
+    assert set(policy.visible(outsider, Case)) == {theirs}
     for staff in (cast.call_taker, cast.duty, cast.spare, None):
-        assert set(policy.visible_cases(staff)) == everything
-    assert not policy.visible_cases(_inactive(make_user("duty_engineer", username="gone")))
-    assert not policy.visible_cases(_inactive(cast.customer))
+        assert set(policy.visible(staff, Case)) == everything
+    assert not policy.visible(_inactive(make_user("duty_engineer", username="gone")), Case)
+    assert not policy.visible(_inactive(cast.customer), Case)
 
 
 def test_a_customer_cannot_read_another_organizations_case(cast):
@@ -311,7 +313,7 @@ def test_permission_is_checked_before_the_input(cast):
 
 
 def test_faxes_are_received_by_the_desks_staff_only(cast):
-    fax = policy.Action.RECEIVE_FAX
+    fax = MailAction.RECEIVE_FAX
     for user in (cast.call_taker, cast.duty, cast.spare, None):
         assert policy.can(user, fax)
     assert not policy.can(cast.customer, fax)
@@ -324,8 +326,8 @@ def test_a_role_the_policy_does_not_know_may_do_nothing(cast):
     case = bring_to("in_progress", cast)
     newcomer = make_user("engineer", username="newcomer")
     newcomer.role = "partner"  # not (yet) one of Role's choices
-    assert not policy.visible_cases(newcomer).exists()
-    for action in [*A, *policy.DeskAction]:
+    assert not policy.visible(newcomer, Case).exists()
+    for action in policy.actions():
         assert not policy.can(newcomer, action, case), action
         assert not policy.can(newcomer, action), action
     with pytest.raises(NotFound):

@@ -29,9 +29,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from casedesk.api.urls import api
 from casedesk.cases.models import Case
-from casedesk.policy import Action as A
 from tests.authorization import (
     UNKNOWN_NUMBER,
+    A,
     World,
     expected_for_case,
     expected_for_desk,

@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
-from casedesk import policy
 from casedesk.cases import services
 from casedesk.cases.choices import CaseAction, EscalationLevel, EventKind, Priority
 from casedesk.cases.models import Case, CaseEvent, WorkLog
+from casedesk.core import policy
 from casedesk.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from tests.cases.lifecycle import (
     MOVES,

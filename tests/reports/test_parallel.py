@@ -13,7 +13,7 @@ from .test_selectors import filters
 def _tables(f):
     return {
         key: (str(t.title), [list(map(str, r)) for r in t.rows])
-        for key, t in selectors.dashboard(f).items()
+        for key, t in selectors.dashboard(f, reader=None).items()
     }
 
 
@@ -63,6 +63,6 @@ def test_a_pool_thread_runs_in_the_callers_language_zone_and_clock(threads):
 
 def test_inside_a_transaction_the_queries_stay_on_its_connection(desk, threads):
     """A caller's open transaction (its rows uncommitted) is read on its own connection."""
-    tables = selectors.dashboard(filters())
+    tables = selectors.dashboard(filters(), reader=None)
     assert any(r[1] != 0 for r in tables["labour_week"].rows)
     assert not any(t.name.startswith("report") for t in threading.enumerate())

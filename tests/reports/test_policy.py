@@ -2,8 +2,9 @@
 
 import pytest
 
-from casedesk import policy
 from casedesk.accounts.choices import Role
+from casedesk.core import policy
+from casedesk.reports.policy import ReportAction
 from tests.factories import OrganizationFactory, make_user
 
 READERS = {Role.CS_MANAGER, Role.SUPERVISOR, Role.GENERAL_MANAGER, Role.ADMIN}
@@ -13,13 +14,13 @@ READERS = {Role.CS_MANAGER, Role.SUPERVISOR, Role.GENERAL_MANAGER, Role.ADMIN}
 def test_only_managers_and_admins_view_the_dashboard(db, role):
     org = OrganizationFactory() if role == Role.CUSTOMER else None
     user = make_user(role, org=org)
-    assert policy.can(user, policy.Action.VIEW_DASHBOARD) == (role in READERS)
+    assert policy.can(user, ReportAction.VIEW_DASHBOARD) == (role in READERS)
     user.is_active = False
-    assert not policy.can(user, policy.Action.VIEW_DASHBOARD)
+    assert not policy.can(user, ReportAction.VIEW_DASHBOARD)
 
 
 def test_a_refusal_is_forbidden(db):
     from casedesk.core.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        policy.require(make_user(Role.ENGINEER), policy.Action.VIEW_DASHBOARD)
+        policy.require(make_user(Role.ENGINEER), ReportAction.VIEW_DASHBOARD)

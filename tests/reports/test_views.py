@@ -41,7 +41,7 @@ def english(user):
 def table(key, **params):
     with clock.frozen(NOW), translation.override("en"):
         f = selectors.parse_filters({**QUERY, **params}, user=None)
-        return selectors.TABLES[key](f, None)
+        return selectors.TABLES[key](f, reader=None)
 
 
 @pytest.mark.parametrize("who", ["csm", "sup", "gm", "root"])

@@ -4,7 +4,7 @@ from the URL resolver) × every role × CASEs of the reader's own and of another
 What each request must answer is derived from ``policy`` and from whom the page is for:
 
 - not signed in (or an inactive user): the login page (302), bar the public pages;
-- a console page asked by anyone but the desk's staff (``policy.STAFF_ROLES``): 403;
+- a console page asked by anyone but the desk's staff (``STAFF_ROLES``): 403;
   a portal page asked by anyone but a customer: sent to the console (302);
 - a CASE (or a file of a CASE) the reader may not see, or none at all: 404, and a page that
   says so, not "not allowed";
@@ -29,15 +29,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from casedesk import policy
 from casedesk.accounts.choices import Role
 from casedesk.accounts.models import User
+from casedesk.accounts.policy import STAFF_ROLES
 from casedesk.cases.models import Case
-from casedesk.policy import Action as A
 from casedesk.web.case_views import PAGE_FORMS
 from tests.authorization import (
     UNKNOWN_NUMBER,
     UNKNOWN_PK,
+    A,
     World,
     expected_for_case,
     expected_for_desk,
@@ -214,7 +214,7 @@ def expected(subject, page: Page, target: Target) -> str:
         return "anonymous"
     if page.audience == ADMIN:
         return "allowed" if user.is_active and user.is_staff else "refused"
-    if page.audience == CONSOLE and user.role not in policy.STAFF_ROLES:
+    if page.audience == CONSOLE and user.role not in STAFF_ROLES:
         return "refused"
     if page.audience == PORTAL and user.role != Role.CUSTOMER:
         return "elsewhere"

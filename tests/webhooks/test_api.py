@@ -79,15 +79,16 @@ def test_customers_and_anonymous_callers_are_refused(api, customer):
 
 
 def test_the_policy_lets_only_administrators_manage_webhooks(org):
-    from casedesk import policy
     from casedesk.accounts.choices import Role
+    from casedesk.core import policy
+    from casedesk.webhooks.policy import WebhookAction
 
     allowed = {
         role
         for role in Role.values
         if policy.can(
             make_user(role, org=org if role == Role.CUSTOMER else None),
-            policy.Action.MANAGE_WEBHOOKS,
+            WebhookAction.MANAGE_WEBHOOKS,
         )
     }
     assert allowed == {Role.ADMIN}

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "casedesk.accounts"
     label = "accounts"
     verbose_name = _("People and organizations")
+
+    def ready(self):
+        from . import policy  # noqa: F401  (registers its rules with core.policy)

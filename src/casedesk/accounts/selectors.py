@@ -8,6 +8,7 @@ import functools
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from casedesk.core import policy
 from casedesk.core.errors import InvalidInput
 
 from .choices import ASSIGNABLE_ROLES, Role
@@ -100,7 +101,9 @@ def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
-def contact_search(*, q: str, fetched_by: User, limit: int = CONTACT_SEARCH_LIMIT) -> list[Contact]:
+def contact_search(
+    *, q: str, fetched_by: User | None, limit: int = CONTACT_SEARCH_LIMIT
+) -> list[Contact]:
     """Contacts of active organizations matching a phone number (theirs or their company's
     switchboard), e-mail, name or company.
 
@@ -113,11 +116,8 @@ def contact_search(*, q: str, fetched_by: User, limit: int = CONTACT_SEARCH_LIMI
     q = (q or "").strip()[:100]
     if not q:
         return []
-    qs = Contact.objects.select_related("organization").filter(organization__is_active=True)
-    if fetched_by.is_customer:
-        if fetched_by.organization_id is None:
-            return []
-        qs = qs.filter(organization_id=fetched_by.organization_id)
+    qs = policy.visible(fetched_by, Contact).select_related("organization")
+    qs = qs.filter(organization__is_active=True)
     match = (
         Q(name__icontains=q)
         | Q(email__icontains=q)

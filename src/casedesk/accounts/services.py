@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from casedesk import policy
-from casedesk.core import clock
+from casedesk.accounts.policy import AccountAction
+from casedesk.core import clock, policy
 from casedesk.core.errors import Conflict, InvalidInput
 
 from .choices import ASSIGNABLE_ROLES, Role, ServiceLevel, Tier
@@ -42,7 +42,7 @@ def organization_create(
     address: str = "",
     by: User | None,
 ) -> Organization:
-    policy.require(by, policy.Action.MANAGE_CUSTOMERS)
+    policy.require(by, AccountAction.MANAGE_CUSTOMERS)
     if Organization.objects.filter(code__iexact=code).exists():
         raise Conflict(_("Organization %(code)r already exists.") % {"code": code})
     org = Organization(
@@ -86,7 +86,7 @@ def contact_create(
     address: str = "",
     by: User | None,
 ) -> Contact:
-    policy.require(by, policy.Action.MANAGE_CUSTOMERS)
+    policy.require(by, AccountAction.MANAGE_CUSTOMERS)
     contact = Contact(
         organization=organization,
         name=name,
@@ -108,7 +108,7 @@ def contact_get_or_create(
     missing: (contact, created).  Contacts have no unique key (two people may share a
     mailbox), so the organization's row is locked: whoever comes second waits for the
     first's commit and finds its contact, rather than making a second one."""
-    policy.require(by, policy.Action.MANAGE_CUSTOMERS)
+    policy.require(by, AccountAction.MANAGE_CUSTOMERS)
     # NO KEY UPDATE: waits only for another get-or-create, not for CASEs being opened.
     Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
     found = (

@@ -4,8 +4,9 @@ from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
-from casedesk import policy
 from casedesk.accounts import selectors, services
+from casedesk.accounts.policy import AccountAction
+from casedesk.core import policy
 
 from .schemas import Detail, In
 
@@ -67,7 +68,7 @@ def create_organization(request, payload: OrganizationIn):
 
 @router.post("/contacts", response={201: ContactOut, **ERRORS})
 def create_contact(request, payload: ContactIn):
-    policy.require(request.auth, policy.Action.MANAGE_CUSTOMERS)
+    policy.require(request.auth, AccountAction.MANAGE_CUSTOMERS)
     data = payload.dict()
     org = selectors.organization_by_code(data.pop("organization"))
     contact = services.contact_create(organization=org, **data, by=request.auth)

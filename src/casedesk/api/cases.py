@@ -9,12 +9,11 @@ from django.conf import settings
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
-from casedesk import policy
 from casedesk.accounts import selectors as people
 from casedesk.cases import selectors, services
 from casedesk.cases.choices import CaseAction as A
 from casedesk.cases.models import Case, CaseEvent, WorkLog
-from casedesk.core import clock
+from casedesk.core import clock, policy
 from casedesk.core.errors import InvalidInput
 
 from .schemas import Detail, Empty, In

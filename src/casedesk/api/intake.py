@@ -5,9 +5,10 @@ from __future__ import annotations
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from casedesk import policy
 from casedesk.accounts import selectors as people
+from casedesk.core import policy
 from casedesk.mailgate import intake
+from casedesk.mailgate.policy import MailAction
 
 from .cases import ERRORS, CaseOut, PriorityField, case_out
 
@@ -26,7 +27,7 @@ def receive_fax(
 ):
     """A faxed problem report: a CASE on the fax channel with the PDF/TIFF scan attached
     (``multipart/form-data``; desk staff only)."""
-    policy.require(request.auth, policy.Action.RECEIVE_FAX)  # before naming anything unknown
+    policy.require(request.auth, MailAction.RECEIVE_FAX)  # before naming anything unknown
     org = people.organization_by_code(organization)
     person = people.contact_by_id(contact) if contact is not None else None
     case = intake.fax_open(

@@ -5,9 +5,10 @@ from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
-from casedesk import policy
 from casedesk.accounts import selectors as accounts
+from casedesk.core import policy
 from casedesk.webhooks import selectors, services
+from casedesk.webhooks.policy import WebhookAction
 
 from .schemas import Detail, In
 
@@ -80,7 +81,7 @@ def create_webhook(request, payload: WebhookIn):
     """Deliveries are signed and retried as the README's *Webhooks* section describes."""
     data = payload.dict()
     code = data.pop("organization")
-    policy.require(request.auth, policy.Action.MANAGE_WEBHOOKS)  # before saying "unknown org"
+    policy.require(request.auth, WebhookAction.MANAGE_WEBHOOKS)  # before saying "unknown org"
     organization = accounts.organization_by_code(code) if code else None
     hook, generated = services.webhook_create(by=request.auth, organization=organization, **data)
     return Status(201, {**webhook_out(hook), "secret": generated})

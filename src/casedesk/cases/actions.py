@@ -9,8 +9,8 @@ operation succeeds, so the UI and the operations cannot drift apart.
 
 from __future__ import annotations
 
-from casedesk import policy
 from casedesk.accounts.models import User
+from casedesk.core import policy
 
 from . import services
 from .choices import CaseAction

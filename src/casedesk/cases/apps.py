@@ -8,4 +8,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("CASEs")
 
     def ready(self) -> None:
-        from . import presenters  # noqa: F401 (registers the history's wording)
+        from . import policy, presenters  # noqa: F401 (register the rules and the history's wording)

@@ -26,9 +26,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from casedesk import policy
 from casedesk.accounts.models import Contact, Organization, User
-from casedesk.core import clock
+from casedesk.core import clock, policy
 from casedesk.core.errors import Forbidden, InvalidInput, NotFound
 from casedesk.core.operations import operation
 
@@ -364,7 +363,7 @@ def case_add_information(
 
 def attachments_for(case: Case, user: User | None) -> QuerySet[Attachment]:
     """The files of ``case`` that ``user`` may see (the caller has fetched the CASE through
-    ``policy.visible_cases``): customers do not see internal files."""
+    ``policy.visible``): customers do not see internal files."""
     qs = (
         Attachment.objects.filter(case=case)
         .select_related("uploaded_by")
@@ -378,7 +377,7 @@ def attachments_for(case: Case, user: User | None) -> QuerySet[Attachment]:
 def attachment_get(*, pk: int, fetched_by: User | None) -> Attachment:
     """One file ``fetched_by`` may download; NotFound when unknown or not theirs to see."""
     qs = Attachment.objects.select_related("case").filter(
-        pk=pk, case__in=policy.visible_cases(fetched_by)
+        pk=pk, case__in=policy.visible(fetched_by, Case)
     )
     if fetched_by is not None and fetched_by.is_customer:
         qs = qs.filter(internal=False)

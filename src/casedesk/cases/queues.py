@@ -1,6 +1,6 @@
 """The staff queues: the duty board, an engineer's own CASEs and the sortable CASE list.
 
-Reads only, always scoped by ``policy.visible_cases``; the list's filters are the one
+Reads only, always scoped by ``policy.visible``; the list's filters are the one
 definition in ``selectors.case_list`` that the API uses too.  Each queue is a fixed number
 of queries whatever its length (the deadlines come as one JSON column per CASE).
 """
@@ -12,9 +12,8 @@ from typing import Any, cast
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Window
 
-from casedesk import policy
 from casedesk.accounts.models import User
-from casedesk.core import clock
+from casedesk.core import clock, policy
 
 from .choices import Status
 from .models import Case
@@ -119,7 +118,7 @@ def _chased_due(until: datetime) -> Subquery:
 
 def board_unassigned(*, fetched_by: User | None) -> QuerySet[Case]:
     """Open CASEs nobody owns yet, most severe first, then oldest."""
-    qs = policy.visible_cases(fetched_by).filter(engineer__isnull=True, status__in=WORKING)
+    qs = policy.visible(fetched_by, Case).filter(engineer__isnull=True, status__in=WORKING)
     return qs.order_by("priority", "created_at", "id")
 
 
@@ -137,7 +136,7 @@ def board_due(*, fetched_by: User | None, now: datetime | None = None) -> QueryS
     """
     from casedesk.sla.models import Deadline
 
-    working = policy.visible_cases(fetched_by).filter(status__in=WORKING)
+    working = policy.visible(fetched_by, Case).filter(status__in=WORKING)
     chased = Deadline.objects.filter(
         case__in=working.values("pk"),
         kind__in=CHASED_KINDS,
@@ -156,7 +155,7 @@ def board_due(*, fetched_by: User | None, now: datetime | None = None) -> QueryS
 def board_escalated(*, fetched_by: User | None) -> QuerySet[Case]:
     """CASEs escalated (to a senior engineer or the vendor) or whose owner asked for
     reassignment, still being worked; highest level and most severe first."""
-    qs = policy.visible_cases(fetched_by).filter(status__in=WORKING)
+    qs = policy.visible(fetched_by, Case).filter(status__in=WORKING)
     qs = qs.filter(Q(escalation_level__gt=0) | Q(reassignment_requested=True))
     return qs.order_by("-escalation_level", "priority", "created_at", "id")
 
@@ -164,7 +163,7 @@ def board_escalated(*, fetched_by: User | None) -> QuerySet[Case]:
 def my_cases(*, engineer: User, fetched_by: User | None) -> QuerySet[Case]:
     """The CASEs ``engineer`` owns or helps on, not yet resolved, nearest deadline first."""
     helping = Case.helpers.through.objects.filter(user_id=engineer.pk).values("case_id")
-    qs = policy.visible_cases(fetched_by).filter(status__in=WORKING)
+    qs = policy.visible(fetched_by, Case).filter(status__in=WORKING)
     qs = qs.filter(Q(engineer_id=engineer.pk) | Q(pk__in=helping))
     return qs.annotate(next_due_at=_next_due()).order_by(
         F("next_due_at").asc(nulls_last=True), "priority", "created_at", "id"

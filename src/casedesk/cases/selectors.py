@@ -1,4 +1,4 @@
-"""Reads of CASEs, always scoped to the user who reads (``policy.visible_cases``)."""
+"""Reads of CASEs, always scoped to the user who reads (``policy.visible``)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from casedesk import policy
 from casedesk.accounts.models import User
 from casedesk.accounts.selectors import display_names
-from casedesk.core import clock
+from casedesk.core import clock, policy
 from casedesk.core.errors import InvalidInput, NotFound
 from casedesk.search.selectors import search_cases
 
@@ -174,7 +173,7 @@ def case_list(
     (``C2612001``, any case, or ``2612001`` without the C) puts that CASE first, then the
     CASEs whose text holds it.
     """
-    qs = policy.visible_cases(fetched_by)
+    qs = policy.visible(fetched_by, Case)
     if status:
         if status not in Status.values:
             raise InvalidInput(_("Unknown status %(status)r.") % {"status": status})
@@ -220,7 +219,7 @@ def number_named(*, q: str | None, fetched_by: User | None) -> str | None:
     number = typed_number(q)
     if number is None:
         return None
-    found = policy.visible_cases(fetched_by).filter(number=number).values_list("number")
+    found = policy.visible(fetched_by, Case).filter(number=number).values_list("number")
     return next(iter(found.order_by()[:1]), (None,))[0]
 
 
@@ -253,7 +252,7 @@ def case_get(*, number: str, fetched_by: User | None, action: str | None = None)
     before it looks up anything else the request names (an engineer, a user), so that a
     refusal never depends on, nor tells, whether those exist.
     """
-    qs = _with_related(policy.visible_cases(fetched_by)).filter(number=number.upper())
+    qs = _with_related(policy.visible(fetched_by, Case)).filter(number=number.upper())
     qs = qs.annotate(deadline_rows=_deadlines(fetched_by))
     # Numbers are unique: no ORDER BY (``first()`` would add one, and compiling it costs).
     case = next(iter(qs.order_by()[:1]), None)

@@ -17,10 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from casedesk import policy
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
 from casedesk.accounts.models import Contact, Organization, User
-from casedesk.core import clock, context, rows
+from casedesk.core import clock, context, policy, rows
 from casedesk.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from casedesk.core.operations import operation
 from casedesk.notify import events as notify

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from casedesk import policy
 from casedesk.accounts.models import Contact, Organization, User
 from casedesk.cases import attachments
 from casedesk.cases.choices import Channel
 from casedesk.cases.models import Case
+from casedesk.core import policy
 from casedesk.core.errors import InvalidInput
+from casedesk.mailgate.policy import MailAction
 
 FAX_TYPES = frozenset({"pdf", "tif", "tiff"})
 
@@ -26,7 +27,7 @@ def fax_open(
     description: str = "",
 ) -> Case:
     """A faxed problem report: a CASE on channel ``fax`` with the scan, all or nothing."""
-    policy.require(by, policy.Action.RECEIVE_FAX)
+    policy.require(by, MailAction.RECEIVE_FAX)
     name = attachments.clean_name(scan.name or "")
     if name.rpartition(".")[2].lower() not in FAX_TYPES:
         raise InvalidInput(

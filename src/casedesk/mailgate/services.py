@@ -33,10 +33,11 @@ from django.utils.translation import gettext as _
 from casedesk.accounts import services as people
 from casedesk.accounts.choices import Role
 from casedesk.accounts.models import Contact, Organization, User
+from casedesk.accounts.policy import AccountAction
 from casedesk.cases import attachments, services
 from casedesk.cases.choices import Channel, Status
 from casedesk.cases.models import Case
-from casedesk.core import clock
+from casedesk.core import clock, policy
 from casedesk.core.errors import Conflict, DomainError, InvalidInput
 from casedesk.notify import services as outbox
 
@@ -223,9 +224,7 @@ def process(message: InboundMessage) -> InboundMessage:
 
 def reprocess(*, message: InboundMessage, by: User | None) -> InboundMessage:
     """Staff re-run a quarantined message (after adding the contact, say)."""
-    from casedesk import policy
-
-    policy.require(by, policy.Action.MANAGE_CUSTOMERS)
+    policy.require(by, AccountAction.MANAGE_CUSTOMERS)
     if message.status not in (InboundStatus.QUARANTINED, InboundStatus.STORED):
         raise InvalidInput(_("Only quarantined messages can be processed again."))
     return process(message)

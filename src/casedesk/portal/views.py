@@ -1,6 +1,6 @@
 """客户之家: a customer contact's own organization's CASEs.
 
-Every view: parse → permission-checked fetch (``policy.visible_cases`` through the CASE
+Every view: parse → permission-checked fetch (``policy.visible`` through the CASE
 selectors) → one operation → render.  Another organization's CASE or file is a 404;
 a refused action shows the operation's message and changes nothing.
 """
@@ -20,7 +20,6 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from casedesk import policy
 from casedesk.accounts.models import User
 from casedesk.cases import actions, attachments, presenters, selectors, services
 from casedesk.cases.choices import (
@@ -31,6 +30,7 @@ from casedesk.cases.choices import (
     Status,
 )
 from casedesk.cases.models import Case, CaseEvent
+from casedesk.core import policy
 from casedesk.core.errors import DomainError, NotFound
 from casedesk.core.presenters import Reader
 
@@ -98,7 +98,7 @@ def home(request):
     cases = selectors.case_list(fetched_by=user, status=status or None, q=q or None)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(
-        policy.visible_cases(user).order_by().values_list("status").annotate(n=Count("id"))
+        policy.visible(user, Case).order_by().values_list("status").annotate(n=Count("id"))
     )
     tabs = [("", _("All"), sum(counts.values()))] + [
         (value, label, counts.get(value, 0)) for value, label in Status.choices

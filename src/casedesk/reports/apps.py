@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "casedesk.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from . import policy  # noqa: F401  (registers its rules with core.policy)

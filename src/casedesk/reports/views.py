@@ -14,10 +14,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from casedesk import policy
 from casedesk.cases.choices import Priority
-from casedesk.core import clock
+from casedesk.core import clock, policy
 from casedesk.core.errors import DomainError
+from casedesk.reports.policy import ReportAction
 from casedesk.web.guards import forbidden, staff_required
 
 from . import charts, exports, selectors
@@ -137,15 +137,15 @@ def headline(tables) -> list[dict]:
 @staff_required
 def dashboard(request):
     user = request.user
-    if not policy.can(user, policy.Action.VIEW_DASHBOARD):
+    if not policy.can(user, ReportAction.VIEW_DASHBOARD):
         return _refuse(request)
     params = request.GET
     context = {
         "customer_options": options(
-            ((c.pk, c.name) for c in selectors.customers()), params.get("customer", "")
+            ((c.pk, c.name) for c in selectors.customers(reader=user)), params.get("customer", "")
         ),
         "engineer_options": options(
-            ((e.pk, f"{e.display_name} ({e.username})") for e in selectors.engineers()),
+            ((e.pk, f"{e.display_name} ({e.username})") for e in selectors.engineers(reader=user)),
             params.get("engineer", ""),
         ),
         "severity_options": options(Priority.choices, params.get("severity", "")),
@@ -156,7 +156,7 @@ def dashboard(request):
     except DomainError as exc:
         context["error"] = exc.detail
         return render(request, "reports/dashboard.html", context, status=exc.status)
-    tables = selectors.dashboard(f, user)
+    tables = selectors.dashboard(f, reader=user)
     query = urlencode(f.querystring())
     context.update(
         filters=f,
@@ -194,7 +194,7 @@ def _about(f: selectors.Filters) -> list[tuple[str, str]]:
 def export(request, table: str, fmt: str):
     """One table as CSV or XLSX, or every table as one workbook (``all.xlsx``)."""
     user = request.user
-    if not policy.can(user, policy.Action.VIEW_DASHBOARD):
+    if not policy.can(user, ReportAction.VIEW_DASHBOARD):
         return _refuse(request)
     if fmt not in FORMATS or (table not in selectors.TABLES and table != ALL):
         raise Http404
@@ -205,9 +205,9 @@ def export(request, table: str, fmt: str):
     except DomainError as exc:
         return forbidden(request, exc.detail, status=exc.status)
     if table == ALL:
-        tables = list(selectors.dashboard(f, user).values())
+        tables = list(selectors.dashboard(f, reader=user).values())
     else:
-        tables = [selectors.TABLES[table](f, user)]
+        tables = [selectors.TABLES[table](f, reader=user)]
     if fmt == "csv":
         body, content_type = exports.to_csv(tables[0]), "text/csv; charset=utf-8"
     else:

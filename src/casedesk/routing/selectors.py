@@ -35,13 +35,12 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from casedesk import policy
 from casedesk.accounts.choices import Role, Tier
 from casedesk.accounts.models import DutyShift, Organization, Skill, User
 from casedesk.accounts.selectors import assignable_staff, skills_of
 from casedesk.cases.choices import Priority, Status
 from casedesk.cases.models import Case
-from casedesk.core import clock
+from casedesk.core import clock, policy
 from casedesk.core.errors import NotFound
 
 from . import similarity
@@ -170,7 +169,7 @@ def case_by_number(*, number: str, fetched_by: User | None) -> Case:
     """The CASE to rank engineers for, if ``fetched_by`` may see it (NotFound otherwise);
     without the deadlines and helpers a CASE page reads."""
     case = (
-        policy.visible_cases(fetched_by)
+        policy.visible(fetched_by, Case)
         .select_related("organization")
         .filter(number=number.upper())
         .order_by()

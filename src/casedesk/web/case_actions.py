@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from casedesk import policy
 from casedesk.accounts import selectors as people
 from casedesk.accounts.models import User
 from casedesk.cases import attachments, presenters, services
@@ -20,6 +19,7 @@ from casedesk.cases.choices import (
     WorkLogKind,
 )
 from casedesk.cases.models import Case
+from casedesk.core import policy
 from casedesk.core.errors import DomainError, InvalidInput
 
 from . import case_forms as f

@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from casedesk import policy
 from casedesk.accounts import selectors as people
 from casedesk.accounts.choices import Tier
 from casedesk.cases import services
@@ -16,6 +15,7 @@ from casedesk.cases.choices import (
     Status,
 )
 from casedesk.cases.models import Case
+from casedesk.core import policy
 from casedesk.core.errors import DomainError, TransitionNotAllowed
 from casedesk.routing.selectors import recommendations
 

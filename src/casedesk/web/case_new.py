@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casedesk import policy
 from casedesk.accounts import selectors as people
 from casedesk.accounts.models import Contact
 from casedesk.cases import services
@@ -18,6 +17,7 @@ from casedesk.cases.choices import (
     Channel,
     Priority,
 )
+from casedesk.core import policy
 from casedesk.core.errors import DomainError, InvalidInput
 
 from . import case_forms as f

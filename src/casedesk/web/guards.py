@@ -13,7 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
-from casedesk import policy
+from casedesk.accounts.policy import STAFF_ROLES
 
 # What a refusal page says above its message: an unknown (or hidden) CASE is "not found",
 # never "not allowed"; a state or input the operation refuses is "not possible".
@@ -42,7 +42,7 @@ def staff_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if user.role not in policy.STAFF_ROLES:
+        if user.role not in STAFF_ROLES:
             return forbidden(request)
         return view(request, *args, **kwargs)
 

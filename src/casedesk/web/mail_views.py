@@ -10,14 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casedesk import policy
 from casedesk.accounts.models import Contact, Organization
+from casedesk.accounts.policy import AccountAction
 from casedesk.cases.choices import Priority
+from casedesk.core import policy
 from casedesk.core.errors import DomainError, InvalidInput
 from casedesk.mailgate import intake, selectors
 from casedesk.mailgate import services as mailgate
 from casedesk.mailgate.choices import InboundStatus
 from casedesk.mailgate.models import InboundMessage
+from casedesk.mailgate.policy import MailAction
 
 from .guards import forbidden, staff_required
 
@@ -25,7 +27,7 @@ PAGE_SIZE = 50
 
 
 def _may_triage(user) -> bool:
-    return policy.can(user, policy.Action.MANAGE_CUSTOMERS)
+    return policy.can(user, AccountAction.MANAGE_CUSTOMERS)
 
 
 @staff_required
@@ -36,9 +38,9 @@ def mail_quarantine(request):
     status = request.GET.get("status", InboundStatus.QUARANTINED)
     if status not in InboundStatus.values:
         status = InboundStatus.QUARANTINED
-    page = Paginator(selectors.inbound_messages(status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.inbound_messages(status=status, fetched_by=request.user), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "web/mail_quarantine.html",
@@ -57,7 +59,7 @@ def mail_rerun(request, pk: int):
         return HttpResponseNotAllowed(["POST"])
     if not _may_triage(request.user):  # before saying whether the message exists
         return forbidden(request)
-    message = get_object_or_404(InboundMessage, pk=pk)
+    message = get_object_or_404(policy.visible(request.user, InboundMessage), pk=pk)
     try:
         message = mailgate.reprocess(message=message, by=request.user)
     except DomainError as exc:
@@ -81,7 +83,7 @@ def mail_raw(request, pk: int):
     """The message exactly as received, as a download (never shown inline)."""
     if not _may_triage(request.user):
         return forbidden(request)
-    message = get_object_or_404(InboundMessage, pk=pk)
+    message = get_object_or_404(policy.visible(request.user, InboundMessage), pk=pk)
     return FileResponse(
         message.raw.open("rb"),
         as_attachment=True,
@@ -120,7 +122,7 @@ def fax_new(request):
     """Staff upload a received fax: it becomes a CASE (channel fax) with the scan attached."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    if not policy.can(request.user, policy.Action.RECEIVE_FAX):
+    if not policy.can(request.user, MailAction.RECEIVE_FAX):
         return forbidden(request)
     if request.method == "GET":
         return render(request, "web/mail_fax.html", {"form": FaxForm()})

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from casedesk import policy
 from casedesk.accounts import selectors as account_selectors
 from casedesk.accounts import services as account_services
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Language
 from casedesk.accounts.models import User
+from casedesk.accounts.policy import DISPATCHERS
 from casedesk.cases import queues
 from casedesk.cases import selectors as case_selectors
 from casedesk.cases.choices import Priority, Status
@@ -80,7 +80,7 @@ def portal_home_url() -> str:
 
 def staff_home_url(user: User) -> str:
     """Where a member of staff starts: dispatchers on the duty board, engineers on their queue."""
-    if user.role in policy.DISPATCHERS:
+    if user.role in DISPATCHERS:
         return reverse("web:board")
     return reverse("web:my_cases")
 

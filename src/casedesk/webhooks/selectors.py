@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casedesk import policy
-from casedesk.core import versions
+from casedesk.core import policy, versions
+from casedesk.webhooks.policy import WebhookAction
 
 from .models import Webhook, WebhookConfigVersion
 
@@ -71,5 +71,6 @@ def hooks_changed(**_signal_kwargs) -> None:
 
 def webhook_list(*, fetched_by) -> list[Webhook]:
     """Every webhook, for an administrator."""
-    policy.require(fetched_by, policy.Action.MANAGE_WEBHOOKS)
-    return list(Webhook.objects.select_related("organization").order_by("name", "id"))
+    policy.require(fetched_by, WebhookAction.MANAGE_WEBHOOKS)
+    qs = policy.visible(fetched_by, Webhook).select_related("organization")
+    return list(qs.order_by("name", "id"))

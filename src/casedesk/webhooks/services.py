@@ -30,10 +30,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from casedesk import policy
 from casedesk.cases.choices import EventKind
-from casedesk.core import after_commit, clock
+from casedesk.core import after_commit, clock, policy
 from casedesk.core.errors import InvalidInput
+from casedesk.webhooks.policy import WebhookAction
 
 from . import formats, selectors
 from .choices import DeliveryStatus, WebhookFormat
@@ -167,7 +167,7 @@ def webhook_create(
 
     A JSON webhook without a secret gets a random one, shown to its creator once.
     """
-    policy.require(by, policy.Action.MANAGE_WEBHOOKS)
+    policy.require(by, WebhookAction.MANAGE_WEBHOOKS)
     name, url, secret = name.strip(), url.strip(), secret.strip()
     if format not in WebhookFormat.values:
         raise InvalidInput(_("Unknown format %(format)r.") % {"format": format})

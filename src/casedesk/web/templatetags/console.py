@@ -9,8 +9,7 @@ from datetime import datetime
 from django import template
 from django.utils.translation import gettext as _
 
-from casedesk import policy
-from casedesk.core import clock, markup
+from casedesk.core import clock, markup, policy
 
 register = template.Library()
 
