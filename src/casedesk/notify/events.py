@@ -1,4 +1,8 @@
-"""Messages that CASE events send (deadline messages are sent by the supervisor)."""
+"""Messages that CASE events send (deadline messages are sent by the supervisor).
+
+Subscribed to the CASE operations' events: the outbox rows are written in the transaction
+that wrote the event, so a rolled-back operation queues nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,28 @@ from django.conf import settings
 from django.urls import reverse
 
 from casedesk.cases.choices import Channel, EventKind
+from casedesk.cases.events import ORDER_OUTBOX, CaseEventWritten, CaseNumbered
+from casedesk.core.events import Phase, subscribe
 from casedesk.sla import recipients as sla_recipients
 from casedesk.sla import services as sla
 from casedesk.sla.choices import Alert, Recipient
-from casedesk.webhooks import services as webhooks
 
 from . import services
 
 
+@subscribe(CaseEventWritten, phase=Phase.IN_TRANSACTION, order=ORDER_OUTBOX)
+def outbox_follows(published: CaseEventWritten) -> None:
+    on_event(published.case, published.event)
+
+
+@subscribe(CaseNumbered, phase=Phase.IN_TRANSACTION, order=ORDER_OUTBOX)
+def alert_on_opening(published: CaseNumbered) -> None:
+    """A new CASE alerts once it has its number (a new P1/P2 tells the duty engineers)."""
+    alert(published.case, published.event)
+
+
 def on_event(case, event) -> None:
     """Queue what ``event`` tells people, in the transaction that wrote it."""
-    webhooks.on_event(case, event)
     data = event.data
     handed_over = event.kind == EventKind.ASSIGNED or (
         event.kind == EventKind.ESCALATED and "engineer" in data

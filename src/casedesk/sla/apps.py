@@ -9,7 +9,7 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels and calendars")
 
     def ready(self) -> None:
-        from . import models
+        from . import events, models  # noqa: F401  (events subscribes to the CASE events)
         from .selectors import config_changed
 
         # Every row the per-process configuration cache is built from.

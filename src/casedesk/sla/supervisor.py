@@ -26,11 +26,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from casedesk.cases.choices import EventKind, Status
+from casedesk.cases.events import CaseEventsBulkWritten
 from casedesk.cases.models import Case, CaseEvent
-from casedesk.core import clock
+from casedesk.core import clock, events
 from casedesk.notify import services as outbox
 from casedesk.notify.models import Notification
-from casedesk.webhooks import services as webhooks
 
 from . import recipients
 from .choices import ChaseAction, DeadlineKind, Recipient
@@ -72,7 +72,8 @@ class _Batch:
         if self.stamped:
             Deadline.objects.filter(pk__in=self.stamped).update(fired_at=self.now)
         CaseEvent.objects.bulk_create(self.events)
-        webhooks.on_events((event.case, event) for event in self.events)
+        if self.events:
+            events.publish(CaseEventsBulkWritten(tuple(self.events)))
         outbox.write(self.outbox)
         self.stamped, self.events, self.outbox = [], [], []
 
