@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy
 
 from casedesk.accounts.choices import MANAGER_ROLES, Role, Tier
 from casedesk.cases.choices import CaseAction, Status
+from casedesk.cases.models import Case
 from casedesk.core.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from casedesk.accounts.models import User
-    from casedesk.cases.models import Case
 
 
 class DeskAction(StrEnum):
@@ -237,8 +237,6 @@ def require(user: User | None, action: str, case: Case | None = None) -> None:
 def visible_cases(user: User | None) -> QuerySet[Case]:
     """Every CASE ``user`` may see: all for staff, the own organization's for a customer,
     none for any other role."""
-    from casedesk.cases.models import Case
-
     qs = Case.objects.all()
     if user is None:
         return qs

@@ -14,7 +14,7 @@ from tests.factories import make_case
 
 def _followers(event_type):
     return [
-        (s.handler.__module__, s.phase)
+        (s.handler.__module__, s.handler.__name__, s.phase)
         for s in events.subscribers(event_type)
         if s.handler.__module__.startswith("casedesk.")
     ]
@@ -23,15 +23,18 @@ def _followers(event_type):
 def test_followers_subscribe_inside_the_transaction_in_todays_order():
     inside = events.Phase.IN_TRANSACTION
     # The order the operation layer called them in by name: deadlines, webhook deliveries,
-    # the outbox, the search index.
+    # alerts, the outbox's other messages, the search index.
     assert _followers(CaseEventWritten) == [
-        ("casedesk.sla.events", inside),
-        ("casedesk.webhooks.events", inside),
-        ("casedesk.notify.events", inside),
-        ("casedesk.search.events", inside),
+        ("casedesk.sla.events", "deadlines_follow", inside),
+        ("casedesk.webhooks.events", "deliveries_follow", inside),
+        ("casedesk.sla.events", "alert_follows", inside),
+        ("casedesk.notify.events", "outbox_follows", inside),
+        ("casedesk.search.events", "index_follows", inside),
     ]
-    assert _followers(CaseNumbered) == [("casedesk.notify.events", inside)]
-    assert _followers(CaseEventsBulkWritten) == [("casedesk.webhooks.events", inside)]
+    assert _followers(CaseNumbered) == [("casedesk.sla.events", "alert_on_opening", inside)]
+    assert _followers(CaseEventsBulkWritten) == [
+        ("casedesk.webhooks.events", "deliveries_follow_batch", inside)
+    ]
 
 
 def _written():

@@ -1,8 +1,8 @@
 """What the CASE operations publish on the event bus (``casedesk.core.events``).
 
-The operation layer never names its followers: deadlines (``sla``), webhook deliveries
-(``webhooks``), the outbox (``notify``) and the search index (``search``) subscribe in their
-own ``events.py``, inside the operation's transaction, in that order.
+The operation layer never names its followers: they subscribe in their own ``events.py``
+(today deadlines and alerts in ``sla``, webhook deliveries, the outbox in ``notify`` and the
+search index), inside the operation's transaction, ordered by their ``order=``.
 """
 
 from __future__ import annotations
@@ -40,10 +40,3 @@ class CaseEventsBulkWritten(Event):
     each has its ``case`` loaded."""
 
     events: tuple[CaseEvent, ...]
-
-
-# The order in which the in-transaction subscribers run (``core.events.subscribe(order=)``).
-ORDER_DEADLINES = 10
-ORDER_WEBHOOKS = 20
-ORDER_OUTBOX = 30
-ORDER_SEARCH = 40

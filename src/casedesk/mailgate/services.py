@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from casedesk import policy
 from casedesk.accounts import services as people
 from casedesk.accounts.choices import Role
 from casedesk.accounts.models import Contact, Organization, User
@@ -39,6 +40,7 @@ from casedesk.cases.models import Case
 from casedesk.core import clock
 from casedesk.core.errors import Conflict, DomainError, InvalidInput
 from casedesk.notify import services as outbox
+from casedesk.notify.models import root_id
 
 from . import loops, parse, threading
 from .choices import InboundStatus
@@ -223,8 +225,6 @@ def process(message: InboundMessage) -> InboundMessage:
 
 def reprocess(*, message: InboundMessage, by: User | None) -> InboundMessage:
     """Staff re-run a quarantined message (after adding the contact, say)."""
-    from casedesk import policy
-
     policy.require(by, policy.Action.MANAGE_CUSTOMERS)
     if message.status not in (InboundStatus.QUARANTINED, InboundStatus.STORED):
         raise InvalidInput(_("Only quarantined messages can be processed again."))
@@ -510,7 +510,7 @@ def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> No
         to_email=to_email,
         language=language,
         case=case,
-        message_id=threading.root_id(case.number),
+        message_id=root_id(case.number),
         in_reply_to=message.message_id,
         references=_chain(mail, message.message_id),
     )

@@ -44,7 +44,7 @@ from casedesk.routing.selectors import recommendations
 from casedesk.sla.choices import DeadlineKind, Recipient
 
 from . import case_forms as f
-from .guards import staff_required
+from .guards import forbidden, staff_required
 from .templatetags.console import countdown_text, person
 
 A = CaseAction
@@ -376,8 +376,6 @@ def case_detail(request, number: str):
 
 
 def _refused(request, exc: DomainError):
-    from .guards import forbidden
-
     return forbidden(request, exc.detail, status=exc.status)
 
 
@@ -719,7 +717,7 @@ def contact_lookup(request):
         except InvalidInput:
             return JsonResponse({"detail": _("Unknown contact.")}, status=404)
         return JsonResponse(
-            {"contact": _contact_json(contact, defaults=people.contact_case_defaults(contact))}
+            {"contact": _contact_json(contact, defaults=selectors.contact_case_defaults(contact))}
         )
     found = people.contact_search(q=request.GET.get("q", ""), fetched_by=request.user)
     return JsonResponse({"contacts": [_contact_json(c) for c in found]})
@@ -761,7 +759,7 @@ def case_new(request):
             except InvalidInput:
                 contact = None
             if contact is not None:
-                initial.update(contact=contact.pk, **people.contact_case_defaults(contact))
+                initial.update(contact=contact.pk, **selectors.contact_case_defaults(contact))
         return _new_page(request, f.CaseNewForm(initial=initial))
     form = f.CaseNewForm(request.POST)
     if not form.is_valid():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from casedesk import policy
 from casedesk.core import clock, markup
+from casedesk.web.models import SavedFilter
 
 register = template.Library()
 
@@ -36,8 +37,6 @@ def saved_filters(context):
     if user is None or not user.is_authenticated or user.is_customer:
         return []
     if not hasattr(request, "_saved_filters"):
-        from casedesk.web.models import SavedFilter
-
         request._saved_filters = list(
             SavedFilter.objects.filter(user=user).only("id", "name", "query")
         )
