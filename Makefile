@@ -33,6 +33,7 @@ lint: $(BIN)/casedesk
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(BIN)/casedesk
 	$(BIN)/ruff format src tests bench
@@ -55,4 +56,4 @@ bench: $(BIN)/casedesk
 	$(BIN)/python bench/api_bench.py --database-url $(BENCH_DATABASE_URL) --cases $(BENCH_CASES) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -41,7 +41,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "casedesk.web.admin_site.DeskAdminConfig",  # django.contrib.admin, for administrators only
+    "casedesk.web.apps.DeskAdminConfig",  # django.contrib.admin, for administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -5,13 +5,14 @@ from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from casedesk.core import clock
+
 from . import services
+from .choices import ASSIGNABLE_ROLES
 from .models import ApiToken, Contact, DutyShift, Organization, Skill, StaffProfile, User
 
 
 def _assignable_users():
-    from .choices import ASSIGNABLE_ROLES
-
     return User.objects.filter(role__in=ASSIGNABLE_ROLES).order_by("username")
 
 
@@ -74,8 +75,6 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_at is None:
-            from casedesk.core import clock
-
             obj.created_at = clock.now()
         super().save_model(request, obj, form, change)
 
@@ -90,8 +89,6 @@ class ContactAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_at is None:
-            from casedesk.core import clock
-
             obj.created_at = clock.now()
         super().save_model(request, obj, form, change)
 

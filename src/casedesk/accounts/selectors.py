@@ -12,7 +12,7 @@ from casedesk.core import policy
 from casedesk.core.errors import InvalidInput
 
 from .choices import ASSIGNABLE_ROLES, Role
-from .models import Contact, DutyShift, Organization, User
+from .models import Contact, DutyShift, Organization, StaffProfile, User
 
 
 def organization_by_code(code: str) -> Organization:
@@ -139,30 +139,6 @@ def contact_search(
     return list(qs.filter(match).order_by("organization__name", "name", "pk")[:limit])
 
 
-def contact_case_defaults(contact: Contact) -> dict[str, str]:
-    """What a new CASE for ``contact`` most likely shares with their most recent one.
-
-    Equipment (platform, version, serial number) and the contract ID come from the contact's
-    latest CASE; with none, the contract ID from the organization's latest CASE that has one.
-    """
-    from casedesk.cases.models import Case
-
-    fields = ("contract_id", "hardware_platform", "software_version", "serial_number")
-    latest = (
-        Case.objects.filter(contact=contact).order_by("-created_at", "-id").values(*fields).first()
-    )
-    if latest is None:
-        contract = (
-            Case.objects.filter(organization_id=contact.organization_id)
-            .exclude(contract_id="")
-            .order_by("-created_at", "-id")
-            .values_list("contract_id", flat=True)
-            .first()
-        )
-        latest = dict.fromkeys(fields, "") | {"contract_id": contract or ""}
-    return dict(latest)
-
-
 def assignable_staff() -> list[User]:
     """Everyone who can own a CASE or help on one, by username."""
     return list(
@@ -199,8 +175,6 @@ def roster_at(at: dt.datetime) -> list[DutyShift]:
 
 def skills_of(user_ids: list[int]) -> dict[int, list[str]]:
     """Each user's skill codes, sorted, in one query."""
-    from .models import StaffProfile
-
     rows = StaffProfile.skills.through.objects.filter(staffprofile__user_id__in=user_ids)
     out: dict[int, list[str]] = {}
     for user_id, code in rows.values_list("staffprofile__user_id", "skill__code").order_by(

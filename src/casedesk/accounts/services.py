@@ -16,7 +16,7 @@ from casedesk.accounts.policy import AccountAction
 from casedesk.core import clock, policy
 from casedesk.core.errors import Conflict, InvalidInput
 
-from .choices import ASSIGNABLE_ROLES, Role, ServiceLevel, Tier
+from .choices import ASSIGNABLE_ROLES, Language, Role, ServiceLevel, Tier
 from .models import ApiToken, Contact, DutyShift, Organization, Skill, StaffProfile, User
 
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
@@ -279,8 +279,6 @@ def user_set_preferences(
 ) -> User:
     """Save the language and/or time zone ``user`` chose for themselves ("" zone: default)."""
     import zoneinfo
-
-    from .choices import Language
 
     if language is not None and language not in Language.values:
         raise InvalidInput(_("Unknown language %(language)r.") % {"language": language})

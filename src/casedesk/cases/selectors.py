@@ -17,13 +17,14 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from casedesk.accounts.models import User
+from casedesk.accounts.models import Contact, User
 from casedesk.accounts.selectors import display_names
 from casedesk.core import clock, policy
 from casedesk.core.errors import InvalidInput, NotFound
 from casedesk.search.selectors import search_cases
+from casedesk.sla.models import Deadline
 
-from .choices import Priority, Status
+from .choices import EventKind, Priority, Status
 from .models import Case, CaseEvent
 
 CASE_NUMBER = re.compile(r"^C\d{7,}$", re.IGNORECASE)
@@ -107,8 +108,6 @@ class _JsonRows(Aggregate):
 
 def _deadlines(fetched_by: User | None) -> Subquery:
     """A CASE's deadlines that still stand or have happened (not the cancelled ones)."""
-    from casedesk.sla.models import Deadline
-
     qs = Deadline.objects.filter(case_id=OuterRef("pk"), cancelled_at__isnull=True)
     if fetched_by is not None and fetched_by.is_customer:
         qs = qs.filter(kind__in=CUSTOMER_DEADLINES)
@@ -137,7 +136,6 @@ def deadlines_of(case: Case, fetched_by: User | None) -> list[dict[str, str | No
             for d in loaded["new_deadlines"]
             if not customer or d.kind in CUSTOMER_DEADLINES
         ]
-    from casedesk.sla.models import Deadline
 
     qs = Deadline.objects.filter(case=case, cancelled_at__isnull=True).order_by("anchor_at", "id")
     if customer:
@@ -293,3 +291,39 @@ def event_people(events) -> dict[str, str]:
     return display_names(
         u for event in events for u in _named_logins(event.data or {}) if isinstance(u, str)
     )
+
+
+def contact_case_defaults(contact: Contact) -> dict[str, str]:
+    """What a new CASE for ``contact`` most likely shares with their most recent one.
+
+    Equipment (platform, version, serial number) and the contract ID come from the contact's
+    latest CASE; with none, the contract ID from the organization's latest CASE that has one.
+    """
+    fields = ("contract_id", "hardware_platform", "software_version", "serial_number")
+    latest = (
+        Case.objects.filter(contact=contact).order_by("-created_at", "-id").values(*fields).first()
+    )
+    if latest is None:
+        contract = (
+            Case.objects.filter(organization_id=contact.organization_id)
+            .exclude(contract_id="")
+            .order_by("-created_at", "-id")
+            .values_list("contract_id", flat=True)
+            .first()
+        )
+        latest = dict.fromkeys(fields, "") | {"contract_id": contract or ""}
+    return dict(latest)
+
+
+def missed_callback_by(case: Case) -> set[str]:
+    """Usernames of the engineers who let the callback run out on ``case``: the chase's
+    reassignment step fired while they owned it (``missed_by`` in its event, which only the
+    chase writes).  Automatic assignment passes them over, so a CASE never goes straight
+    back to one of them."""
+    return {
+        name
+        for name in CaseEvent.objects.filter(
+            case=case, kind=EventKind.DEADLINE_FIRED, data__has_key="missed_by"
+        ).values_list("data__missed_by", flat=True)
+        if isinstance(name, str) and name
+    }

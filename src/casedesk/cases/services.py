@@ -19,12 +19,9 @@ from django.utils.translation import gettext as _
 
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
 from casedesk.accounts.models import Contact, Organization, User
-from casedesk.core import clock, context, policy, rows
+from casedesk.core import clock, context, events, policy, rows
 from casedesk.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from casedesk.core.operations import operation
-from casedesk.notify import events as notify
-from casedesk.search import services as search
-from casedesk.sla import services as sla
 
 from .choices import (
     CaseAction,
@@ -37,6 +34,7 @@ from .choices import (
     Status,
     WorkLogKind,
 )
+from .events import CaseEventWritten, CaseNumbered
 from .models import Case, CaseEvent, WorkLog
 from .numbering import next_number
 
@@ -219,7 +217,8 @@ def _check(case: Case, action: str, by: User | None) -> None:
 def _event(
     case: Case, *, kind: str, by: User | None, data: dict[str, Any], internal: bool = False
 ) -> CaseEvent:
-    """Write the operation's one event, then bring deadlines and the outbox in line with it."""
+    """Write the operation's one event and publish it: its subscribers (deadlines, webhook
+    deliveries, the outbox, the search index) follow it in this transaction."""
     event = rows.insert_one(
         CaseEvent(
             case=case,
@@ -231,9 +230,7 @@ def _event(
             request_id=context.request_id(),
         )
     )
-    sla.on_event(case, event)
-    notify.on_event(case, event)
-    search.on_event(case, event)
+    events.publish(CaseEventWritten(case, event))
     return event
 
 
@@ -367,7 +364,7 @@ def case_open(
     case.number = data["number"] = next_number(now)
     rows.update(Case, case.pk, number=case.number)
     rows.update(CaseEvent, event.pk, data=data)
-    notify.alert(case, event)  # with the number: a new P1/P2 tells the duty engineers now
+    events.publish(CaseNumbered(case, event))  # a new P1/P2 tells the duty engineers now
     return case
 
 

@@ -44,6 +44,9 @@ class _Subscription:
 
 
 _subscriptions: dict[type[Event], list[_Subscription]] = defaultdict(list)
+# Per published type, its subscribers (its own and its base classes') in the order they run:
+# resolved once, so publishing is one dict lookup and the calls.  Emptied on (un)subscribe.
+_resolved: dict[type[Event], tuple[_Subscription, ...]] = {}
 
 
 def subscribe(
@@ -60,6 +63,7 @@ def subscribe(
         if not any(_same(s.handler, handler) for s in subs):
             subs.append(_Subscription(handler, phase, order))
             subs.sort(key=lambda s: s.order)
+            _resolved.clear()
         return handler
 
     return register
@@ -73,6 +77,7 @@ def unsubscribe(event_type: type[Event], handler: Handler) -> None:
     _subscriptions[event_type] = [
         s for s in _subscriptions[event_type] if not _same(s.handler, handler)
     ]
+    _resolved.clear()
 
 
 def subscribers(event_type: type[Event]) -> list[_Subscription]:
@@ -90,7 +95,10 @@ def _after_commit(handler: Handler, event: Event) -> None:
 
 def publish(event: Event) -> None:
     """Run the in-transaction subscribers now and queue the others for the commit."""
-    for sub in subscribers(type(event)):
+    subs = _resolved.get(type(event))
+    if subs is None:
+        subs = _resolved[type(event)] = tuple(subscribers(type(event)))
+    for sub in subs:
         if sub.phase is Phase.IN_TRANSACTION:
             sub.handler(event)
         else:

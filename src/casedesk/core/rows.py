@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+
+
+def _column(field: models.Field) -> str:
+    assert field.column is not None  # (a concrete field has its column)
+    return field.column
 
 
 @cache
@@ -25,11 +30,11 @@ def _statement(
     quote = connection.ops.quote_name
     one = f"({', '.join(['%s'] * len(fields))})"
     sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(_column(f)) for f in fields)})"
         f" VALUES {', '.join([one] * n)}"
     )
     if returning:
-        sql += f" RETURNING {quote(model._meta.pk.column)}"
+        sql += f" RETURNING {quote(_column(model._meta.pk))}"
     return sql, fields
 
 
@@ -68,11 +73,9 @@ def insert_one(obj: M) -> M:
 def _update_statement(vendor: str, model: type[models.Model], names: tuple[str, ...]):
     connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
-    fields = tuple(model._meta.get_field(name) for name in names)
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = (
-        f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s"
-    )
+    fields = tuple(cast(models.Field, model._meta.get_field(name)) for name in names)
+    sets = ", ".join(f"{quote(_column(f))} = %s" for f in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(_column(model._meta.pk))} = %s"
     return sql, fields
 
 

@@ -40,6 +40,7 @@ from casedesk.cases.models import Case
 from casedesk.core import clock, policy
 from casedesk.core.errors import Conflict, DomainError, InvalidInput
 from casedesk.notify import services as outbox
+from casedesk.notify.models import root_id
 
 from . import loops, parse, threading
 from .choices import InboundStatus
@@ -509,7 +510,7 @@ def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> No
         to_email=to_email,
         language=language,
         case=case,
-        message_id=threading.root_id(case.number),
+        message_id=root_id(case.number),
         in_reply_to=message.message_id,
         references=_chain(mail, message.message_id),
     )

@@ -10,29 +10,17 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
-
 from casedesk.cases.models import Case
+from casedesk.mailgate.models import InboundMessage
+from casedesk.notify.models import Notification, domain
 
 # The subject tag as the desk writes it, or as a customer types it: ``[c2611001]``, ``【C2611001】``.
 TAG = re.compile(r"[\[【]\s*(C\d{7,9})\s*[\]】]", re.IGNORECASE)
 _ROOT = re.compile(r"^<(C\d{7,9})@([^>]+)>$")
 
 
-def domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "casedesk.local"
-
-
-def root_id(number: str) -> str:
-    """The Message-ID every mail about CASE ``number`` descends from."""
-    return f"<{number}@{domain()}>"
-
-
 def find_case(*, subject: str, ids: list[str]) -> Case | None:
     """The CASE a mail answers, or None for a new problem."""
-    from casedesk.mailgate.models import InboundMessage
-    from casedesk.notify.models import Notification
-
     if ids:
         numbers = [m.group(1) for i in ids if (m := _ROOT.match(i)) and m.group(2) == domain()]
         if numbers:

@@ -6,3 +6,6 @@ class NotifyConfig(AppConfig):
     name = "casedesk.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from . import events  # noqa: F401  (subscribes to the CASE events)

@@ -9,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from .choices import NotificationStatus
 
 
+def domain() -> str:
+    """The desk's mail domain, in which it names its messages."""
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "casedesk.local"
+
+
+def root_id(number: str) -> str:
+    """The Message-ID every mail about CASE ``number`` descends from (the mail gateway
+    finds the CASE of a reply by it)."""
+    return f"<{number}@{domain()}>"
+
+
 def new_message_id() -> str:
     """A new ``Message-ID`` in the desk's mail domain.
 
@@ -16,8 +27,6 @@ def new_message_id() -> str:
     sender died between the server's acceptance and recording it) is the same message,
     which mail servers and clients recognise and show once.
     """
-    from casedesk.mailgate.threading import domain
-
     return make_msgid(domain=domain())
 
 

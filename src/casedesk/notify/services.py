@@ -34,9 +34,13 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from casedesk.accounts.models import User
+from casedesk.cases.choices import Priority, Status
+from casedesk.cases.models import Case
 from casedesk.core import after_commit, clock
+from casedesk.sla.choices import DeadlineKind
 
-from .models import Notification, NotificationStatus, new_message_id
+from .models import Notification, NotificationStatus, new_message_id, root_id
+from .tasks import deliver_notifications
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +65,6 @@ def _render_shared(template: str, context: dict[str, Any], user: User) -> tuple[
 def _labels(context: dict[str, Any]) -> dict[str, Any]:
     """The choice labels a message shows, lazy (each recipient's language at rendering);
     cheaper than ``get_FOO_display``, which hashes every choice on every call."""
-    from casedesk.cases.choices import Priority, Status
-    from casedesk.sla.choices import DeadlineKind
-
     labels: dict[str, Any] = {}
     if (case := context.get("case")) is not None:
         labels["priority"] = Priority(case.priority).label
@@ -215,8 +216,6 @@ def build(
 
 
 def _kick_delivery() -> None:
-    from .tasks import deliver_notifications
-
     try:
         deliver_notifications.enqueue()
     except Exception:  # the worker's sweep delivers it anyway
@@ -263,8 +262,6 @@ def _message(n: Notification, number: str | None = None) -> EmailMessage:
     ``References`` starts with the CASE's root id ``<C2611001@domain>`` (the Message-ID of
     its acknowledgement), then the customer's mails this answers; ``In-Reply-To`` names
     the customer's mail, or the root."""
-    from casedesk.mailgate.threading import root_id
-
     message_id = n.message_id
     headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
     references = n.references.split()
@@ -312,7 +309,7 @@ def deliver_due(*, limit: int = 200) -> after_commit.Delivery:
         for n in rows:
             if not held.still_ours(n):
                 continue  # our claim lapsed and another sender took the row: not ours
-            msg = _message(n, numbers.get(n.case_id))
+            msg = _message(n, numbers.get(n.case_id) if n.case_id is not None else None)
             msg.connection = conn
             try:
                 msg.send()
@@ -354,12 +351,12 @@ class _Claim:
     def still_ours(self, n: Notification) -> bool:
         if clock.wall() - self.renewed > claim_timeout() / 2:
             with transaction.atomic():
-                ours = Notification.objects.filter(
+                claimed = Notification.objects.filter(
                     pk__in=self.rows, claim_token=self.token, status=NotificationStatus.SENDING
                 )
                 self.renewed = clock.wall()
-                keep = set(ours.select_for_update().values_list("pk", flat=True))
-                ours.update(claimed_at=self.renewed)
+                keep = set(claimed.select_for_update().values_list("pk", flat=True))
+                claimed.update(claimed_at=self.renewed)
             self.rows = {pk: row for pk, row in self.rows.items() if pk in keep}
         ours = n.pk in self.rows
         if ours and not n.message_id:  # written without one: fixed before it goes out
@@ -390,8 +387,6 @@ def any_due() -> bool:
 
 
 def _case_numbers(rows: list[Notification]) -> dict[int, str]:
-    from casedesk.cases.models import Case
-
     ids = {n.case_id for n in rows if n.case_id}
     return dict(Case.objects.filter(pk__in=ids).values_list("pk", "number")) if ids else {}
 

@@ -33,6 +33,8 @@ from casedesk.cases.models import Case, CaseEvent
 from casedesk.core import policy
 from casedesk.core.errors import DomainError, NotFound
 from casedesk.core.presenters import Reader
+from casedesk.web.guards import refusal_heading
+from casedesk.web.views import preferences_page
 
 from .forms import (
     PRIORITY_HELP,
@@ -52,8 +54,6 @@ def _FILES_AGAIN() -> str:  # noqa: N802  (a message, read when shown)
 
 
 def _refusal(request, message: str, status: int):
-    from casedesk.web.guards import refusal_heading
-
     context = {"message": message, "heading": refusal_heading(status)}
     return render(request, "portal/refused.html", context, status=status)
 
@@ -328,8 +328,6 @@ def case_reopen(request, number: str):
 @customer_required
 def preferences(request):
     """The customer's language and time zone (the console's page, the portal's look)."""
-    from casedesk.web.views import preferences_page
-
     return preferences_page(request, template="portal/preferences.html", done="portal:preferences")
 
 

@@ -16,6 +16,8 @@ from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .selectors import AGE_BUCKETS, SEVERITY_WEIGHT
+
 SEVERITY_COLORS = {"P1": "#c62828", "P2": "#ef6c00", "P3": "#f9a825", "P4": "#78909c"}
 PALETTE = ("#1565c0", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#9e9d24")
 AXIS = "#5f6b7a"
@@ -354,8 +356,6 @@ def _severity_series(table, rows, columns, *, weight=None) -> list[Series]:
 def chart_for(table) -> SafeString:
     """The chart of one dashboard table (see ``selectors.TABLES``)."""
     from django.utils.translation import gettext as _
-
-    from .selectors import AGE_BUCKETS, SEVERITY_WEIGHT
 
     key, title = table.key, str(table.title)
     columns = [c.key for c in table.columns]

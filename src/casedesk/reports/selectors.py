@@ -14,8 +14,8 @@ escalations, SLA compliance, labour hours) count what happened in the period, fr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from django.db import connection, models
@@ -649,8 +649,12 @@ def labour_by_customer(f: Filters, *, reader: User | None) -> Table:
     return table
 
 
+class TableBuilder(Protocol):
+    def __call__(self, f: Filters, *, reader: User | None) -> Table: ...
+
+
 # Every table of the dashboard, in the order it shows them.
-TABLES: dict[str, Callable[[Filters, User | None], Table]] = {
+TABLES: dict[str, TableBuilder] = {
     "open_by_age": open_by_age,
     "callbacks": callbacks,
     "escalations": escalations,

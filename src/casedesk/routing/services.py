@@ -20,9 +20,9 @@ from casedesk.accounts.selectors import assignable_staff
 from casedesk.cases import services as cases
 from casedesk.cases.choices import Priority, Status
 from casedesk.cases.models import Case
+from casedesk.cases.selectors import missed_callback_by
 from casedesk.core import clock
 from casedesk.core.errors import DomainError
-from casedesk.sla.selectors import missed_callback_by
 
 from .models import RoutingQueue
 from .selectors import live_loads, recommendations

@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     name = "casedesk.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from . import events  # noqa: F401  (subscribes to the CASE events)

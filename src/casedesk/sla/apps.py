@@ -9,7 +9,7 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels and calendars")
 
     def ready(self) -> None:
-        from . import models, presenters  # noqa: F401 (registers the deadline's wording)
+        from . import events, models, presenters  # noqa: F401 (subscribers, the deadline's wording)
         from .selectors import config_changed
 
         # Every row the per-process configuration cache is built from.

@@ -8,6 +8,8 @@ import datetime as dt
 
 from django.apps import apps as global_apps
 
+from .selectors import config_changed
+
 # (priority, minutes from creation, who hears).  The matrix's 客户服务工程师 (customer
 # service engineer) is the desk's duty engineer on shift; every cell is editable.
 MATRIX = [
@@ -74,8 +76,6 @@ def ensure_policies(apps=global_apps) -> None:
 
 
 def ensure_all() -> None:
-    from .selectors import config_changed
-
     ensure_calendars()
     ensure_policies()
     config_changed()  # bulk_create sends no signals

@@ -125,21 +125,3 @@ def _load_level(service_level: str) -> LevelConfig:
         targets={t.priority: t for t in policy.targets.all()},
         calendar=calendar_for(service_level),
     )
-
-
-def missed_callback_by(case) -> set[str]:
-    """Usernames of the engineers who let the callback run out on ``case``: the chase's
-    reassignment step fired while they owned it (``missed_by`` in its event).  Automatic
-    assignment passes them over, so a CASE never goes straight back to one of them."""
-    from casedesk.cases.choices import EventKind
-    from casedesk.cases.models import CaseEvent
-
-    from .choices import DeadlineKind
-
-    return {
-        name
-        for name in CaseEvent.objects.filter(
-            case=case, kind=EventKind.DEADLINE_FIRED, data__deadline=DeadlineKind.CALLBACK_REASSIGN
-        ).values_list("data__missed_by", flat=True)
-        if isinstance(name, str) and name
-    }

@@ -13,6 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from casedesk.accounts.choices import Role
+from casedesk.cases.choices import EventKind as E
+from casedesk.cases.choices import PendingReason, Status, WorkLogKind
 from casedesk.core import clock, rows
 
 from . import calendar as cal
@@ -115,6 +118,7 @@ def policy_for(service_level: str) -> SlaPolicy:
 def _cycle_deadlines(ctx: _Context) -> None:
     """The matrix, vendor reminder and resolution target of the current priority and cycle."""
     case, policy, c = ctx.case, ctx.policy, ctx.clock
+    assert c is not None  # (on_event gives a CASE from before the clock one first)
     anchor, suffix = c.started_at, f"c{c.cycle}"
     if not ctx.fresh:
         stale = ctx.open_deadlines(CYCLE_KINDS).exclude(priority=case.priority)
@@ -167,6 +171,7 @@ def _assignment_deadlines(ctx: _Context) -> None:
 
 def _pause(ctx: _Context) -> None:
     c = ctx.clock
+    assert c is not None  # (see _cycle_deadlines)
     if c.paused_since is not None:
         return
     c.paused_since = ctx.now
@@ -176,6 +181,7 @@ def _pause(ctx: _Context) -> None:
 
 def _unpause(ctx: _Context) -> None:
     c = ctx.clock
+    assert c is not None  # (see _cycle_deadlines)
     if c.paused_since is None:
         return
     c.paused_minutes += cal.business_minutes_between(ctx.calendar, c.paused_since, ctx.now)
@@ -195,9 +201,6 @@ def kept_by_work_log(case, author, worklog_kind: str) -> list[str]:
     from creation is the duty engineer's (值班工程师在建立CASE起15分钟内回呼), or made by
     whoever works the CASE.  Customers and the system keep nothing.
     """
-    from casedesk.accounts.choices import Role
-    from casedesk.cases.choices import WorkLogKind
-
     if author is None or author.is_customer:
         return []
     works_it = case.engineer_id == author.pk or case.helpers.filter(pk=author.pk).exists()
@@ -212,9 +215,6 @@ def kept_by_work_log(case, author, worklog_kind: str) -> list[str]:
 
 def on_event(case, event) -> None:
     """Bring the CASE's deadlines in line with what just happened (inside its transaction)."""
-    from casedesk.cases.choices import EventKind as E
-    from casedesk.cases.choices import PendingReason, Status
-
     kind, data = event.kind, event.data
     if kind == E.OPENED:
         _on_open(case)
@@ -308,9 +308,6 @@ ALERTS: dict[str, tuple[str, ...]] = {
 
 def alert_for(case, event) -> str | None:
     """Which way ``event`` made ``case`` urgent (an :class:`Alert`), or None."""
-    from casedesk.cases.choices import EventKind as E
-    from casedesk.cases.choices import Status
-
     kind, data = event.kind, event.data
     if kind == E.OPENED:
         return Alert.OPENED if case.priority in URGENT_PRIORITIES else None

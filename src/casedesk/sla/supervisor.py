@@ -22,17 +22,22 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from casedesk.accounts.models import Organization, User
+from casedesk.accounts.selectors import assignable_staff, display_names
+from casedesk.cases import services as cases
 from casedesk.cases.choices import EventKind, Status
+from casedesk.cases.events import CaseEventsBulkWritten
 from casedesk.cases.models import Case, CaseEvent
-from casedesk.core import clock
+from casedesk.cases.selectors import missed_callback_by
+from casedesk.core import clock, events
 from casedesk.notify import services as outbox
 from casedesk.notify.models import Notification
-from casedesk.webhooks import services as webhooks
+from casedesk.routing.selectors import recommend_engineers
+from casedesk.routing.services import auto_assign_pass
 
 from . import recipients
 from .choices import ChaseAction, DeadlineKind, Recipient
 from .models import Deadline
-from .selectors import missed_callback_by
 from .services import RECIPIENTS, policy_for
 
 log = logging.getLogger(__name__)
@@ -69,7 +74,8 @@ class _Batch:
         if self.stamped:
             Deadline.objects.filter(pk__in=self.stamped).update(fired_at=self.now)
         CaseEvent.objects.bulk_create(self.events)
-        webhooks.on_events((event.case, event) for event in self.events)
+        if self.events:
+            events.publish(CaseEventsBulkWritten(tuple(self.events)))
         outbox.write(self.outbox)
         self.stamped, self.events, self.outbox = [], [], []
 
@@ -149,8 +155,6 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
 
 def _auto_assign() -> list[str]:
     """New CASEs of auto-assign routing queues go to their top recommended engineer."""
-    from casedesk.routing.services import auto_assign_pass
-
     try:
         return auto_assign_pass()
     except Exception:
@@ -198,8 +202,6 @@ def _earlier_elsewhere(
 def _lock_cases(ids: Collection[int], cache: dict) -> dict[int, Case]:
     """The CASEs' rows, read fresh under their locks in one statement (skipping those an
     operation holds); their organizations and engineers (with manager) as read once a pass."""
-    from casedesk.accounts.models import Organization
-
     if not ids:
         return {}
     table = connection.ops.quote_name(Case._meta.db_table)
@@ -224,8 +226,6 @@ def _lock_cases(ids: Collection[int], cache: dict) -> dict[int, Case]:
 
 def _user(cache: dict, pk: int):
     """A user (with staff profile and manager) as read once in the pass; None if gone."""
-    from casedesk.accounts.models import User
-
     return _cached(
         cache,
         ("user", pk),
@@ -350,8 +350,6 @@ def _username(user) -> str:
 
 def _chosen(action: dict[str, str]) -> str:
     """The display name of the engineer a chase reassigned to or proposed, for the mail."""
-    from casedesk.accounts.selectors import display_names
-
     login = action.get("engineer", "")
     return display_names([login]).get(login, login) if login else ""
 
@@ -362,10 +360,6 @@ def _chase(case: Case, now: dt.datetime, cache: dict) -> dict[str, str]:
     Never to the engineer who just missed it (``missed_by``, kept in the event) nor to one
     who missed it before: the CASE would only bounce back to someone who did not call.
     """
-    from casedesk.accounts.selectors import assignable_staff
-    from casedesk.cases import services as cases
-    from casedesk.routing.selectors import recommend_engineers
-
     staff = _cached(cache, ("assignable",), assignable_staff)
     missed = missed_callback_by(case)
     missed_by = {"missed_by": case.engineer.username} if case.engineer is not None else {}

@@ -12,14 +12,13 @@ from __future__ import annotations
 from functools import update_wrapper
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from .guards import forbidden
+
 
 def admin_refusal(request):
-    from .guards import forbidden  # not at import: this module is loaded with the apps
-
     return forbidden(request, _("The administration pages are for administrators."))
 
 
@@ -33,9 +32,3 @@ class DeskAdminSite(admin.AdminSite):
             return inner(request, *args, **kwargs)
 
         return update_wrapper(never_cache(wrapper), inner)
-
-
-class DeskAdminConfig(AdminConfig):
-    """``django.contrib.admin`` with :class:`DeskAdminSite` as ``admin.site``."""
-
-    default_site = "casedesk.web.admin_site.DeskAdminSite"

@@ -16,6 +16,8 @@ from casedesk.cases.choices import (
 from casedesk.cases.models import Case
 from casedesk.core.errors import DomainError
 
+from .guards import forbidden
+
 A = CaseAction
 LIVE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING)
 
@@ -57,6 +59,4 @@ def _back(case: Case, anchor: str = "") -> HttpResponseRedirect:
 
 
 def _refused(request, exc: DomainError):
-    from .guards import forbidden
-
     return forbidden(request, exc.detail, status=exc.status)

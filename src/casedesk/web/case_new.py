@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from casedesk.accounts import selectors as people
 from casedesk.accounts.models import Contact
-from casedesk.cases import services
+from casedesk.cases import selectors, services
 from casedesk.cases.choices import (
     Channel,
     Priority,
@@ -64,7 +64,7 @@ def contact_lookup(request):
         except InvalidInput:
             return JsonResponse({"detail": _("Unknown contact.")}, status=404)
         return JsonResponse(
-            {"contact": _contact_json(contact, defaults=people.contact_case_defaults(contact))}
+            {"contact": _contact_json(contact, defaults=selectors.contact_case_defaults(contact))}
         )
     found = people.contact_search(q=request.GET.get("q", ""), fetched_by=request.user)
     return JsonResponse({"contacts": [_contact_json(c) for c in found]})
@@ -106,7 +106,7 @@ def case_new(request):
             except InvalidInput:
                 contact = None
             if contact is not None:
-                initial.update(contact=contact.pk, **people.contact_case_defaults(contact))
+                initial.update(contact=contact.pk, **selectors.contact_case_defaults(contact))
         return _new_page(request, f.CaseNewForm(initial=initial))
     form = f.CaseNewForm(request.POST)
     if not form.is_valid():

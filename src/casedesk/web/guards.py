@@ -11,13 +11,21 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from casedesk.accounts.policy import STAFF_ROLES
+from casedesk.accounts.policy import DISPATCHERS, STAFF_ROLES
 
 # What a refusal page says above its message: an unknown (or hidden) CASE is "not found",
 # never "not allowed"; a state or input the operation refuses is "not possible".
 HEADINGS = {404: gettext_lazy("Not found"), 403: gettext_lazy("Not allowed")}
+
+
+def staff_home_url(user) -> str:
+    """Where a member of staff starts: dispatchers on the duty board, engineers on their queue."""
+    if user.role in DISPATCHERS:
+        return reverse("web:board")
+    return reverse("web:my_cases")
 
 
 def refusal_heading(status: int) -> str:
@@ -28,8 +36,6 @@ def forbidden(request, message: str | None = None, status: int = 403):
     """The console's refusal page (its heading from ``status``: 404 "not found", 403 "not
     allowed"); nothing was changed.  It shows the way back: staff to their queue, a customer
     to the portal, others to the login."""
-    from .views import staff_home_url
-
     user = request.user
     home = staff_home_url(user) if user.is_authenticated and not user.is_customer else ""
     context = {"message": message, "heading": refusal_heading(status), "home_url": home}

@@ -10,7 +10,7 @@ class WebhooksConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import policy, selectors  # noqa: F401  (policy: registers its rules)
+        from . import events, policy, selectors  # noqa: F401 (subscribers, rules)
         from .models import Webhook
 
         post_save.connect(selectors.hooks_changed, sender=Webhook, dispatch_uid="webhooks_saved")

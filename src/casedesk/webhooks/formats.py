@@ -28,7 +28,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from casedesk.cases import presenters, selectors
+from casedesk.cases.choices import EventKind, Priority, Status
 from casedesk.core.presenters import Reader
+from casedesk.sla.choices import DeadlineKind
 
 from .choices import WebhookFormat
 
@@ -129,9 +131,6 @@ def accepted(format: str, status_code: int, text: str) -> str | None:
 
 def message(payload: dict[str, Any]) -> tuple[str, list[tuple[str, str]], str]:
     """The heading, the labelled lines and the CASE link of a bot message, in the desk's language."""
-    from casedesk.cases.choices import EventKind, Priority, Status
-    from casedesk.sla.choices import DeadlineKind
-
     event, case = payload["event"], payload.get("case")
     with translation.override(settings.LANGUAGE_CODE):
         kind = _label(EventKind, event["kind"]) if event["kind"] != "test" else gettext("Test")

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casedesk.cases.choices import EventKind
 from casedesk.core import clock
 
 from .choices import DeliveryStatus, WebhookFormat
@@ -132,8 +133,6 @@ class WebhookDelivery(models.Model):
 
 
 def event_kind_label(kind: str) -> str:
-    from casedesk.cases.choices import EventKind
-
     if kind == "test":
         return str(_("Test"))
     try:

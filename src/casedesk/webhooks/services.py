@@ -38,6 +38,7 @@ from casedesk.webhooks.policy import WebhookAction
 from . import formats, selectors
 from .choices import DeliveryStatus, WebhookFormat
 from .models import Webhook, WebhookDelivery
+from .tasks import deliver_webhooks
 from .validators import format_problems, validate_webhook_url
 
 log = logging.getLogger(__name__)
@@ -136,8 +137,6 @@ def _person(user) -> dict[str, str]:
 
 
 def _kick_delivery() -> None:
-    from .tasks import deliver_webhooks
-
     try:
         deliver_webhooks.enqueue()
     except Exception:  # the worker's sweep delivers it anyway

@@ -10,6 +10,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from casedesk.core import clock, markup, policy
+from casedesk.web.models import SavedFilter
 
 register = template.Library()
 
@@ -35,8 +36,6 @@ def saved_filters(context):
     if user is None or not user.is_authenticated or user.is_customer:
         return []
     if not hasattr(request, "_saved_filters"):
-        from casedesk.web.models import SavedFilter
-
         request._saved_filters = list(
             SavedFilter.objects.filter(user=user).only("id", "name", "query")
         )

@@ -11,18 +11,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
+from casedesk.mailgate.services import ingest_spool
+from casedesk.notify import services as outbox
+from casedesk.notify.tasks import deliver_notifications
+from casedesk.sla.supervisor import run_pass
+from casedesk.webhooks.tasks import sweep as webhook_sweep
+
 log = logging.getLogger("casedesk.worker")
 
 
 def supervise_forever(stop: threading.Event, interval: float) -> None:
     """A supervision pass every ``interval`` seconds; a safety sweep of the outboxes at
     start and every ``CASEDESK_OUTBOX_SWEEP`` seconds (a lost kick, a dead sender's rows)."""
-    from casedesk.mailgate.services import ingest_spool
-    from casedesk.notify import services as outbox
-    from casedesk.notify.tasks import deliver_notifications
-    from casedesk.sla.supervisor import run_pass
-    from casedesk.webhooks.tasks import sweep as webhook_sweep
-
     next_sweep = time.monotonic()
     while not stop.is_set():
         try:
