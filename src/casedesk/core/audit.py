@@ -163,6 +163,43 @@ def _seal(ids: list[int]) -> None:
             )
 
 
+def build(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    object_repr: str = "",
+    actor: Any = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> AuditRecord:
+    """One audit record, not yet written: see :func:`record`; :func:`record_all` writes many."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id == "" else object_id
+        object_repr = object_repr or str(obj)
+    payload: dict[str, Any] = {}
+    if before is not None or after is not None:
+        payload.update(diff(before or {}, after or {}))
+    if data:
+        payload.update(jsonable(dict(data)))
+    return AuditRecord(
+        at=clock.now(),
+        actor_id=getattr(actor, "pk", None),
+        actor=(getattr(actor, "username", "") or "")[:150] if actor is not None else "",
+        action=action[:64],
+        object_type=object_type[:100],
+        object_id=str(object_id)[:64],
+        object_repr=object_repr[:200],
+        data=canonical(payload),
+        reason=reason or "",
+        request_id=context.request_id(),
+    )
+
+
 def record(
     *,
     action: str,
@@ -183,27 +220,19 @@ def record(
     (only the differing ones are kept); ``data`` any further structured facts.  Wording is
     made at read time: store data, not sentences.
     """
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = obj.pk if object_id == "" else object_id
-        object_repr = object_repr or str(obj)
-    payload: dict[str, Any] = {}
-    if before is not None or after is not None:
-        payload.update(diff(before or {}, after or {}))
-    if data:
-        payload.update(jsonable(dict(data)))
-    rec = AuditRecord.objects.create(
-        at=clock.now(),
-        actor_id=getattr(actor, "pk", None),
-        actor=(getattr(actor, "username", "") or "")[:150] if actor is not None else "",
-        action=action[:64],
-        object_type=object_type[:100],
-        object_id=str(object_id)[:64],
-        object_repr=object_repr[:200],
-        data=canonical(payload),
-        reason=reason or "",
-        request_id=context.request_id(),
+    rec = build(
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        actor=actor,
+        before=before,
+        after=after,
+        data=data,
+        reason=reason,
     )
+    rec.save(force_insert=True)
     pending = _pending.get()
     if pending is None:
         _seal([rec.pk])
@@ -211,6 +240,23 @@ def record(
     else:
         pending.append(rec.pk)
     return rec
+
+
+def record_all(records: list[AuditRecord]) -> None:
+    """Write many records made by :func:`build` at once (one INSERT per 500), in order."""
+    if not records:
+        return
+    with transaction.atomic():
+        made = AuditRecord.objects.bulk_create(records, batch_size=500)
+        ids = [rec.pk for rec in made]
+        if None in ids:  # a database that does not return the new ids
+            last = AuditRecord.objects.filter(seq__isnull=True).order_by("-id")[: len(ids)]
+            ids = sorted(last.values_list("id", flat=True))
+        pending = _pending.get()
+        if pending is None:
+            _seal(ids)
+        else:
+            pending.extend(ids)
 
 
 @dataclasses.dataclass(frozen=True)
