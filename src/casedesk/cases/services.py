@@ -68,6 +68,7 @@ MAX_WORKLOG_MINUTES = 24 * 60
 
 # --- helpers ---------------------------------------------------------------------------
 
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, User):
         return value.username

@@ -3,6 +3,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from casedesk.core import clock
+from casedesk.core.admin_audit import AuditedAdmin
 
 from .models import Notification, NotificationStatus
 
@@ -28,7 +29,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdmin):
     """The outbox: what was sent to whom, and what waits for a retry."""
 
     list_display = ["created_at", "to_email", "subject", "status", "attempts", "sent_at"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casedesk.cases.choices import EventKind
 from casedesk.core import clock
+from casedesk.core.admin_audit import AuditedAdmin
 from casedesk.core.admin_display import json_block
 
 from . import services
@@ -80,7 +81,7 @@ class WebhookForm(forms.ModelForm):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(AuditedAdmin):
     """Where CASE events are posted; the log of each webhook's deliveries is one click away."""
 
     form = WebhookForm
@@ -185,7 +186,7 @@ class EventKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(AuditedAdmin):
     """The delivery log: what went where, what the receiver answered, what waits or gave up."""
 
     list_display = [
