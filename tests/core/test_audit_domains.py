@@ -186,3 +186,30 @@ def test_an_admin_edit_of_a_user_keeps_no_password_in_the_audit(client, root, en
     assert "password" not in rec.changes["after"]  # unchanged
     engineer.refresh_from_db()
     assert engineer.password not in rec.data
+
+
+# --- the migration: the chain covers the CASEs that existed before it -------------------
+
+
+def test_the_migration_records_every_existing_case_in_the_chain(transactional_db, call_taker):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([target])
+
+    migrate(("core", "0002_genesis"))
+    try:
+        cases = [make_case(by=call_taker, title=f"old {i}") for i in range(3)]
+        migrate(("core", "0003_audit_existing_cases"))
+    finally:
+        migrate(("core", "0003_audit_existing_cases"))
+    imported = records(action="case.imported")
+    assert [r.object_id for r in imported] == [str(c.pk) for c in cases]
+    for rec, case in zip(imported, cases, strict=True):
+        assert rec.changes == {"number": case.number, "status": "open", "events": 1}
+        assert rec.object_repr.startswith(case.number)
+    verdict = audit.verify()
+    assert verdict.ok, verdict
