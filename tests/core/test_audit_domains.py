@@ -213,3 +213,29 @@ def test_the_migration_records_every_existing_case_in_the_chain(transactional_db
         assert rec.object_repr.startswith(case.number)
     verdict = audit.verify()
     assert verdict.ok, verdict
+
+
+# --- the demo: its chain verifies, and one row changed by SQL breaks it -----------------
+
+
+def test_audit_verify_passes_on_the_demo_and_fails_after_one_row_is_changed_by_sql():
+    import io
+
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    call_command("demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    n = AuditRecord.objects.count()
+    assert out.getvalue() == f"Audit chain intact: {n} records.\n"
+    actions = set(AuditRecord.objects.values_list("action", flat=True))
+    assert {"case.opened", "case.assigned", "case.resolved"} <= actions
+
+    victim = AuditRecord.objects.filter(action="case.assigned").order_by("seq")[3]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_auditrecord SET actor = %s WHERE id = %s", ["mallory", victim.pk]
+        )
+    with pytest.raises(CommandError, match=rf"at record {victim.seq}: was altered"):
+        call_command("audit", "verify", stdout=io.StringIO())
