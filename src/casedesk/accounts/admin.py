@@ -170,7 +170,7 @@ class ApiTokenAdmin(AuditedAdmin):
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         for token in queryset:
-            services.token_revoke(token=token)
+            services.token_revoke(token=token, by=request.user)
         self.message_user(request, _("Tokens revoked."), messages.SUCCESS)
 
 

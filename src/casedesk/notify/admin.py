@@ -2,10 +2,10 @@ from django.contrib import admin, messages
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from casedesk.core import clock
 from casedesk.core.admin_audit import AuditedAdmin
 
-from .models import Notification, NotificationStatus
+from . import services
+from .models import Notification
 
 
 def language_name(code: str) -> str:
@@ -55,5 +55,5 @@ class NotificationAdmin(AuditedAdmin):
 
     @admin.action(description=_("Retry the selected messages now"))
     def retry_now(self, request, queryset):
-        n = queryset.filter(status=NotificationStatus.PENDING).update(next_attempt_at=clock.now())
+        n = services.retry_now(notifications=queryset, by=request.user)
         self.message_user(request, _("%(n)d message(s) will be retried.") % {"n": n}, messages.INFO)

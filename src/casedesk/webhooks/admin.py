@@ -155,7 +155,7 @@ class WebhookAdmin(AuditedAdmin):
     @admin.action(description=_("Send a test message to the selected webhooks"))
     def send_test(self, request, queryset):
         for hook in queryset[:10]:
-            row = services.webhook_test(webhook=hook)
+            row = services.webhook_test(webhook=hook, by=request.user)
             if row.status == DeliveryStatus.SENT:
                 self.message_user(
                     request,
@@ -228,7 +228,7 @@ class WebhookDeliveryAdmin(AuditedAdmin):
 
     @admin.action(description=_("Retry the selected deliveries now"))
     def retry_now(self, request, queryset):
-        n = services.delivery_retry(deliveries=queryset)
+        n = services.delivery_retry(deliveries=queryset, by=request.user)
         self.message_user(
             request, _("%(n)d delivery(ies) will be retried.") % {"n": n}, messages.INFO
         )
