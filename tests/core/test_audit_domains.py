@@ -239,3 +239,120 @@ def test_audit_verify_passes_on_the_demo_and_fails_after_one_row_is_changed_by_s
         )
     with pytest.raises(CommandError, match=rf"at record {victim.seq}: was altered"):
         call_command("audit", "verify", stdout=io.StringIO())
+
+
+# --- every other domain: accounts, SLA configuration, webhooks, mail, outbox ------------
+
+
+def test_accounts_changes_are_audited(manager):
+    from casedesk.accounts import services as people
+
+    org = people.organization_create(code="NEWCO", name="新公司", by=manager)
+    contact = people.contact_create(organization=org, name="张三", email="z@x.cn", by=manager)
+    user = make_user("engineer", username="neweng", skills=("bgp",))
+    token, raw = people.token_create(user=user, by=manager)
+    people.token_revoke(token=token, by=manager)
+    people.token_revoke(token=token, by=manager)  # already revoked: no change, no record
+    people.user_set_preferences(user=user, language="en", time_zone="Asia/Tokyo")
+
+    (rec,) = records(action="organization.create")
+    assert rec.actor == manager.username and rec.changes["after"]["code"] == "NEWCO"
+    assert records(action="contact.create")[0].object_id == str(contact.pk)
+    (created,) = records(action="user.create", object_id=str(user.pk))
+    assert created.changes["after"]["skills"] == ["bgp"]
+    assert "password" not in created.changes["after"]
+    assert [r.action for r in records(object_type="accounts.apitoken")] == [
+        "apitoken.create",
+        "apitoken.revoke",
+    ]
+    assert not AuditRecord.objects.filter(data__contains=raw).exists()
+    assert not AuditRecord.objects.filter(data__contains=token.digest).exists()
+    (prefs,) = records(action="user.preferences")
+    assert prefs.actor == "neweng"
+    assert prefs.changes["after"] == {"language": "en", "time_zone": "Asia/Tokyo"}
+    assert audit.verify().ok
+
+
+def test_casedesk_seed_audits_what_it_restores():
+    import io
+
+    from django.core.management import call_command
+
+    from casedesk.sla.models import EscalationRule
+
+    rule = EscalationRule.objects.order_by("id").first()
+    rule.delete()
+    call_command("seed", stdout=io.StringIO())
+    call_command("seed", stdout=io.StringIO())  # nothing missing: nothing recorded
+    assert EscalationRule.objects.count() >= 1
+    assert not records(action="escalationrule.create")  # only the missing policy is restored
+    from casedesk.sla.models import SlaPolicy
+
+    SlaPolicy.objects.filter(service_level="silver").delete()
+    call_command("seed", stdout=io.StringIO())
+    made = records(reason="casedesk seed")
+    assert {r.action for r in made} == {
+        "slapolicy.create",
+        "severitytarget.create",
+        "escalationrule.create",
+    }
+    assert audit.verify().ok
+
+
+def test_webhook_create_and_retry_are_audited(client, root, org):
+    from django.urls import reverse
+
+    from casedesk.webhooks import services as hooks
+    from casedesk.webhooks.choices import DeliveryStatus
+    from casedesk.webhooks.models import WebhookDelivery
+
+    hook, secret = hooks.webhook_create(by=root, name="群", url="https://hooks.example.cn/x")
+    (rec,) = records(action="webhook.create")
+    assert rec.actor == "root" and rec.changes["after"]["url"] == "https://hooks.example.cn/x"
+    assert secret not in rec.data  # the secret shows only as a digest
+    make_case(org=org)
+    WebhookDelivery.objects.update(status=DeliveryStatus.FAILED, attempts=8)
+    delivery = WebhookDelivery.objects.get()
+    client.post(
+        reverse("admin:webhooks_webhookdelivery_changelist"),
+        {"action": "retry_now", "_selected_action": [delivery.pk]},
+    )
+    (retry,) = records(action="webhookdelivery.retry")
+    assert retry.actor == "root" and retry.object_id == str(delivery.pk)
+    assert retry.changes["before"] == {"attempts": 8, "status": "failed"}
+    assert audit.verify().ok
+
+
+def test_mail_quarantine_and_rerun_are_audited(client, root):
+    from django.urls import reverse
+
+    from casedesk.mailgate import services as mailgate
+
+    message = mailgate.ingest_bytes(b"Subject: nobody\r\nMessage-ID: <q1@x>\r\n\r\nhello\r\n")
+    assert message.status == "quarantined"
+    (rec,) = records(action="inboundmessage.process")
+    assert rec.changes["after"] == {"status": "quarantined"} and rec.reason
+    client.post(
+        reverse("admin:mailgate_inboundmessage_changelist"),
+        {"action": "rerun", "_selected_action": [message.pk]},
+    )
+    again = records(action="inboundmessage.process")
+    assert len(again) == 2 and again[1].actor == "root"
+    assert audit.verify().ok
+
+
+def test_an_outbox_retry_in_the_admin_is_audited(client, root, org, duty):
+    from django.urls import reverse
+
+    from casedesk.notify.models import Notification
+
+    make_case(org=org, priority="P1")  # tells the duty engineers at once
+    n = Notification.objects.filter(status="pending").first()
+    assert n is not None
+    client.post(
+        reverse("admin:notify_notification_changelist"),
+        {"action": "retry_now", "_selected_action": [n.pk]},
+    )
+    (rec,) = records(action="notification.retry")
+    assert rec.actor == "root" and rec.object_id == str(n.pk)
+    assert audit.verify().ok
