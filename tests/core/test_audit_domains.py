@@ -356,3 +356,30 @@ def test_an_outbox_retry_in_the_admin_is_audited(client, root, org, duty):
     (rec,) = records(action="notification.retry")
     assert rec.actor == "root" and rec.object_id == str(n.pk)
     assert audit.verify().ok
+
+
+# --- sealing: a record rolled back with its savepoint is never numbered ------------------
+
+
+@pytest.mark.parametrize("after", [0, 1, 2])
+def test_a_record_rolled_back_in_a_savepoint_leaves_no_gap(after):
+    """SQLite gives a rolled-back record's id to the next record: the one kept is sealed."""
+    from django.db import transaction
+
+    with transaction.atomic(), audit.sealing():
+        try:
+            with transaction.atomic():
+                audit.record(action="x.change", object_type="x.y", object_id="gone")
+                raise ValueError
+        except ValueError:
+            pass
+        kept = [
+            audit.record(action="x.change", object_type="x.y", object_id=i) for i in range(after)
+        ]
+    assert AuditRecord.objects.filter(object_id="gone").count() == 0
+    assert [r.object_id for r in records(object_type="x.y")] == [str(i) for i in range(after)]
+    for rec in kept:
+        stored = AuditRecord.objects.get(pk=rec.pk)
+        assert (stored.seq, stored.hash) == (rec.seq, rec.hash)
+    verdict = audit.verify()
+    assert verdict.ok, verdict
