@@ -170,7 +170,7 @@ def _seal(written: list[AuditRecord]) -> None:
     quote = connection.ops.quote_name
     table = quote(AuditRecord._meta.db_table)
     update = f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL"
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if len(ids) > 1:
             marks = ", ".join(["%s"] * len(ids))
             cursor.execute(f"SELECT id FROM {table} WHERE seq IS NULL AND id IN ({marks})", ids)
@@ -282,7 +282,7 @@ def record_all(records: list[AuditRecord]) -> None:
     """Write many records made by :func:`build` at once (one INSERT per 500), in order."""
     if not records:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         made = AuditRecord.objects.bulk_create(records, batch_size=500)
         if any(rec.pk is None for rec in made):  # a database that does not return new ids
             raise NotImplementedError("audit.record_all needs ids returned by bulk_create")
