@@ -186,6 +186,19 @@ def _seal(written: list[AuditRecord]) -> None:
             rec.seq, rec.prev_hash = seq, prev
             rec.hash = prev = seal(rec)
             params.append((rec.seq, rec.prev_hash, rec.hash, pk))
+        head = quote(AuditHead._meta.db_table)
+        move = f"UPDATE {head} SET last_seq = %s, last_hash = %s, count = count + %s WHERE id = 1"
+        if len(params) == 1 and connection.vendor == "postgresql":
+            # The head moves in the same statement (one round trip less while it is locked),
+            # and only if the record is still there.
+            cursor.execute(
+                f"WITH moved AS ({move} AND EXISTS"
+                f" (SELECT 1 FROM {table} WHERE id = %s AND seq IS NULL) RETURNING 1) {update}",
+                [seq, prev, 1, ids[0], *params[0]],
+            )
+            if cursor.rowcount != 1:  # rolled back with its savepoint: nothing to number
+                rec.seq = None
+            return
         if len(params) == 1:
             cursor.execute(update, params[0])
             if cursor.rowcount != 1:  # rolled back with its savepoint: nothing to number
@@ -193,11 +206,7 @@ def _seal(written: list[AuditRecord]) -> None:
                 return
         else:
             cursor.executemany(update, params)
-        head = quote(AuditHead._meta.db_table)
-        cursor.execute(
-            f"UPDATE {head} SET last_seq = %s, last_hash = %s, count = count + %s WHERE id = 1",
-            [seq, prev, len(params)],
-        )
+        cursor.execute(move, [seq, prev, len(params)])
 
 
 def build(

@@ -201,7 +201,7 @@ def _audit(message: InboundMessage, before: str, by: User | None) -> None:
         actor=by,
         before={"status": before},
         after={"status": message.status},
-        data={"case": message.case.number if message.case_id else None},
+        data={"case": message.case.number if message.case is not None else None},
         reason=message.reason if message.status == InboundStatus.QUARANTINED else "",
     )
 
