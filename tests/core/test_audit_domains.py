@@ -383,3 +383,32 @@ def test_a_record_rolled_back_in_a_savepoint_leaves_no_gap(after):
         assert (stored.seq, stored.hash) == (rec.seq, rec.hash)
     verdict = audit.verify()
     assert verdict.ok, verdict
+
+
+def test_a_list_edit_in_the_admin_changelist_is_audited(client, root):
+    from django.urls import reverse
+
+    from casedesk.routing.models import RoutingQueue
+
+    queue = RoutingQueue.objects.create(name="夜班", position=5, is_active=True, auto_assign=False)
+    r = client.post(
+        reverse("admin:routing_routingqueue_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(queue.pk),
+            "form-0-position": "7",
+            "form-0-is_active": "on",
+            "form-0-auto_assign": "on",
+            "_save": "Save",
+        },
+    )
+    assert r.status_code == 302
+    queue.refresh_from_db()
+    assert (queue.position, queue.auto_assign) == (7, True)
+    (rec,) = records(action="routingqueue.change")
+    assert rec.actor == "root"
+    assert rec.changes == {
+        "before": {"auto_assign": False, "position": 5},
+        "after": {"auto_assign": True, "position": 7},
+    }
