@@ -246,9 +246,7 @@ def _digest(raw: str) -> str:
 
 
 @operation
-def token_create(
-    *, user: User, name: str = "", by: User | None = None
-) -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str = "", by: User | None = None) -> tuple[ApiToken, str]:
     """A new token for ``user``; the raw value is returned once and never stored."""
     raw = "cd_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
