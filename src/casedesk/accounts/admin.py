@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casedesk.core import clock
+from casedesk.core.admin_audit import AuditedAdmin
 
 from . import services
 from .choices import ASSIGNABLE_ROLES
@@ -55,7 +56,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdmin):
     list_display = ["code", "name", "service_level", "phone", "is_active"]
     list_filter = ["service_level", "is_active"]
     search_fields = ["code", "name"]
@@ -80,7 +81,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AuditedAdmin):
     list_display = ["name", "organization", "phone", "email"]
     list_filter = ["organization__service_level"]
     search_fields = ["name", "phone", "email", "organization__code", "organization__name"]
@@ -102,7 +103,7 @@ class StaffProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ["username", "email", "role", "organization", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "email", "first_name", "last_name"]
@@ -129,20 +130,20 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(DjangoGroupAdmin):
+class GroupAdmin(AuditedAdmin, DjangoGroupAdmin):
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return _with_permission_labels(field, db_field)
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(AuditedAdmin):
     list_display = ["code", "name", "keywords"]
     search_fields = ["code", "name", "keywords"]
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(AuditedAdmin):
     list_display = ["user", "tier", "phone", "manager", "capacity"]
     list_filter = ["tier", "skills"]
     search_fields = ["user__username", "phone"]
@@ -151,7 +152,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin):
     list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["user__username", "name", "prefix"]
@@ -165,12 +166,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         for token in queryset:
-            services.token_revoke(token=token)
+            services.token_revoke(token=token, by=request.user)
         self.message_user(request, _("Tokens revoked."), messages.SUCCESS)
 
 
 @admin.register(DutyShift)
-class DutyShiftAdmin(admin.ModelAdmin):
+class DutyShiftAdmin(AuditedAdmin):
     """The support centre's roster: the supervisor sends duty-engineer alarms to the duty
     engineers on shift; routing ranks everyone on shift higher ("on duty now")."""
 

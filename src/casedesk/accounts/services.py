@@ -13,8 +13,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from casedesk.accounts.policy import AccountAction
-from casedesk.core import clock, policy
+from casedesk.core import audit, clock, policy
 from casedesk.core.errors import Conflict, InvalidInput
+from casedesk.core.operations import operation
+from casedesk.core.services import snapshot
 
 from .choices import ASSIGNABLE_ROLES, Language, Role, ServiceLevel, Tier
 from .models import ApiToken, Contact, DutyShift, Organization, Skill, StaffProfile, User
@@ -32,7 +34,7 @@ def _validate(instance, exclude: Iterable[str] = ()) -> None:
         raise InvalidInput(messages) from exc
 
 
-@transaction.atomic
+@operation
 def organization_create(
     *,
     code: str,
@@ -59,6 +61,7 @@ def organization_create(
             org.save()
     except IntegrityError as exc:  # made by a concurrent call since the check above
         raise Conflict(_("Organization %(code)r already exists.") % {"code": code}) from exc
+    audit.record(action="organization.create", obj=org, actor=by, data={"after": snapshot(org)})
     return org
 
 
@@ -76,7 +79,7 @@ def organization_get_or_create(
         return Organization.objects.filter(code__iexact=code).order_by("id").get(), False
 
 
-@transaction.atomic
+@operation
 def contact_create(
     *,
     organization: Organization,
@@ -97,10 +100,11 @@ def contact_create(
     )
     _validate(contact)
     contact.save()
+    audit.record(action="contact.create", obj=contact, actor=by, data={"after": snapshot(contact)})
     return contact
 
 
-@transaction.atomic
+@operation
 def contact_get_or_create(
     *, organization: Organization, email: str, name: str, by: User | None, **fields
 ) -> tuple[Contact, bool]:
@@ -122,7 +126,7 @@ def contact_get_or_create(
     return contact, True
 
 
-@transaction.atomic
+@operation
 def user_create(
     *,
     username: str,
@@ -193,10 +197,15 @@ def user_create(
         skill_codes = [s.strip() for s in skills if s.strip()]
         if skill_codes:
             profile.skills.set(skills_get_or_create(skill_codes))
+        after = {**snapshot(user), "tier": profile.tier, "skills": skill_codes}
+    else:
+        after = snapshot(user)
+    after.pop("password")  # a new user's password is nobody's business, not even its digest
+    audit.record(action="user.create", obj=user, data={"after": after})
     return user
 
 
-@transaction.atomic
+@operation
 def duty_shifts_add(shifts: Iterable[DutyShift]) -> int:
     """Put ``shifts`` (unsaved) on the duty roster, all or none; how many were added.
 
@@ -212,13 +221,22 @@ def duty_shifts_add(shifts: Iterable[DutyShift]) -> int:
             )
         _validate(shift)
     DutyShift.objects.bulk_create(rows, batch_size=500)
+    audit.record_all(
+        [
+            audit.build(action="dutyshift.create", obj=shift, data={"after": snapshot(shift)})
+            for shift in rows
+        ]
+    )
     return len(rows)
 
 
+@operation
 def skills_get_or_create(codes: Iterable[str]) -> list[Skill]:
     result = []
     for code in codes:
-        skill, _ = Skill.objects.get_or_create(code=code, defaults={"name": code})
+        skill, created = Skill.objects.get_or_create(code=code, defaults={"name": code})
+        if created:
+            audit.record(action="skill.create", obj=skill, data={"after": snapshot(skill)})
         result.append(skill)
     return result
 
@@ -227,12 +245,18 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@transaction.atomic
-def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+@operation
+def token_create(*, user: User, name: str = "", by: User | None = None) -> tuple[ApiToken, str]:
     """A new token for ``user``; the raw value is returned once and never stored."""
     raw = "cd_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[:10], digest=_digest(raw), created_at=clock.now()
+    )
+    audit.record(
+        action="apitoken.create",
+        obj=token,
+        actor=by,
+        data={"after": {"user": user.username, "name": name, "prefix": token.prefix}},
     )
     return token, raw
 
@@ -269,11 +293,21 @@ def _token_user_sql() -> str:
     )
 
 
-def token_revoke(*, token: ApiToken) -> None:
-    if token.revoked_at is None:
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+@operation
+def token_revoke(*, token: ApiToken, by: User | None = None) -> None:
+    now = clock.now()
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
+        token.revoked_at = now
+        audit.record(
+            action="apitoken.revoke",
+            obj=token,
+            actor=by,
+            before={"revoked_at": None},
+            after={"revoked_at": now},
+        )
 
 
+@operation
 def user_set_preferences(
     *, user: User, language: str | None = None, time_zone: str | None = None
 ) -> User:
@@ -289,6 +323,7 @@ def user_set_preferences(
                 zoneinfo.ZoneInfo(time_zone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
                 raise InvalidInput(_("Unknown time zone %(zone)r.") % {"zone": time_zone}) from exc
+    before = {"language": user.language, "time_zone": user.time_zone}
     fields = []
     if language is not None:
         user.language = language
@@ -298,4 +333,9 @@ def user_set_preferences(
         fields.append("time_zone")
     if fields:
         User.objects.filter(pk=user.pk).update(**{f: getattr(user, f) for f in fields})
+        after = {"language": user.language, "time_zone": user.time_zone}
+        if before != after:
+            audit.record(
+                action="user.preferences", obj=user, actor=user, before=before, after=after
+            )
     return user

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from casedesk.core.admin_audit import AuditedAdmin
 from casedesk.core.admin_display import json_block
 
 from .models import Attachment, Case, CaseEvent, CaseNumberSequence, WorkLog
@@ -12,7 +13,7 @@ from .models import Attachment, Case, CaseEvent, CaseNumberSequence, WorkLog
 DATA = CaseEvent._meta.get_field("data").verbose_name
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Tier
 from casedesk.accounts.models import Contact, Organization, User
-from casedesk.core import clock, context, events, policy, rows
+from casedesk.core import audit, clock, context, events, policy, rows
 from casedesk.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from casedesk.core.operations import operation
 
@@ -231,7 +231,32 @@ def _event(
         )
     )
     events.publish(CaseEventWritten(case, event))
+    if kind != EventKind.OPENED:  # case_open audits once the CASE has its number
+        audit.record(**audit_of(case, event))
     return event
+
+
+def audit_of(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """The audit record of a CASE event (one per operation): ``case.<event kind>`` by the
+    event's actor, the fields it changed as before/after, the rest of its data, and its
+    reason if it has one."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    data: dict[str, Any] = {"event": event.pk}
+    for key, value in event.data.items():
+        if isinstance(value, dict) and value.keys() == {"before", "after"}:
+            before[key], after[key] = value["before"], value["after"]
+        elif key != "reason":
+            data[key] = value
+    return {
+        "action": f"case.{event.kind}",
+        "obj": case,
+        "actor": event.actor,
+        "before": before,
+        "after": after,
+        "data": data,
+        "reason": str(event.data.get("reason") or ""),
+    }
 
 
 def _commit(
@@ -364,6 +389,7 @@ def case_open(
     case.number = data["number"] = next_number(now)
     rows.update(Case, case.pk, number=case.number)
     rows.update(CaseEvent, event.pk, data=data)
+    audit.record(action="case.opened", obj=case, actor=by, after=data, data={"event": event.pk})
     events.publish(CaseNumbered(case, event))  # a new P1/P2 tells the duty engineers now
     return case
 

@@ -27,9 +27,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 
-from casedesk.core import clock, context
+from casedesk.core import clock, context, rows
 
 from .models import GENESIS_HASH, AuditHead, AuditRecord
 
@@ -122,9 +122,22 @@ def _locked_head() -> AuditHead:
     return AuditHead.objects.select_for_update().get(pk=1)
 
 
-# The ids of the records written in the current operation and not yet sealed (None: not
-# in an operation, records are sealed at once).
-_pending: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+def _head_values(cursor) -> tuple[int, str]:
+    """``(last_seq, last_hash)`` of the head row, locked till the commit (made the first
+    time).  Plain SQL: this runs once per operation."""
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    cursor.execute(f"SELECT last_seq, last_hash FROM {table} WHERE id = 1{lock}")
+    row = cursor.fetchone()
+    if row is None:
+        head = _locked_head()
+        return head.last_seq, head.last_hash
+    return row[0], row[1]
+
+
+# The records written in the current operation and not yet sealed (None: not in an
+# operation, records are sealed at once).
+_pending: contextvars.ContextVar[list[AuditRecord] | None] = contextvars.ContextVar(
     "casedesk_audit_pending", default=None
 )
 
@@ -147,20 +160,90 @@ def sealing() -> Iterator[None]:
         _pending.reset(token)
 
 
-def _seal(ids: list[int]) -> None:
-    with transaction.atomic():
-        head = _locked_head()
-        records = list(AuditRecord.objects.filter(pk__in=ids, seq__isnull=True).order_by("id"))
-        seq, prev = head.last_seq, head.last_hash
-        for rec in records:
+def _seal(written: list[AuditRecord]) -> None:
+    """Number and hash ``written`` (in the order of their ids) after the chain's head.
+
+    A record rolled back with its savepoint is skipped: its row is gone (or, on SQLite, its
+    id was taken again by a later record of the same operation, the one kept here)."""
+    by_id = {rec.pk: rec for rec in written}  # a reused id: the later record is the row
+    ids = sorted(by_id)
+    quote = connection.ops.quote_name
+    table = quote(AuditRecord._meta.db_table)
+    update = f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL"
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if len(ids) > 1:
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(f"SELECT id FROM {table} WHERE seq IS NULL AND id IN ({marks})", ids)
+            alive = {row[0] for row in cursor.fetchall()}
+            ids = [pk for pk in ids if pk in alive]
+        if not ids:
+            return
+        seq, prev = _head_values(cursor)
+        params = []
+        for pk in ids:
+            rec = by_id[pk]
             seq += 1
             rec.seq, rec.prev_hash = seq, prev
             rec.hash = prev = seal(rec)
-        if records:
-            AuditRecord.objects.bulk_update(records, ["seq", "prev_hash", "hash"])
-            AuditHead.objects.filter(pk=1).update(
-                last_seq=seq, last_hash=prev, count=models.F("count") + len(records)
+            params.append((rec.seq, rec.prev_hash, rec.hash, pk))
+        head = quote(AuditHead._meta.db_table)
+        move = f"UPDATE {head} SET last_seq = %s, last_hash = %s, count = count + %s WHERE id = 1"
+        if len(params) == 1 and connection.vendor == "postgresql":
+            # The head moves in the same statement (one round trip less while it is locked),
+            # and only if the record is still there.
+            cursor.execute(
+                f"WITH moved AS ({move} AND EXISTS"
+                f" (SELECT 1 FROM {table} WHERE id = %s AND seq IS NULL) RETURNING 1) {update}",
+                [seq, prev, 1, ids[0], *params[0]],
             )
+            if cursor.rowcount != 1:  # rolled back with its savepoint: nothing to number
+                rec.seq = None
+            return
+        if len(params) == 1:
+            cursor.execute(update, params[0])
+            if cursor.rowcount != 1:  # rolled back with its savepoint: nothing to number
+                rec.seq = None
+                return
+        else:
+            cursor.executemany(update, params)
+        cursor.execute(move, [seq, prev, len(params)])
+
+
+def build(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    object_repr: str = "",
+    actor: Any = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> AuditRecord:
+    """One audit record, not yet written: see :func:`record`; :func:`record_all` writes many."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id == "" else object_id
+        object_repr = object_repr or str(obj)
+    payload: dict[str, Any] = {}
+    if before is not None or after is not None:
+        payload.update(diff(before or {}, after or {}))
+    if data:
+        payload.update(jsonable(dict(data)))
+    return AuditRecord(
+        at=clock.now(),
+        actor_id=getattr(actor, "pk", None),
+        actor=(getattr(actor, "username", "") or "")[:150] if actor is not None else "",
+        action=action[:64],
+        object_type=object_type[:100],
+        object_id=str(object_id)[:64],
+        object_repr=object_repr[:200],
+        data=canonical(payload),
+        reason=str(reason or ""),
+        request_id=context.request_id(),
+    )
 
 
 def record(
@@ -183,34 +266,40 @@ def record(
     (only the differing ones are kept); ``data`` any further structured facts.  Wording is
     made at read time: store data, not sentences.
     """
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = obj.pk if object_id == "" else object_id
-        object_repr = object_repr or str(obj)
-    payload: dict[str, Any] = {}
-    if before is not None or after is not None:
-        payload.update(diff(before or {}, after or {}))
-    if data:
-        payload.update(jsonable(dict(data)))
-    rec = AuditRecord.objects.create(
-        at=clock.now(),
-        actor_id=getattr(actor, "pk", None),
-        actor=(getattr(actor, "username", "") or "")[:150] if actor is not None else "",
-        action=action[:64],
-        object_type=object_type[:100],
-        object_id=str(object_id)[:64],
-        object_repr=object_repr[:200],
-        data=canonical(payload),
-        reason=reason or "",
-        request_id=context.request_id(),
+    rec = build(
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        actor=actor,
+        before=before,
+        after=after,
+        data=data,
+        reason=reason,
     )
+    rows.insert_one(rec)
     pending = _pending.get()
     if pending is None:
-        _seal([rec.pk])
-        rec.refresh_from_db(fields=["seq", "prev_hash", "hash"])
+        _seal([rec])
     else:
-        pending.append(rec.pk)
+        pending.append(rec)
     return rec
+
+
+def record_all(records: list[AuditRecord]) -> None:
+    """Write many records made by :func:`build` at once (one INSERT per 500), in order."""
+    if not records:
+        return
+    with transaction.atomic(savepoint=False):
+        made = AuditRecord.objects.bulk_create(records, batch_size=500)
+        if any(rec.pk is None for rec in made):  # a database that does not return new ids
+            raise NotImplementedError("audit.record_all needs ids returned by bulk_create")
+        pending = _pending.get()
+        if pending is None:
+            _seal(made)
+        else:
+            pending.extend(made)
 
 
 @dataclasses.dataclass(frozen=True)

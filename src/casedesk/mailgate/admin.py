@@ -1,13 +1,15 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from casedesk.core.admin_audit import AuditedAdmin
+
 from . import services
 from .choices import InboundStatus
 from .models import InboundMessage
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(AuditedAdmin):
     """Every received e-mail as it arrived, and what became of it; re-run the quarantine."""
 
     list_display = ["received_at", "sender", "subject", "status", "case", "attempts"]

@@ -37,7 +37,7 @@ from casedesk.accounts.policy import AccountAction
 from casedesk.cases import attachments, services
 from casedesk.cases.choices import Channel, Status
 from casedesk.cases.models import Case
-from casedesk.core import clock, policy
+from casedesk.core import audit, clock, policy
 from casedesk.core.errors import Conflict, DomainError, InvalidInput
 from casedesk.notify import services as outbox
 from casedesk.notify.models import root_id
@@ -195,18 +195,33 @@ def ingest_bytes(raw: bytes, *, source: str = "stdin") -> InboundMessage:
 # --- processing ---------------------------------------------------------------------------
 
 
-def process(message: InboundMessage) -> InboundMessage:
+def _audit(message: InboundMessage, before: str, by: User | None) -> None:
+    """One record per processing: the status it went from and to, the reason it stands."""
+    audit.record(
+        action="inboundmessage.process",
+        obj=message,
+        actor=by,
+        before={"status": before},
+        after={"status": message.status},
+        data={"case": message.case.number if message.case is not None else None},
+        reason=message.reason if message.status == InboundStatus.QUARANTINED else "",
+    )
+
+
+def process(message: InboundMessage, *, by: User | None = None) -> InboundMessage:
     """Turn a stored (or quarantined) message into what it asks for; never raises for
     anything in the message: what cannot be done is quarantined with the reason."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit.sealing():
             locked = InboundMessage.objects.select_for_update().get(pk=message.pk)
             if locked.status not in (InboundStatus.STORED, InboundStatus.QUARANTINED):
                 return locked
+            before = locked.status
             _process(locked)
             locked.attempts += 1
             locked.processed_at = clock.now()
             locked.save()
+            _audit(locked, before, by)
             return locked
     except Exception as exc:  # noqa: BLE001 - never lose a message: quarantine it
         if isinstance(exc, DomainError):
@@ -214,13 +229,16 @@ def process(message: InboundMessage) -> InboundMessage:
         else:
             log.exception("mail %s quarantined", message.message_id)
             reason = f"{type(exc).__name__}: {exc}"
-        InboundMessage.objects.filter(pk=message.pk).update(
-            status=InboundStatus.QUARANTINED,
-            reason=str(reason)[:2000],
-            attempts=message.attempts + 1,
-            processed_at=clock.now(),
-        )
-        return InboundMessage.objects.get(pk=message.pk)
+        with transaction.atomic():
+            InboundMessage.objects.filter(pk=message.pk).update(
+                status=InboundStatus.QUARANTINED,
+                reason=str(reason)[:2000],
+                attempts=message.attempts + 1,
+                processed_at=clock.now(),
+            )
+            quarantined = InboundMessage.objects.get(pk=message.pk)
+            _audit(quarantined, message.status, by)
+        return quarantined
 
 
 def reprocess(*, message: InboundMessage, by: User | None) -> InboundMessage:
@@ -228,7 +246,7 @@ def reprocess(*, message: InboundMessage, by: User | None) -> InboundMessage:
     policy.require(by, AccountAction.MANAGE_CUSTOMERS)
     if message.status not in (InboundStatus.QUARANTINED, InboundStatus.STORED):
         raise InvalidInput(_("Only quarantined messages can be processed again."))
-    return process(message)
+    return process(message, by=by)
 
 
 def _quarantine(message: InboundMessage, reason: str) -> None:

@@ -2,9 +2,10 @@ from django.contrib import admin, messages
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from casedesk.core import clock
+from casedesk.core.admin_audit import AuditedAdmin
 
-from .models import Notification, NotificationStatus
+from . import services
+from .models import Notification
 
 
 def language_name(code: str) -> str:
@@ -28,7 +29,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdmin):
     """The outbox: what was sent to whom, and what waits for a retry."""
 
     list_display = ["created_at", "to_email", "subject", "status", "attempts", "sent_at"]
@@ -54,5 +55,5 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry the selected messages now"))
     def retry_now(self, request, queryset):
-        n = queryset.filter(status=NotificationStatus.PENDING).update(next_attempt_at=clock.now())
+        n = services.retry_now(notifications=queryset, by=request.user)
         self.message_user(request, _("%(n)d message(s) will be retried.") % {"n": n}, messages.INFO)

@@ -36,7 +36,8 @@ from django.utils.translation import gettext
 from casedesk.accounts.models import User
 from casedesk.cases.choices import Priority, Status
 from casedesk.cases.models import Case
-from casedesk.core import after_commit, clock
+from casedesk.core import after_commit, audit, clock
+from casedesk.core.operations import operation
 from casedesk.sla.choices import DeadlineKind
 
 from .models import Notification, NotificationStatus, new_message_id, root_id
@@ -389,6 +390,32 @@ def any_due() -> bool:
 def _case_numbers(rows: list[Notification]) -> dict[int, str]:
     ids = {n.case_id for n in rows if n.case_id}
     return dict(Case.objects.filter(pk__in=ids).values_list("pk", "number")) if ids else {}
+
+
+@operation
+def retry_now(*, notifications, by: User | None = None) -> int:
+    """Send the waiting messages among ``notifications`` now (an admin's action)."""
+    now = clock.now()
+    rows = list(
+        notifications.filter(status=NotificationStatus.PENDING)
+        .select_for_update()
+        .values("pk", "next_attempt_at")
+    )
+    n = Notification.objects.filter(pk__in=[r["pk"] for r in rows]).update(next_attempt_at=now)
+    audit.record_all(
+        [
+            audit.build(
+                action="notification.retry",
+                object_type=Notification._meta.label_lower,
+                object_id=r["pk"],
+                actor=by,
+                before={"next_attempt_at": r["next_attempt_at"]},
+                after={"next_attempt_at": now},
+            )
+            for r in rows
+        ]
+    )
+    return n
 
 
 def _next_retry() -> dt.datetime | None:

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from casedesk.core.admin_audit import AuditedAdmin
+
 from .models import RoutingQueue
 
 
 @admin.register(RoutingQueue)
-class RoutingQueueAdmin(admin.ModelAdmin):
+class RoutingQueueAdmin(AuditedAdmin):
     """Routing queues: which new CASEs the supervisor assigns by itself."""
 
     list_display = [

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from casedesk.core import clock
+from casedesk.core.admin_audit import AuditedAdmin
 
 from .choices import Recipient
 from .models import (
@@ -33,7 +34,7 @@ class CalendarExceptionInline(admin.TabularInline):
 
 
 @admin.register(ServiceCalendar)
-class ServiceCalendarAdmin(admin.ModelAdmin):
+class ServiceCalendarAdmin(AuditedAdmin):
     list_display = ["code", "name", "always_open", "chinese_holidays", "time_zone"]
     search_fields = ["code", "name"]
     fields = [
@@ -65,14 +66,14 @@ class ServiceCalendarAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceLevelCalendar)
-class ServiceLevelCalendarAdmin(admin.ModelAdmin):
+class ServiceLevelCalendarAdmin(AuditedAdmin):
     list_display = ["service_level", "calendar"]
     list_editable = ["calendar"]
     list_display_links = ["service_level"]
 
 
 @admin.register(CalendarException)
-class CalendarExceptionAdmin(admin.ModelAdmin):
+class CalendarExceptionAdmin(AuditedAdmin):
     list_display = ["date", "calendar", "kind", "note"]
     list_filter = ["calendar", "kind"]
     date_hierarchy = "date"
@@ -91,7 +92,7 @@ class EscalationRuleInline(admin.TabularInline):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdmin):
     """The promised times and the escalation matrix of a service level, editable as data."""
 
     callback_fields = [
@@ -122,7 +123,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin):
+class EscalationRuleAdmin(AuditedAdmin):
     list_display = ["policy", "priority", "after_minutes", "recipient"]
     list_filter = ["policy", "priority", "recipient"]
     list_editable = ["after_minutes", "recipient"]
@@ -130,7 +131,7 @@ class EscalationRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(AuditedAdmin):
     """Deadlines are computed by the clock; the admin shows them, it does not edit them."""
 
     list_display = [

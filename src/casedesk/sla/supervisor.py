@@ -29,7 +29,8 @@ from casedesk.cases.choices import EventKind, Status
 from casedesk.cases.events import CaseEventsBulkWritten
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.cases.selectors import missed_callback_by
-from casedesk.core import clock, events
+from casedesk.cases.services import audit_of
+from casedesk.core import audit, clock, events
 from casedesk.notify import services as outbox
 from casedesk.notify.models import Notification
 from casedesk.routing.selectors import recommend_engineers
@@ -69,15 +70,19 @@ class _Batch:
     stamped: list[int] = field(default_factory=list)
     outbox: list[Notification] = field(default_factory=list)
     events: list[CaseEvent] = field(default_factory=list)
+    audit: list = field(default_factory=list)  # audit records of changes other than events
 
     def flush(self) -> None:
         if self.stamped:
             Deadline.objects.filter(pk__in=self.stamped).update(fired_at=self.now)
         CaseEvent.objects.bulk_create(self.events)
+        # One audit record per event (the deadline's firing), sealed with the batch.
+        self.audit.extend(audit.build(**audit_of(event.case, event)) for event in self.events)
+        audit.record_all(self.audit)
         if self.events:
             events.publish(CaseEventsBulkWritten(tuple(self.events)))
         outbox.write(self.outbox)
-        self.stamped, self.events, self.outbox = [], [], []
+        self.stamped, self.events, self.outbox, self.audit = [], [], [], []
 
 
 @dataclass
@@ -98,7 +103,8 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
     with clock.frozen(now):
         while True:
             fired_before = result.fired + len(skip) + len(busy) + later
-            with transaction.atomic():
+            # One batch is one operation: its changes and their audit records, sealed at its end.
+            with transaction.atomic(), audit.sealing():
                 due = (
                     Deadline.objects.active()
                     .filter(due_at__lte=now)
@@ -253,6 +259,15 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
     if case.status in (Status.RESOLVED, Status.CLOSED):
         deadline.cancelled_at = now
         deadline.save(update_fields=["cancelled_at"])
+        batch.audit.append(
+            audit.build(
+                action="deadline.cancel",
+                obj=deadline,
+                before={"cancelled_at": None},
+                after={"cancelled_at": now},
+                data={"case": case.number, "status": case.status},
+            )
+        )
         return f"{case.number} {deadline.kind}: cancelled ({case.status})"
 
     roles = (

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casedesk.cases.choices import EventKind
 from casedesk.core import clock
+from casedesk.core.admin_audit import AuditedAdmin
 from casedesk.core.admin_display import json_block
 
 from . import services
@@ -80,7 +81,7 @@ class WebhookForm(forms.ModelForm):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(AuditedAdmin):
     """Where CASE events are posted; the log of each webhook's deliveries is one click away."""
 
     form = WebhookForm
@@ -154,7 +155,7 @@ class WebhookAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send a test message to the selected webhooks"))
     def send_test(self, request, queryset):
         for hook in queryset[:10]:
-            row = services.webhook_test(webhook=hook)
+            row = services.webhook_test(webhook=hook, by=request.user)
             if row.status == DeliveryStatus.SENT:
                 self.message_user(
                     request,
@@ -185,7 +186,7 @@ class EventKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(AuditedAdmin):
     """The delivery log: what went where, what the receiver answered, what waits or gave up."""
 
     list_display = [
@@ -227,7 +228,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry the selected deliveries now"))
     def retry_now(self, request, queryset):
-        n = services.delivery_retry(deliveries=queryset)
+        n = services.delivery_retry(deliveries=queryset, by=request.user)
         self.message_user(
             request, _("%(n)d delivery(ies) will be retried.") % {"n": n}, messages.INFO
         )

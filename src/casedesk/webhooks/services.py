@@ -31,8 +31,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casedesk.cases.choices import EventKind
-from casedesk.core import after_commit, clock, policy
+from casedesk.core import after_commit, audit, clock, policy
 from casedesk.core.errors import InvalidInput
+from casedesk.core.operations import operation
+from casedesk.core.services import snapshot
 from casedesk.webhooks.policy import WebhookAction
 
 from . import formats, selectors
@@ -150,6 +152,7 @@ def new_secret() -> str:
 # --- Administration --------------------------------------------------------------------
 
 
+@operation
 def webhook_create(
     *,
     by,
@@ -204,20 +207,40 @@ def webhook_create(
             "; ".join(f"{f}: {' '.join(e)}" for f, e in exc.message_dict.items())
         ) from None
     hook.save()
+    audit.record(action="webhook.create", obj=hook, actor=by, data={"after": snapshot(hook)})
     return hook, generated
 
 
-def delivery_retry(*, deliveries) -> int:
+@operation
+def delivery_retry(*, deliveries, by=None) -> int:
     """Send failed or waiting deliveries now, with a full set of attempts again."""
-    n = deliveries.filter(status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING]).update(
+    rows = list(
+        deliveries.filter(status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING])
+        .select_for_update()
+        .values("pk", "status", "attempts")
+    )
+    n = WebhookDelivery.objects.filter(pk__in=[r["pk"] for r in rows]).update(
         status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=clock.now()
+    )
+    audit.record_all(
+        [
+            audit.build(
+                action="webhookdelivery.retry",
+                object_type=WebhookDelivery._meta.label_lower,
+                object_id=r["pk"],
+                actor=by,
+                before={"status": r["status"], "attempts": r["attempts"]},
+                after={"status": DeliveryStatus.PENDING, "attempts": 0},
+            )
+            for r in rows
+        ]
     )
     if n:
         after_commit.once(_kick_delivery)
     return n
 
 
-def webhook_test(*, webhook: Webhook) -> WebhookDelivery:
+def webhook_test(*, webhook: Webhook, by=None) -> WebhookDelivery:
     """Post a test message to ``webhook`` now and record it in its log (an admin's check).
 
     The one synchronous post in casedesk: an administrator who just typed a URL and a
@@ -241,6 +264,12 @@ def webhook_test(*, webhook: Webhook) -> WebhookDelivery:
     with _client() as client:
         _attempt(client, row, webhook, token, max_attempts=1)
     row.refresh_from_db()
+    audit.record(
+        action="webhook.test",
+        obj=webhook,
+        actor=by,
+        data={"delivery": row.pk, "status": row.status, "code": row.last_status_code},
+    )
     return row
 
 
