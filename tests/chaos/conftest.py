@@ -15,10 +15,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
+
+from tests.processes import database_url
 
 CASEDESK = str(Path(sys.executable).parent / "casedesk")
 
@@ -30,14 +30,6 @@ FAST = {
     "CASEDESK_WEBHOOK_TIMEOUT": "1",
     "CASEDESK_OUTBOX_SWEEP": "0.5",
 }
-
-
-def database_url() -> str:
-    """The URL of the test database this process uses (a file on SQLite), for the senders."""
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(name).resolve()}"
-    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
 
 
 class Senders:

@@ -30,7 +30,6 @@ import threading
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection, connections
@@ -41,6 +40,7 @@ from casedesk.core import clock
 from casedesk.notify.models import Notification
 from casedesk.sla.models import Deadline
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
+from tests.processes import database_url
 
 CASEDESK = str(Path(sys.executable).parent / "casedesk")
 
@@ -116,14 +116,6 @@ def build_desk() -> dict:
 
 
 # --- worker processes ------------------------------------------------------------------------
-
-
-def database_url() -> str:
-    """The URL of the test database this process uses, for the workers."""
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(name).resolve()}"
-    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
 
 
 class Workers:

@@ -6,22 +6,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
 
 from casedesk.webhooks.models import Webhook, WebhookDelivery
 from tests.factories import make_case
+from tests.processes import database_url
 
 CASEDESK = str(Path(sys.executable).parent / "casedesk")
-
-
-def database_url() -> str:
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(name).resolve()}"
-    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
 
 
 @pytest.fixture

@@ -246,38 +246,15 @@ def build(
     )
 
 
-def record(
-    *,
-    action: str,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: Any = "",
-    object_repr: str = "",
-    actor: Any = None,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-    data: Mapping[str, Any] | None = None,
-    reason: str = "",
-) -> AuditRecord:
+def record(**fields: Any) -> AuditRecord:
     """Write one audit record in the caller's transaction (sealed at the operation's end).
 
-    ``action`` is a stable code (``case.assign``, ``organization.change``); ``actor`` a
-    user (None: the system); ``before``/``after`` the object's fields around the change
-    (only the differing ones are kept); ``data`` any further structured facts.  Wording is
-    made at read time: store data, not sentences.
+    Takes :func:`build`'s keywords: ``action`` a stable code (``case.assign``,
+    ``organization.change``); ``actor`` a user (None: the system); ``before``/``after`` the
+    object's fields around the change (only the differing ones are kept); ``data`` any
+    further structured facts.  Wording is made at read time: store data, not sentences.
     """
-    rec = build(
-        action=action,
-        obj=obj,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        actor=actor,
-        before=before,
-        after=after,
-        data=data,
-        reason=reason,
-    )
+    rec = build(**fields)
     rows.insert_one(rec)
     pending = _pending.get()
     if pending is None:
