@@ -184,23 +184,31 @@ def test_a_record_slipped_in_without_the_audit_is_seen(chain):
 def test_an_operations_records_are_sealed_together_at_its_end(db):
     from django.db import transaction
 
+    before = AuditRecord.objects.count()
     with transaction.atomic(), audit.sealing():
         first = audit.record(action="x.change", object_type="x.y", object_id=1)
         with audit.sealing():  # a nested operation leaves the sealing to the outer one
             second = audit.record(action="x.change", object_type="x.y", object_id=2)
-        assert AuditRecord.objects.filter(seq__isnull=True).count() == 2
         try:
-            with transaction.atomic():  # a savepoint rolled back: its record is gone
+            with transaction.atomic():  # a savepoint rolled back: its record is dropped
                 audit.record(action="x.change", object_type="x.y", object_id=3)
                 raise ValueError
         except ValueError:
             pass
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (first.seq, second.seq) == (2, 3)  # genesis is 1
-    assert second.prev_hash == first.hash
-    assert AuditRecord.objects.count() == 3
+        with transaction.atomic():  # a savepoint released: its record stays
+            third = audit.record(action="x.change", object_type="x.y", object_id=4)
+        assert AuditRecord.objects.count() == before  # written when the operation ends
+        assert (first.seq, second.seq, third.seq) == (None, None, None)
+    assert (first.seq, second.seq, third.seq) == (before + 1, before + 2, before + 3)
+    assert second.prev_hash == first.hash and third.prev_hash == second.hash
+    stored = list(AuditRecord.objects.filter(seq__gt=before).values_list("object_id", "hash"))
+    assert stored == [("1", first.hash), ("2", second.hash), ("4", third.hash)]
     assert "intact" in _verify()
+
+
+def test_sealing_needs_the_operations_transaction(transactional_db):
+    with pytest.raises(RuntimeError, match="inside the operation's transaction"), audit.sealing():
+        pass
 
 
 def test_a_failed_operation_leaves_nothing(db):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.utils import timezone
@@ -10,11 +11,12 @@ from django.utils import timezone
 from casedesk.cases import services
 from casedesk.cases.models import CaseEvent
 from casedesk.core import audit
-from casedesk.core.models import AuditRecord
+from casedesk.core.models import AuditHead, AuditRecord
 from tests.factories import make_case, make_user
 from tests.sla.test_supervisor import Desk, at, supervise
 
 pytestmark = pytest.mark.django_db
+chain_links = importlib.import_module("casedesk.core.migrations.0004_chain_links")
 
 
 def records(**filters) -> list[AuditRecord]:
@@ -191,28 +193,92 @@ def test_an_admin_edit_of_a_user_keeps_no_password_in_the_audit(client, root, en
 # --- the migration: the chain covers the CASEs that existed before it -------------------
 
 
-def test_the_migration_records_every_existing_case_in_the_chain(transactional_db, call_taker):
+def _migrate(*targets):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    def migrate(target):
+    for target in targets:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate([target])
 
-    migrate(("core", "0002_genesis"))
+
+def _latest_core():
+    from django.db.migrations.loader import MigrationLoader
+
+    return next(node for node in MigrationLoader(None).graph.leaf_nodes() if node[0] == "core")
+
+
+def test_the_migration_records_every_existing_case_in_the_chain(transactional_db, call_taker):
+    cases = [make_case(by=call_taker, title=f"old {i}") for i in range(3)]
+    # The database as it was before the audit trail: CASEs, no records, no head.
+    AuditRecord.objects.all().delete()
+    AuditHead.objects.all().delete()
     try:
-        cases = [make_case(by=call_taker, title=f"old {i}") for i in range(3)]
-        migrate(("core", "0003_audit_existing_cases"))
+        _migrate(("core", "0001_initial"), _latest_core())
     finally:
-        migrate(("core", "0003_audit_existing_cases"))
+        _migrate(_latest_core())
+    assert records()[0].action == audit.GENESIS_ACTION
     imported = records(action="case.imported")
     assert [r.object_id for r in imported] == [str(c.pk) for c in cases]
     for rec, case in zip(imported, cases, strict=True):
         assert rec.changes == {"number": case.number, "status": "open", "events": 1}
         assert rec.object_repr.startswith(case.number)
     verdict = audit.verify()
-    assert verdict.ok, verdict
+    assert verdict == audit.Verdict(True, 4), verdict
+
+
+def _old_formula() -> list[AuditRecord]:
+    """Rewrite the chain as the first formula sealed it (each hash over every column and the
+    previous hash); the head follows."""
+    chain = records()
+    prev = audit.GENESIS_HASH
+    for rec in chain:
+        rec.prev_hash = prev
+        rec.hash = prev = chain_links._old_seal(rec, rec.prev_hash)
+    AuditRecord.objects.bulk_update(chain, ["prev_hash", "hash"])
+    AuditHead.objects.update(last_hash=prev)
+    return chain
+
+
+def test_a_chain_sealed_under_the_first_formula_is_linked_again_and_verifies(
+    transactional_db, call_taker, engineer, duty
+):
+    case = make_case(by=call_taker)
+    services.case_assign(case=case, engineer=engineer, by=duty)
+    old = _old_formula()
+    assert not audit.verify().ok  # the new formula does not read the old hashes
+    try:
+        _migrate(("core", "0003_audit_existing_cases"), _latest_core())
+    finally:
+        _migrate(_latest_core())
+    assert audit.verify() == audit.Verdict(True, len(old))
+    head = AuditHead.objects.get()
+    chain = records()
+    assert (head.last_seq, head.last_hash, head.prev_hash) == (
+        chain[-1].seq,
+        chain[-1].hash,
+        chain[-2].hash,
+    )
+    # and it goes on: the next operation links to it, on PostgreSQL in one statement
+    services.case_accept(case=case, by=engineer)
+    assert audit.verify() == audit.Verdict(True, len(old) + 1)
+
+
+def test_a_chain_broken_before_the_new_formula_stays_broken(transactional_db, call_taker):
+    make_case(by=call_taker)
+    make_case(by=call_taker)
+    victim = records()[2].seq
+    sealed = [(r.seq, r.prev_hash, r.hash) for r in _old_formula()]
+    # someone altered a record after it was sealed under the old formula
+    AuditRecord.objects.filter(seq=victim).update(reason="nothing happened")
+    try:
+        _migrate(("core", "0003_audit_existing_cases"), _latest_core())
+    finally:
+        _migrate(_latest_core())
+    # not laundered into a valid chain: every hash is as the old formula left it
+    assert [(r.seq, r.prev_hash, r.hash) for r in records()] == sealed
+    assert not audit.verify().ok
 
 
 # --- the demo: its chain verifies, and one row changed by SQL breaks it -----------------
@@ -363,7 +429,8 @@ def test_an_outbox_retry_in_the_admin_is_audited(client, root, org, duty):
 
 @pytest.mark.parametrize("after", [0, 1, 2])
 def test_a_record_rolled_back_in_a_savepoint_leaves_no_gap(after):
-    """SQLite gives a rolled-back record's id to the next record: the one kept is sealed."""
+    """A record made in a savepoint that rolls back is dropped; those made after it are
+    sealed (SQLite would even give the next record the rolled-back row's id)."""
     from django.db import transaction
 
     with transaction.atomic(), audit.sealing():
@@ -379,8 +446,8 @@ def test_a_record_rolled_back_in_a_savepoint_leaves_no_gap(after):
     assert AuditRecord.objects.filter(object_id="gone").count() == 0
     assert [r.object_id for r in records(object_type="x.y")] == [str(i) for i in range(after)]
     for rec in kept:
-        stored = AuditRecord.objects.get(pk=rec.pk)
-        assert (stored.seq, stored.hash) == (rec.seq, rec.hash)
+        stored = AuditRecord.objects.get(seq=rec.seq)
+        assert (stored.object_id, stored.hash) == (rec.object_id, rec.hash)
     verdict = audit.verify()
     assert verdict.ok, verdict
 

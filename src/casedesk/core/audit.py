@@ -8,11 +8,13 @@ can also recompute the chain from some point on: an auditor keeps an anchor
 (``casedesk audit head``) and checks later that the chain still passes through it
 (``casedesk audit verify --anchor SEQ:HASH``).
 
-An operation's records are written as it goes and *sealed* (numbered and hashed) together
-at its end, in its transaction (``sealing()``, entered by ``core.operations.operation``):
-the chain's head row is locked only from then to the commit, so operations on different
-objects hardly wait for each other.  A record written outside an operation is sealed at
-once.  A record rolled back with its savepoint is simply gone: nothing is numbered for it.
+An operation's records are made as it goes and written *sealed* (numbered and hashed)
+together at its end, in its transaction (``sealing()``, entered by
+``core.operations.operation``): the chain's head row is locked only from then to the
+commit, so operations on different objects hardly wait for each other.  On PostgreSQL a
+single record is written and the head moved in one statement.  A record made outside an
+operation is written at once.  A record made inside a savepoint that rolls back is dropped
+with it: nothing is numbered for it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,6 +36,8 @@ from casedesk.core import clock, context, rows
 from .models import GENESIS_HASH, AuditHead, AuditRecord
 
 GENESIS_ACTION = "audit.genesis"
+_RECORDS = connection.ops.quote_name(AuditRecord._meta.db_table)
+_HEAD = connection.ops.quote_name(AuditHead._meta.db_table)
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -57,8 +61,25 @@ def canonical(value: Any) -> str:
     )
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> bool:
+    """True if ``value`` reads back from JSON as it is (dicts with text keys, lists, text,
+    numbers, None): most of what operations record, so no round trip is needed."""
+    if isinstance(value, _SCALARS):
+        return True
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return False
+
+
 def jsonable(value: Any) -> Any:
     """``value`` as it reads back from its canonical JSON."""
+    if _plain(value):
+        return value
     return json.loads(canonical(value))
 
 
@@ -73,11 +94,9 @@ def _at(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def seal(rec: AuditRecord) -> str:
-    """The hash of a record: every column and the previous record's hash."""
+def digest(rec: AuditRecord) -> str:
+    """The hash of a record's content: every column but its place in the chain."""
     content = [
-        rec.seq,
-        rec.prev_hash,
         _at(rec.at),
         rec.actor_id,
         rec.actor,
@@ -90,6 +109,17 @@ def seal(rec: AuditRecord) -> str:
         rec.request_id,
     ]
     return hashlib.sha256(canonical(content).encode()).hexdigest()
+
+
+def link(prev_hash: str, seq: int, content_digest: str) -> str:
+    """A record's hash: SHA-256 of ``"<previous hash>:<seq>:<digest of its content>"``
+    (PostgreSQL computes the same in the statement that seals a single record)."""
+    return hashlib.sha256(f"{prev_hash}:{seq}:{content_digest}".encode()).hexdigest()
+
+
+def seal(rec: AuditRecord) -> str:
+    """The hash of a record: its content, its number and the previous record's hash."""
+    return link(rec.prev_hash, rec.seq or 0, digest(rec))
 
 
 def _genesis(at: dt.datetime) -> AuditRecord:
@@ -125,9 +155,8 @@ def _locked_head() -> AuditHead:
 def _head_values(cursor) -> tuple[int, str]:
     """``(last_seq, last_hash)`` of the head row, locked till the commit (made the first
     time).  Plain SQL: this runs once per operation."""
-    table = connection.ops.quote_name(AuditHead._meta.db_table)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    cursor.execute(f"SELECT last_seq, last_hash FROM {table} WHERE id = 1{lock}")
+    cursor.execute(f"SELECT last_seq, last_hash FROM {_HEAD} WHERE id = 1{lock}")
     row = cursor.fetchone()
     if row is None:
         head = _locked_head()
@@ -135,78 +164,119 @@ def _head_values(cursor) -> tuple[int, str]:
     return row[0], row[1]
 
 
-# The records written in the current operation and not yet sealed (None: not in an
-# operation, records are sealed at once).
-_pending: contextvars.ContextVar[list[AuditRecord] | None] = contextvars.ContextVar(
-    "casedesk_audit_pending", default=None
+def _alive() -> Callable[[], None]:
+    """A new do-nothing after-commit callback, registered with each pending record: Django
+    drops it when a savepoint open at its registration rolls back, and so drops the record."""
+
+    def audit_record_kept() -> None:
+        pass
+
+    return audit_record_kept
+
+
+# The records made in the current operation and not yet written, each with its _alive() (None:
+# not in an operation, a record is written and sealed at once).
+_pending: contextvars.ContextVar[list[tuple[list[AuditRecord], Callable[[], None]]] | None] = (
+    contextvars.ContextVar("casedesk_audit_pending", default=None)
 )
 
 
 @contextmanager
 def sealing() -> Iterator[None]:
-    """Seal the records written inside the block when it ends without an error (the
-    caller's transaction then commits or rolls back the sealed chain with its changes).
+    """Write and seal the records made inside the block when it ends without an error, in
+    the caller's transaction (which then commits or rolls back the chain with its changes).
     Nested blocks leave the sealing to the outermost."""
     if _pending.get() is not None:
         yield
         return
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.sealing() runs inside the operation's transaction")
     token = _pending.set([])
     try:
         yield
         pending = _pending.get() or []
-        if pending:
-            _seal(pending)
+        alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
+        kept = [rec for recs, marker in pending if id(marker) in alive for rec in recs]
+        if kept:
+            _seal(kept)
     finally:
         _pending.reset(token)
 
 
-def _seal(written: list[AuditRecord]) -> None:
-    """Number and hash ``written`` (in the order of their ids) after the chain's head.
+def _keep(records: list[AuditRecord]) -> None:
+    """Hold ``records`` for the operation's end, or write and seal them now outside one."""
+    pending = _pending.get()
+    if pending is None:
+        with transaction.atomic(savepoint=False):
+            _seal(records)
+        return
+    marker = _alive()
+    transaction.on_commit(marker)
+    pending.append((records, marker))
 
-    A record rolled back with its savepoint is skipped: its row is gone (or, on SQLite, its
-    id was taken again by a later record of the same operation, the one kept here)."""
-    by_id = {rec.pk: rec for rec in written}  # a reused id: the later record is the row
-    ids = sorted(by_id)
-    quote = connection.ops.quote_name
-    table = quote(AuditRecord._meta.db_table)
-    update = f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL"
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        if len(ids) > 1:
-            marks = ", ".join(["%s"] * len(ids))
-            cursor.execute(f"SELECT id FROM {table} WHERE seq IS NULL AND id IN ({marks})", ids)
-            alive = {row[0] for row in cursor.fetchall()}
-            ids = [pk for pk in ids if pk in alive]
-        if not ids:
+
+def _seal(records: list[AuditRecord]) -> None:
+    """Number, hash and write ``records`` (in the order they were made) after the chain's
+    head, in the current transaction.  Keys are read back only for a single record."""
+    with connection.cursor() as cursor:
+        one = len(records) == 1 and connection.vendor == "postgresql"
+        if one and _seal_one(cursor, records[0]):
             return
         seq, prev = _head_values(cursor)
-        params = []
-        for pk in ids:
-            rec = by_id[pk]
+        for rec in records:
             seq += 1
             rec.seq, rec.prev_hash = seq, prev
             rec.hash = prev = seal(rec)
-            params.append((rec.seq, rec.prev_hash, rec.hash, pk))
-        head = quote(AuditHead._meta.db_table)
-        move = f"UPDATE {head} SET last_seq = %s, last_hash = %s, count = count + %s WHERE id = 1"
-        if len(params) == 1 and connection.vendor == "postgresql":
-            # The head moves in the same statement (one round trip less while it is locked),
-            # and only if the record is still there.
-            cursor.execute(
-                f"WITH moved AS ({move} AND EXISTS"
-                f" (SELECT 1 FROM {table} WHERE id = %s AND seq IS NULL) RETURNING 1) {update}",
-                [seq, prev, 1, ids[0], *params[0]],
-            )
-            if cursor.rowcount != 1:  # rolled back with its savepoint: nothing to number
-                rec.seq = None
-            return
-        if len(params) == 1:
-            cursor.execute(update, params[0])
-            if cursor.rowcount != 1:  # rolled back with its savepoint: nothing to number
-                rec.seq = None
-                return
+        if len(records) == 1:
+            rows.insert_one(records[0])
         else:
-            cursor.executemany(update, params)
-        cursor.execute(move, [seq, prev, len(params)])
+            for start in range(0, len(records), 500):
+                rows.insert(AuditRecord, records[start : start + 500])
+        cursor.execute(
+            f"UPDATE {_HEAD} SET last_seq = %s, last_hash = %s, prev_hash = %s,"
+            " count = count + %s WHERE id = 1",
+            [seq, prev, records[-1].prev_hash, len(records)],
+        )
+
+
+_CONTENT = tuple(
+    f
+    for f in AuditRecord._meta.local_concrete_fields
+    if f.attname not in {"id", "seq", "prev_hash", "hash"}
+)
+
+# PostgreSQL writes and seals a single record in one statement, the one that moves the head
+# under its lock: the head's old hash becomes the record's ``prev_hash``, its new hash is
+# ``link``'s formula over the record's content digest, computed here.
+_SEAL_ONE = f"""
+WITH moved AS (
+    UPDATE {_HEAD} SET
+        prev_hash = last_hash,
+        last_seq = last_seq + 1,
+        last_hash = encode(sha256(convert_to(
+            last_hash || ':' || (last_seq + 1)::text || ':' || %s, 'UTF8')), 'hex'),
+        count = count + 1
+    WHERE id = 1
+    RETURNING last_seq, prev_hash, last_hash
+)
+INSERT INTO {_RECORDS} (seq, prev_hash, hash, {", ".join(f.column for f in _CONTENT)})
+SELECT moved.last_seq, moved.prev_hash, moved.last_hash, {", ".join(["%s"] * len(_CONTENT))}
+FROM moved
+RETURNING id, seq, prev_hash, hash
+"""
+
+
+def _seal_one(cursor, rec: AuditRecord) -> bool:
+    """Write and seal one record in one statement (PostgreSQL); False if the chain has no
+    head yet (the general path makes it)."""
+    content = [f.get_db_prep_save(getattr(rec, f.attname), connection) for f in _CONTENT]
+    cursor.execute(_SEAL_ONE, [digest(rec), *content])
+    row = cursor.fetchone()
+    if row is None:
+        return False
+    rec.pk, rec.seq, rec.prev_hash, rec.hash = row
+    rec._state.adding = False
+    return True
 
 
 def build(
@@ -247,7 +317,8 @@ def build(
 
 
 def record(**fields: Any) -> AuditRecord:
-    """Write one audit record in the caller's transaction (sealed at the operation's end).
+    """Audit one change in the caller's transaction (written and sealed at the operation's
+    end; at once outside an operation).
 
     Takes :func:`build`'s keywords: ``action`` a stable code (``case.assign``,
     ``organization.change``); ``actor`` a user (None: the system); ``before``/``after`` the
@@ -255,28 +326,14 @@ def record(**fields: Any) -> AuditRecord:
     further structured facts.  Wording is made at read time: store data, not sentences.
     """
     rec = build(**fields)
-    rows.insert_one(rec)
-    pending = _pending.get()
-    if pending is None:
-        _seal([rec])
-    else:
-        pending.append(rec)
+    _keep([rec])
     return rec
 
 
 def record_all(records: list[AuditRecord]) -> None:
-    """Write many records made by :func:`build` at once (one INSERT per 500), in order."""
-    if not records:
-        return
-    with transaction.atomic(savepoint=False):
-        made = AuditRecord.objects.bulk_create(records, batch_size=500)
-        if any(rec.pk is None for rec in made):  # a database that does not return new ids
-            raise NotImplementedError("audit.record_all needs ids returned by bulk_create")
-        pending = _pending.get()
-        if pending is None:
-            _seal(made)
-        else:
-            pending.extend(made)
+    """Audit many changes made by :func:`build` at once (one INSERT per 500), in order."""
+    if records:
+        _keep(list(records))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -17,7 +17,8 @@ class AuditRecord(models.Model):
     no database's JSON normalisation can change what was sealed.  A record is written by
     its operation and *sealed* at the operation's end, in the same transaction: it gets its
     place in the chain (``seq``: 1, 2, 3 … without gaps), ``prev_hash`` (the hash of the
-    record before it) and ``hash`` (of every column and ``prev_hash``).
+    record before it) and ``hash`` = SHA-256 of ``prev_hash:seq:digest``, where the digest
+    is the SHA-256 of every other column (``core.audit.seal``).
     """
 
     # The chain position: 1 (the genesis record), 2, 3 … with no gaps, set when sealed.
@@ -56,6 +57,9 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField()
     last_hash = models.CharField(max_length=64)
+    # The hash of the record before the last one (PostgreSQL's one-statement seal returns it
+    # as the new record's previous hash).
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
     count = models.BigIntegerField()
 
     class Meta:
