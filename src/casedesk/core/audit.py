@@ -195,7 +195,7 @@ def sealing() -> Iterator[None]:
     try:
         yield
         pending = _pending.get() or []
-        alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
+        alive = {id(entry[1]) for entry in connection.run_on_commit}  # (savepoints, func, robust)
         kept = [rec for recs, marker in pending if id(marker) in alive for rec in recs]
         if kept:
             _seal(kept)
@@ -259,7 +259,7 @@ WITH moved AS (
     WHERE id = 1
     RETURNING last_seq, prev_hash, last_hash
 )
-INSERT INTO {_RECORDS} (seq, prev_hash, hash, {", ".join(f.column for f in _CONTENT)})
+INSERT INTO {_RECORDS} (seq, prev_hash, hash, {", ".join(f.attname for f in _CONTENT)})
 SELECT moved.last_seq, moved.prev_hash, moved.last_hash, {", ".join(["%s"] * len(_CONTENT))}
 FROM moved
 RETURNING id, seq, prev_hash, hash
