@@ -55,8 +55,13 @@ UNKNOWN_PK = 987_654_321
 STATES = ("assigned", "in_progress", "pending", "resolved", "resolved_confirmed", "closed")
 
 # Every action the apps registered with the policy, by name (``A.ASSIGN``, ``A.RECEIVE_FAX``):
-# what the matrices' tables name, and each must be exercised by one of them.
-A = SimpleNamespace(**{action.name: action for action in policy.actions()})
+# what the matrices' tables name, and each must be exercised by one of them.  Two apps may
+# give an action the same name (``CaseAction.VIEW``, a domain's ``ToyAction.VIEW``): the first
+# registered keeps it, so a domain's matrix names its own actions by its own enum.
+_names: dict[str, str] = {}
+for _action in policy._actions:  # in registration order: INSTALLED_APPS order
+    _names.setdefault(_action.name, _action)
+A = SimpleNamespace(**_names)
 
 
 class _Nothing:
@@ -97,11 +102,16 @@ ADMIN = "admin"
 
 @dataclass(frozen=True)
 class Page:
-    """Whom a URL is for, the policy actions it needs, and whether it takes only POST."""
+    """Whom a URL is for, the policy actions it needs, and whether it takes only POST.
+
+    ``form``: what a POST to it sends (a dict, or a callable making one), so the web matrix
+    posts it too; a domain's POST-only page needs one.
+    """
 
     audience: str
     actions: tuple[str, ...] = ()
     post_only: bool = False
+    form: dict[str, Any] | Callable[[], dict[str, Any]] | None = None
 
 
 @functools.cache

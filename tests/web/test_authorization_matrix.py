@@ -52,6 +52,7 @@ from tests.authorization import (
     expected_for_desk,
     expected_for_object,
     fails,
+    matrices,
     run,
     world_in_transaction,
 )
@@ -299,6 +300,37 @@ def test_every_role_gets_the_page_the_policy_says(world, db, name, params):
         url = reverse(name, kwargs=target.kwargs)
         _check(world, lambda client: client.get(url), page, target, failures, "GET")  # noqa: B023
     assert not failures, f"GET {name}:\n" + "\n".join(failures)
+
+
+# --- POST: every page that says what it posts (each domain's POST-only pages) ------------------
+
+POSTED = sorted(name for name, page in PAGES.items() if page.form is not None)
+
+
+def test_every_domain_post_page_says_what_it_posts():
+    pages = {name: page for m in matrices() for name, page in getattr(m, "PAGES", {}).items()}
+    silent = sorted(name for name, page in pages.items() if page.post_only and page.form is None)
+    assert not silent, f"POST-only pages without a form to post (Page(form=…)): {silent}"
+
+
+@pytest.mark.parametrize("name", POSTED)
+def test_every_posted_page_is_the_policys(world, db, name):
+    page = PAGES[name]
+    params = dict(URLS)[name]
+    allowed = Page(page.audience, page.actions)
+    form = page.form
+    failures: list[str] = []
+    for target in targets(world, name, params):
+        url = reverse(name, kwargs=target.kwargs)
+        _check(
+            world,
+            lambda client: client.post(url, form() if callable(form) else form),  # noqa: B023
+            allowed,
+            target,
+            failures,
+            f"POST {form}",
+        )
+    assert not failures, f"POST {name}:\n" + "\n".join(failures)
 
 
 # --- POST: every action on a CASE, in the console and in the portal ----------------------------
