@@ -8,17 +8,34 @@ itself; what each of them may do is asked of ``policy``, never written out here.
 The world is built once per test module inside a transaction that is rolled back at its
 end; each request of a matrix runs in a savepoint rolled back after it, so every request
 sees the same world.
+
+A domain brings its own entries from its own test folder: ``tests/<app>/matrix.py`` (found
+by :func:`matrices` for every installed app) may hold
+
+- ``ENDPOINTS``: operationId → (``Needs``, …), its API's endpoints;
+- ``API_FILLERS``: (the path's first segment, parameter) → filler, as the API matrix's;
+- ``PAGES``: URL name → ``Page``, its console and portal pages;
+- ``PAGE_FILLERS``: "name/param" or "param" → filler, as the web matrix's;
+- ``build(world)``: makes its objects in the world (``world.objects[<app>]``).
+
+A filler names an object by the object itself, or ``NOTHING`` for "no such object": what a
+request about it must answer is then the policy's (:func:`expected_for_object`).
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
+import importlib.util
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
+from typing import Any
 
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -26,7 +43,6 @@ from django.test.utils import CaptureQueriesContext
 from casedesk.accounts.choices import Role
 from casedesk.accounts.models import ApiToken, Contact, Organization, User
 from casedesk.cases import attachments, services
-from casedesk.cases.choices import CaseAction
 from casedesk.cases.models import Case
 from casedesk.core import policy
 from casedesk.core.errors import InvalidInput
@@ -39,8 +55,86 @@ UNKNOWN_PK = 987_654_321
 STATES = ("assigned", "in_progress", "pending", "resolved", "resolved_confirmed", "closed")
 
 # Every action the apps registered with the policy, by name (``A.ASSIGN``, ``A.RECEIVE_FAX``):
-# what the matrices' tables name, and each must be exercised by one of them.
-A = SimpleNamespace(**{action.name: action for action in policy.actions()})
+# what the matrices' tables name, and each must be exercised by one of them.  Two apps may
+# give an action the same name (``CaseAction.VIEW``, a domain's ``ToyAction.VIEW``): the first
+# registered keeps it, so a domain's matrix names its own actions by its own enum.
+_names: dict[str, str] = {}
+for _action in policy._actions:  # in registration order: INSTALLED_APPS order
+    _names.setdefault(_action.name, _action)
+A = SimpleNamespace(**_names)
+
+
+class _Nothing:
+    """What a filler names when the URL names an object that does not exist."""
+
+    def __repr__(self) -> str:
+        return "NOTHING"
+
+
+NOTHING: Any = _Nothing()
+
+
+# --- what the tables say ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Needs:
+    """One way to call an API endpoint and the policy actions it needs.
+
+    ``actions`` empty: any signed-in user may call it, and what it answers is scoped to them
+    (``policy.visible``).  ``state``: the state of the CASEs its ``{number}`` names.
+    ``fill`` overrides path parameters (e.g. a username nobody has).
+    """
+
+    actions: tuple[str, ...] = ()
+    body: Callable[[World], Any] | None = None
+    query: dict[str, str] = field(default_factory=dict)
+    state: str = "in_progress"
+    fill: dict[str, Callable[[World], str]] = field(default_factory=dict)
+    multipart: bool = False
+    label: str = ""
+
+
+PUBLIC, SIGNED_IN, CONSOLE, PORTAL = "public", "signed in", "console", "portal"
+# The admin's pages: anyone may be sent to log in; a signed-in user needs admin rights.
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Whom a URL is for, the policy actions it needs, and whether it takes only POST.
+
+    ``form``: what a POST to it sends (a dict, or a callable making one), so the web matrix
+    posts it too; a domain's POST-only page needs one.
+    """
+
+    audience: str
+    actions: tuple[str, ...] = ()
+    post_only: bool = False
+    form: dict[str, Any] | Callable[[], dict[str, Any]] | None = None
+
+
+@functools.cache
+def matrices() -> tuple[ModuleType, ...]:
+    """Each installed app's ``tests/<app>/matrix.py``, in ``INSTALLED_APPS`` order."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("casedesk."):
+            continue
+        name = f"tests.{config.name.split('.')[-1]}.matrix"
+        if importlib.util.find_spec(name.rsplit(".", 1)[0]) and importlib.util.find_spec(name):
+            found.append(importlib.import_module(name))
+    return tuple(found)
+
+
+def collect(table: dict, attribute: str, where: str) -> dict:
+    """``table`` with every domain's ``attribute`` added; a key in two places is an error."""
+    merged = dict(table)
+    for module in matrices():
+        for key, value in getattr(module, attribute, {}).items():
+            assert key not in merged, f"{key} is in {attribute} twice ({where}, {module.__file__})"
+            merged[key] = value
+    return merged
 
 
 @dataclass
@@ -67,6 +161,7 @@ class World:
     subjects: list[Subject]
     # (organization code, state) → CASE
     cases: dict[tuple[str, str], Case] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)  # each domain's, by its label
     files: dict[str, int] = field(default_factory=dict)  # "A"/"B" → a public attachment's pk
     media: Path | None = None
     _secrets: dict[int | None, list[str]] = field(default_factory=dict)
@@ -153,6 +248,9 @@ def build_world(media: Path) -> World:
             by=owner,
         )
         world.files[org.code] = file.pk
+    for module in matrices():
+        if hasattr(module, "build"):
+            module.build(world)
     inactive.is_active = False
     inactive.save(update_fields=["is_active"])
     subjects.append(Subject("inactive duty engineer", inactive))
@@ -229,12 +327,13 @@ def run(world: World, request) -> Outcome:
     )
 
 
-def expected_for_case(user: User | None, actions: tuple[str, ...], case: Case | None) -> str:
-    """What the policy says about ``user`` doing ``actions`` to ``case`` (None: no such CASE):
-    "hidden" (404), "refused" (403) or "allowed"."""
-    if case is None or not policy.can(user, CaseAction.VIEW, case):
+def expected_for_object(user: User | None, actions: tuple[str, ...], obj: Any) -> str:
+    """What the policy says about ``user`` doing ``actions`` to ``obj`` — a CASE or any
+    domain's object (``NOTHING``: none such): "hidden" (404) when it is not among the rows
+    ``policy.visible`` gives them, else "refused" (403) or "allowed" by ``policy.can``."""
+    if obj is NOTHING or not policy.visible(user, type(obj)).filter(pk=obj.pk).exists():
         return "hidden"
-    if not all(policy.can(user, action, case) for action in actions):
+    if not all(policy.can(user, action, obj) for action in actions):
         return "refused"
     return "allowed"
 

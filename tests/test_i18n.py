@@ -1,4 +1,5 @@
-"""The zh-hans catalogue is complete, compiled, and used."""
+"""The zh-hans catalogues are complete, compiled, and used: the project's and each domain's
+own (``casedesk/<app>/locale/``, which Django finds by itself)."""
 
 import gettext
 import re
@@ -7,13 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.utils import translation
 
 import casedesk
 
-LOCALE = Path(casedesk.__file__).parent / "locale"
-PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
-MO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+SRC = Path(casedesk.__file__).parent
+CATALOGUE = "locale/zh_Hans/LC_MESSAGES/django.po"
+# The project's catalogue and every domain's own.
+POS = sorted(SRC.glob(f"**/{CATALOGUE}"))
 
 
 def _entries(po_text: str) -> dict[str, str]:
@@ -34,16 +37,24 @@ def _entries(po_text: str) -> dict[str, str]:
     return entries
 
 
-def test_every_string_has_a_chinese_translation():
-    entries = _entries(PO.read_text(encoding="utf-8"))
+def test_the_project_catalogue_is_among_them():
+    assert SRC / CATALOGUE in POS
+
+
+@pytest.mark.parametrize("po", POS, ids=lambda po: str(po.relative_to(SRC)))
+def test_every_string_has_a_chinese_translation(po):
+    entries = _entries(po.read_text(encoding="utf-8"))
     assert "__fuzzy__" not in entries, entries.get("__fuzzy__")
     untranslated = [k for k, v in entries.items() if not v]
     assert untranslated == []
 
 
-def test_compiled_catalogue_matches_the_source():
-    entries = _entries(PO.read_text(encoding="utf-8"))
-    with MO.open("rb") as fh:
+@pytest.mark.parametrize("po", POS, ids=lambda po: str(po.relative_to(SRC)))
+def test_compiled_catalogue_matches_the_source(po):
+    entries = _entries(po.read_text(encoding="utf-8"))
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), f"{mo} is missing: run `casedesk compilemessages` (from src/casedesk)"
+    with mo.open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
     stale = [
         k
@@ -55,7 +66,8 @@ def test_compiled_catalogue_matches_the_source():
 
 
 def test_catalogue_covers_every_marked_string(tmp_path):
-    """makemessages over a copy of the source finds nothing the catalogue lacks."""
+    """makemessages over a copy of the source finds nothing the catalogues lack (a domain
+    with a ``locale/`` folder of its own gets its strings there, the others the project's)."""
     src = Path(casedesk.__file__).parent
     copy = tmp_path / "casedesk"
     shutil.copytree(src, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
@@ -80,11 +92,13 @@ def test_catalogue_covers_every_marked_string(tmp_path):
             "PYTHONPATH": str(src.parent),
         },
     )
-    fresh = _entries((copy / "locale/zh_Hans/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
-    missing = [k for k, v in fresh.items() if k != "__fuzzy__" and not v]
-    assert missing == [], f"strings without a zh-hans translation: {missing}"
-    # A fuzzy entry is gettext's guess from a similar string: it needs a real translation.
-    assert "__fuzzy__" not in fresh, fresh.get("__fuzzy__")
+    for po in sorted(copy.glob(f"**/{CATALOGUE}")):
+        where = po.relative_to(copy)
+        fresh = _entries(po.read_text(encoding="utf-8"))
+        missing = [k for k, v in fresh.items() if k != "__fuzzy__" and not v]
+        assert missing == [], f"strings without a zh-hans translation in {where}: {missing}"
+        # A fuzzy entry is gettext's guess from a similar string: it needs a real translation.
+        assert "__fuzzy__" not in fresh, (where, fresh.get("__fuzzy__"))
 
 
 def test_the_product_speaks_chinese():

@@ -12,8 +12,10 @@ What each request must answer is derived from ``policy`` (``can``, ``visible_cas
 
 Written out here is only what the policy cannot know: which policy action each endpoint
 needs (``ENDPOINTS``, keyed by operationId) and how to fill each path parameter
-(``FILLERS``).  An endpoint missing from either fails its test, so a new endpoint cannot
-escape the matrix; a new role joins it by itself (``tests/authorization.py``).
+(``FILLERS``).  A domain's own endpoints are in its ``tests/<app>/matrix.py``
+(``ENDPOINTS``, ``API_FILLERS``), collected here.  An endpoint missing from either fails its
+test, so a new endpoint cannot escape the matrix; a new role joins it by itself
+(``tests/authorization.py``).
 """
 
 from __future__ import annotations
@@ -21,20 +23,22 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from casedesk.api.urls import api
-from casedesk.cases.models import Case
 from tests.authorization import (
+    NOTHING,
     UNKNOWN_NUMBER,
     A,
+    Needs,
     World,
-    expected_for_case,
+    collect,
     expected_for_desk,
+    expected_for_object,
     fails,
     run,
     world_in_transaction,
@@ -49,24 +53,6 @@ OPERATIONS = [
 ]
 STATUSES = {"anonymous": 401, "hidden": 404, "refused": 403}
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@dataclass(frozen=True)
-class Needs:
-    """One way to call an endpoint and the policy actions it needs.
-
-    ``actions`` empty: any signed-in user may call it, and what it answers is scoped to them
-    (``policy.visible_cases``).  ``state``: the state of the CASEs its ``{number}`` names.
-    ``fill`` overrides path parameters (e.g. a username nobody has).
-    """
-
-    actions: tuple[str, ...] = ()
-    body: Callable[[World], Any] | None = None
-    query: dict[str, str] = field(default_factory=dict)
-    state: str = "in_progress"
-    fill: dict[str, Callable[[World], str]] = field(default_factory=dict)
-    multipart: bool = False
-    label: str = ""
 
 
 def nobody(w: World) -> str:
@@ -194,10 +180,13 @@ ENDPOINTS: dict[str, tuple[Needs, ...]] = {
         Needs((A.RECEIVE_FAX,), fax("NOPE"), multipart=True, label="unknown organization"),
     ),
 }
+WHERE = "tests/<app>/matrix.py for a domain's own API, else in " + __file__
+ENDPOINTS = collect(ENDPOINTS, "ENDPOINTS", __file__)
 
 # How to fill each path parameter, by the path's first segment and the parameter's name:
-# label → (value, the CASE it names or None).  ``state`` is the variant's.
-Targets = dict[str, tuple[str, Case | None]]
+# label → (value, the object it names: a CASE, another domain's object, NOTHING for none
+# such, or None when the parameter names no object).  ``state`` is the variant's.
+Targets = dict[str, tuple[str, Any]]
 
 
 def _case_numbers(w: World, state: str) -> Targets:
@@ -205,7 +194,7 @@ def _case_numbers(w: World, state: str) -> Targets:
     return {
         "org A's CASE": (a.number, a),
         "org B's CASE": (b.number, b),
-        "no such CASE": (UNKNOWN_NUMBER, None),
+        "no such CASE": (UNKNOWN_NUMBER, NOTHING),
     }
 
 
@@ -213,6 +202,7 @@ FILLERS: dict[tuple[str, str], Callable[[World, str], Targets]] = {
     ("cases", "number"): _case_numbers,
     ("cases", "username"): lambda w, state: {"its helper": (w.helper.username, None)},
 }
+FILLERS = collect(FILLERS, "API_FILLERS", __file__)
 
 
 def _params(path: str) -> list[str]:
@@ -227,8 +217,7 @@ def _filler(path: str, name: str):
 class Target:
     label: str
     values: dict[str, str]
-    names_a_case: bool  # the path names a CASE (``case`` None: no such CASE)
-    case: Case | None
+    obj: Any  # the object the path names (NOTHING: none such; None: it names no object)
 
 
 def targets(w: World, path: str, needs: Needs) -> list[Target]:
@@ -239,13 +228,12 @@ def targets(w: World, path: str, needs: Needs) -> list[Target]:
             choices.append([(name, "", needs.fill[name](w), None)])
         else:
             found = _filler(path, name)(w, needs.state)
-            choices.append([(name, label, value, case) for label, (value, case) in found.items()])
+            choices.append([(name, label, value, obj) for label, (value, obj) in found.items()])
     return [
         Target(
             label=", ".join(label for _n, label, _v, _c in combo if label),
             values={name: value for name, _l, value, _c in combo},
-            names_a_case=any(_filler(path, name) is _case_numbers for name, *_ in combo),
-            case=next((case for *_, case in combo if case is not None), None),
+            obj=next((obj for *_, obj in combo if obj is not None), None),
         )
         for combo in itertools.product(*choices)
     ]
@@ -280,7 +268,7 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix():
     missing = [f"{m.upper()} {p} ({op})" for m, p, op in OPERATIONS if op not in ENDPOINTS]
     assert not missing, (
         "Endpoints the authorization matrix does not know: add each to ENDPOINTS in "
-        f"{__file__} with the policy action(s) it needs:\n" + "\n".join(missing)
+        f"{WHERE} with the policy action(s) it needs:\n" + "\n".join(missing)
     )
     stale = set(ENDPOINTS) - {op for _m, _p, op in OPERATIONS}
     assert not stale, f"ENDPOINTS names operations the API no longer has: {sorted(stale)}"
@@ -297,8 +285,8 @@ def test_every_path_parameter_has_a_filler():
         }
     )
     assert not missing, (
-        f"Path parameters the authorization matrix cannot fill: add a filler to FILLERS in "
-        f"{__file__}:\n" + "\n".join(missing)
+        "Path parameters the authorization matrix cannot fill: add a filler to API_FILLERS in "
+        f"{WHERE}:\n" + "\n".join(missing)
     )
 
 
@@ -313,12 +301,12 @@ def test_every_role_gets_what_the_policy_says(world, db, method, path, operation
     variants = ENDPOINTS.get(operation_id)
     assert variants, (
         f"{method.upper()} {path} ({operation_id}) is not in the authorization matrix: "
-        f"add it to ENDPOINTS in {__file__} with the policy action(s) it needs"
+        f"add it to ENDPOINTS in {WHERE} with the policy action(s) it needs"
     )
     unfilled = [name for name in _params(path) if _filler(path, name) is None]
     assert not unfilled, (
         f"{method.upper()} {path}: the authorization matrix cannot fill {unfilled}; "
-        f"add a filler to FILLERS in {__file__}"
+        f"add a filler to API_FILLERS in {WHERE}"
     )
     failures, succeeded = [], 0
     for needs in variants:
@@ -328,8 +316,8 @@ def test_every_role_gets_what_the_policy_says(world, db, method, path, operation
                 user = subject.user
                 if not subject.authenticated:
                     expected = "anonymous"
-                elif target.names_a_case:
-                    expected = expected_for_case(user, needs.actions, target.case)
+                elif target.obj is not None:
+                    expected = expected_for_object(user, needs.actions, target.obj)
                 else:  # a desk-wide action
                     expected = expected_for_desk(user, needs.actions)
                 client = world.clients[subject.label]

@@ -13,7 +13,9 @@ What each request must answer is derived from ``policy`` and from whom the page 
   never a word of a CASE the reader may not see.
 
 ``PAGES`` says whom each URL is for and which policy action it needs; ``FILLERS`` fill the
-URL's parameters.  A URL missing from either fails its test: a new page cannot escape.
+URL's parameters.  A domain's own pages are in its ``tests/<app>/matrix.py`` (``PAGES``,
+``PAGE_FILLERS``), collected here.  A URL missing from either fails its test: a new page
+cannot escape.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,35 +35,31 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from casedesk.accounts.choices import Role
 from casedesk.accounts.models import User
 from casedesk.accounts.policy import STAFF_ROLES
-from casedesk.cases.models import Case
 from casedesk.web.case_views import PAGE_FORMS
 from tests.authorization import (
+    ADMIN,
+    CONSOLE,
+    NOTHING,
+    PORTAL,
+    PUBLIC,
+    SIGNED_IN,
     UNKNOWN_NUMBER,
     UNKNOWN_PK,
     A,
+    Page,
     World,
-    expected_for_case,
+    collect,
     expected_for_desk,
+    expected_for_object,
     fails,
+    matrices,
     run,
     world_in_transaction,
 )
 from tests.factories import ApiClient, client_for, page_text
 
-PUBLIC, SIGNED_IN, CONSOLE, PORTAL = "public", "signed in", "console", "portal"
-# The admin's pages: anyone may be sent to log in; a signed-in user needs admin rights.
-ADMIN = "admin"
 # The heading of a 404 page in the readers' language (every user of the world reads zh-hans).
 NOT_FOUND = re.compile(r"<h1>\s*未找到\s*</h1>")
-
-
-@dataclass(frozen=True)
-class Page:
-    """Whom a URL is for, the policy actions it needs, and whether it takes only POST."""
-
-    audience: str
-    actions: tuple[str, ...] = ()
-    post_only: bool = False
 
 
 PAGES: dict[str, Page] = {
@@ -100,6 +99,8 @@ PAGES: dict[str, Page] = {
     "portal:case_reopen": Page(PORTAL, (A.REOPEN,), post_only=True),
     "portal:attachment": Page(SIGNED_IN, (A.VIEW,)),
 }
+WHERE = "tests/<app>/matrix.py for a domain's own pages, else in " + __file__
+PAGES = collect(PAGES, "PAGES", __file__)
 
 
 def _urls() -> list[tuple[str, list[str]]]:
@@ -131,14 +132,14 @@ URLS = _urls()
 class Target:
     label: str
     kwargs: dict[str, str | int]
-    names_a_case: bool  # the URL names a CASE or one of its files (``case`` None: none such)
-    case: Case | None = None
-    exists: bool = True  # for other objects: False when the URL names none
+    # The object whose policy decides (a CASE for its files too; NOTHING: none such; None:
+    # the URL names no object, and the desk-wide actions decide).
+    obj: Any = None
+    exists: bool = True  # for desk-wide pages: False when the URL names nothing
 
 
-Fill = Callable[
-    [World], list[tuple[str, str | int, Case | None, bool]]
-]  # label, value, case, exists
+# label, value, the object it names (as ``Target.obj``), whether it exists
+Fill = Callable[[World], list[tuple[str, str | int, Any, bool]]]
 
 
 def _cases(w: World) -> list:
@@ -146,7 +147,7 @@ def _cases(w: World) -> list:
     return [
         ("org A's CASE", a.number, a, True),
         ("org B's CASE", b.number, b, True),
-        ("no such CASE", UNKNOWN_NUMBER, None, False),
+        ("no such CASE", UNKNOWN_NUMBER, NOTHING, False),
     ]
 
 
@@ -155,7 +156,7 @@ def _files(w: World) -> list:
     return [
         ("org A's file", w.files["ORGA"], a, True),
         ("org B's file", w.files["ORGB"], b, True),
-        ("no such file", UNKNOWN_PK, None, False),
+        ("no such file", UNKNOWN_PK, NOTHING, False),
     ]
 
 
@@ -163,9 +164,8 @@ def _mail(w: World) -> list:
     return [("a stored mail", w.mail, None, True), ("no such mail", UNKNOWN_PK, None, False)]
 
 
-# By URL name and parameter, or by parameter alone.  Those naming a CASE (or its file) are
-# in CASE_FILLERS: their CASE decides 404 and 403.
-CASE_FILLERS = {_cases, _files}
+# By URL name and parameter, or by parameter alone.  Those naming an object (a CASE, its
+# file) give it: its policy decides 404 and 403.
 FILLERS: dict[str, Fill] = {
     "number": _cases,
     "portal:attachment/pk": _files,
@@ -177,6 +177,7 @@ FILLERS: dict[str, Fill] = {
     "web:dashboard_export/table": lambda w: [("", "open_by_age", None, True)],
     "web:dashboard_export/fmt": lambda w: [("", "csv", None, True)],
 }
+FILLERS = collect(FILLERS, "PAGE_FILLERS", __file__)
 
 
 def _filler(name: str, param: str) -> Fill | None:
@@ -187,16 +188,15 @@ def targets(w: World, name: str, params: list[str]) -> list[Target]:
     choices = [[(p, *option) for option in _filler(name, p)(w)] for p in params]
     result = []
     for combo in itertools.product(*choices):
-        named = [c for c in combo if _filler(name, c[0]) in CASE_FILLERS]
+        named = [c for c in combo if c[3] is not None]
         # A CASE's number with another CASE's file names nothing: 404 for whoever may look.
         if len({id(c[3]) for c in named}) > 1:
-            named = [(*named[0][:3], None, False)]
+            named = [(*named[0][:3], NOTHING, False)]
         result.append(
             Target(
                 label=", ".join(label for _p, label, *_ in combo if label),
                 kwargs={p: value for p, _label, value, *_ in combo},
-                names_a_case=bool(named),
-                case=named[0][3] if named else None,
+                obj=named[0][3] if named else None,
                 exists=all(exists for *_, exists in combo),
             )
         )
@@ -220,8 +220,8 @@ def expected(subject, page: Page, target: Target) -> str:
         return "elsewhere"
     if page.post_only:
         return "post only"
-    if target.names_a_case:
-        return expected_for_case(user, page.actions, target.case)
+    if target.obj is not None:
+        return expected_for_object(user, page.actions, target.obj)
     outcome = expected_for_desk(user, page.actions)
     return "hidden" if outcome == "allowed" and not target.exists else outcome
 
@@ -260,7 +260,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 def test_every_url_is_in_the_matrix():
     missing = [name for name, _params in URLS if name not in PAGES]
     assert not missing, (
-        f"URLs the authorization matrix does not know: add each to PAGES in {__file__} "
+        f"URLs the authorization matrix does not know: add each to PAGES in {WHERE} "
         f"with whom it is for and the policy action(s) it needs: {missing}"
     )
     stale = set(PAGES) - {name for name, _params in URLS}
@@ -291,15 +291,45 @@ def _check(world: World, send, page: Page, target: Target, failures: list, what:
 def test_every_role_gets_the_page_the_policy_says(world, db, name, params):
     page = PAGES.get(name)
     assert page is not None, (
-        f"{name} is not in the authorization matrix: add it to PAGES in {__file__}"
+        f"{name} is not in the authorization matrix: add it to PAGES in {WHERE}"
     )
     unfilled = [p for p in params if _filler(name, p) is None]
-    assert not unfilled, f"{name}: add a filler for {unfilled} to FILLERS in {__file__}"
+    assert not unfilled, f"{name}: add a filler for {unfilled} to PAGE_FILLERS in {WHERE}"
     failures: list[str] = []
     for target in targets(world, name, params):
         url = reverse(name, kwargs=target.kwargs)
         _check(world, lambda client: client.get(url), page, target, failures, "GET")  # noqa: B023
     assert not failures, f"GET {name}:\n" + "\n".join(failures)
+
+
+# --- POST: every page that says what it posts (each domain's POST-only pages) ------------------
+
+POSTED = sorted(name for name, page in PAGES.items() if page.form is not None)
+
+
+def test_every_domain_post_page_says_what_it_posts():
+    pages = {name: page for m in matrices() for name, page in getattr(m, "PAGES", {}).items()}
+    silent = sorted(name for name, page in pages.items() if page.post_only and page.form is None)
+    assert not silent, f"POST-only pages without a form to post (Page(form=…)): {silent}"
+
+
+def test_every_posted_page_is_the_policys(world, db):
+    failures: list[str] = []
+    for name in POSTED:  # one test for all: none while no domain has a POST page
+        page = PAGES[name]
+        allowed = Page(page.audience, page.actions)
+        form = page.form
+        for target in targets(world, name, dict(URLS)[name]):
+            url = reverse(name, kwargs=target.kwargs)
+            _check(
+                world,
+                lambda client: client.post(url, form() if callable(form) else form),  # noqa: B023
+                allowed,
+                target,
+                failures,
+                f"POST {name} {form}",
+            )
+    assert not failures, "\n".join(failures)
 
 
 # --- POST: every action on a CASE, in the console and in the portal ----------------------------
@@ -343,9 +373,9 @@ PORTAL_ACTIONS: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
 def _case_targets(world: World, state: str) -> list[Target]:
     a, b = world.case("ORGA", state), world.case("ORGB", state)
     return [
-        Target("org A's CASE", {"number": a.number}, True, a),
-        Target("org B's CASE", {"number": b.number}, True, b),
-        Target("no such CASE", {"number": UNKNOWN_NUMBER}, True, None),
+        Target("org A's CASE", {"number": a.number}, a),
+        Target("org B's CASE", {"number": b.number}, b),
+        Target("no such CASE", {"number": UNKNOWN_NUMBER}, NOTHING),
     ]
 
 
@@ -408,7 +438,7 @@ def test_mail_is_processed_again_by_whoever_may_triage_it(world, db):
     failures: list[str] = []
     page = Page(CONSOLE, (A.MANAGE_CUSTOMERS,))
     for label, pk, _case, exists in _mail(world):
-        target = Target(label, {"pk": pk}, False, exists=exists)
+        target = Target(label, {"pk": pk}, exists=exists)
         url = reverse("web:mail_rerun", kwargs=target.kwargs)
         _check(world, lambda client: client.post(url), page, target, failures, "POST")  # noqa: B023
     assert not failures, "\n".join(failures)

@@ -11,8 +11,11 @@ happened, so every record is the one real use writes.
 The same seed gives the same desk, CASE for CASE, relative to the moment it is loaded.  The
 words come from ``casedesk.demo.content``, one module per domain.
 
-A new domain adds its module here (``load(desk)``, made through its services, drawing on
-``desk.rng`` or a ``random.Random(f"{desk.seed}:…")`` of its own) and one line to ``STEPS``.
+A new domain brings its step in its own folder: ``casedesk/<app>/demo.py`` with
+``load(desk)`` (made through its services, drawing on a ``random.Random(f"{desk.seed}:<app>")``
+of its own so the CASEs stay the same) and, if it has something to report, ``summary()``.
+``steps()`` runs those after ``STEPS``, in ``INSTALLED_APPS`` order (an app after the apps
+it uses).
 """
 
 from __future__ import annotations
@@ -30,14 +33,14 @@ from django.db.models import Sum
 from casedesk.accounts.models import Contact, DutyShift, Organization, StaffProfile, User
 from casedesk.cases.choices import Status
 from casedesk.cases.models import Case, CaseEvent, WorkLog
-from casedesk.core import clock
+from casedesk.core import clock, discovery
 
 from . import accounts, cases, roster
 from .content import accounts as A
 from .desk import DAYS, DEFAULT_CASES, DEFAULT_SEED, Desk
 
 __all__ = ["DAYS", "DEFAULT_CASES", "DEFAULT_SEED", "PASSWORD", "STEPS", "Desk", "Step"]
-__all__ += ["Summary", "load", "logins", "present"]
+__all__ += ["Summary", "load", "logins", "present", "steps"]
 
 PASSWORD = A.PASSWORD
 
@@ -60,6 +63,15 @@ STEPS: tuple[Step, ...] = (
 )
 
 
+def steps() -> tuple[Step, ...]:
+    """``STEPS``, then each domain's own (``casedesk/<app>/demo.py``) in ``INSTALLED_APPS``
+    order."""
+    domains = discovery.app_modules("demo")
+    return STEPS + tuple(
+        Step(m.__name__.split(".")[-2], m.load, getattr(m, "summary", None)) for m in domains
+    )
+
+
 @dataclass
 class Summary:
     organizations: int
@@ -76,6 +88,7 @@ class Summary:
     minutes: int
     events: int
     seconds: float
+    more: list[str]  # the domains' own lines (their steps' ``summary()``)
 
     def lines(self) -> list[str]:
         def fmt(counts: dict[Any, int]) -> str:
@@ -90,6 +103,7 @@ class Summary:
             f"escalation levels: {fmt(self.by_escalation)}; reopened: {self.reopened}",
             f"{self.worklogs} work logs ({self.minutes // 60} h {self.minutes % 60} min), "
             f"{self.events} history events; {self.seconds:.1f} s",
+            *self.more,
         ]
 
 
@@ -109,7 +123,7 @@ def present() -> list[str]:
     return sorted(users, key=usernames.index) + sorted(orgs, key=codes.index)
 
 
-def _summary(seconds: float) -> Summary:
+def _summary(seconds: float, done: tuple[Step, ...]) -> Summary:
     cases = Case.objects.all()
     by_status = Counter(cases.values_list("status", flat=True))
     by_priority = Counter(cases.values_list("priority", flat=True))
@@ -129,6 +143,7 @@ def _summary(seconds: float) -> Summary:
         minutes=WorkLog.objects.aggregate(m=Sum("minutes"))["m"] or 0,
         events=CaseEvent.objects.count(),
         seconds=seconds,
+        more=[line for step in done if step.summary for line in step.summary()],
     )
 
 
@@ -138,7 +153,8 @@ def load(
     """Create the demo desk in one transaction; ``DomainError`` if a service refuses a step."""
     started = time.monotonic()
     desk = Desk(seed=seed, now=now or clock.now(), cases=cases)
+    played = steps()
     with transaction.atomic():
-        for step in STEPS:
+        for step in played:
             step.load(desk)
-    return _summary(time.monotonic() - started)
+    return _summary(time.monotonic() - started, played)

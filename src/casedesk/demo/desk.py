@@ -45,6 +45,12 @@ class Desk:
         self.orgs: list[Org] = []
         self.load: Counter[str] = Counter()
 
+    @property
+    def start(self) -> dt.datetime:
+        """The history's first moment, ``DAYS`` before ``now``: a domain's ``demo.py`` (which
+        may not import this package) dates its oldest records from here."""
+        return self.now - dt.timedelta(days=DAYS)
+
     def name(self, username: str, lang: str) -> str:
         if lang == "en":
             return A.EN_NAMES[username]

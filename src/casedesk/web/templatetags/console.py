@@ -7,9 +7,10 @@ import math
 from datetime import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from casedesk.core import clock, markup, policy
+from casedesk.core import clock, discovery, markup, policy
 from casedesk.web.models import SavedFilter
 
 register = template.Library()
@@ -26,6 +27,18 @@ register.filter("markup", markup.render, is_safe=True)
 def may(user, action: str) -> bool:
     """``{% if user|may:"view_dashboard" %}``: the permission policy decides what a link offers."""
     return policy.can(user, action)
+
+
+@register.simple_tag
+def domain_menu(user) -> list[tuple[str, str]]:
+    """(address, label) of each domain's console pages in the nav: the ``MENU`` of its
+    ``urls.py``, ``(url name, label, the policy action that shows it)``, the user may open."""
+    return [
+        (reverse(name), str(label))
+        for urls in discovery.app_modules("urls")
+        for name, label, action in getattr(urls, "MENU", ())
+        if policy.can(user, action)
+    ]
 
 
 @register.simple_tag(takes_context=True)
