@@ -288,7 +288,13 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
 
     rows = outbox.build(
         template="deadline",
-        context={"case": case, "deadline": deadline, "action": action, "chosen": _chosen(action)},
+        context={
+            "case": case,
+            "deadline": deadline,
+            "deadline_label": DeadlineKind(deadline.kind).label,  # lazy: each reader's language
+            "action": action,
+            "chosen": _chosen(action),
+        },
         reason=f"deadline:{deadline.pk}",
         recipients=to,
         copies=[p for p in copies if p not in to],
