@@ -387,6 +387,7 @@ def _chase(case: Case, now: dt.datetime, cache: dict) -> dict[str, str]:
     missed.update(missed_by.values())
     candidates = recommend_engineers(
         case,
+        fetched_by=None,
         exclude=[case.engineer_id, *(u.pk for u in staff if u.username in missed)],
         staff=staff,
     )
