@@ -194,12 +194,13 @@ def main() -> None:
             both = sample_cases(rng, 2 * (args.samples + args.warmup))
             cases, api_cases = both[: len(both) // 2], both[len(both) // 2 :]
             out["recommendations"] = time_calls(
-                lambda c: recommendations(c, exclude=[c.engineer_id], limit=20),
+                lambda c: recommendations(c, fetched_by=None, exclude=[c.engineer_id], limit=20),
                 cases,
                 args.warmup,
             )
             ranked = [
-                len(recommendations(c, exclude=[c.engineer_id], limit=20)) for c in cases[:50]
+                len(recommendations(c, fetched_by=None, exclude=[c.engineer_id], limit=20))
+                for c in cases[:50]
             ]
             out["engineers_ranked_mean"] = round(statistics.fmean(ranked), 1)
 

@@ -206,7 +206,7 @@ def main() -> int:
 
     def similar(item):
         pk, text = item
-        return len(similar_cases(text, exclude_case_id=pk))
+        return len(similar_cases(text, fetched_by=None, exclude_case_id=pk))
 
     show(
         "similar_cases", measure(similar, texts, args.requests, args.warmup, rng), SIMILAR_TARGET_MS

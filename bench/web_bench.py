@@ -55,7 +55,7 @@ def bench_users():
 
     from casedesk.accounts import services as people
     from casedesk.accounts.models import User
-    from casedesk.cases.queues import WORKING
+    from casedesk.caselist.queues import WORKING
 
     duty = User.objects.filter(username="bench.duty").first() or people.user_create(
         username="bench.duty", role="duty_engineer"

@@ -202,7 +202,7 @@ def _check_roster(now: dt.datetime) -> None:
             assert ({"eng.li", "eng.zhang", "eng.wang"} <= on_duty) == engineers_in, at
             assert on_duty & {"se.zhao", "se.sun", "se.zhou"}, at  # an SE on shift or on call
             for case in cases:
-                recs = recommendations(case, now=at, limit=20)
+                recs = recommendations(case, fetched_by=None, now=at, limit=20)
                 assert recs, (case.number, at)
                 assert all(r.score >= 0 for r in recs), (case.number, at)
                 assert any(r.on_duty and "on_duty" in {x.code for x in r.reasons} for r in recs), (

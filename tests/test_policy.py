@@ -12,7 +12,8 @@ import pytest
 
 from casedesk.accounts.models import User
 from casedesk.accounts.policy import AccountAction
-from casedesk.cases import selectors, services
+from casedesk.caselist import selectors as caselist
+from casedesk.cases import services
 from casedesk.cases.choices import CaseAction
 from casedesk.cases.models import Case
 from casedesk.core import policy
@@ -292,10 +293,10 @@ def test_visible_cases(cast):
 def test_a_customer_cannot_read_another_organizations_case(cast):
     outsider = _other_customer(cast)
     case = make_case(contact=cast.contact, by=cast.call_taker)
-    assert selectors.case_get(number=case.number, fetched_by=cast.customer) == case
+    assert caselist.case_get(number=case.number, fetched_by=cast.customer) == case
     with pytest.raises(NotFound):
-        selectors.case_get(number=case.number, fetched_by=outsider)
-    assert not selectors.case_list(fetched_by=outsider, q=case.number).exists()
+        caselist.case_get(number=case.number, fetched_by=outsider)
+    assert not caselist.case_list(fetched_by=outsider, q=case.number).exists()
 
 
 def test_permission_is_checked_before_the_input(cast):
@@ -331,13 +332,13 @@ def test_a_role_the_policy_does_not_know_may_do_nothing(cast):
         assert not policy.can(newcomer, action, case), action
         assert not policy.can(newcomer, action), action
     with pytest.raises(NotFound):
-        selectors.case_get(number=case.number, fetched_by=newcomer)
+        caselist.case_get(number=case.number, fetched_by=newcomer)
 
 
 def test_case_get_asks_the_policy_for_the_action(cast):
     case = bring_to("in_progress", cast)
-    assert selectors.case_get(number=case.number, fetched_by=cast.duty, action=A.ASSIGN) == case
+    assert caselist.case_get(number=case.number, fetched_by=cast.duty, action=A.ASSIGN) == case
     with pytest.raises(Forbidden):
-        selectors.case_get(number=case.number, fetched_by=cast.customer, action=A.ASSIGN)
+        caselist.case_get(number=case.number, fetched_by=cast.customer, action=A.ASSIGN)
     with pytest.raises(NotFound):
-        selectors.case_get(number=case.number, fetched_by=_other_customer(cast), action=A.VIEW)
+        caselist.case_get(number=case.number, fetched_by=_other_customer(cast), action=A.VIEW)

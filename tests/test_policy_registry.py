@@ -18,12 +18,17 @@ from django.utils.translation import gettext_lazy
 import casedesk
 from casedesk.accounts import selectors as people
 from casedesk.accounts.models import Contact, User
+from casedesk.caselist import queues
+from casedesk.caselist import selectors as caselist
+from casedesk.cases import selectors as case_reads
 from casedesk.cases.choices import CaseAction
 from casedesk.cases.models import Case
 from casedesk.core import policy
 from casedesk.core.errors import Forbidden, NotFound
 from casedesk.mailgate import selectors as mail
 from casedesk.mailgate.models import InboundMessage
+from casedesk.routing import selectors as routing
+from casedesk.search import selectors as search
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 
 READER_NAMES = ("reader", "fetched_by", "user")
@@ -137,6 +142,39 @@ def test_no_selector_reads_for_a_reader_by_default():
         if param.name in READER_NAMES and param.default is not inspect.Parameter.empty
     ]
     assert defaults == []
+
+
+# What a CASE is, what happened to it, who could take it and which past CASEs are like it:
+# reads whose answer depends on who asks.  Each must be told the reader (None: the system).
+READS_FOR_A_READER = [
+    caselist.case_get,
+    caselist.case_list,
+    caselist.case_page,
+    caselist.deadlines_of,
+    queues.board_due,
+    queues.board_escalated,
+    queues.board_unassigned,
+    queues.case_search,
+    queues.my_cases,
+    case_reads.case_events,
+    case_reads.number_named,
+    routing.case_by_number,
+    routing.recommendations,
+    routing.recommend_engineers,
+    search.similar_cases,
+    people.contact_search,
+    mail.inbound_messages,
+]
+
+
+@pytest.mark.parametrize("read", READS_FOR_A_READER, ids=lambda fn: fn.__qualname__)
+def test_a_read_of_cases_is_told_its_reader(read):
+    told = [
+        p
+        for p in inspect.signature(read).parameters.values()
+        if p.name in READER_NAMES and p.default is inspect.Parameter.empty
+    ]
+    assert told, f"{read.__module__}.{read.__name__} reads for nobody in particular"
 
 
 def test_contacts_are_searched_among_those_the_reader_may_see(db):

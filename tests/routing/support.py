@@ -13,7 +13,7 @@ def ranked(case, *, everyone: bool = False, **kwargs) -> list[str]:
     """Usernames best first: engineers only, unless ``everyone`` (duty engineers too)."""
     return [
         r.engineer.username
-        for r in recommendations(case, **kwargs)
+        for r in recommendations(case, fetched_by=None, **kwargs)
         if everyone or r.engineer.role == "engineer"
     ]
 
@@ -21,7 +21,7 @@ def ranked(case, *, everyone: bool = False, **kwargs) -> list[str]:
 def reasons(case, username: str) -> dict[str, str]:
     """``{code: text}`` of one engineer's reasons for ``case``, in English."""
     with translation.override("en"):
-        found = recommendations(case, limit=50)
+        found = recommendations(case, fetched_by=None, limit=50)
     for r in found:
         if r.engineer.username == username:
             return {x.code: x.text for x in r.reasons}

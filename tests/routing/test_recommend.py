@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from casedesk.accounts.models import DutyShift, Skill
 from casedesk.accounts.selectors import duty_engineers_at
 from casedesk.cases import services
 from casedesk.core import clock
+from casedesk.core.errors import Forbidden, NotFound
 from casedesk.routing.selectors import recommendations
 from tests.factories import ContactFactory, make_case, make_user
 from tests.routing.support import give, ranked, reasons, solve
@@ -21,7 +24,19 @@ def test_alike_engineers_come_by_name(pair, contact):
     case = make_case(contact=contact, title="咨询", priority="P3")
     assert ranked(case) == ["a.li", "b.wang"]
     # the first-line point and the whole capacity free
-    assert {r.score for r in recommendations(case)} == {17.0}
+    assert {r.score for r in recommendations(case, fetched_by=None)} == {17.0}
+
+
+def test_only_staff_read_them_and_only_for_a_case_they_may_see(pair, contact, other_org):
+    case = make_case(contact=contact, title="咨询", priority="P3")
+    assert [r.engineer.username for r in recommendations(case, fetched_by=pair[0])] == [
+        "a.li",
+        "b.wang",
+    ]
+    with pytest.raises(Forbidden):  # their own organization's CASE: staff only
+        recommendations(case, fetched_by=make_user("customer", org=contact.organization))
+    with pytest.raises(NotFound):  # another organization's: not even there
+        recommendations(case, fetched_by=make_user("customer", org=other_org))
 
 
 # --- tier: P1/P2 to senior engineers; P3/P4 to first-line engineers first -------------
@@ -81,7 +96,7 @@ def test_load_is_weighted_by_severity(pair, duty, contact):
     case = make_case(contact=contact, title="咨询")
     # by count a.li (1) would be lighter; by severity b.wang (2 < 3) is
     assert ranked(case) == ["b.wang", "a.li"]
-    recs = {r.engineer.username: r for r in recommendations(case)}
+    recs = {r.engineer.username: r for r in recommendations(case, fetched_by=None)}
     assert (recs["a.li"].load, recs["a.li"].weighted_load) == (1, 3)
     assert (recs["b.wang"].load, recs["b.wang"].weighted_load) == (2, 2)
     assert "2×P4" in reasons(case, "b.wang")["load"]
@@ -95,7 +110,7 @@ def test_no_score_is_negative_however_loaded_the_engineer(pair, duty, senior, co
     give(b, duty, priority="P4", count=1)
     give(senior, duty, priority="P2", count=7)
     case = make_case(contact=contact, title="咨询", priority="P3")
-    recs = {r.engineer.username: r for r in recommendations(case, limit=50)}
+    recs = {r.engineer.username: r for r in recommendations(case, fetched_by=None, limit=50)}
     assert set(recs) >= {"a.li", "b.wang", "se1", "duty"}
     for r in recs.values():
         assert r.score >= 0 and all(x.points >= 0 for x in r.reasons), r.engineer.username
@@ -246,7 +261,7 @@ def test_the_query_count_does_not_grow_with_the_desk(duty, org, contact):
     def queries() -> int:
         case = make_case(contact=contact, title="ASA 防火墙 VPN 中断", hardware_platform="ASA")
         with CaptureQueriesContext(connection) as captured:
-            recommendations(case, limit=50)
+            recommendations(case, fetched_by=None, limit=50)
         return len(captured)
 
     first = make_user("engineer", username="e0", skills=("security",))

@@ -12,7 +12,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from casedesk.cases.selectors import case_list
+from casedesk.caselist.selectors import case_list
 from casedesk.search.tokens import query_terms, tokens
 from tests.factories import make_case
 

@@ -4,8 +4,8 @@ visibility; on SQLite (FTS5) and PostgreSQL (GIN over tsvector) alike."""
 
 import pytest
 
+from casedesk.caselist.selectors import case_list
 from casedesk.cases import services
-from casedesk.cases.selectors import case_list
 from casedesk.search.models import CaseDocument
 from tests.factories import ContactFactory, OrganizationFactory, client_for, make_case, make_user
 

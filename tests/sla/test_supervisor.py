@@ -106,6 +106,22 @@ def test_assignment_mails_the_engineer_in_their_language(desk, smtp):
     assert f"[{case.number}] 分派给您" in msg["Subject"]
 
 
+def test_a_deadline_message_names_its_deadline_in_the_readers_language(desk, smtp):
+    desk.duty.language = "en"
+    desk.duty.save()
+    first = desk.open("P4")
+    supervise(at(15.1))
+    [msg] = smtp.to("duty@desk.example")
+    assert msg["Subject"].strip().startswith(f"[{first.number}] Callback to the customer: P4")
+    smtp.clear()
+    desk.duty.language = "zh-hans"
+    desk.duty.save()
+    second = desk.open("P4", minute=1)
+    supervise(at(16.1))
+    [msg] = smtp.to("duty@desk.example")
+    assert f"[{second.number}] 回呼客户: P4" in msg["Subject"]
+
+
 def test_the_30_and_45_minute_callback_chase(desk, smtp):
     case = desk.open("P4")
     desk.do(5, services.case_assign, case=case, engineer=desk.eng, by=desk.duty)

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
 from casedesk.accounts import selectors as people
+from casedesk.caselist import selectors as caselist
 from casedesk.cases import selectors, services
 from casedesk.cases.choices import CaseAction as A
 from casedesk.cases.models import Case, CaseEvent, WorkLog
@@ -155,7 +156,7 @@ def case_out(case: Case, viewer, *, helpers: list[str] | None = None) -> dict:
         "resolved_at": clock.iso_utc(case.resolved_at),
         "confirmed_at": clock.iso_utc(case.confirmed_at),
         "closed_at": clock.iso_utc(case.closed_at),
-        "deadlines": selectors.deadlines_of(case, viewer),
+        "deadlines": caselist.deadlines_of(case, viewer),
     }
 
 
@@ -287,9 +288,9 @@ def create_case(request, payload: CaseIn):
 def list_cases(request, filters: Query[CaseFilters]):
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
-    qs = selectors.case_list(fetched_by=request.auth, **f)
+    qs = caselist.case_list(fetched_by=request.auth, **f)
     if "search_score" in qs.query.annotations:  # a word search: see case_page
-        page, count = selectors.case_page(qs, fetched_by=request.auth, offset=offset, limit=limit)
+        page, count = caselist.case_page(qs, fetched_by=request.auth, offset=offset, limit=limit)
     else:
         page, count = list(qs[offset : offset + limit]), qs.count()
     return {"count": count, "items": [case_out(c, request.auth) for c in page]}
@@ -297,7 +298,7 @@ def list_cases(request, filters: Query[CaseFilters]):
 
 def _case(request, number: str, action: str | None = None) -> Case:
     """The CASE, if the caller may see it (else 404) and do ``action`` to it (else 403)."""
-    return selectors.case_get(number=number, fetched_by=request.auth, action=action)
+    return caselist.case_get(number=number, fetched_by=request.auth, action=action)
 
 
 @router.get("/{number}", response={200: CaseOut, **ERRORS})

@@ -338,10 +338,16 @@ def case_open_with_attachments(
 
 @operation
 def case_add_information(
-    *, case: Case, note: str, uploads: Sequence[UploadedFile], by: User | None
+    *,
+    case: Case,
+    note: str,
+    uploads: Sequence[UploadedFile],
+    by: User | None,
+    system: dict[str, Any] | None = None,
 ) -> tuple[WorkLog | None, list[Attachment]]:
     """A customer's (or anyone's) public note with files: one work log note, one event per
-    file, all or nothing."""
+    file, all or nothing.  ``system``: what the system says of the note (see
+    ``services.case_log_work``)."""
     names = check_uploads(uploads)
     note = (note or "").strip()
     if not note and not uploads:
@@ -349,7 +355,7 @@ def case_add_information(
     worklog = None
     if note:
         worklog = services.case_log_work(
-            case=case, kind=WorkLogKind.NOTE, note=note, minutes=0, by=by
+            case=case, kind=WorkLogKind.NOTE, note=note, minutes=0, by=by, system=system
         )
     attachments: list[Attachment] = []
     if uploads:

@@ -54,7 +54,8 @@ class Case(models.Model):
     caller_address = models.CharField(_("caller address"), max_length=300, blank=True)
     contract_id = models.CharField(_("contract ID"), max_length=64, blank=True)
 
-    title = models.CharField(_("title"), max_length=200)
+    # Empty for a CASE opened from a mail without a subject (presenters.shown_title).
+    title = models.CharField(_("title"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     hardware_platform = models.CharField(_("hardware platform"), max_length=100, blank=True)
     software_version = models.CharField(_("software version"), max_length=100, blank=True)

@@ -65,6 +65,12 @@ def note_text(data: dict[str, Any] | None) -> Any:
     return presenters.lazy_join(" ", parts) if parts else ""
 
 
+def shown_title(title: str) -> str:
+    """A CASE's title as people read it: a mail without a subject opened a CASE without a
+    title, shown as "(no subject)" in the reader's language."""
+    return title or _("(no subject)")
+
+
 def label(choices, value) -> str:
     try:
         return str(choices(value).label)

@@ -329,8 +329,14 @@ def case_open(
     software_version: str = "",
     serial_number: str = "",
     contract_id: str = "",
+    system: dict[str, Any] | None = None,
 ) -> Case:
-    """Open a CASE for a contact of ``organization``; it gets its number here."""
+    """Open a CASE for a contact of ``organization``; it gets its number here.
+
+    A person names the CASE; a mail may come without a subject, and its CASE has no title
+    (shown as "(no subject)" in the reader's language, ``presenters.shown_title``).
+    ``system``: what the system says of it (a code and its parameters, see ``case_assign``).
+    """
     policy.require(by, CaseAction.OPEN)
     if by is not None and by.is_customer and organization.pk != by.organization_id:
         raise InvalidInput(_("Unknown organization %(code)r.") % {"code": organization.code})
@@ -353,7 +359,9 @@ def case_open(
         caller_email=contact.email if contact else "",
         caller_address=contact.address if contact else "",
         contract_id=_text(contract_id, "contract_id", limit=64),
-        title=_text(title, "title", required=True, limit=settings.CASEDESK_TITLE_MAX),
+        title=_text(
+            title, "title", required=channel != Channel.EMAIL, limit=settings.CASEDESK_TITLE_MAX
+        ),
         description=_text(description, "description"),
         hardware_platform=_text(hardware_platform, "hardware_platform", limit=100),
         software_version=_text(software_version, "software_version", limit=100),
@@ -377,7 +385,7 @@ def case_open(
     # row until then, so every other opening waits for as little as possible.
     case.number = f"~{uuid.uuid4().hex[:15]}"
     rows.insert_one(case)
-    data = {
+    data: dict[str, Any] = {
         "number": case.number,
         "organization": organization.code,
         "contact": contact.pk if contact else None,
@@ -385,6 +393,8 @@ def case_open(
         "channel": case.channel,
         "title": case.title,
     }
+    if system:
+        data["system"] = system
     event = _event(case, kind=EventKind.OPENED, by=by, data=data)
     case.number = data["number"] = next_number(now)
     rows.update(Case, case.pk, number=case.number)
@@ -718,11 +728,14 @@ def case_close(*, case: Case, by: User | None) -> Case:
 
 
 @operation
-def case_reopen(*, case: Case, reason: str, by: User | None) -> Case:
+def case_reopen(
+    *, case: Case, reason: str, by: User | None, system: dict[str, Any] | None = None
+) -> Case:
     """Back to work: to the same engineer (who must accept again), or to the queue.
 
     An engineer who can no longer own CASEs (left, or changed role) does not get it back:
-    the CASE returns to the queue for the desk to assign.
+    the CASE returns to the queue for the desk to assign.  ``system``: what the system
+    says of the reason (a code and its parameters, see ``case_assign``).
     """
     case = _locked(case, CaseAction.REOPEN, by)
     reason = _text(reason, "reason", required=True)
@@ -743,5 +756,5 @@ def case_reopen(*, case: Case, reason: str, by: User | None) -> Case:
             "accepted_at": None,
             "reopen_count": case.reopen_count + 1,
         },
-        extra={"reason": reason},
+        extra={"reason": reason, "system": system},
     )

@@ -8,4 +8,4 @@ class MailgateConfig(AppConfig):
     verbose_name = _("Mail gateway")
 
     def ready(self):
-        from . import policy  # noqa: F401  (registers its rules with core.policy)
+        from . import policy, presenters  # noqa: F401  (rules, the wording of its notes)

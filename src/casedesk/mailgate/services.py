@@ -45,6 +45,7 @@ from casedesk.notify.models import root_id
 from . import loops, parse, threading
 from .choices import InboundStatus
 from .models import InboundMessage
+from .presenters import MAIL_SHORTENED
 
 log = logging.getLogger(__name__)
 
@@ -462,17 +463,19 @@ def _uploads(mail: parse.ParsedMail) -> tuple[list[SimpleUploadedFile], list[str
 
 
 def _title(subject: str) -> str:
+    """The subject without its reply and forward prefixes; empty for a mail without one
+    (every page words that as "(no subject)" in its reader's language)."""
     title = re.sub(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s*)+", "", subject, flags=re.I)
-    title = title.strip() or _("(no subject)")
-    return title[: settings.CASEDESK_TITLE_MAX]
+    return title.strip()[: settings.CASEDESK_TITLE_MAX]
 
 
-def _text(text: str) -> str:
+def _text(text: str) -> tuple[str, dict[str, str] | None]:
+    """The text as a CASE holds it, and the system note saying it was shortened (None if
+    whole): stored as data, worded when read (``presenters``)."""
     limit = settings.CASEDESK_TEXT_MAX
     if len(text) <= limit:
-        return text
-    cut = _("[… shortened: the whole message is kept with the CASE's e-mail]")
-    return text[: limit - len(cut) - 2] + "\n\n" + cut
+        return text, None
+    return text[: limit - 1].rstrip() + "…", {"code": MAIL_SHORTENED}
 
 
 def _may_answer(message: InboundMessage, address: str) -> bool:
@@ -504,13 +507,15 @@ def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> No
     language = _language(mail, sender)
     with translation.override(language):  # the refusals are quoted in the acknowledgement
         uploads, refused = _uploads(mail)
+    description, shortened = _text(mail.text)
     case = attachments.case_open_with_attachments(
         organization=org,
         contact=contact,
         uploads=uploads,
         by=by,
         title=_title(mail.subject),
-        description=_text(mail.text),
+        description=description,
+        system=shortened,
         priority=settings.CASEDESK_MAIL_PRIORITY,
         channel=Channel.EMAIL,
     )
@@ -559,16 +564,18 @@ def _reply(message: InboundMessage, mail: parse.ParsedMail, sender: Sender, case
             return _quarantine(message, _("%(number)s is closed.") % {"number": case.number})
         message.case = None
         return _open(message, mail, sender)  # a closed CASE is archived: a new one
-    note = _text(parse.reply_text(mail.text))
+    note, shortened = _text(parse.reply_text(mail.text))
     language = _language(mail, sender)
     with translation.override(language):  # the refusals are quoted to the sender
         uploads, refused = _uploads(mail)
     if case.status == Status.RESOLVED and by.is_customer and NOT_FIXED.search(note):
-        services.case_reopen(case=case, reason=note, by=by)
+        services.case_reopen(case=case, reason=note, by=by, system=shortened)
         if uploads:
             attachments.case_attach(case=case, uploads=uploads, by=by)
     elif note or uploads:
-        attachments.case_add_information(case=case, note=note, uploads=uploads, by=by)
+        attachments.case_add_information(
+            case=case, note=note, uploads=uploads, by=by, system=shortened
+        )
     else:
         message.status = InboundStatus.IGNORED
         message.reason = "\n".join([_("Nothing to add: no text and no file."), *refused])

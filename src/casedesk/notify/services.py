@@ -38,7 +38,6 @@ from casedesk.cases.choices import Priority, Status
 from casedesk.cases.models import Case
 from casedesk.core import after_commit, audit, clock
 from casedesk.core.operations import operation
-from casedesk.sla.choices import DeadlineKind
 
 from .models import Notification, NotificationStatus, new_message_id, root_id
 from .tasks import deliver_notifications
@@ -70,8 +69,6 @@ def _labels(context: dict[str, Any]) -> dict[str, Any]:
     if (case := context.get("case")) is not None:
         labels["priority"] = Priority(case.priority).label
         labels["status"] = Status(case.status).label
-    if (deadline := context.get("deadline")) is not None:
-        labels["kind"] = DeadlineKind(deadline.kind).label
     return labels
 
 

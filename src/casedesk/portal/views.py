@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casedesk.accounts.models import User
+from casedesk.caselist import selectors as caselist
 from casedesk.cases import actions, attachments, presenters, selectors, services
 from casedesk.cases.choices import (
     CaseAction,
@@ -95,7 +96,7 @@ def home(request):
     number = selectors.number_named(q=q, fetched_by=user) if q else None
     if number is not None:
         return redirect("portal:case", number=number)
-    cases = selectors.case_list(fetched_by=user, status=status or None, q=q or None)
+    cases = caselist.case_list(fetched_by=user, status=status or None, q=q or None)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(
         policy.visible(user, Case).order_by().values_list("status").annotate(n=Count("id"))
@@ -215,7 +216,7 @@ def _promises(case: Case, user: User) -> list[dict]:
         return []
     return [
         {"kind": d["kind"], "due_at": dt.datetime.fromisoformat(d["due_at"])}
-        for d in selectors.deadlines_of(case, user)
+        for d in caselist.deadlines_of(case, user)
         if d["due_at"] and not d["met_at"]
     ]
 
@@ -253,7 +254,7 @@ def _case_page(request, case: Case, *, forms=None, error: str = "", status: int 
 
 
 def _case(request, number: str) -> Case:
-    return selectors.case_get(number=number, fetched_by=request.user)
+    return caselist.case_get(number=number, fetched_by=request.user)
 
 
 @customer_required

@@ -44,6 +44,7 @@ from casedesk.core import clock, policy
 from casedesk.core.errors import NotFound
 
 from . import similarity
+from .policy import RoutingAction
 from .skills import skills_called_for
 
 LIVE = [Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING]
@@ -88,6 +89,7 @@ class Recommendation:
 def recommendations(
     case: Case,
     *,
+    fetched_by: User | None,
     exclude=(),
     limit: int = 10,
     staff: list[User] | None = None,
@@ -95,9 +97,13 @@ def recommendations(
 ) -> list[Recommendation]:
     """The engineers who could take ``case`` now, best first, each with points and reasons.
 
+    For ``fetched_by``, who must be allowed to see them for this CASE (staff; NotFound for a
+    CASE they may not see, Forbidden otherwise); None is the system (automatic assignment,
+    the callback chase).  The similar past CASEs a reason names are those they may see.
     ``staff``: everyone who can own CASEs (:func:`assignable_staff`), when the caller already
     has them (the supervisor, once a pass); loads, roster and history are always read fresh.
     """
+    policy.require(fetched_by, RoutingAction.VIEW_RECOMMENDATIONS, case)
     now = now or clock.now()
     excluded = {pk for pk in exclude if pk}
     senior_only = case.priority in (Priority.P1, Priority.P2)
@@ -123,7 +129,7 @@ def recommendations(
             organization_id=case.organization_id, user_id__in=ids
         ).values_list("user_id", flat=True)
     )
-    successes = similarity.successes_by_engineer(case)
+    successes = similarity.successes_by_engineer(case, fetched_by=fetched_by)
 
     ranked = []
     for user in free:
@@ -181,10 +187,11 @@ def case_by_number(*, number: str, fetched_by: User | None) -> Case:
 
 
 def recommend_engineers(
-    case, *, exclude=(), limit: int = 10, staff: list[User] | None = None
+    case, *, fetched_by: User | None, exclude=(), limit: int = 10, staff: list[User] | None = None
 ) -> list[User]:
     """The engineers of :func:`recommendations`, best first (each with ``load`` set)."""
-    return [r.engineer for r in recommendations(case, exclude=exclude, limit=limit, staff=staff)]
+    ranked = recommendations(case, fetched_by=fetched_by, exclude=exclude, limit=limit, staff=staff)
+    return [r.engineer for r in ranked]
 
 
 def _tier_reason(rec: Recommendation, case: Case) -> None:

@@ -126,7 +126,9 @@ def _assign_top(case: Case, queue: RoutingQueue, staff):
         # Never to an engineer who let this CASE's callback run out before.
         missed = missed_callback_by(current)
         exclude = [u.pk for u in staff if u.username in missed] if missed else []
-        ranked = recommendations(current, exclude=exclude, limit=1, staff=staff, now=clock.now())
+        ranked = recommendations(
+            current, fetched_by=None, exclude=exclude, limit=1, staff=staff, now=clock.now()
+        )
         if not ranked:
             return None
         best = ranked[0]

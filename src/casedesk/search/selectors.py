@@ -17,7 +17,9 @@ from typing import Any
 from django.db import connection
 from django.db.models import BooleanField, F, Func, IntegerField, QuerySet, Value
 
+from casedesk.accounts.models import User
 from casedesk.cases.models import Case
+from casedesk.core import policy
 
 from .tokens import Term, is_han, query_terms, tokens
 
@@ -212,22 +214,41 @@ def _distinctive(text: str) -> list[tuple[str, float]]:
     return chosen
 
 
+def _seen_by(fetched_by: User | None) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL condition on ``c.id`` (a CASE of ``cases_case c``) that keeps the CASEs
+    ``fetched_by`` may see: ``("", ())`` for a reader who sees them all (staff, the system:
+    no condition, no cost), None for one who sees none."""
+    seen = policy.visible(fetched_by, Case)
+    if seen.query.is_empty():
+        return None
+    if not seen.query.where:
+        return "", ()
+    sql, params = seen.values("pk").order_by().query.sql_with_params()
+    return f"AND c.id IN ({sql}) ", tuple(params)
+
+
 def similar_cases(
     text: str,
     *,
+    fetched_by: User | None,
     exclude_case_id: int | None = None,
     statuses: tuple[str, ...] = ("resolved", "closed"),
     limit: int = 20,
 ) -> list[tuple[int, float]]:
-    """``(case id, score)`` of the CASEs in ``statuses`` most like ``text``, best first.
+    """``(case id, score)`` of the CASEs in ``statuses`` most like ``text`` that
+    ``fetched_by`` may see (None: the system, all of them), best first.
 
     The score (0–1) is the share of the text's distinctive tokens (bigrams, words; weighted
     by how rare they are in all documents) that the CASE's title holds; ties go to the
     newer CASE.  One query over at most ``SIMILAR_BUDGET`` titles, whatever the text.
     """
-    chosen = _distinctive(text)
-    if not chosen or not statuses:
+    seen = _seen_by(fetched_by)
+    if seen is None or not statuses:
         return []
+    chosen = _distinctive(text)
+    if not chosen:
+        return []
+    seen_sql, seen_params = seen
     full = sum(w for _, w in chosen)
     status_marks = ", ".join(["%s"] * len(statuses))
     exclude = -1 if exclude_case_id is None else exclude_case_id
@@ -243,7 +264,7 @@ def similar_cases(
         sql = (
             f"SELECT m.case_id, SUM(m.w) AS s FROM ({unions}) m "
             "JOIN cases_case c ON c.id = m.case_id "
-            f"WHERE c.status IN ({status_marks}) AND c.id <> %s "
+            f"WHERE c.status IN ({status_marks}) AND c.id <> %s {seen_sql}"
             "GROUP BY m.case_id ORDER BY s DESC, m.case_id DESC LIMIT %s"
         )
     else:
@@ -255,9 +276,9 @@ def similar_cases(
         sql = (
             f"SELECT m.case_id, SUM(m.w) AS s FROM ({unions}) m "
             "JOIN cases_case c ON c.id = m.case_id "
-            f"WHERE c.status IN ({status_marks}) AND c.id <> %s "
+            f"WHERE c.status IN ({status_marks}) AND c.id <> %s {seen_sql}"
             "GROUP BY m.case_id ORDER BY s DESC, m.case_id DESC LIMIT %s"
         )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *statuses, exclude, limit])
+        cursor.execute(sql, [*params, *statuses, exclude, *seen_params, limit])
         return [(case_id, round(score / full, 4)) for case_id, score in cursor.fetchall()]

@@ -288,7 +288,13 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
 
     rows = outbox.build(
         template="deadline",
-        context={"case": case, "deadline": deadline, "action": action, "chosen": _chosen(action)},
+        context={
+            "case": case,
+            "deadline": deadline,
+            "deadline_label": DeadlineKind(deadline.kind).label,  # lazy: each reader's language
+            "action": action,
+            "chosen": _chosen(action),
+        },
         reason=f"deadline:{deadline.pk}",
         recipients=to,
         copies=[p for p in copies if p not in to],
@@ -381,6 +387,7 @@ def _chase(case: Case, now: dt.datetime, cache: dict) -> dict[str, str]:
     missed.update(missed_by.values())
     candidates = recommend_engineers(
         case,
+        fetched_by=None,
         exclude=[case.engineer_id, *(u.pk for u in staff if u.username in missed)],
         staff=staff,
     )

@@ -30,7 +30,7 @@ def _assign_page(
 ):
     """``form``: a refused assignment, shown again in the "someone else" form (with the
     tier warning and the override reason when the rule refused it)."""
-    ranked = recommendations(case, exclude=[case.engineer_id], limit=20)
+    ranked = recommendations(case, fetched_by=request.user, exclude=[case.engineer_id], limit=20)
     everyone = [u for u in people.assignable_staff() if u.pk != case.engineer_id]
     rows = [
         {

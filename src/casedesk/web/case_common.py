@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from casedesk.cases import selectors
+from casedesk.caselist import selectors as caselist
 from casedesk.cases.choices import (
     CaseAction,
     Priority,
@@ -50,7 +50,7 @@ def _label(choices, value) -> str:
 
 
 def _case(request, number: str) -> Case:
-    return selectors.case_get(number=number, fetched_by=request.user)
+    return caselist.case_get(number=number, fetched_by=request.user)
 
 
 def _back(case: Case, anchor: str = "") -> HttpResponseRedirect:

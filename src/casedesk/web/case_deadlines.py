@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from casedesk.accounts.models import User
-from casedesk.cases import selectors
+from casedesk.caselist import selectors as caselist
 from casedesk.cases.models import Case
 from casedesk.core import clock
 from casedesk.sla.choices import DeadlineKind, Recipient
@@ -35,7 +35,7 @@ def deadlines(case: Case, user: User) -> list[dict[str, Any]]:
     """
     now = clock.now()
     rows = []
-    for row in selectors.deadlines_of(case, user):
+    for row in caselist.deadlines_of(case, user):
         due, fired, met = _parse(row["due_at"]), _parse(row["fired_at"]), _parse(row["met_at"])
         if met is not None:
             state = "met"

@@ -25,7 +25,7 @@ from casedesk.accounts import selectors as account_selectors
 from casedesk.accounts import services as account_services
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Language
 from casedesk.accounts.models import User
-from casedesk.cases import queues
+from casedesk.caselist import queues
 from casedesk.cases import selectors as case_selectors
 from casedesk.cases.choices import Priority, Status
 from casedesk.core import clock

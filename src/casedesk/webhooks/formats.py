@@ -140,11 +140,12 @@ def message(payload: dict[str, Any]) -> tuple[str, list[tuple[str, str]], str]:
                 [(gettext("Event"), kind)],
                 "",
             )
-        heading = _plain(f"[{case['number']}] {_headline(event) or kind}: {case['title']}")
+        title = presenters.shown_title(case["title"])
+        heading = _plain(f"[{case['number']}] {_headline(event) or kind}: {title}")
         engineer = case.get("engineer") or {}
         rows = [
             (gettext("CASE"), case["number"]),
-            (gettext("Title"), _plain(case["title"])),
+            (gettext("Title"), _plain(title)),
             (gettext("Priority"), _label(Priority, case["priority"])),
             (gettext("Status"), _label(Status, case["status"])),
             (gettext("Event"), kind),

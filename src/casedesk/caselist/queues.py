@@ -1,8 +1,8 @@
 """The staff queues: the duty board, an engineer's own CASEs and the sortable CASE list.
 
 Reads only, always scoped by ``policy.visible``; the list's filters are the one
-definition in ``selectors.case_list`` that the API uses too.  Each queue is a fixed number
-of queries whatever its length (the deadlines come as one JSON column per CASE).
+definition in ``selectors.case_list`` that the API and the portal use too.  Each queue is a
+fixed number of queries whatever its length.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any, cast
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Window
 
 from casedesk.accounts.models import User
+from casedesk.cases.choices import Status
+from casedesk.cases.models import Case
 from casedesk.core import clock, policy
 from casedesk.sla.models import Deadline
 
-from .choices import Status
-from .models import Case
 from .selectors import case_list
 
 # A CASE still being worked: on a queue until it is resolved.

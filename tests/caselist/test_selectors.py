@@ -1,4 +1,4 @@
-"""What the CASE selectors read along with a CASE equals what they read on their own.
+"""What the CASE list read model reads along with a CASE equals what they read on their own.
 
 Lists and single reads fetch helpers and deadlines inside the CASE's own query (built by
 the database, for speed); actions read them separately.  Both ways must give the same
@@ -10,7 +10,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from casedesk.cases import selectors, services
+from casedesk.caselist import selectors
+from casedesk.cases import selectors as case_selectors
+from casedesk.cases import services
 from casedesk.cases.models import Case
 from casedesk.core import clock
 from tests.factories import make_case, make_user
@@ -70,4 +72,4 @@ def test_helpers_read_with_the_case_equal_those_read_alone(contact, duty, senior
 def _helpers_both_ways(case: Case, viewer) -> tuple[list, list]:
     fresh = Case.objects.get(pk=case.pk)
     got = selectors.case_get(number=case.number, fetched_by=viewer)
-    return selectors.helper_usernames(fresh), selectors.helper_usernames(got)
+    return case_selectors.helper_usernames(fresh), case_selectors.helper_usernames(got)
