@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "casedesk.search",
     "casedesk.webhooks",
     "casedesk.mailgate",
+    "casedesk.caselist",  # the CASE list and queues: a read model over cases, sla and search
 ]
 
 MIDDLEWARE = [
