@@ -397,8 +397,9 @@ def case_open(
         data["system"] = system
     event = _event(case, kind=EventKind.OPENED, by=by, data=data)
     case.number = data["number"] = next_number(now)
-    rows.update(Case, case.pk, number=case.number)
-    rows.update(CaseEvent, event.pk, data=data)
+    rows.update_each(
+        (Case, case.pk, {"number": case.number}), (CaseEvent, event.pk, {"data": data})
+    )
     audit.record(action="case.opened", obj=case, actor=by, after=data, data={"event": event.pk})
     events.publish(CaseNumbered(case, event))  # a new P1/P2 tells the duty engineers now
     return case
