@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "casedesk.webhooks",
     "casedesk.mailgate",
     "casedesk.caselist",  # the CASE list and queues: a read model over cases, sla and search
+    "casedesk.contracts",
 ]
 
 MIDDLEWARE = [
