@@ -337,3 +337,28 @@ def equipment_coverage(*, equipment: Equipment, fetched_by) -> QuerySet[Coverage
 def ending_soon(*, fetched_by, days: int) -> list[Contract]:
     """Active contracts whose last day is within ``days`` from today (renewals)."""
     return list(contract_list(fetched_by=fetched_by, ending_within_days=days))
+
+
+# --- what a request names (an unknown name is bad input, 422, not a missing page) -------------
+
+
+def service_product_by_code(code: str, *, fetched_by) -> ServiceProduct:
+    product = policy.visible(fetched_by, ServiceProduct).filter(code=code.strip().upper()).first()
+    if product is None:
+        raise InvalidInput(_("Unknown service product %(code)r.") % {"code": code})
+    return product
+
+
+def contract_by_number(number: str, *, fetched_by) -> Contract:
+    contract = policy.visible(fetched_by, Contract).filter(number=number.strip()).first()
+    if contract is None:
+        raise InvalidInput(_("Unknown contract %(number)r.") % {"number": number})
+    return contract
+
+
+def equipment_by_serial(serial_number: str, *, fetched_by) -> Equipment:
+    serial = normalize_serial(serial_number)
+    equipment = policy.visible(fetched_by, Equipment).filter(serial_number=serial).first()
+    if equipment is None:
+        raise InvalidInput(_("Unknown serial number %(serial)r.") % {"serial": serial})
+    return equipment
