@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from casedesk.contracts.policy import ContractAction as C
-from tests.authorization import NOTHING, Needs, World
+from tests.authorization import CONSOLE, NOTHING, PORTAL, Needs, Page, World
 from tests.contracts.factories import make_contract, make_equipment, make_product
 
 TODAY_SPAN = (dt.date(2020, 1, 1), dt.date(2099, 12, 31))
@@ -137,3 +137,63 @@ ENDPOINTS = {
     ),
 }
 API_FILLERS = {("contracts", "number"): _contracts, ("equipment", "serial_number"): _serials}
+
+
+def _pages(kind):
+    def fill(w: World) -> list:
+        rows = (_contracts if kind == "number" else _serials)(w)
+        return [(label, value, obj, obj is not NOTHING) for label, (value, obj) in rows.items()]
+
+    return fill
+
+
+PAGES = {
+    "contracts:contract_list": Page(CONSOLE, (C.VIEW,)),
+    "contracts:contract_new": Page(
+        CONSOLE,
+        (C.MANAGE_CONTRACTS,),
+        form={
+            "number": "MX-WEB-1",
+            "organization": "ORGA",
+            "service_product": "MATRIX-GOLD",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+        },
+    ),
+    "contracts:contract_detail": Page(CONSOLE, (C.VIEW,)),
+    "contracts:contract_amend": Page(
+        CONSOLE,
+        (C.MANAGE_CONTRACTS,),
+        post_only=True,
+        form={"effective_on": "2030-01-01", "ends_on": "2100-12-31", "reason": "续约"},
+    ),
+    "contracts:coverage_add": Page(
+        CONSOLE, (C.MANAGE_CONTRACTS,), post_only=True, form={"serial_number": "MXSNA0002"}
+    ),
+    "contracts:product_list": Page(CONSOLE, (C.VIEW,)),
+    "contracts:product_new": Page(
+        CONSOLE,
+        (C.MANAGE_CATALOGUE,),
+        form={
+            "code": "MX-WEB",
+            "name": "矩阵",
+            "coverage": "5x8",
+            "callback_minutes": "30",
+            "first_worklog_minutes": "60",
+        },
+    ),
+    "contracts:equipment_list": Page(CONSOLE, (C.VIEW,)),
+    "contracts:equipment_new": Page(
+        CONSOLE,
+        (C.MANAGE_EQUIPMENT,),
+        form={"serial_number": "MXWEB1", "organization": "ORGA", "model": "m", "vendor": "v"},
+    ),
+    "contracts:equipment_detail": Page(CONSOLE, (C.VIEW,)),
+    "contracts:portal_contracts": Page(PORTAL, (C.VIEW,)),
+}
+PAGE_FILLERS = {
+    "contracts:contract_detail/number": _pages("number"),
+    "contracts:contract_amend/number": _pages("number"),
+    "contracts:coverage_add/number": _pages("number"),
+    "contracts:equipment_detail/serial_number": _pages("serial"),
+}

@@ -334,6 +334,22 @@ def equipment_coverage(*, equipment: Equipment, fetched_by) -> QuerySet[Coverage
     )
 
 
+def equipment_with_coverage(*, fetched_by) -> list[tuple[Equipment, list[CoverageLine]]]:
+    """Every box the reader sees with the lines covering it (of contracts they see), in two
+    queries whatever their number."""
+    boxes = list(equipment_list(fetched_by=fetched_by))
+    lines: dict[int, list[CoverageLine]] = {box.pk: [] for box in boxes}
+    for line in (
+        CoverageLine.objects.filter(
+            equipment__in=boxes, contract__in=policy.visible(fetched_by, Contract)
+        )
+        .select_related("contract", "service_product")
+        .order_by("starts_on", "pk")
+    ):
+        lines[line.equipment_id].append(line)
+    return [(box, lines[box.pk]) for box in boxes]
+
+
 def ending_soon(*, fetched_by, days: int) -> list[Contract]:
     """Active contracts whose last day is within ``days`` from today (renewals)."""
     return list(contract_list(fetched_by=fetched_by, ending_within_days=days))
