@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Coverage(models.TextChoices):
@@ -13,7 +14,7 @@ class ContractStatus(models.TextChoices):
     """Worked out from the dates and the clock at read time, never stored."""
 
     FUTURE = "future", _("not started")
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("contract status", "active")
     EXPIRED = "expired", _("expired")
 
 
