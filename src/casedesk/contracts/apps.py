@@ -8,4 +8,4 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Service catalogue, contracts and installed base")
 
     def ready(self):
-        from . import policy  # noqa: F401  (who may see and do what)
+        from . import events, policy  # noqa: F401  (renewal notices; who may see and do what)

@@ -14,16 +14,20 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from casedesk.accounts import selectors as accounts
+from casedesk.accounts.choices import Role
 from casedesk.accounts.models import Organization, User
 from casedesk.core import audit, clock, policy
 from casedesk.core.errors import Conflict, InvalidInput
 from casedesk.core.operations import operation
 from casedesk.core.services import snapshot
+from casedesk.notify import services as outbox
 
 from .choices import Coverage
 from .models import Contract, ContractAmendment, CoverageLine, Equipment, ServiceProduct
@@ -259,8 +263,10 @@ def contract_amend(
             elif line.starts_on >= effective_on:
                 line.service_product = new_product
         changed.append(line)
+    if new_end != contract.ends_on:
+        contract.renewal_noticed_days = None  # the new end gets its own notices
     contract.ends_on, contract.service_product = new_end, new_product
-    contract.save(update_fields=["ends_on", "service_product"])
+    contract.save(update_fields=["ends_on", "service_product", "renewal_noticed_days"])
     for line in changed:
         _check_no_overlap(line)
         line.save()
@@ -439,3 +445,61 @@ def coverage_add(
         },
     )
     return line
+
+
+# --- renewals ---------------------------------------------------------------------------------
+
+RENEWAL_WINDOWS = (60, 30)  # days before a contract's end its renewal notices go out
+
+
+@operation
+def renewal_notices_send(*, now: dt.datetime | None = None) -> list[str]:
+    """Mail each active contract's organization contacts and the customer service managers
+    once when its end is 60 days away and once at 30 (a contract first seen closer than 60
+    gets the 30-day notice only); one line per contract noticed.
+
+    Each contract's row is locked and stamped with the notice (``renewal_noticed_days``),
+    and the outbox rows are unique per reason and recipient: two passes never mail twice.
+    """
+    today = clock.local(now or clock.now()).date()
+    due = (
+        Contract.objects.select_for_update(of=("self",))
+        .filter(starts_on__lte=today, ends_on__gte=today)
+        .filter(ends_on__lte=today + dt.timedelta(days=max(RENEWAL_WINDOWS)))
+        .select_related("organization", "service_product")
+        .order_by("ends_on", "pk")
+    )
+    managers = accounts.users_with_role(Role.CS_MANAGER)
+    lines = []
+    for contract in due:
+        days_left = (contract.ends_on - today).days
+        window = min(w for w in RENEWAL_WINDOWS if days_left <= w)
+        if contract.renewal_noticed_days is not None and contract.renewal_noticed_days <= window:
+            continue
+        reason = f"renewal:{contract.number}:{contract.ends_on.isoformat()}:{window}"
+        context = {"contract": contract, "days_left": days_left, "window": window}
+        sent = outbox.queue(template="renewal", context=context, reason=reason, recipients=managers)
+        contacts = contract.organization.contacts.exclude(email="").order_by("pk")
+        for contact in contacts:
+            outbox.queue_to_address(
+                template="renewal",
+                context={**context, "name": contact.name},
+                reason=reason,
+                to_email=contact.email,
+                language=settings.LANGUAGE_CODE,
+            )
+        contract.renewal_noticed_days = window
+        contract.save(update_fields=["renewal_noticed_days"])
+        audit.record(
+            action="contract.renewal_notice",
+            obj=contract,
+            actor=None,
+            data={
+                "window": window,
+                "ends_on": contract.ends_on,
+                "managers": len(sent),
+                "contacts": len(contacts),
+            },
+        )
+        lines.append(f"renewal notice ({window} days): {contract.number} ends {contract.ends_on}")
+    return lines
