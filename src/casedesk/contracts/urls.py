@@ -29,3 +29,7 @@ MENU = [
     ("contracts:contract_list", _("Contracts"), ContractAction.VIEW),
     ("contracts:equipment_list", _("Installed base"), ContractAction.VIEW),
 ]
+# The portal's menu, likewise.
+PORTAL_MENU = [
+    ("contracts:portal_contracts", _("Our contracts and equipment"), ContractAction.VIEW)
+]
