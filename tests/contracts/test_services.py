@@ -97,6 +97,13 @@ def test_a_contract_may_not_end_before_it_starts():
     assert not Contract.objects.filter(number="HT-BAD").exists()
 
 
+@pytest.mark.parametrize("number", ["", "  ", "HT 2026", "HT/2026/1"])
+def test_a_contract_number_is_one_word(number):
+    with pytest.raises(InvalidInput):
+        make_contract(number=number or " ")
+    assert not Contract.objects.exists()
+
+
 def test_a_one_day_contract_is_fine():
     contract = make_contract(starts_on=D(2026, 6, 1), ends_on=D(2026, 6, 1))
     assert contract.starts_on == contract.ends_on

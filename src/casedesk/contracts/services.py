@@ -171,6 +171,8 @@ def contract_create(
     number = number.strip()
     if not number:
         raise InvalidInput(_("A contract needs a number."))
+    if any(c.isspace() or c == "/" for c in number):  # it names the contract in addresses
+        raise InvalidInput(_("A contract number holds no spaces or slashes."))
     _check_period(starts_on, ends_on)
     if not service_product.is_active:
         raise InvalidInput(
