@@ -72,6 +72,11 @@ class Contract(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), help_text=_("The last day covered."))
     created_at = models.DateTimeField(_("created at"))
+    # The nearest renewal notice sent for the current end (60, then 30 days before it);
+    # an amendment that moves the end clears it, so the new end is noticed in its turn.
+    renewal_noticed_days = models.PositiveSmallIntegerField(
+        _("renewal notice sent (days before the end)"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,

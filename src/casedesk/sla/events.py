@@ -3,10 +3,13 @@ that makes a CASE urgent alerts the people ``services.ALERTS`` names at once."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 from casedesk.cases import presenters
 from casedesk.cases.choices import Channel, EventKind
 from casedesk.cases.events import CaseEventWritten, CaseNumbered
-from casedesk.core.events import Phase, subscribe
+from casedesk.core.events import Event, Phase, subscribe
 from casedesk.notify import services as outbox
 
 from . import recipients, services
@@ -16,6 +19,18 @@ from .choices import Alert, Recipient
 # the alerts, the outbox's other messages (30) and the search index (40).
 ORDER_DEADLINES = 10
 ORDER_ALERTS = 25
+
+
+@dataclasses.dataclass(frozen=True)
+class SupervisionPassed(Event):
+    """A supervision pass ran as of ``now`` (published at its end, outside its batches).
+
+    A domain with dated duties of its own (a contract's renewal notices) follows it and does
+    them in its own operation; it adds a line to ``lines`` for each thing it did, which the
+    pass reports like its own."""
+
+    now: dt.datetime
+    lines: list[str]
 
 
 @subscribe(CaseEventWritten, phase=Phase.IN_TRANSACTION, order=ORDER_DEADLINES)

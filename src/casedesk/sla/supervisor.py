@@ -38,6 +38,7 @@ from casedesk.routing.services import auto_assign_pass
 
 from . import recipients
 from .choices import ChaseAction, DeadlineKind, Recipient
+from .events import SupervisionPassed
 from .models import Deadline
 from .services import RECIPIENTS, policy_for
 
@@ -156,6 +157,7 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
             if result.fired + len(skip) + len(busy) + later == fired_before:
                 break
         result.lines.extend(_auto_assign())
+        events.publish(SupervisionPassed(now=now, lines=result.lines))
     return result
 
 

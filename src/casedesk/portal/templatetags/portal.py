@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 
-from casedesk.core import markup
+from casedesk.core import discovery, markup, policy
 
 register = template.Library()
 
@@ -22,3 +23,15 @@ def display_name(user) -> str:
 @register.filter
 def person(user) -> str:
     return display_name(user)
+
+
+@register.simple_tag
+def portal_menu(user) -> list[tuple[str, str]]:
+    """(address, label) of each domain's portal pages in the portal's nav: the
+    ``PORTAL_MENU`` of its ``urls.py``, ``(url name, label, the policy action that shows it)``."""
+    return [
+        (reverse(name), str(label))
+        for urls in discovery.app_modules("urls")
+        for name, label, action in getattr(urls, "PORTAL_MENU", ())
+        if policy.can(user, action)
+    ]

@@ -1,0 +1,111 @@
+"""Demo data of contracts: the gold and silver service levels as two service products, a
+contract for each customer — active, ending within 30 and 60 days, expired, one upgraded by
+an amendment — and their equipment: covered, no longer covered, and never covered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from casedesk.core import clock
+from casedesk.sla import selectors as sla
+
+from . import services
+from .models import Contract, CoverageLine, Equipment, ServiceProduct
+
+# (code, name, coverage, the service level whose promised times it takes, on-site hours,
+# repair days, replacement hours)
+PRODUCTS = (
+    ("GOLD-7X24", "金牌服务 7×24（4 小时上门）", "7x24", "gold", 4, 14, 24),
+    ("SILVER-5X8", "银牌服务 5×8（远程支持）", "5x8", "silver", None, 14, None),
+)
+# Days from today to each customer's contract end, in ``desk.orgs`` order (the ORGS of
+# demo/content/accounts.py); negative: it has expired.  ``upgrade``: silver → gold midway.
+ENDS = (165, 20, 50, 300, -15, 120)
+UPGRADED = 5
+BOXES = (
+    ("C9300-48P", "Cisco", "FOC"),
+    ("N9K-C93180YC-FX", "Cisco", "FDO"),
+    ("ASR1001-X", "Cisco", "FXS"),
+    ("FPR2130-NGFW-K9", "Cisco", "JMX"),
+    ("CE6881-48S6CQ", "华为", "2102"),
+)
+UNCOVERED = 2  # boxes of the first customer that no contract covers
+
+
+def _serial(rng: random.Random, prefix: str) -> str:
+    return prefix + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8))
+
+
+def load(desk) -> None:
+    """``desk``: the demo's desk (its ``now``, ``start``, ``seed``, ``staff``, ``orgs``)."""
+    rng = random.Random(f"{desk.seed}:contracts")
+    manager = desk.staff["csm"]
+    today = clock.local(desk.now).date()
+    with clock.frozen(desk.start):
+        products = {}
+        for code, name, coverage, level, onsite, repair, replacement in PRODUCTS:
+            promised = sla.level_config(level).policy
+            products[level] = services.service_product_create(
+                code=code,
+                name=name,
+                coverage=coverage,
+                callback_minutes=promised.callback_minutes,
+                first_worklog_minutes=promised.first_worklog_minutes,
+                onsite_hours=onsite,
+                repair_days=repair,
+                replacement_hours=replacement,
+                by=manager,
+            )
+        for n, (org, days) in enumerate(zip(desk.orgs, ENDS, strict=False)):
+            ends_on = today + dt.timedelta(days=days)
+            contract = services.contract_create(
+                number=org.spec.contract,
+                organization=org.org,
+                service_product=products[org.spec.level],
+                starts_on=ends_on - dt.timedelta(days=364),
+                ends_on=ends_on,
+                by=manager,
+            )
+            sites = [zh for zh, _en in org.spec.sites]
+            for i in range(3 + rng.randrange(3)):
+                model, vendor, prefix = rng.choice(BOXES)
+                services.equipment_create(
+                    serial_number=_serial(rng, prefix),
+                    organization=org.org,
+                    model=model,
+                    vendor=vendor,
+                    site=sites[i % len(sites)],
+                    installed_on=contract.starts_on - dt.timedelta(days=rng.randrange(30, 400)),
+                    contract=contract,
+                    by=manager,
+                )
+            if n == 0:
+                for i in range(UNCOVERED):
+                    model, vendor, prefix = BOXES[i]
+                    services.equipment_create(
+                        serial_number=_serial(rng, prefix),
+                        organization=org.org,
+                        model=model,
+                        vendor=vendor,
+                        site=sites[-1],
+                        by=manager,
+                    )
+    upgraded = Contract.objects.get(number=desk.orgs[UPGRADED].spec.contract)
+    effective_on = today - dt.timedelta(days=30)
+    with clock.frozen(desk.now - dt.timedelta(days=35)):
+        services.contract_amend(
+            contract=upgraded,
+            effective_on=effective_on,
+            service_product=products["gold"],
+            reason="客户升级为金牌 7×24 服务（补充协议 2 号）",
+            by=manager,
+        )
+
+
+def summary() -> list[str]:
+    return [
+        f"{ServiceProduct.objects.count()} service products, {Contract.objects.count()} "
+        f"contracts, {Equipment.objects.count()} pieces of equipment "
+        f"({CoverageLine.objects.count()} coverage lines)"
+    ]

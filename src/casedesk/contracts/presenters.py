@@ -1,0 +1,72 @@
+"""How the contracts domain reads, in the reader's language, made at read time: an
+entitlement's sentence, an amendment's changes, a contract's status."""
+
+from __future__ import annotations
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .choices import ContractStatus, EntitlementReason
+from .selectors import Entitlement
+
+
+def _day(value) -> str:
+    return date_format(value, "Y-m-d") if value else "—"
+
+
+def entitlement_text(found: Entitlement) -> str:
+    """One sentence for the person at intake: covered by what until when, or why not."""
+    words = {
+        "contract": found.contract or "",
+        "product": found.service_product or "",
+        "starts_on": _day(found.starts_on),
+        "ends_on": _day(found.ends_on),
+    }
+    reason = found.reason
+    if reason == EntitlementReason.COVERED:
+        return _("Covered by contract %(contract)s (%(product)s) until %(ends_on)s.") % words
+    if reason == EntitlementReason.NOT_COVERED_FOR_ONSITE:
+        return (
+            _(
+                "Covered by contract %(contract)s (%(product)s) until %(ends_on)s, "
+                "but not for on-site service."
+            )
+            % words
+        )
+    if reason == EntitlementReason.EXPIRED:
+        return _("Coverage expired on %(ends_on)s (contract %(contract)s).") % words
+    if reason == EntitlementReason.NOT_STARTED:
+        return _("Coverage starts on %(starts_on)s (contract %(contract)s).") % words
+    if reason == EntitlementReason.SEVERAL_CONTRACTS:
+        return _("Several contracts are active: give the serial number.")
+    if reason == EntitlementReason.UNKNOWN_SERIAL:
+        return _("Unknown serial number.")
+    if reason == EntitlementReason.UNKNOWN_ORGANIZATION:
+        return _("Unknown organization.")
+    return _("No contract covers it.")
+
+
+def status_label(status: str) -> str:
+    return str(ContractStatus(status).label)
+
+
+FIELD_LABELS = {
+    "ends_on": gettext_lazy("ends on"),
+    "service_product": gettext_lazy("service product"),
+}
+
+
+def amendment_text(changes: dict) -> list[str]:
+    """Each change an amendment made (stored as ``{"before": {…}, "after": {…}}``), as
+    "ends on: 2026-12-31 → 2027-12-31" in the reader's language."""
+    before, after = changes.get("before", {}), changes.get("after", {})
+    return [
+        _("%(field)s: %(before)s → %(after)s")
+        % {
+            "field": FIELD_LABELS.get(field, field),
+            "before": before.get(field) or "—",
+            "after": after.get(field) or "—",
+        }
+        for field in sorted(set(before) | set(after))
+    ]

@@ -1,0 +1,380 @@
+"""Reads of the catalogue, contracts and installed base, always for a reader; and the
+entitlement: is this box (or this organization) covered at an instant, by what, until when.
+
+Coverage is whole days in the desk's time zone, ``ends_on`` included: an instant is
+covered when its local date lies within a coverage line's days.  A contract's status is
+worked out from its dates and the clock at read time, never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from casedesk.accounts.models import Organization
+from casedesk.core import clock, policy
+from casedesk.core.errors import InvalidInput, NotFound
+
+from .choices import ContractStatus, EntitlementReason
+from .models import Contract, ContractAmendment, CoverageLine, Equipment, ServiceProduct
+from .serials import normalize_serial
+
+
+def local_day(at: dt.datetime | None = None) -> dt.date:
+    """The desk's calendar day at ``at`` (default: now)."""
+    return clock.local(at or clock.now()).date()
+
+
+def contract_status(contract: Contract, day: dt.date | None = None) -> ContractStatus:
+    """future / active / expired on ``day`` (default: today in the desk's time zone)."""
+    day = day or local_day()
+    if day < contract.starts_on:
+        return ContractStatus.FUTURE
+    if day > contract.ends_on:
+        return ContractStatus.EXPIRED
+    return ContractStatus.ACTIVE
+
+
+# --- entitlement ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The promised times of a service product, as stored on it."""
+
+    coverage: str
+    callback_minutes: int
+    first_worklog_minutes: int
+    onsite_hours: int | None
+    repair_days: int | None
+    replacement_hours: int | None
+
+    @classmethod
+    def of(cls, product: ServiceProduct) -> Targets:
+        return cls(
+            coverage=product.coverage,
+            callback_minutes=product.callback_minutes,
+            first_worklog_minutes=product.first_worklog_minutes,
+            onsite_hours=product.onsite_hours,
+            repair_days=product.repair_days,
+            replacement_hours=product.replacement_hours,
+        )
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    """The answer at one instant: ``reason`` is an ``EntitlementReason`` code; ``contract``
+    and ``service_product`` the number and the code of what covers it (or last covered it,
+    or will); ``ends_on`` its last day (``starts_on`` its first)."""
+
+    entitled: bool
+    reason: str
+    contract: str | None = None
+    service_product: str | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    targets: Targets | None = None
+    serial_number: str | None = None
+    organization: str | None = None
+
+
+def _from(
+    entitled: bool,
+    reason: str,
+    contract: Contract,
+    product: ServiceProduct,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    **about: str | None,
+) -> Entitlement:
+    return Entitlement(
+        entitled=entitled,
+        reason=reason,
+        contract=contract.number,
+        service_product=product.code,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        targets=Targets.of(product) if entitled else None,
+        **about,
+    )
+
+
+def _of_serial(serial: str, day: dt.date, fetched_by) -> Entitlement:
+    equipment = (
+        policy.visible(fetched_by, Equipment)
+        .select_related("organization")
+        .filter(serial_number=serial)
+        .first()
+    )
+    if equipment is None:
+        return Entitlement(
+            entitled=False, reason=EntitlementReason.UNKNOWN_SERIAL, serial_number=serial
+        )
+    about = {"serial_number": serial, "organization": equipment.organization.code}
+    lines = list(
+        CoverageLine.objects.filter(equipment=equipment).select_related(
+            "contract", "service_product"
+        )
+    )
+    current = [line for line in lines if line.starts_on <= day <= line.ends_on]
+    if current:
+        # On-site coverage first, then the line that lasts longest.
+        best = max(
+            current, key=lambda line: (line.service_product.onsite_hours is not None, line.ends_on)
+        )
+        reason = (
+            EntitlementReason.COVERED
+            if best.service_product.onsite_hours is not None
+            else EntitlementReason.NOT_COVERED_FOR_ONSITE
+        )
+        return _from(
+            True, reason, best.contract, best.service_product, best.starts_on, best.ends_on, **about
+        )
+    coming = [line for line in lines if line.starts_on > day]
+    if coming:  # a contract is signed for it: say when it starts
+        first = min(coming, key=lambda line: line.starts_on)
+        return _from(
+            False,
+            EntitlementReason.NOT_STARTED,
+            first.contract,
+            first.service_product,
+            first.starts_on,
+            first.ends_on,
+            **about,
+        )
+    if lines:
+        last = max(lines, key=lambda line: line.ends_on)
+        return _from(
+            False,
+            EntitlementReason.EXPIRED,
+            last.contract,
+            last.service_product,
+            last.starts_on,
+            last.ends_on,
+            **about,
+        )
+    return Entitlement(entitled=False, reason=EntitlementReason.NO_CONTRACT, **about)
+
+
+def _of_organization(code: str, day: dt.date, fetched_by) -> Entitlement:
+    organization = (
+        policy.visible(fetched_by, Organization).filter(code__iexact=code.strip()).first()
+    )
+    if organization is None:
+        return Entitlement(entitled=False, reason=EntitlementReason.UNKNOWN_ORGANIZATION)
+    about = {"organization": organization.code}
+    contracts = list(
+        policy.visible(fetched_by, Contract)
+        .filter(organization=organization)
+        .select_related("service_product")
+    )
+    active = [c for c in contracts if c.starts_on <= day <= c.ends_on]
+    if len(active) == 1:
+        [c] = active
+        return _from(
+            True, EntitlementReason.COVERED, c, c.service_product, c.starts_on, c.ends_on, **about
+        )
+    if active:  # which one covers the call depends on the box: ask for its serial number
+        return Entitlement(entitled=False, reason=EntitlementReason.SEVERAL_CONTRACTS, **about)
+    coming = [c for c in contracts if c.starts_on > day]
+    if coming:
+        c = min(coming, key=lambda c: c.starts_on)
+        return _from(
+            False,
+            EntitlementReason.NOT_STARTED,
+            c,
+            c.service_product,
+            c.starts_on,
+            c.ends_on,
+            **about,
+        )
+    if contracts:
+        c = max(contracts, key=lambda c: c.ends_on)
+        return _from(
+            False, EntitlementReason.EXPIRED, c, c.service_product, c.starts_on, c.ends_on, **about
+        )
+    return Entitlement(entitled=False, reason=EntitlementReason.NO_CONTRACT, **about)
+
+
+def entitlement(
+    *,
+    serial_number: str | None = None,
+    organization: str | None = None,
+    at: dt.datetime | None = None,
+    fetched_by,
+) -> Entitlement:
+    """Is the box ``serial_number`` (else the organization with code ``organization``)
+    entitled to service at ``at`` (default: now)?  The serial number wins when both are
+    given.  What the reader may not see reads as unknown."""
+    if at is not None and at.tzinfo is None:
+        raise InvalidInput(_("Give the instant with its time zone."))
+    day = local_day(at)
+    serial = normalize_serial(serial_number or "")
+    if serial:
+        return _of_serial(serial, day, fetched_by)
+    if organization and organization.strip():
+        return _of_organization(organization, day, fetched_by)
+    raise InvalidInput(_("Give a serial number or an organization."))
+
+
+# --- lists and pages --------------------------------------------------------------------------
+
+
+def service_product_list(*, fetched_by, active_only: bool = False) -> QuerySet[ServiceProduct]:
+    products = policy.visible(fetched_by, ServiceProduct)
+    if active_only:
+        products = products.filter(is_active=True)
+    return products.order_by("code")
+
+
+def service_product_get(*, code: str, fetched_by) -> ServiceProduct:
+    product = policy.visible(fetched_by, ServiceProduct).filter(code=code.strip().upper()).first()
+    if product is None:
+        raise NotFound(_("No such service product."))
+    return product
+
+
+def contract_list(
+    *,
+    fetched_by,
+    status: str = "",
+    ending_within_days: int | None = None,
+    organization: str = "",
+) -> QuerySet[Contract]:
+    """The reader's contracts, filtered by status on today's date, by "ends within N days"
+    (active ones only), by organization code."""
+    contracts = policy.visible(fetched_by, Contract).select_related(
+        "organization", "service_product"
+    )
+    today = local_day()
+    if status == ContractStatus.FUTURE:
+        contracts = contracts.filter(starts_on__gt=today)
+    elif status == ContractStatus.ACTIVE:
+        contracts = contracts.filter(starts_on__lte=today, ends_on__gte=today)
+    elif status == ContractStatus.EXPIRED:
+        contracts = contracts.filter(ends_on__lt=today)
+    elif status:
+        raise InvalidInput(
+            _("Unknown status %(status)r; choose one of %(choices)s.")
+            % {"status": status, "choices": ", ".join(ContractStatus.values)}
+        )
+    if ending_within_days is not None:
+        if ending_within_days < 0:
+            raise InvalidInput(_("The number of days cannot be negative."))
+        contracts = contracts.filter(
+            starts_on__lte=today,
+            ends_on__gte=today,
+            ends_on__lte=today + dt.timedelta(days=ending_within_days),
+        )
+    if organization:
+        contracts = contracts.filter(organization__code__iexact=organization.strip())
+    return (
+        contracts.order_by("ends_on", "number")
+        if ending_within_days is not None
+        else contracts.order_by("number")
+    )
+
+
+def contract_get(*, number: str, fetched_by) -> Contract:
+    contract = (
+        policy.visible(fetched_by, Contract)
+        .select_related("organization", "service_product", "created_by")
+        .filter(number=number.strip())
+        .first()
+    )
+    if contract is None:
+        raise NotFound(_("No such contract."))
+    return contract
+
+
+def contract_lines(*, contract: Contract, fetched_by) -> QuerySet[CoverageLine]:
+    contract_get(number=contract.number, fetched_by=fetched_by)
+    return contract.lines.select_related("equipment", "service_product").order_by(
+        "equipment__serial_number", "starts_on"
+    )
+
+
+def contract_amendments(*, contract: Contract, fetched_by) -> QuerySet[ContractAmendment]:
+    contract_get(number=contract.number, fetched_by=fetched_by)
+    return contract.amendments.select_related("by").order_by("seq")
+
+
+def equipment_list(*, fetched_by, organization: str = "", q: str = "") -> QuerySet[Equipment]:
+    equipment = policy.visible(fetched_by, Equipment).select_related("organization")
+    if organization:
+        equipment = equipment.filter(organization__code__iexact=organization.strip())
+    if q.strip():
+        equipment = equipment.filter(serial_number__contains=normalize_serial(q))
+    return equipment.order_by("serial_number")
+
+
+def equipment_get(*, serial_number: str, fetched_by) -> Equipment:
+    equipment = (
+        policy.visible(fetched_by, Equipment)
+        .select_related("organization")
+        .filter(serial_number=normalize_serial(serial_number))
+        .first()
+    )
+    if equipment is None:
+        raise NotFound(_("No such equipment."))
+    return equipment
+
+
+def equipment_coverage(*, equipment: Equipment, fetched_by) -> QuerySet[CoverageLine]:
+    """The lines covering ``equipment``, the reader's contracts only, earliest first."""
+    return (
+        CoverageLine.objects.filter(
+            equipment=equipment, contract__in=policy.visible(fetched_by, Contract)
+        )
+        .select_related("contract", "service_product")
+        .order_by("starts_on", "pk")
+    )
+
+
+def equipment_with_coverage(*, fetched_by) -> list[tuple[Equipment, list[CoverageLine]]]:
+    """Every box the reader sees with the lines covering it (of contracts they see), in two
+    queries whatever their number."""
+    boxes = list(equipment_list(fetched_by=fetched_by))
+    lines: dict[int, list[CoverageLine]] = {box.pk: [] for box in boxes}
+    for line in (
+        CoverageLine.objects.filter(
+            equipment__in=boxes, contract__in=policy.visible(fetched_by, Contract)
+        )
+        .select_related("contract", "service_product")
+        .order_by("starts_on", "pk")
+    ):
+        lines[line.equipment_id].append(line)
+    return [(box, lines[box.pk]) for box in boxes]
+
+
+def ending_soon(*, fetched_by, days: int) -> list[Contract]:
+    """Active contracts whose last day is within ``days`` from today (renewals)."""
+    return list(contract_list(fetched_by=fetched_by, ending_within_days=days))
+
+
+# --- what a request names (an unknown name is bad input, 422, not a missing page) -------------
+
+
+def service_product_by_code(code: str, *, fetched_by) -> ServiceProduct:
+    product = policy.visible(fetched_by, ServiceProduct).filter(code=code.strip().upper()).first()
+    if product is None:
+        raise InvalidInput(_("Unknown service product %(code)r.") % {"code": code})
+    return product
+
+
+def contract_by_number(number: str, *, fetched_by) -> Contract:
+    contract = policy.visible(fetched_by, Contract).filter(number=number.strip()).first()
+    if contract is None:
+        raise InvalidInput(_("Unknown contract %(number)r.") % {"number": number})
+    return contract
+
+
+def equipment_by_serial(serial_number: str, *, fetched_by) -> Equipment:
+    serial = normalize_serial(serial_number)
+    equipment = policy.visible(fetched_by, Equipment).filter(serial_number=serial).first()
+    if equipment is None:
+        raise InvalidInput(_("Unknown serial number %(serial)r.") % {"serial": serial})
+    return equipment

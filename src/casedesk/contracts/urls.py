@@ -1,0 +1,35 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .policy import ContractAction
+
+app_name = "contracts"
+
+urlpatterns = [
+    path("contracts/", views.contract_list, name="contract_list"),
+    path("contracts/new/", views.contract_new, name="contract_new"),
+    path("contracts/products/", views.product_list, name="product_list"),
+    path("contracts/products/new/", views.product_new, name="product_new"),
+    path("contracts/equipment/", views.equipment_list, name="equipment_list"),
+    path("contracts/equipment/new/", views.equipment_new, name="equipment_new"),
+    path(
+        "contracts/equipment/<str:serial_number>/",
+        views.equipment_detail,
+        name="equipment_detail",
+    ),
+    path("contracts/<str:number>/", views.contract_detail, name="contract_detail"),
+    path("contracts/<str:number>/amend/", views.contract_amend, name="contract_amend"),
+    path("contracts/<str:number>/coverage/", views.coverage_add, name="coverage_add"),
+    path("portal/contracts/", views.portal_contracts, name="portal_contracts"),
+]
+
+# The console's menu: (URL name, label, the action that shows the link).
+MENU = [
+    ("contracts:contract_list", _("Contracts"), ContractAction.VIEW),
+    ("contracts:equipment_list", _("Installed base"), ContractAction.VIEW),
+]
+# The portal's menu, likewise.
+PORTAL_MENU = [
+    ("contracts:portal_contracts", _("Our contracts and equipment"), ContractAction.VIEW)
+]
