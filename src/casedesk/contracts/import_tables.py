@@ -145,9 +145,7 @@ def _text(data: bytes) -> str:
             break
         return text
     raise NotATable(
-        _(
-            "This is neither a CSV file nor an XLSX workbook (a CSV file must be UTF-8 or GBK text)."
-        )
+        _("This is neither a CSV file nor an XLSX workbook (a CSV file must be UTF-8 or GBK text).")
     )
 
 

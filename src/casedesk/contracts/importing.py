@@ -52,7 +52,9 @@ DATE_COLUMNS = ("warranty_ends_on", "installed_on", "coverage_starts_on", "cover
 COMPARED = ("organization_id", "model", "vendor", "site", "warranty_ends_on", "installed_on")
 EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's serial dates (its 1900 leap day skipped)
-_DAY = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DAY = re.compile(
+    r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 
 REASONS = {
     "missing": gettext_lazy("A value is required."),
@@ -86,6 +88,16 @@ REASONS = {
     "file": gettext_lazy("%(detail)s"),
 }
 
+# The facts of a known serial a row may differ on, as a reason names them.
+_FIELD_NAMES = {
+    "organization_id": gettext_lazy("organization"),
+    "model": gettext_lazy("model"),
+    "vendor": gettext_lazy("vendor"),
+    "site": gettext_lazy("site"),
+    "warranty_ends_on": gettext_lazy("warranty ends on"),
+    "installed_on": gettext_lazy("installed on"),
+}
+
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
@@ -99,7 +111,10 @@ class Problem:
 
     @property
     def reason(self) -> str:
-        return str(REASONS[self.code]) % self.params
+        params = dict(self.params)
+        if "fields" in params:  # field codes, named in the reader's language
+            params["fields"] = ", ".join(str(_FIELD_NAMES[f]) for f in params["fields"])
+        return str(REASONS[self.code]) % params
 
 
 @dataclasses.dataclass
@@ -204,8 +219,8 @@ class _Parsed:
     values: dict[str, Any]
 
 
-def _parse(line: int, cells: dict[str, Value], problems: list[Problem]) -> _Parsed | None:
-    """The row's values, typed; None (its problems added) if any is bad."""
+def _parse(line: int, cells: dict[str, Value], problems: list[Problem]) -> tuple[_Parsed, bool]:
+    """The row's values, typed, and whether they are all good (else their problems added)."""
     values: dict[str, Any] = {}
     bad = False
     for column, field in TEXT_COLUMNS.items():
@@ -229,7 +244,7 @@ def _parse(line: int, cells: dict[str, Value], problems: list[Problem]) -> _Pars
         except ValueError as exc:
             problems.append(Problem(line, column, str(exc), {"value": _text(raw)[:40]}))
             bad = True
-    return None if bad else _Parsed(line, values)
+    return _Parsed(line, values), not bad
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
@@ -287,16 +302,6 @@ def _describe(row: Row) -> dict[str, Any]:
     }
 
 
-_FIELD_NAMES = {
-    "organization_id": gettext_lazy("organization"),
-    "model": gettext_lazy("model"),
-    "vendor": gettext_lazy("vendor"),
-    "site": gettext_lazy("site"),
-    "warranty_ends_on": gettext_lazy("warranty ends on"),
-    "installed_on": gettext_lazy("installed on"),
-}
-
-
 def check(table: Table, *, lock: bool = False, progress: Progress | None = None) -> Checked:
     """Every row of ``table`` checked against the file and the desk; nothing written."""
     checked = Checked(kind=table.kind)
@@ -305,13 +310,11 @@ def check(table: Table, *, lock: bool = False, progress: Progress | None = None)
     try:
         for line, cells in table.rows:
             checked.rows += 1
-            row = _parse(line, cells, checked.problems)
+            row, good = _parse(line, cells, checked.problems)
             if progress is not None and checked.rows % 1000 == 0:
                 progress("check", 1000, table.size)
-            if row is None:
-                continue
             serial = row.values["serial_number"]
-            if serial in first_line:
+            if serial and serial in first_line:
                 checked.problems.append(
                     Problem(
                         line,
@@ -321,8 +324,10 @@ def check(table: Table, *, lock: bool = False, progress: Progress | None = None)
                     )
                 )
                 continue
-            first_line[serial] = line
-            parsed.append(row)
+            if serial:
+                first_line.setdefault(serial, line)
+            if good:
+                parsed.append(row)
     except NotATable as exc:
         checked.problems.append(Problem(exc.line, exc.column, "file", {"detail": exc.detail}))
         return checked
@@ -343,6 +348,7 @@ def check(table: Table, *, lock: bool = False, progress: Progress | None = None)
         row.existing = known.get(row.serial_number)
         if row.existing is None or _same_as_known(row, lines, checked.problems):
             checked.good.append(row)
+    checked.problems.sort(key=lambda p: p.line or 0)  # by line; a line's in column order
     return checked
 
 
@@ -438,13 +444,12 @@ def _same_as_known(row: Row, lines: dict[int, list[CoverageLine]], problems: lis
     wanted = _describe(row)
     differ = [f for f in COMPARED if getattr(known, f) != wanted[f]]
     if differ:
-        fields = ", ".join(str(_FIELD_NAMES[f]) for f in differ)
         problems.append(
             Problem(
                 row.line,
                 "serial_number",
                 "serial_exists",
-                {"value": row.serial_number, "fields": fields},
+                {"value": row.serial_number, "fields": differ},
             )
         )
         return False
