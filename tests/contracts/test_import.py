@@ -190,6 +190,6 @@ def test_a_preview_writes_nothing(desk, csm):
 def test_a_reason_is_worded_in_the_readers_language(desk):
     checked = _import(csv_of("BAD1,NOPE,C9300,Cisco,,,"))
     with translation.override("zh-hans"):
-        assert "NOPE" in checked.problems[0].reason and "组织" in checked.problems[0].reason
+        assert "NOPE" in checked.problems[0].reason and "客户单位" in checked.problems[0].reason
     with translation.override("en"):
         assert checked.problems[0].reason == "No organization has the code NOPE."

@@ -12,6 +12,7 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
+from django.utils import translation
 
 from casedesk import __main__ as cli
 from casedesk.contracts import importing
@@ -28,11 +29,12 @@ def desk(db):
     return make_desk()
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    """``casedesk import-equipment ARGS``: (exit status, stdout, stderr)."""
+def run(*args: str, language: str = "en") -> tuple[int, str, str]:
+    """``casedesk import-equipment ARGS`` in ``language``: (exit status, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("import_equipment", *args, stdout=out, stderr=err)
+        with translation.override(language):
+            call_command("import_equipment", *args, stdout=out, stderr=err)
     except CommandError as exc:
         err.write(str(exc))
         return exc.returncode, out.getvalue(), err.getvalue()
@@ -165,6 +167,13 @@ def test_an_xlsx_with_errors_names_the_sheets_rows(desk):
     assert CoverageLine.objects.get().equipment.serial_number == "X1"
 
 
+def test_the_command_speaks_the_desks_language(desk):
+    status, out, err = run(str(CORPUS / "unknown_refs.csv"), language="zh-hans")
+    assert status == 1
+    assert "第 2 行，organization：没有代码为 NOPE 的客户单位。" in err
+    assert "4 行，3 个错误行：未导入任何数据。" in out
+
+
 def test_a_dry_run_writes_nothing(desk):
     status, out, _err = run(str(CORPUS / "good.csv"), "--dry-run")
     assert status == 0 and "Dry run, nothing written." in out
@@ -185,7 +194,7 @@ def test_the_command_is_called_import_equipment(desk, monkeypatch, capsys):
     with pytest.raises(SystemExit) as exited:
         cli.main()
     assert exited.value.code == 1
-    assert "line 4, serial_number" in capsys.readouterr().err
+    assert "第 4 行，serial_number：序列号 DUP1 已出现在本文件第 2 行。" in capsys.readouterr().err
     monkeypatch.setattr(sys, "argv", ["casedesk", "import-equipment", str(CORPUS / "good.csv")])
     cli.main()
     assert len(serials()) == 3

@@ -85,17 +85,12 @@ REASONS = {
         "The serial number %(value)s is already covered by %(product)s from %(start)s to %(end)s"
         " (contract %(contract)s)."
     ),
-    "file": gettext_lazy("%(detail)s"),
 }
 
 # The facts of a known serial a row may differ on, as a reason names them.
 _FIELD_NAMES = {
-    "organization_id": gettext_lazy("organization"),
-    "model": gettext_lazy("model"),
-    "vendor": gettext_lazy("vendor"),
-    "site": gettext_lazy("site"),
-    "warranty_ends_on": gettext_lazy("warranty ends on"),
-    "installed_on": gettext_lazy("installed on"),
+    "organization_id": Equipment._meta.get_field("organization").verbose_name,
+    **{f: Equipment._meta.get_field(f).verbose_name for f in COMPARED if f != "organization_id"},
 }
 
 
@@ -111,6 +106,8 @@ class Problem:
 
     @property
     def reason(self) -> str:
+        if self.code == "file":  # the file as a whole: worded when it was read
+            return str(self.params["detail"])
         params = dict(self.params)
         if "fields" in params:  # field codes, named in the reader's language
             params["fields"] = ", ".join(str(_FIELD_NAMES[f]) for f in params["fields"])

@@ -65,23 +65,18 @@ class Command(BaseCommand):
         if any(p.code == "file" for p in checked.problems):
             raise CommandError(_("Nothing was imported."), returncode=2)
         if checked.problems:
-            raise CommandError(
-                _("%(bad)d bad rows.") % {"bad": checked.bad}
-                + " "
-                + (
-                    _("The other rows were imported.")
-                    if checked.written
-                    else _("Nothing was imported.")
-                ),
-                returncode=1,
-            )
+            if checked.written:
+                message = _("%(bad)d bad rows; the other rows were imported.")
+            else:
+                message = _("%(bad)d bad rows; nothing was imported.")
+            raise CommandError(message % {"bad": checked.bad}, returncode=1)
 
     def _report(self, checked: importing.Checked, *, dry_run: bool) -> None:
         for problem in checked.problems[:MAX_SHOWN]:
             self.stderr.write(_where(problem) + problem.reason)
         if len(checked.problems) > MAX_SHOWN:
             self.stderr.write(
-                _("… and %(more)d more problems.") % {"more": len(checked.problems) - MAX_SHOWN}
+                _("… and %(more)s more problems.") % {"more": len(checked.problems) - MAX_SHOWN}
             )
         counts = {
             "rows": checked.rows,
