@@ -89,8 +89,8 @@ REASONS = {
 
 # The facts of a known serial a row may differ on, as a reason names them.
 _FIELD_NAMES = {
-    "organization_id": Equipment._meta.get_field("organization").verbose_name,
-    **{f: Equipment._meta.get_field(f).verbose_name for f in COMPARED if f != "organization_id"},
+    f: getattr(Equipment._meta.get_field(f.removesuffix("_id")), "verbose_name", f)
+    for f in COMPARED
 }
 
 
@@ -227,7 +227,7 @@ def _parse(line: int, cells: dict[str, Value], problems: list[Problem]) -> tuple
         if not text and column in ("serial_number", "organization", "model", "vendor"):
             problems.append(Problem(line, column, "missing"))
             bad = True
-        elif len(text) > field.max_length:
+        elif field.max_length is not None and len(text) > field.max_length:
             problems.append(Problem(line, column, "too_long", {"max": field.max_length}))
             bad = True
         values[column] = text
@@ -339,12 +339,12 @@ def check(table: Table, *, lock: bool = False, progress: Progress | None = None)
         if p.values["contract"] and p.values["serial_number"] in known
     )
     for p in parsed:
-        row = _resolve(p, organizations, contracts, checked.problems)
-        if row is None:
+        resolved = _resolve(p, organizations, contracts, checked.problems)
+        if resolved is None:
             continue
-        row.existing = known.get(row.serial_number)
-        if row.existing is None or _same_as_known(row, lines, checked.problems):
-            checked.good.append(row)
+        resolved.existing = known.get(resolved.serial_number)
+        if resolved.existing is None or _same_as_known(resolved, lines, checked.problems):
+            checked.good.append(resolved)
     checked.problems.sort(key=lambda p: p.line or 0)  # by line; a line's in column order
     return checked
 
