@@ -10,6 +10,7 @@ from django.utils import translation
 from casedesk.contracts import importing
 from casedesk.contracts.import_tables import read
 from casedesk.contracts.models import CoverageLine, Equipment
+from casedesk.core import audit
 from casedesk.core.errors import Forbidden
 from casedesk.core.models import AuditRecord
 from tests.contracts.import_data import csv_of, make_contract, make_desk
@@ -193,3 +194,34 @@ def test_a_reason_is_worded_in_the_readers_language(desk):
         assert "NOPE" in checked.problems[0].reason and "客户单位" in checked.problems[0].reason
     with translation.override("en"):
         assert checked.problems[0].reason == "No organization has the code NOPE."
+
+
+def test_an_import_record_reads_as_a_creation_recorded_by_audit_build(desk, csm):
+    _import(csv_of("FOX1,ACME,C9300,Cisco,HT-ACME-1,,2026-12-07"), by=csm)
+    box = Equipment.objects.get()
+    made = AuditRecord.objects.get(action="equipment.import")
+    expected = audit.build(
+        action="equipment.import",
+        obj=box,
+        actor=csm,
+        after={
+            "serial_number": "FOX1",
+            "organization": "ACME",
+            "model": "C9300",
+            "vendor": "Cisco",
+            "site": "",
+            "installed_on": None,
+            "warranty_ends_on": dt.date(2026, 12, 7),
+        },
+        data={"line": 2, "file": "t.csv"},
+    )
+    assert (made.object_type, made.object_id, made.object_repr, made.data) == (
+        expected.object_type,
+        expected.object_id,
+        expected.object_repr,
+        expected.data,
+    )
+    line = CoverageLine.objects.get()
+    covered = AuditRecord.objects.get(action="coverage.import")
+    assert (covered.object_type, covered.object_repr) == ("contracts.coverageline", str(line))
+    assert audit.verify().ok
