@@ -174,6 +174,13 @@ def test_the_command_speaks_the_desks_language(desk):
     assert "4 行，3 个错误行：未导入任何数据。" in out
 
 
+def test_a_damaged_xlsx_names_the_row_it_breaks_at_and_writes_nothing(desk):
+    assert problems_of("damaged.xlsx") == [(3, "", "file")]
+    status, _out, err = run(str(CORPUS / "damaged.xlsx"), "--skip-bad")
+    assert status == 2 and "line 3: The workbook is damaged from this row on." in err
+    assert serials() == []
+
+
 def test_a_dry_run_writes_nothing(desk):
     status, out, _err = run(str(CORPUS / "good.csv"), "--dry-run")
     assert status == 0 and "Dry run, nothing written." in out

@@ -118,12 +118,21 @@ def test_rows_that_went_bad_since_the_preview_stop_the_import(desk, csm):
         ("binary.csv", "This is neither a CSV file nor an XLSX workbook."),
         ("missing_column.csv", "The required column vendor is missing"),
         ("empty.csv", "The file is empty."),
+        ("old_excel.xls", "save it as .xlsx or CSV"),
     ],
 )
 def test_a_file_that_is_no_table_is_refused_with_its_reason(desk, csm, tmp_path, name, says):
     response = upload(client_for(csm, "en"), (CORPUS / name).read_bytes(), name)
     assert response.status_code == 422 and says in page_text(response)
     assert staged(tmp_path) == []
+
+
+def test_a_damaged_xlsx_is_named_in_the_preview_and_nothing_can_be_imported(desk, csm, tmp_path):
+    response = upload(client_for(csm, "en"), (CORPUS / "damaged.xlsx").read_bytes(), "d.xlsx")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "<td>3</td><td>—</td><td>The workbook is damaged from this row on.</td>" in text
+    assert "There is nothing to import" in text and "confirm" not in text
 
 
 def test_no_file_is_a_form_error(desk, csm):

@@ -17,8 +17,10 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
+from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -65,6 +67,8 @@ HEADERS = {
     "保障结束": "coverage_ends_on",
 }
 
+# What a damaged XLSX raises while it is opened or read (a ZIP, deflate or XML problem).
+_BROKEN = (zipfile.BadZipFile, zlib.error, ElementTree.ParseError, KeyError, OSError, EOFError, ValueError, TypeError)  # fmt: skip
 MAX_FIELD = 10_000  # a CSV field longer than this is not an installed-base value
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -196,7 +200,7 @@ def _named(columns: tuple[str, ...]) -> list[tuple[int, str]]:
 def _xlsx(data: bytes) -> Table:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+    except _BROKEN:
         raise NotATable(_("This is neither a CSV file nor an XLSX workbook.")) from None
     if not book.worksheets:
         raise NotATable(_("The workbook has no sheet."))
@@ -205,21 +209,28 @@ def _xlsx(data: bytes) -> Table:
     cells = sheet.iter_rows(values_only=True)
     header: tuple[str, ...] | None = None
     number = 0
-    for number, row in enumerate(cells, start=1):  # noqa: B007  (the header's row number)
-        if any(v is not None and str(v).strip() for v in row):
-            header = header_of(list(row), number)
-            break
+    try:
+        for number, row in enumerate(cells, start=1):  # noqa: B007  (the header's row number)
+            if any(v is not None and str(v).strip() for v in row):
+                header = header_of(list(row), number)
+                break
+    except _BROKEN:
+        raise NotATable(_("This is neither a CSV file nor an XLSX workbook.")) from None
     if header is None:
         raise NotATable(_("The file has no header line."))
     columns, first = header, number + 1
     size = max((sheet.max_row or 0) - number, 0)
 
     def rows() -> Iterator[tuple[int, dict[str, Value]]]:
+        broken = first  # the row being read
         try:
             for line, row in enumerate(cells, start=first):
+                broken = line + 1
                 if not any(v is not None and str(v).strip() for v in row):
                     continue
                 yield line, {name: row[i] if i < len(row) else None for i, name in _named(columns)}
+        except _BROKEN:
+            raise NotATable(_("The workbook is damaged from this row on."), line=broken) from None
         finally:
             book.close()
 

@@ -8,6 +8,7 @@ cells), so a changed one can be made again.  The desk they name is made by
 
 import codecs
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -114,6 +115,16 @@ def main() -> None:
     sheet.append(["X1", "ACME", "C9300", "Cisco", None, None, "someday"])
     sheet.append(["X5", "CTBJ", "ASR1001-X", "Cisco", None, None, dt.datetime(2027, 1, 31, 0, 0)])
     book.save(HERE / "errors.xlsx")
+    # A workbook whose sheet breaks off in its third row (a download cut short, re-zipped).
+    with (
+        zipfile.ZipFile(HERE / "errors.xlsx") as whole,
+        zipfile.ZipFile(HERE / "damaged.xlsx", "w", zipfile.ZIP_DEFLATED) as damaged,
+    ):
+        for item in whole.infolist():
+            content = whole.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: content.index(b'<row r="3"') + 40]
+            damaged.writestr(item, content)
 
 
 if __name__ == "__main__":
