@@ -8,7 +8,11 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casedesk.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["casedesk", *sys.argv[1:]])
+    args = sys.argv[1:]
+    if args and not args[0].startswith("-"):
+        # ``casedesk import-equipment`` runs the command module ``import_equipment``.
+        args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["casedesk", *args])
 
 
 if __name__ == "__main__":

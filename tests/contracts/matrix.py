@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from casedesk.contracts.import_policy import ImportAction
 from casedesk.contracts.policy import ContractAction as C
 from tests.authorization import CONSOLE, NOTHING, PORTAL, Needs, Page, World
 from tests.contracts.factories import make_contract, make_equipment, make_product
@@ -190,6 +191,11 @@ PAGES = {
     ),
     "contracts:equipment_detail": Page(CONSOLE, (C.VIEW,)),
     "contracts:portal_contracts": Page(PORTAL, (C.VIEW,)),
+    # The equipment import.
+    "contracts:equipment_import": Page(CONSOLE, (ImportAction.IMPORT_EQUIPMENT,)),
+    "contracts:equipment_import_confirm": Page(
+        CONSOLE, (ImportAction.IMPORT_EQUIPMENT,), post_only=True, form={"token": "expired"}
+    ),
 }
 PAGE_FILLERS = {
     "contracts:contract_detail/number": _pages("number"),

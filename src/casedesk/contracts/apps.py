@@ -8,4 +8,5 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Service catalogue, contracts and installed base")
 
     def ready(self):
-        from . import events, policy  # noqa: F401  (renewal notices; who may see and do what)
+        # renewal notices; who may see and do what; who may import equipment
+        from . import events, import_policy, policy  # noqa: F401

@@ -1,12 +1,15 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import import_urls, views
+from .import_policy import ImportAction
 from .policy import ContractAction
 
 app_name = "contracts"
 
 urlpatterns = [
+    # The import's pages first: "equipment/import/" is not a serial number.
+    *import_urls.urlpatterns,
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/new/", views.contract_new, name="contract_new"),
     path("contracts/products/", views.product_list, name="product_list"),
@@ -28,6 +31,7 @@ urlpatterns = [
 MENU = [
     ("contracts:contract_list", _("Contracts"), ContractAction.VIEW),
     ("contracts:equipment_list", _("Installed base"), ContractAction.VIEW),
+    ("contracts:equipment_import", _("Import equipment"), ImportAction.IMPORT_EQUIPMENT),
 ]
 # The portal's menu, likewise.
 PORTAL_MENU = [

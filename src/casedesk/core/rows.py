@@ -1,4 +1,5 @@
-"""Insert model rows with one plain ``INSERT … VALUES (…), (…)``: for the hot path only.
+"""Insert model rows with one plain ``INSERT … VALUES (…), (…)`` (many rows on PostgreSQL:
+one ``COPY``): for the hot path only.
 
 The ORM builds its INSERT anew on every ``save()`` and ``bulk_create()``; opening a CASE
 spent more than half its CPU there.  The statement for a model and a number of rows is the
@@ -52,10 +53,36 @@ def _run(model: type[models.Model], objs: Sequence[models.Model], want_key: bool
         return cursor.lastrowid if want_key else None
 
 
+# From this many rows on, PostgreSQL is sent them by COPY: a statement with thousands of
+# parameters costs more to build and parse (psycopg splits it on every call) than to run.
+COPY_FROM = 100
+
+
 def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Write ``objs`` (unsaved instances of ``model``) in one statement; keys not read."""
-    if objs:
-        _run(model, objs, want_key=False)
+    """Write ``objs`` (unsaved instances of ``model``) in one statement (many on PostgreSQL:
+    one COPY); keys not read."""
+    if not objs:
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "postgresql" and len(objs) >= COPY_FROM:
+        _copy(model, objs)
+        return
+    _run(model, objs, want_key=False)
+
+
+def _copy(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = tuple(f for f in model._meta.local_concrete_fields if not f.primary_key)
+    quote = connection.ops.quote_name
+    sql = (
+        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(_column(f)) for f in fields)})"
+        " FROM STDIN"
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for obj in objs:
+            copy.write_row(
+                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+            )
 
 
 M = TypeVar("M", bound=models.Model)
