@@ -7,118 +7,298 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_field_labels'),
-        ('sla', '0006_dashboard_indexes'),
+        ("accounts", "0004_field_labels"),
+        ("sla", "0006_dashboard_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Equipment',
+            name="Equipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('serial_number', models.CharField(max_length=64, unique=True, verbose_name='serial number')),
-                ('model', models.CharField(max_length=100, verbose_name='model')),
-                ('vendor', models.CharField(max_length=100, verbose_name='vendor')),
-                ('site', models.CharField(blank=True, max_length=300, verbose_name='site')),
-                ('installed_on', models.DateField(blank=True, null=True, verbose_name='installed on')),
-                ('warranty_ends_on', models.DateField(blank=True, null=True, verbose_name='warranty ends on')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='equipment', to='accounts.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "serial_number",
+                    models.CharField(max_length=64, unique=True, verbose_name="serial number"),
+                ),
+                ("model", models.CharField(max_length=100, verbose_name="model")),
+                ("vendor", models.CharField(max_length=100, verbose_name="vendor")),
+                ("site", models.CharField(blank=True, max_length=300, verbose_name="site")),
+                (
+                    "installed_on",
+                    models.DateField(blank=True, null=True, verbose_name="installed on"),
+                ),
+                (
+                    "warranty_ends_on",
+                    models.DateField(blank=True, null=True, verbose_name="warranty ends on"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="equipment",
+                        to="accounts.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'equipment',
-                'verbose_name_plural': 'equipment',
-                'ordering': ('serial_number',),
+                "verbose_name": "equipment",
+                "verbose_name_plural": "equipment",
+                "ordering": ("serial_number",),
             },
         ),
         migrations.CreateModel(
-            name='ServiceProduct',
+            name="ServiceProduct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', "Use letters, digits, '.', '_' or '-', starting with a letter or digit.")], verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('coverage', models.CharField(choices=[('7x24', '7×24'), ('5x8', '5×8')], max_length=8, verbose_name='coverage')),
-                ('callback_minutes', models.PositiveIntegerField(verbose_name='phone callback within (minutes)')),
-                ('first_worklog_minutes', models.PositiveIntegerField(verbose_name='first work log within (minutes)')),
-                ('onsite_hours', models.PositiveIntegerField(blank=True, null=True, verbose_name='on site within (hours)')),
-                ('repair_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='repair returned within (days)')),
-                ('replacement_hours', models.PositiveIntegerField(blank=True, null=True, verbose_name='replacement delivered within (hours)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('calendar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sla.servicecalendar', verbose_name='coverage calendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=32,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Use letters, digits, '.', '_' or '-', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "coverage",
+                    models.CharField(
+                        choices=[("7x24", "7×24"), ("5x8", "5×8")],
+                        max_length=8,
+                        verbose_name="coverage",
+                    ),
+                ),
+                (
+                    "callback_minutes",
+                    models.PositiveIntegerField(verbose_name="phone callback within (minutes)"),
+                ),
+                (
+                    "first_worklog_minutes",
+                    models.PositiveIntegerField(verbose_name="first work log within (minutes)"),
+                ),
+                (
+                    "onsite_hours",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="on site within (hours)"
+                    ),
+                ),
+                (
+                    "repair_days",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="repair returned within (days)"
+                    ),
+                ),
+                (
+                    "replacement_hours",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="replacement delivered within (hours)"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sla.servicecalendar",
+                        verbose_name="coverage calendar",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service product',
-                'verbose_name_plural': 'service products',
-                'ordering': ('code',),
+                "verbose_name": "service product",
+                "verbose_name_plural": "service products",
+                "ordering": ("code",),
             },
         ),
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=64, unique=True, verbose_name='number')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(help_text='The last day covered.', verbose_name='ends on')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='accounts.organization', verbose_name='organization')),
-                ('service_product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='contracts.serviceproduct', verbose_name='service product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=64, unique=True, verbose_name="number")),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                (
+                    "ends_on",
+                    models.DateField(help_text="The last day covered.", verbose_name="ends on"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="accounts.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "service_product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="contracts.serviceproduct",
+                        verbose_name="service product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contract',
-                'verbose_name_plural': 'contracts',
-                'ordering': ('number',),
+                "verbose_name": "contract",
+                "verbose_name_plural": "contracts",
+                "ordering": ("number",),
             },
         ),
         migrations.CreateModel(
-            name='ContractAmendment',
+            name="ContractAmendment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField(verbose_name='amendment')),
-                ('effective_on', models.DateField(verbose_name='effective on')),
-                ('changes', models.JSONField(default=dict, verbose_name='changes')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendments', to='contracts.contract', verbose_name='contract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveIntegerField(verbose_name="amendment")),
+                ("effective_on", models.DateField(verbose_name="effective on")),
+                ("changes", models.JSONField(default=dict, verbose_name="changes")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("at", models.DateTimeField(verbose_name="at")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="amendments",
+                        to="contracts.contract",
+                        verbose_name="contract",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contract amendment',
-                'verbose_name_plural': 'contract amendments',
-                'ordering': ('contract', 'seq'),
-                'constraints': [models.UniqueConstraint(fields=('contract', 'seq'), name='amendment_seq_unique')],
+                "verbose_name": "contract amendment",
+                "verbose_name_plural": "contract amendments",
+                "ordering": ("contract", "seq"),
+                "constraints": [
+                    models.UniqueConstraint(fields=("contract", "seq"), name="amendment_seq_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CoverageLine',
+            name="CoverageLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(verbose_name='ends on')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='contracts.contract', verbose_name='contract')),
-                ('equipment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coverage', to='contracts.equipment', verbose_name='equipment')),
-                ('service_product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contracts.serviceproduct', verbose_name='service product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(verbose_name="ends on")),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="contracts.contract",
+                        verbose_name="contract",
+                    ),
+                ),
+                (
+                    "equipment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coverage",
+                        to="contracts.equipment",
+                        verbose_name="equipment",
+                    ),
+                ),
+                (
+                    "service_product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contracts.serviceproduct",
+                        verbose_name="service product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'coverage line',
-                'verbose_name_plural': 'coverage lines',
-                'ordering': ('equipment', 'starts_on'),
-                'indexes': [models.Index(fields=['equipment', 'ends_on', 'starts_on'], name='contracts_c_equipme_9b5ffe_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='coverage_ends_after_start')],
+                "verbose_name": "coverage line",
+                "verbose_name_plural": "coverage lines",
+                "ordering": ("equipment", "starts_on"),
+                "indexes": [
+                    models.Index(
+                        fields=["equipment", "ends_on", "starts_on"],
+                        name="contracts_c_equipme_9b5ffe_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                        name="coverage_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='contract',
-            index=models.Index(fields=['organization', 'ends_on'], name='contracts_c_organiz_6122da_idx'),
+            model_name="contract",
+            index=models.Index(
+                fields=["organization", "ends_on"], name="contracts_c_organiz_6122da_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='contract_ends_after_start'),
+            model_name="contract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="contract_ends_after_start",
+            ),
         ),
     ]
