@@ -57,6 +57,14 @@ class CallerOut(Out):
     address: str
 
 
+class EntitlementOut(Out):
+    entitled: bool
+    contract: str | None = Field(description="the contract's number")
+    service_product: str | None = Field(description="the service product's code")
+    reason: str = Field(description="covered, expired, not_started, no_contract, unknown_serial …")
+    goodwill: bool = Field(False, description="served without cover, approved by a manager")
+
+
 class CaseOut(Out):
     number: str = Field(examples=["C2611001"])
     title: str
@@ -71,6 +79,9 @@ class CaseOut(Out):
     hardware_platform: str
     software_version: str
     serial_number: str
+    entitlement: EntitlementOut | None = Field(
+        None, description="decided at intake and kept; null when nobody decided"
+    )
     engineer: str | None = Field(description="username")
     engineer_name: str | None = Field(
         None, description="the engineer's name as the desk shows it (王建国, Wei Wang)"
@@ -141,6 +152,7 @@ def case_out(case: Case, viewer, *, helpers: list[str] | None = None) -> dict:
         "hardware_platform": case.hardware_platform,
         "software_version": case.software_version,
         "serial_number": case.serial_number,
+        "entitlement": entitlement_out(case.entitlement),
         "engineer": case.engineer.username if case.engineer_id else None,
         "engineer_name": case.engineer.display_name if case.engineer_id else None,
         "helpers": helpers,
@@ -157,6 +169,18 @@ def case_out(case: Case, viewer, *, helpers: list[str] | None = None) -> dict:
         "confirmed_at": clock.iso_utc(case.confirmed_at),
         "closed_at": clock.iso_utc(case.closed_at),
         "deadlines": caselist.deadlines_of(case, viewer),
+    }
+
+
+def entitlement_out(entitlement: dict | None) -> dict | None:
+    if entitlement is None:
+        return None
+    return {
+        "entitled": bool(entitlement.get("entitled")),
+        "contract": entitlement.get("contract"),
+        "service_product": entitlement.get("service_product"),
+        "reason": entitlement.get("reason") or "",
+        "goodwill": bool(entitlement.get("goodwill")),
     }
 
 

@@ -1,8 +1,9 @@
 """What the CASE operations publish on the event bus (``casedesk.core.events``).
 
 The operation layer never names its followers: they subscribe in their own ``events.py``
-(today deadlines and alerts in ``sla``, webhook deliveries, the outbox in ``notify`` and the
-search index), inside the operation's transaction, ordered by their ``order=``.
+(today the entitlement in ``contracts``, deadlines and alerts in ``sla``, webhook deliveries,
+the outbox in ``notify`` and the search index), inside the operation's transaction, ordered
+by their ``order=``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ import dataclasses
 from casedesk.core.events import Event
 
 from .models import Case, CaseEvent
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseOpening(Event):
+    """A CASE is about to be written: ``case`` has every field the caller gave and no key
+    yet.  A subscriber may fill in what the CASE keeps from intake (its entitlement)."""
+
+    case: Case
 
 
 @dataclasses.dataclass(frozen=True)

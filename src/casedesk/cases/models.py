@@ -60,6 +60,11 @@ class Case(models.Model):
     hardware_platform = models.CharField(_("hardware platform"), max_length=100, blank=True)
     software_version = models.CharField(_("software version"), max_length=100, blank=True)
     serial_number = models.CharField(_("serial number"), max_length=64, blank=True, db_index=True)
+    # What the CASE was entitled to when it was opened, decided at intake and kept (the
+    # contracts domain fills it; None: nobody decided): ``{"entitled", "contract",
+    # "service_product", "reason", "coverage", "calendar", "targets": {...}}``, and
+    # ``"goodwill"`` when a manager approved service without cover.
+    entitlement = models.JSONField(_("entitlement"), null=True, blank=True)
 
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)

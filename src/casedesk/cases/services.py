@@ -34,7 +34,7 @@ from .choices import (
     Status,
     WorkLogKind,
 )
-from .events import CaseEventWritten, CaseNumbered
+from .events import CaseEventWritten, CaseNumbered, CaseOpening
 from .models import Case, CaseEvent, WorkLog
 from .numbering import next_number
 
@@ -384,6 +384,7 @@ def case_open(
     # The number is taken last, just before commit: taking it locks the month's sequence
     # row until then, so every other opening waits for as little as possible.
     case.number = f"~{uuid.uuid4().hex[:15]}"
+    events.publish(CaseOpening(case))  # e.g. its entitlement, kept from intake on
     rows.insert_one(case)
     data: dict[str, Any] = {
         "number": case.number,
@@ -395,6 +396,8 @@ def case_open(
     }
     if system:
         data["system"] = system
+    if case.entitlement is not None:
+        data["entitlement"] = case.entitlement
     event = _event(case, kind=EventKind.OPENED, by=by, data=data)
     case.number = data["number"] = next_number(now)
     rows.update_each(

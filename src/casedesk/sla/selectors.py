@@ -76,6 +76,24 @@ class LevelConfig:
 
 
 _configs: dict[tuple[int, str], LevelConfig] = {}
+_calendars: dict[tuple[int, str], Calendar | None] = {}
+
+
+def calendar_by_code(code: str) -> Calendar | None:
+    """The calendar with this code (None if there is none), from memory while the version
+    row says so: a service product's coverage calendar, asked at every opening."""
+    version = config_version()
+    if version is not None and (version, code) in _calendars:
+        return _calendars[(version, code)]
+    try:
+        found: Calendar | None = load_calendar(code)
+    except CalendarNotConfigured:
+        found = None
+    if version is not None:
+        if any(v != version for v, _code in _calendars):
+            _calendars.clear()
+        _calendars[(version, code)] = found
+    return found
 
 
 def config_version() -> int | None:

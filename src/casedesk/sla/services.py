@@ -22,7 +22,7 @@ from . import calendar as cal
 from .choices import Alert, Recipient
 from .choices import DeadlineKind as K
 from .models import CaseClock, Deadline, SlaPolicy
-from .selectors import LevelConfig, level_config
+from .selectors import LevelConfig, calendar_by_code, level_config
 
 CALLBACK_KINDS = (K.ENGINEER_CALLBACK, K.CALLBACK_CHASE, K.CALLBACK_REASSIGN)
 CYCLE_KINDS = (K.ESCALATION, K.VENDOR_ESCALATION, K.RESOLUTION)
@@ -37,6 +37,23 @@ class _Context:
         self.config: LevelConfig = level_config(case.organization.service_level)
         self.policy = self.config.policy
         self.calendar = self.config.calendar
+        # A CASE entitled at intake (or served as goodwill) is promised its service
+        # product's times, counted in the product's coverage hours; otherwise its
+        # organization's service level decides, as it always did.
+        self.callback_minutes = self.policy.callback_minutes
+        self.first_worklog_minutes = self.policy.first_worklog_minutes
+        promise = promised_by(case.entitlement)
+        if promise is not None:
+            targets = promise.get("targets") or {}
+            self.callback_minutes = targets.get("callback_minutes") or self.callback_minutes
+            self.first_worklog_minutes = (
+                targets.get("first_worklog_minutes") or self.first_worklog_minutes
+            )
+            for code in (promise.get("calendar"), promise.get("coverage")):
+                found = calendar_by_code(code) if code else None
+                if found is not None:
+                    self.calendar = found
+                    break
         # A new CASE has no deadlines yet: collect them and insert them in one statement.
         self.fresh = new_clock is not None
         self.new_rows: list[Deadline] = []
@@ -253,6 +270,16 @@ def on_event(case, event) -> None:
             _assignment_deadlines(ctx)
 
 
+def promised_by(entitlement: dict | None) -> dict | None:
+    """The entitlement a CASE's promised times come from: one that is entitled, or served
+    as goodwill a manager approved; None: the organization's service level decides."""
+    if not entitlement:
+        return None
+    if entitlement.get("entitled") or entitlement.get("goodwill"):
+        return entitlement
+    return None
+
+
 def _on_open(case) -> None:
     """A new CASE's clock and deadlines, each in one plain INSERT (the hot path of intake).
 
@@ -261,15 +288,14 @@ def _on_open(case) -> None:
     """
     new_clock = CaseClock(case=case, started_at=case.created_at)
     ctx = _Context(case, new_clock=new_clock)
-    policy = ctx.policy
     ctx.upsert(
-        key="callback:c0", kind=K.CALLBACK, anchor=case.created_at, minutes=policy.callback_minutes
+        key="callback:c0", kind=K.CALLBACK, anchor=case.created_at, minutes=ctx.callback_minutes
     )
     ctx.upsert(
         key="first_worklog:c0",
         kind=K.FIRST_WORKLOG,
         anchor=case.created_at,
-        minutes=policy.first_worklog_minutes,
+        minutes=ctx.first_worklog_minutes,
     )
     _cycle_deadlines(ctx)
     rows.insert(CaseClock, [new_clock])
