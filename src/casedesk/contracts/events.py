@@ -1,11 +1,25 @@
-"""What contracts follow: each supervision pass sends the renewal notices that are due."""
+"""What contracts follow: a CASE being opened keeps its entitlement (decided at intake for
+every channel: the phone form, the portal, mail, the API); each supervision pass sends the
+renewal notices that are due."""
 
 from __future__ import annotations
 
+from casedesk.cases.events import CaseOpening
 from casedesk.core.events import Phase, subscribe
 from casedesk.sla.events import SupervisionPassed
 
-from . import services
+from . import selectors, services
+
+# Before anything reads the new CASE (its deadlines come from what it is entitled to).
+ORDER_ENTITLEMENT = 5
+
+
+@subscribe(CaseOpening, phase=Phase.IN_TRANSACTION, order=ORDER_ENTITLEMENT)
+def entitlement_at_intake(published: CaseOpening) -> None:
+    case = published.case
+    case.entitlement = selectors.intake_entitlement(
+        serial_number=case.serial_number, organization=case.organization, at=case.created_at
+    )
 
 
 @subscribe(SupervisionPassed, phase=Phase.IN_TRANSACTION)

@@ -3,6 +3,8 @@ entitlement's sentence, an amendment's changes, a contract's status."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -70,3 +72,27 @@ def amendment_text(changes: dict) -> list[str]:
         }
         for field in sorted(set(before) | set(after))
     ]
+
+
+def kept_entitlement_text(kept: dict | None) -> str:
+    """The sentence of the entitlement a CASE kept from intake (``Case.entitlement``)."""
+    if not kept:
+        return ""
+
+    def day(key: str):
+        value = kept.get(key)
+        return dt.date.fromisoformat(value) if value else None
+
+    text = entitlement_text(
+        Entitlement(
+            entitled=bool(kept.get("entitled")),
+            reason=kept.get("reason") or EntitlementReason.NO_CONTRACT,
+            contract=kept.get("contract"),
+            service_product=kept.get("service_product"),
+            starts_on=day("starts_on"),
+            ends_on=day("ends_on"),
+        )
+    )
+    if kept.get("goodwill"):
+        text = _("%(entitlement)s Served as goodwill.") % {"entitlement": text}
+    return text

@@ -9,7 +9,7 @@ worked out from its dates and the clock at read time, never stored.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -51,10 +51,12 @@ class Targets:
     onsite_hours: int | None
     repair_days: int | None
     replacement_hours: int | None
+    calendar: str | None = None  # the product's own coverage calendar's code, if it has one
 
     @classmethod
     def of(cls, product: ServiceProduct) -> Targets:
         return cls(
+            calendar=product.calendar.code if product.calendar_id else None,
             coverage=product.coverage,
             callback_minutes=product.callback_minutes,
             first_worklog_minutes=product.first_worklog_minutes,
@@ -116,7 +118,7 @@ def _of_serial(serial: str, day: dt.date, fetched_by) -> Entitlement:
     about = {"serial_number": serial, "organization": equipment.organization.code}
     lines = list(
         CoverageLine.objects.filter(equipment=equipment).select_related(
-            "contract", "service_product"
+            "contract", "service_product__calendar"
         )
     )
     current = [line for line in lines if line.starts_on <= day <= line.ends_on]
@@ -169,7 +171,7 @@ def _of_organization(code: str, day: dt.date, fetched_by) -> Entitlement:
     contracts = list(
         policy.visible(fetched_by, Contract)
         .filter(organization=organization)
-        .select_related("service_product")
+        .select_related("service_product__calendar")
     )
     active = [c for c in contracts if c.starts_on <= day <= c.ends_on]
     if len(active) == 1:
@@ -218,6 +220,37 @@ def entitlement(
     if organization and organization.strip():
         return _of_organization(organization, day, fetched_by)
     raise InvalidInput(_("Give a serial number or an organization."))
+
+
+def intake_entitlement(
+    *, serial_number: str, organization: Organization, at: dt.datetime
+) -> dict | None:
+    """What a CASE opened now keeps as its entitlement (``Case.entitlement``): the box's if
+    a serial number is given, else the organization's if it has any contract; None for an
+    organization that never had one (its service level decides, as before contracts)."""
+    serial = normalize_serial(serial_number or "")
+    if serial:
+        found = _of_serial(serial, local_day(at), None)
+    elif Contract.objects.filter(organization=organization).exists():
+        found = _of_organization(organization.code, local_day(at), None)
+    else:
+        return None
+    targets = found.targets
+    return {
+        "entitled": found.entitled,
+        "reason": str(found.reason),
+        "contract": found.contract,
+        "service_product": found.service_product,
+        "starts_on": found.starts_on.isoformat() if found.starts_on else None,
+        "ends_on": found.ends_on.isoformat() if found.ends_on else None,
+        "coverage": targets.coverage if targets else None,
+        "calendar": targets.calendar if targets else None,
+        "targets": (
+            {k: v for k, v in asdict(targets).items() if k not in ("coverage", "calendar")}
+            if targets
+            else None
+        ),
+    }
 
 
 # --- lists and pages --------------------------------------------------------------------------

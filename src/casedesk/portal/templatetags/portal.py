@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from casedesk.contracts.presenters import kept_entitlement_text
 from casedesk.core import discovery, markup, policy
 
 register = template.Library()
@@ -13,6 +14,8 @@ register = template.Library()
 # What people wrote (work logs, solutions, descriptions) as sanitized Markdown that keeps
 # pasted output's layout: ``{{ note|markup }}``.
 register.filter("markup", markup.render, is_safe=True)
+# The entitlement the CASE kept from intake, as a sentence.
+register.filter("entitlement", kept_entitlement_text)
 
 
 def display_name(user) -> str:

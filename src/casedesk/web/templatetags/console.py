@@ -10,6 +10,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casedesk.contracts.presenters import kept_entitlement_text
 from casedesk.core import clock, discovery, markup, policy
 from casedesk.web.models import SavedFilter
 
@@ -21,6 +22,10 @@ SOON_SECONDS = 3600
 # What people wrote (work logs, solutions, descriptions) as sanitized Markdown that keeps
 # pasted output's layout: ``{{ note|markup }}``.
 register.filter("markup", markup.render, is_safe=True)
+
+
+# The entitlement a CASE kept from intake, as a sentence: ``{{ case.entitlement|entitlement }}``.
+register.filter("entitlement", kept_entitlement_text)
 
 
 @register.filter
