@@ -56,7 +56,7 @@ class Targets:
     @classmethod
     def of(cls, product: ServiceProduct) -> Targets:
         return cls(
-            calendar=product.calendar.code if product.calendar_id else None,
+            calendar=product.calendar.code if product.calendar is not None else None,
             coverage=product.coverage,
             callback_minutes=product.callback_minutes,
             first_worklog_minutes=product.first_worklog_minutes,
