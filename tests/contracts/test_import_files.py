@@ -10,6 +10,7 @@ import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connections
 from django.utils import translation
@@ -198,7 +199,8 @@ def test_the_command_is_called_import_equipment(desk, monkeypatch, capsys):
     monkeypatch.setattr(
         sys, "argv", ["casedesk", "import-equipment", str(CORPUS / "duplicates.csv")]
     )
-    with pytest.raises(SystemExit) as exited:
+    # The command speaks the desk's language (what a shell gets: nothing is activated).
+    with translation.override(settings.LANGUAGE_CODE), pytest.raises(SystemExit) as exited:
         cli.main()
     assert exited.value.code == 1
     assert "第 4 行，serial_number：序列号 DUP1 已出现在本文件第 2 行。" in capsys.readouterr().err

@@ -119,9 +119,7 @@ def test_an_api_opening_answers_its_entitlement(client, silver, platinum):
     }
 
 
-def test_the_case_page_says_what_the_case_is_entitled_to_in_the_readers_language(
-    silver, platinum
-):
+def test_the_case_page_says_what_the_case_is_entitled_to_in_the_readers_language(silver, platinum):
     from tests.factories import client_for, page_text
 
     contract = make_contract(number="HT-PLAT-4", organization=silver, product=platinum)

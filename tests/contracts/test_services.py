@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from casedesk.contracts import services
 from casedesk.contracts.models import (
@@ -27,6 +28,15 @@ from tests.contracts.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the operations' refusals in English (outside a request they speak
+    whatever language is active: the desk's by default)."""
+    with translation.override("en"):
+        yield
+
 
 D = dt.date
 
