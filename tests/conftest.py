@@ -9,6 +9,13 @@ hypothesis_settings.register_profile("casedesk", deadline=None)
 hypothesis_settings.load_profile("casedesk")
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """The browser tests' one Playwright of this process ends with the session."""
+    from tests.e2e.conftest import stop_playwright
+
+    stop_playwright()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

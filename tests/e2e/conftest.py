@@ -1,6 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against a live casedesk server.
 
-One Chromium per test package (never a downloaded browser: ``/usr/bin/chromium``, or
+One Chromium per test package, all from one Playwright per process (never a downloaded browser: ``/usr/bin/chromium``, or
 ``CASEDESK_CHROMIUM``).  Every page a test opens is watched: a JavaScript console error, an
 uncaught exception or a JavaScript dialog (``alert``) fails the test.  ``Screen.shot(step)``
 saves ``test-artifacts/<test>/<step>.png`` and, on a page in Chinese, fails if a phrase of
@@ -8,8 +8,9 @@ the catalogue shows in English (a string looked up too early, or never marked). 
 in with a real session cookie; the login form itself is driven in test_login/test_story.
 
 Playwright's sync API keeps an asyncio loop running in this thread, so Django's async-safety
-check would refuse every ORM call a test makes while the browser is up: the package-scoped
-browser fixture sets ``DJANGO_ALLOW_ASYNC_UNSAFE`` while it lives and puts it back after.
+check would refuse every ORM call a test makes while the browser is up: the process's one
+Playwright (``shared_playwright``) sets ``DJANGO_ALLOW_ASYNC_UNSAFE`` while it lives; the
+session's end stops it (``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -29,31 +30,49 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 15_000
 
 
+_playwright = None  # one Playwright per test process, shared by every package's browser
+
+
+def shared_playwright():
+    """The process's Playwright, started the first time a browser is asked for.
+
+    Playwright's sync API runs an asyncio loop in this thread: a second one in the same
+    process would refuse to start ("Sync API inside the asyncio loop"), which happens when
+    two packages' browsers are alive at once in one xdist worker.  So every package
+    launches its Chromium from this one; ``stop_playwright`` ends it with the session.
+    """
+    global _playwright
+    if _playwright is None:
+        from playwright.sync_api import sync_playwright
+
+        # Django's async-safety check would refuse every ORM call while the loop runs.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        _playwright = sync_playwright().start()
+    return _playwright
+
+
+def stop_playwright() -> None:
+    global _playwright
+    if _playwright is not None:
+        _playwright.stop()
+        _playwright = None
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
 @pytest.fixture(scope="package")
 def browser():
-    """Headless Debian Chromium for the whole e2e package; missing Chromium fails loudly."""
+    """Headless Debian Chromium for the whole package; missing Chromium fails loudly."""
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
             "(.ci/run does) — the browser tests never download a browser.",
             pytrace=False,
         )
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as pw:
-            chromium = pw.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox"], headless=True
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    chromium = shared_playwright().chromium.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox"], headless=True
+    )
+    yield chromium
+    chromium.close()
 
 
 @functools.cache

@@ -1,5 +1,8 @@
 """A contract manager imports equipment in the browser (Chromium): upload, read the bad
-rows in the preview with nothing written, import the good ones."""
+rows in the preview with nothing written, import the good ones.
+
+In the e2e package: one Chromium per worker (a second package-scoped browser in the same
+worker would start Playwright inside the first one's event loop)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ import pytest
 
 from casedesk.contracts.models import CoverageLine, Equipment
 from tests.contracts.import_data import CORPUS, make_desk
-from tests.e2e.conftest import browser, screens  # noqa: F401  (the e2e package's fixtures)
 from tests.factories import make_user
 
 
@@ -16,7 +18,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def test_upload_preview_then_import_in_chinese(screens, transactional_db):  # noqa: F811
+def test_upload_preview_then_import_in_chinese(screens, transactional_db):
     make_desk()
     csm = make_user("cs_manager", username="csm")
     screen = screens(csm)
@@ -40,7 +42,7 @@ def test_upload_preview_then_import_in_chinese(screens, transactional_db):  # no
     assert CoverageLine.objects.get().contract.number == "HT-ACME-1"
 
 
-def test_a_file_that_is_no_table_is_explained_in_the_browser(screens, transactional_db):  # noqa: F811
+def test_a_file_that_is_no_table_is_explained_in_the_browser(screens, transactional_db):
     make_desk()
     admin = make_user("admin", username="root")
     admin.language = "en"
