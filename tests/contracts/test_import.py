@@ -11,10 +11,11 @@ from casedesk.contracts import importing
 from casedesk.contracts.import_tables import read
 from casedesk.contracts.models import CoverageLine, Equipment
 from casedesk.core import audit
-from casedesk.core.errors import Forbidden
+from casedesk.core.errors import Conflict, Forbidden
 from casedesk.core.models import AuditRecord
 from tests.contracts.import_data import csv_of, make_contract, make_desk
 from tests.factories import OrganizationFactory, make_user
+from tests.racing import race
 
 
 @pytest.fixture
@@ -224,4 +225,23 @@ def test_an_import_record_reads_as_a_creation_recorded_by_audit_build(desk, csm)
     line = CoverageLine.objects.get()
     covered = AuditRecord.objects.get(action="coverage.import")
     assert (covered.object_type, covered.object_repr) == ("contracts.coverageline", str(line))
+    assert audit.verify().ok
+
+
+@pytest.mark.postgres
+def test_two_imports_of_the_same_serials_at_once_one_wins_the_other_writes_nothing(
+    transactional_db,
+):
+    make_desk()
+    data = csv_of(*(f"RACE{n},ACME,C9300,Cisco,HT-ACME-1,," for n in range(300)))
+
+    def one_import():
+        return importing.equipment_import(table=read(data), by=None, source="race.csv")
+
+    results, errors = race([one_import, one_import], hold=Equipment)
+    assert [r.written for r in results] == [True]
+    assert [type(e) for e in errors] == [Conflict]
+    assert "本次未导入任何数据" in errors[0].detail  # (the threads speak the desk's language)
+    assert Equipment.objects.count() == 300 and CoverageLine.objects.count() == 300
+    assert AuditRecord.objects.filter(action="equipment.import").count() == 300
     assert audit.verify().ok

@@ -644,7 +644,8 @@ def _insert(model: type[models.Model], columns: tuple[str, ...], values: list[tu
         )
         keys = [pk for (pk,) in cursor.fetchall()]
         sql = f"COPY {quote(meta.db_table)} ({quote(meta.pk.attname)}, {names}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
+        # (the raw cursor's errors made Django's: a serial written meanwhile is an IntegrityError)
+        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             for pk, row in zip(keys, values, strict=True):
                 copy.write_row((pk, *row))
     return keys

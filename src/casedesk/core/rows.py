@@ -78,7 +78,11 @@ def _copy(model: type[models.Model], objs: Sequence[models.Model]) -> None:
         f"COPY {quote(model._meta.db_table)} ({', '.join(quote(_column(f)) for f in fields)})"
         " FROM STDIN"
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
         for obj in objs:
             copy.write_row(
                 [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
