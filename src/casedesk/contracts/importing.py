@@ -34,6 +34,7 @@ from casedesk.core.operations import operation
 from .import_policy import ImportAction
 from .import_tables import NotATable, Table, Value
 from .models import Contract, CoverageLine, Equipment
+from .serials import normalize_serial
 
 # (stage "check" or "write", rows done since the last call, the stage's rows in all)
 Progress = Callable[[str, int, int], None]
@@ -161,11 +162,6 @@ class Checked:
     @property
     def lines_to_add(self) -> int:
         return sum(1 for r in self.good if r.contract is not None and not r.covered)
-
-
-def normalize_serial(value: str) -> str:
-    """A serial number as the desk stores it: upper-case, without any spaces."""
-    return re.sub(r"\s+", "", value).upper()
 
 
 def parse_day(value: Value) -> dt.date:
