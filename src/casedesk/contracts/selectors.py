@@ -9,7 +9,7 @@ worked out from its dates and the clock at read time, never stored.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -53,18 +53,6 @@ class Targets:
     replacement_hours: int | None
     calendar: str | None = None  # the product's own coverage calendar's code, if it has one
 
-    @classmethod
-    def of(cls, product: ServiceProduct) -> Targets:
-        return cls(
-            calendar=product.calendar.code if product.calendar is not None else None,
-            coverage=product.coverage,
-            callback_minutes=product.callback_minutes,
-            first_worklog_minutes=product.first_worklog_minutes,
-            onsite_hours=product.onsite_hours,
-            repair_days=product.repair_days,
-            replacement_hours=product.replacement_hours,
-        )
-
 
 @dataclass(frozen=True)
 class Entitlement:
@@ -83,122 +71,140 @@ class Entitlement:
     organization: str | None = None
 
 
-def _from(
-    entitled: bool,
-    reason: str,
-    contract: Contract,
-    product: ServiceProduct,
-    starts_on: dt.date,
-    ends_on: dt.date,
-    **about: str | None,
-) -> Entitlement:
+# What one coverage line (or contract) says, read as plain values in the lookup's one query:
+# a product's fields by their lookup path from the line, and the dates and number beside them.
+PRODUCT_FIELDS = (
+    "code",
+    "coverage",
+    "calendar__code",
+    "callback_minutes",
+    "first_worklog_minutes",
+    "onsite_hours",
+    "repair_days",
+    "replacement_hours",
+)
+
+
+@dataclass(frozen=True)
+class _Cover:
+    """A coverage line or a contract: its days, its contract's number, its product."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+    contract: str
+    product: str
+    targets: Targets
+
+    @classmethod
+    def of(cls, starts_on, ends_on, contract, code, coverage, calendar, *minutes) -> _Cover:
+        callback, first_worklog, onsite, repair, replacement = minutes
+        return cls(
+            starts_on,
+            ends_on,
+            contract,
+            code,
+            Targets(
+                coverage=coverage,
+                calendar=calendar,
+                callback_minutes=callback,
+                first_worklog_minutes=first_worklog,
+                onsite_hours=onsite,
+                repair_days=repair,
+                replacement_hours=replacement,
+            ),
+        )
+
+
+def _from(entitled: bool, reason: str, cover: _Cover, **about: str | None) -> Entitlement:
     return Entitlement(
         entitled=entitled,
         reason=reason,
-        contract=contract.number,
-        service_product=product.code,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        targets=Targets.of(product) if entitled else None,
+        contract=cover.contract,
+        service_product=cover.product,
+        starts_on=cover.starts_on,
+        ends_on=cover.ends_on,
+        targets=cover.targets if entitled else None,
         **about,
     )
 
 
+def _decided(covers: list[_Cover], day: dt.date, **about: str | None) -> Entitlement | None:
+    """Covered, not started or expired at ``day`` by ``covers``; None when there are none.
+    Covered: on-site coverage first, then the cover that lasts longest."""
+    current = [c for c in covers if c.starts_on <= day <= c.ends_on]
+    if current:
+        best = max(current, key=lambda c: (c.targets.onsite_hours is not None, c.ends_on))
+        onsite = best.targets.onsite_hours is not None
+        reason = EntitlementReason.COVERED if onsite else EntitlementReason.NOT_COVERED_FOR_ONSITE
+        return _from(True, reason, best, **about)
+    coming = [c for c in covers if c.starts_on > day]
+    if coming:  # a contract is signed for it: say when it starts
+        return _from(
+            False, EntitlementReason.NOT_STARTED, min(coming, key=lambda c: c.starts_on), **about
+        )
+    if covers:
+        return _from(
+            False, EntitlementReason.EXPIRED, max(covers, key=lambda c: c.ends_on), **about
+        )
+    return None
+
+
 def _of_serial(serial: str, day: dt.date, fetched_by) -> Entitlement:
-    equipment = (
+    """One query: the box the reader may see, left-joined to every line covering it with the
+    line's contract number and product (a handful of rows; the day picks in Python)."""
+    line = [f"coverage__{f}" for f in ("starts_on", "ends_on", "contract__number")]
+    product = [f"coverage__service_product__{f}" for f in PRODUCT_FIELDS]
+    rows = list(
         policy.visible(fetched_by, Equipment)
-        .select_related("organization")
         .filter(serial_number=serial)
-        .first()
+        .values_list("organization__code", *line, *product)
     )
-    if equipment is None:
+    if not rows:
         return Entitlement(
             entitled=False, reason=EntitlementReason.UNKNOWN_SERIAL, serial_number=serial
         )
-    about = {"serial_number": serial, "organization": equipment.organization.code}
-    lines = list(
-        CoverageLine.objects.filter(equipment=equipment).select_related(
-            "contract", "service_product__calendar"
-        )
-    )
-    current = [line for line in lines if line.starts_on <= day <= line.ends_on]
-    if current:
-        # On-site coverage first, then the line that lasts longest.
-        best = max(
-            current, key=lambda line: (line.service_product.onsite_hours is not None, line.ends_on)
-        )
-        reason = (
-            EntitlementReason.COVERED
-            if best.service_product.onsite_hours is not None
-            else EntitlementReason.NOT_COVERED_FOR_ONSITE
-        )
-        return _from(
-            True, reason, best.contract, best.service_product, best.starts_on, best.ends_on, **about
-        )
-    coming = [line for line in lines if line.starts_on > day]
-    if coming:  # a contract is signed for it: say when it starts
-        first = min(coming, key=lambda line: line.starts_on)
-        return _from(
-            False,
-            EntitlementReason.NOT_STARTED,
-            first.contract,
-            first.service_product,
-            first.starts_on,
-            first.ends_on,
-            **about,
-        )
-    if lines:
-        last = max(lines, key=lambda line: line.ends_on)
-        return _from(
-            False,
-            EntitlementReason.EXPIRED,
-            last.contract,
-            last.service_product,
-            last.starts_on,
-            last.ends_on,
-            **about,
-        )
-    return Entitlement(entitled=False, reason=EntitlementReason.NO_CONTRACT, **about)
+    about = {"serial_number": serial, "organization": rows[0][0]}
+    covers = [_Cover.of(*row[1:]) for row in rows if row[1] is not None]
+    decided = _decided(covers, day, **about)
+    return decided or Entitlement(entitled=False, reason=EntitlementReason.NO_CONTRACT, **about)
 
 
 def _of_organization(code: str, day: dt.date, fetched_by) -> Entitlement:
     organization = (
-        policy.visible(fetched_by, Organization).filter(code__iexact=code.strip()).first()
+        policy.visible(fetched_by, Organization)
+        .filter(code__iexact=code.strip())
+        .values_list("pk", "code")
+        .first()
     )
     if organization is None:
         return Entitlement(entitled=False, reason=EntitlementReason.UNKNOWN_ORGANIZATION)
-    about = {"organization": organization.code}
-    contracts = list(
-        policy.visible(fetched_by, Contract)
-        .filter(organization=organization)
-        .select_related("service_product__calendar")
+    pk, code = organization
+    decided = _of_contracts(_contract_covers(pk, fetched_by), day, organization=code)
+    return decided or Entitlement(
+        entitled=False, reason=EntitlementReason.NO_CONTRACT, organization=code
     )
-    active = [c for c in contracts if c.starts_on <= day <= c.ends_on]
-    if len(active) == 1:
-        [c] = active
-        return _from(
-            True, EntitlementReason.COVERED, c, c.service_product, c.starts_on, c.ends_on, **about
-        )
-    if active:  # which one covers the call depends on the box: ask for its serial number
+
+
+def _contract_covers(organization_id: int, fetched_by) -> list[_Cover]:
+    product = [f"service_product__{f}" for f in PRODUCT_FIELDS]
+    return [
+        _Cover.of(*row)
+        for row in policy.visible(fetched_by, Contract)
+        .filter(organization_id=organization_id)
+        .values_list("starts_on", "ends_on", "number", *product)
+    ]
+
+
+def _of_contracts(covers: list[_Cover], day: dt.date, **about: str | None) -> Entitlement | None:
+    """An organization's entitlement from its contracts; None when it has none."""
+    if sum(1 for c in covers if c.starts_on <= day <= c.ends_on) > 1:
+        # Which one covers the call depends on the box: ask for its serial number.
         return Entitlement(entitled=False, reason=EntitlementReason.SEVERAL_CONTRACTS, **about)
-    coming = [c for c in contracts if c.starts_on > day]
-    if coming:
-        c = min(coming, key=lambda c: c.starts_on)
-        return _from(
-            False,
-            EntitlementReason.NOT_STARTED,
-            c,
-            c.service_product,
-            c.starts_on,
-            c.ends_on,
-            **about,
-        )
-    if contracts:
-        c = max(contracts, key=lambda c: c.ends_on)
-        return _from(
-            False, EntitlementReason.EXPIRED, c, c.service_product, c.starts_on, c.ends_on, **about
-        )
-    return Entitlement(entitled=False, reason=EntitlementReason.NO_CONTRACT, **about)
+    decided = _decided(covers, day, **about)
+    if decided is not None and decided.entitled:
+        # An organization's one active contract covers whatever the product says of on-site.
+        decided = replace(decided, reason=EntitlementReason.COVERED)
+    return decided
 
 
 def entitlement(
@@ -231,10 +237,11 @@ def intake_entitlement(
     serial = normalize_serial(serial_number or "")
     if serial:
         found = _of_serial(serial, local_day(at), None)
-    elif Contract.objects.filter(organization=organization).exists():
-        found = _of_organization(organization.code, local_day(at), None)
     else:
-        return None
+        covers = _contract_covers(organization.pk, None)
+        found = _of_contracts(covers, local_day(at), organization=organization.code)
+        if found is None:
+            return None
     targets = found.targets
     return {
         "entitled": found.entitled,
