@@ -8,17 +8,11 @@ import datetime as dt
 import random
 
 from casedesk.core import clock
-from casedesk.sla import selectors as sla
 
 from . import services
+from .defaults import LEVEL_PRODUCTS, level_product_fields
 from .models import Contract, CoverageLine, Equipment, ServiceProduct
 
-# (code, name, coverage, the service level whose promised times it takes, on-site hours,
-# repair days, replacement hours)
-PRODUCTS = (
-    ("GOLD-7X24", "金牌服务 7×24（4 小时上门）", "7x24", "gold", 4, 14, 24),
-    ("SILVER-5X8", "银牌服务 5×8（远程支持）", "5x8", "silver", None, 14, None),
-)
 # Days from today to each customer's contract end, in ``desk.orgs`` order (the ORGS of
 # demo/content/accounts.py); negative: it has expired.  ``upgrade``: silver → gold midway.
 ENDS = (165, 20, 50, 300, -15, 120)
@@ -44,19 +38,10 @@ def load(desk) -> None:
     today = clock.local(desk.now).date()
     with clock.frozen(desk.start):
         products = {}
-        for code, name, coverage, level, onsite, repair, replacement in PRODUCTS:
-            promised = sla.level_config(level).policy
-            products[level] = services.service_product_create(
-                code=code,
-                name=name,
-                coverage=coverage,
-                callback_minutes=promised.callback_minutes,
-                first_worklog_minutes=promised.first_worklog_minutes,
-                onsite_hours=onsite,
-                repair_days=repair,
-                replacement_hours=replacement,
-                by=manager,
-            )
+        for level, *_ in LEVEL_PRODUCTS:
+            fields = level_product_fields(level)
+            fields.pop("calendar")  # the demo's levels count on their coverage's calendars
+            products[level] = services.service_product_create(**fields, by=manager)
         for n, (org, days) in enumerate(zip(desk.orgs, ENDS, strict=False)):
             ends_on = today + dt.timedelta(days=days)
             contract = services.contract_create(

@@ -1,0 +1,75 @@
+"""An upgraded desk finds its gold and silver service levels in the catalogue (migration
+contracts 0003), with the promised times its organizations had; a new desk starts empty."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from casedesk.contracts.models import Contract, ServiceProduct
+from casedesk.sla.models import SlaPolicy
+from tests.contracts.factories import make_product
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = ("contracts", "0002_renewal_notice")
+AFTER = ("contracts", "0003_level_products")
+
+
+def _migrate(target) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+
+
+def _latest():
+    from django.db.migrations.loader import MigrationLoader
+
+    return next(n for n in MigrationLoader(None).graph.leaf_nodes() if n[0] == "contracts")
+
+
+def _rerun_with(prepare) -> None:
+    """Back to before the migration, ``prepare()`` the desk, then forward again."""
+    assert not Contract.objects.exists()
+    ServiceProduct.objects.all().delete()
+    try:
+        _migrate(BEFORE)
+        prepare()
+        _migrate(AFTER)
+    finally:
+        _migrate(_latest())
+
+
+def test_a_desk_with_organizations_gets_its_two_levels_as_products(org):
+    gold = SlaPolicy.objects.get(service_level="gold")
+    gold.callback_minutes, gold.first_worklog_minutes = 20, 50  # this desk's own promises
+    gold.save()
+    _rerun_with(lambda: None)
+    products = {p.code: p for p in ServiceProduct.objects.all()}
+    assert set(products) == {"GOLD-7X24", "SILVER-5X8"}
+    g, s = products["GOLD-7X24"], products["SILVER-5X8"]
+    assert (g.coverage, g.callback_minutes, g.first_worklog_minutes) == ("7x24", 20, 50)
+    silver = SlaPolicy.objects.get(service_level="silver")
+    assert (s.coverage, s.callback_minutes, s.first_worklog_minutes) == (
+        "5x8",
+        silver.callback_minutes,
+        silver.first_worklog_minutes,
+    )
+    assert g.onsite_hours == 4 and s.onsite_hours is None
+    # Counted on the calendar of their coverage, as the levels were: no calendar of their own.
+    assert g.calendar is None and s.calendar is None
+
+
+def test_a_product_the_desk_already_made_is_left_alone(org):
+    def own_gold():
+        make_product(code="GOLD-7X24", callback_minutes=5, first_worklog_minutes=10)
+
+    _rerun_with(own_gold)
+    assert ServiceProduct.objects.get(code="GOLD-7X24").callback_minutes == 5
+    assert ServiceProduct.objects.filter(code="SILVER-5X8").exists()
+
+
+def test_a_new_desk_starts_with_an_empty_catalogue():
+    _rerun_with(lambda: None)
+    assert not ServiceProduct.objects.exists()
