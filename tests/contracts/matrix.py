@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casedesk.contracts.import_policy import ImportAction
+from casedesk.contracts.policy import ContractAction
 from casedesk.contracts.policy import ContractAction as C
 from tests.authorization import CONSOLE, NOTHING, PORTAL, Needs, Page, World
 from tests.contracts.factories import make_contract, make_equipment, make_product
@@ -192,9 +192,9 @@ PAGES = {
     "contracts:equipment_detail": Page(CONSOLE, (C.VIEW,)),
     "contracts:portal_contracts": Page(PORTAL, (C.VIEW,)),
     # The equipment import.
-    "contracts:equipment_import": Page(CONSOLE, (ImportAction.IMPORT_EQUIPMENT,)),
+    "contracts:equipment_import": Page(CONSOLE, (ContractAction.MANAGE_EQUIPMENT,)),
     "contracts:equipment_import_confirm": Page(
-        CONSOLE, (ImportAction.IMPORT_EQUIPMENT,), post_only=True, form={"token": "expired"}
+        CONSOLE, (ContractAction.MANAGE_EQUIPMENT,), post_only=True, form={"token": "expired"}
     ),
 }
 PAGE_FILLERS = {

@@ -9,4 +9,4 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         # renewal notices; who may see and do what; who may import equipment
-        from . import events, import_policy, policy  # noqa: F401
+        from . import events, policy  # noqa: F401

@@ -3,7 +3,7 @@ written), then import it — the same check and operation as ``casedesk import-e
 
 The uploaded file waits between the two steps in the media storage (``imports/``), named by
 a random key that travels signed, for this user, in the preview's form; it is removed once
-imported, or after a day.  Only contract managers (``ImportAction.IMPORT_EQUIPMENT``) reach
+imported, or after a day.  Only contract managers (``ContractAction.MANAGE_EQUIPMENT``) reach
 these pages; a stranger is sent to log in, a customer refused.  (The console's ``web.guards.staff_required`` is
 not used: import-linter lets only a domain's ``views`` module import it, and the policy
 check here refuses everyone who is not a contract manager anyway.)
@@ -33,7 +33,7 @@ from casedesk.core import clock, policy
 from casedesk.core.errors import DomainError
 
 from . import import_tables, importing
-from .import_policy import ImportAction
+from .policy import ContractAction
 
 STAGED = "imports"
 SALT = "casedesk.contracts.import"
@@ -61,7 +61,7 @@ def contract_managers_page(*methods: str):
                 raise PermissionDenied
             if request.method not in methods:
                 return HttpResponseNotAllowed(methods)
-            if not policy.can(user, ImportAction.IMPORT_EQUIPMENT):
+            if not policy.can(user, ContractAction.MANAGE_EQUIPMENT):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

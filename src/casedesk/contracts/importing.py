@@ -31,9 +31,9 @@ from casedesk.core import audit, clock, policy
 from casedesk.core.errors import Conflict
 from casedesk.core.operations import operation
 
-from .import_policy import ImportAction
 from .import_tables import NotATable, Table, Value
 from .models import Contract, CoverageLine, Equipment
+from .policy import ContractAction
 from .serials import normalize_serial
 
 # (stage "check" or "write", rows done since the last call, the stage's rows in all)
@@ -479,7 +479,7 @@ def _same_as_known(row: Row, lines: dict[int, list[CoverageLine]], problems: lis
 
 def preview(table: Table, *, by, progress: Progress | None = None) -> Checked:
     """What importing ``table`` would do, and every bad row; nothing is written."""
-    policy.require(by, ImportAction.IMPORT_EQUIPMENT)
+    policy.require(by, ContractAction.MANAGE_EQUIPMENT)
     return check(table, progress=progress)
 
 
@@ -494,7 +494,7 @@ def equipment_import(
 ) -> Checked:
     """Import ``table``: nothing if a row is bad (unless ``skip_bad``: then its good rows),
     in this one transaction, each new piece of equipment and coverage line audited."""
-    policy.require(by, ImportAction.IMPORT_EQUIPMENT)
+    policy.require(by, ContractAction.MANAGE_EQUIPMENT)
     checked = check(table, lock=True, progress=progress)
     if (checked.problems and not skip_bad) or any(p.code == "file" for p in checked.problems):
         return checked

@@ -2,7 +2,6 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import import_urls, views
-from .import_policy import ImportAction
 from .policy import ContractAction
 
 app_name = "contracts"
@@ -31,7 +30,7 @@ urlpatterns = [
 MENU = [
     ("contracts:contract_list", _("Contracts"), ContractAction.VIEW),
     ("contracts:equipment_list", _("Installed base"), ContractAction.VIEW),
-    ("contracts:equipment_import", _("Import equipment"), ImportAction.IMPORT_EQUIPMENT),
+    ("contracts:equipment_import", _("Import equipment"), ContractAction.MANAGE_EQUIPMENT),
 ]
 # The portal's menu, likewise.
 PORTAL_MENU = [
