@@ -25,6 +25,18 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _desk_language():
+    """Each test starts in the desk's language: a request through the web middleware (or a
+    test's own ``activate``) leaves its language active in the thread, and the next test
+    in the same process would read its strings in it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _seeded_defaults(request):
     """Transactional tests flush the tables, seeded data too: put the defaults back."""
     marker = request.node.get_closest_marker("django_db")
