@@ -1,50 +1,34 @@
 """The desk the import tests and the corpus (``corpus/``) name: organizations ACME and CTBJ,
-a 7×24 product, contract HT-ACME-1 of ACME and HT-CTBJ-1 of CTBJ over 2026.
-
-Products and contracts are written with the ORM here: the contracts domain's services (the
-other half of issue 13) make them once merged, and these helpers then call them.
-"""
+a 7×24 product, contract HT-ACME-1 of ACME and HT-CTBJ-1 of CTBJ over 2026, made through the
+contracts domain's services (tests/contracts/factories.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from casedesk.contracts.models import Contract, ServiceProduct
-from casedesk.core import clock
+from casedesk.contracts.models import Contract
+from tests.contracts import factories
 from tests.factories import OrganizationFactory
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 HEADER = "serial_number,organization,model,vendor,contract,site,warranty_ends_on"
 
 
-def make_product(code: str = "GOLD-7x24") -> ServiceProduct:
-    return ServiceProduct.objects.create(
-        code=code,
-        name="金牌 7×24",
-        coverage="7x24",
-        callback_minutes=15,
-        first_worklog_minutes=60,
-        onsite_hours=4,
-        created_at=clock.now(),
-    )
-
-
 def make_contract(number: str, organization, product, starts_on=None, ends_on=None) -> Contract:
-    return Contract.objects.create(
+    return factories.make_contract(
         number=number,
         organization=organization,
-        service_product=product,
+        product=product,
         starts_on=starts_on or dt.date(2026, 1, 1),
         ends_on=ends_on or dt.date(2026, 12, 31),
-        created_at=clock.now(),
     )
 
 
 def make_desk() -> dict:
     acme = OrganizationFactory(code="ACME", name="中国电信北京分公司")
     ctbj = OrganizationFactory(code="CTBJ", name="招商银行")
-    gold = make_product()
+    gold = factories.make_product(code="GOLD-7X24", first_worklog_minutes=60)
     return {
         "ACME": acme,
         "CTBJ": ctbj,
