@@ -76,6 +76,26 @@ def test_an_unknown_serial_is_kept_as_such(silver):
     assert (case.entitlement["entitled"], case.entitlement["reason"]) == (False, "unknown_serial")
 
 
+def test_another_organizations_box_is_an_unknown_serial_to_this_case(silver, platinum):
+    theirs = OrganizationFactory()
+    contract = make_contract(number="HT-THEIRS", organization=theirs, product=platinum)
+    make_equipment(serial_number="FOC2611A003", contract=contract)
+    case = open_case(silver, serial="FOC2611A003")
+    # Neither their contract's number nor its promises reach this CASE.
+    assert case.entitlement == {
+        "entitled": False,
+        "reason": "unknown_serial",
+        "contract": None,
+        "service_product": None,
+        "starts_on": None,
+        "ends_on": None,
+        "coverage": None,
+        "calendar": None,
+        "targets": None,
+    }
+    assert callback_due(case) == MONDAY_OPENING + dt.timedelta(minutes=15)  # silver's
+
+
 def test_without_a_serial_the_organizations_one_active_contract_decides(silver, platinum):
     make_contract(number="HT-PLAT-2", organization=silver, product=platinum)
     case = open_case(silver)

@@ -149,16 +149,18 @@ def _decided(covers: list[_Cover], day: dt.date, **about: str | None) -> Entitle
     return None
 
 
-def _of_serial(serial: str, day: dt.date, fetched_by) -> Entitlement:
-    """One query: the box the reader may see, left-joined to every line covering it with the
-    line's contract number and product (a handful of rows; the day picks in Python)."""
+def _of_serial(
+    serial: str, day: dt.date, fetched_by, *, organization_id: int | None = None
+) -> Entitlement:
+    """One query: the box the reader may see (of ``organization_id`` if given), left-joined
+    to every line covering it with the line's contract number and product (a handful of
+    rows; the day picks in Python)."""
     line = [f"coverage__{f}" for f in ("starts_on", "ends_on", "contract__number")]
     product = [f"coverage__service_product__{f}" for f in PRODUCT_FIELDS]
-    rows = list(
-        policy.visible(fetched_by, Equipment)
-        .filter(serial_number=serial)
-        .values_list("organization__code", *line, *product)
-    )
+    boxes = policy.visible(fetched_by, Equipment).filter(serial_number=serial)
+    if organization_id is not None:
+        boxes = boxes.filter(organization_id=organization_id)
+    rows = list(boxes.values_list("organization__code", *line, *product))
     if not rows:
         return Entitlement(
             entitled=False, reason=EntitlementReason.UNKNOWN_SERIAL, serial_number=serial
@@ -233,10 +235,12 @@ def intake_entitlement(
 ) -> dict | None:
     """What a CASE opened now keeps as its entitlement (``Case.entitlement``): the box's if
     a serial number is given, else the organization's if it has any contract; None for an
-    organization that never had one (its service level decides, as before contracts)."""
+    organization that never had one (its service level decides, as before contracts).
+    Another organization's box reads as an unknown serial: a CASE never names, nor is
+    promised by, a contract that is not its organization's."""
     serial = normalize_serial(serial_number or "")
     if serial:
-        found = _of_serial(serial, local_day(at), None)
+        found = _of_serial(serial, local_day(at), None, organization_id=organization.pk)
     else:
         covers = _contract_covers(organization.pk, None)
         found = _of_contracts(covers, local_day(at), organization=organization.code)
