@@ -191,6 +191,9 @@ PAGES = {
     ),
     "contracts:equipment_detail": Page(CONSOLE, (C.VIEW,)),
     "contracts:portal_contracts": Page(PORTAL, (C.VIEW,)),
+    # The intake forms' live entitlement hint (JSON).
+    "contracts:entitlement_hint": Page(CONSOLE, (C.VIEW,)),
+    "contracts:portal_entitlement_hint": Page(PORTAL, (C.VIEW,)),
     # The equipment import.
     "contracts:equipment_import": Page(CONSOLE, (ContractAction.MANAGE_EQUIPMENT,)),
     "contracts:equipment_import_confirm": Page(

@@ -7,10 +7,10 @@ import datetime as dt
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from .choices import ContractStatus, EntitlementReason
-from .selectors import Entitlement
+from .choices import ContractStatus, Coverage, EntitlementReason
+from .selectors import Entitlement, Targets
 
 
 def _day(value) -> str:
@@ -47,6 +47,58 @@ def entitlement_text(found: Entitlement) -> str:
     if reason == EntitlementReason.UNKNOWN_ORGANIZATION:
         return _("Unknown organization.")
     return _("No contract covers it.")
+
+
+class HintState:
+    """How the intake hint looks: covered, covered with a catch, or the CASE opens uncovered
+    (``neutral``: no contract at all, the organization's service level decides)."""
+
+    COVERED = "covered"
+    WARNING = "warning"
+    UNCOVERED = "uncovered"
+    NEUTRAL = "neutral"
+
+
+HINT_STATES = {
+    EntitlementReason.COVERED: HintState.COVERED,
+    EntitlementReason.NOT_COVERED_FOR_ONSITE: HintState.WARNING,
+    EntitlementReason.SEVERAL_CONTRACTS: HintState.WARNING,
+}
+
+
+def targets_text(targets: Targets) -> str:
+    """A product's promised times in a line: "7×24 · callback 15 min, on site 4 h"."""
+    parts = [
+        _("callback %(n)s min") % {"n": targets.callback_minutes},
+        _("first work log %(n)s min") % {"n": targets.first_worklog_minutes},
+    ]
+    if targets.onsite_hours is not None:
+        parts.append(_("on site %(n)s h") % {"n": targets.onsite_hours})
+    if targets.repair_days is not None:
+        n = targets.repair_days
+        parts.append(ngettext("repair %(n)s day", "repair %(n)s days", n) % {"n": n})
+    if targets.replacement_hours is not None:
+        parts.append(_("replacement %(n)s h") % {"n": targets.replacement_hours})
+    return f"{Coverage(targets.coverage).label} · {_(', ').join(parts)}"
+
+
+def entitlement_hint(found: Entitlement, *, of_serial: bool) -> tuple[str, str]:
+    """What the intake form shows beside the serial number, and its ``HintState``: the
+    sentence, the promised times when covered, and that an uncovered CASE still opens.
+    ``of_serial``: the answer is a box's (else the organization's, where no contract at
+    all means its service level decides, as the CASE will)."""
+    if not of_serial and found.reason == EntitlementReason.NO_CONTRACT:
+        return _("No contract: the organization's service level applies."), HintState.NEUTRAL
+    text = entitlement_text(found)
+    state = HINT_STATES.get(found.reason, HintState.UNCOVERED)
+    more = ""
+    if found.targets is not None:
+        more = targets_text(found.targets)
+    elif state == HintState.UNCOVERED:
+        more = _("The CASE will still open, flagged as uncovered.")
+    if more:  # two sentences: a space between them in English, none in Chinese
+        text = _("%(sentence)s %(more)s") % {"sentence": text, "more": more}
+    return text, state
 
 
 def status_label(status: str) -> str:

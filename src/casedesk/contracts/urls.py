@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import import_urls, views
+from . import hint_views, import_urls, views
 from .policy import ContractAction
 
 app_name = "contracts"
@@ -9,6 +9,7 @@ app_name = "contracts"
 urlpatterns = [
     # The import's pages first: "equipment/import/" is not a serial number.
     *import_urls.urlpatterns,
+    path("contracts/entitlement-hint/", hint_views.entitlement_hint, name="entitlement_hint"),
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/new/", views.contract_new, name="contract_new"),
     path("contracts/products/", views.product_list, name="product_list"),
@@ -24,6 +25,11 @@ urlpatterns = [
     path("contracts/<str:number>/amend/", views.contract_amend, name="contract_amend"),
     path("contracts/<str:number>/coverage/", views.coverage_add, name="coverage_add"),
     path("portal/contracts/", views.portal_contracts, name="portal_contracts"),
+    path(
+        "portal/contracts/entitlement-hint/",
+        hint_views.portal_entitlement_hint,
+        name="portal_entitlement_hint",
+    ),
 ]
 
 # The console's menu: (URL name, label, the action that shows the link).

@@ -42,7 +42,7 @@ from casedesk.core.errors import Conflict, DomainError, InvalidInput
 from casedesk.notify import services as outbox
 from casedesk.notify.models import root_id
 
-from . import loops, parse, threading
+from . import loops, parse, serials, threading
 from .choices import InboundStatus
 from .models import InboundMessage
 from .presenters import MAIL_SHORTENED
@@ -515,6 +515,7 @@ def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> No
         by=by,
         title=_title(mail.subject),
         description=description,
+        serial_number=serials.named_serial(mail.subject, mail.text),
         system=shortened,
         priority=settings.CASEDESK_MAIL_PRIORITY,
         channel=Channel.EMAIL,

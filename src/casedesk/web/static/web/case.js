@@ -128,6 +128,12 @@
           if (el) { el.textContent = values[k] || ""; }
         });
         card.hidden = false;
+        // The entitlement hint: the caller's organization's when no serial number is given.
+        var entitlement = document.getElementById("entitlement-hint");
+        if (entitlement) {
+          entitlement.setAttribute("data-organization", c.organization.code);
+          entitlement.dispatchEvent(new Event("entitlement:organization"));
+        }
         var hint = document.getElementById("no-contact");
         if (hint) { hint.hidden = true; }
         clear(results);
