@@ -197,12 +197,14 @@ def _contract_covers(organization_id: int, fetched_by) -> list[_Cover]:
     ]
 
 
-def _of_contracts(covers: list[_Cover], day: dt.date, **about: str | None) -> Entitlement | None:
+def _of_contracts(covers: list[_Cover], day: dt.date, *, organization: str) -> Entitlement | None:
     """An organization's entitlement from its contracts; None when it has none."""
     if sum(1 for c in covers if c.starts_on <= day <= c.ends_on) > 1:
         # Which one covers the call depends on the box: ask for its serial number.
-        return Entitlement(entitled=False, reason=EntitlementReason.SEVERAL_CONTRACTS, **about)
-    decided = _decided(covers, day, **about)
+        return Entitlement(
+            entitled=False, reason=EntitlementReason.SEVERAL_CONTRACTS, organization=organization
+        )
+    decided = _decided(covers, day, organization=organization)
     if decided is not None and decided.entitled:
         # An organization's one active contract covers whatever the product says of on-site.
         decided = replace(decided, reason=EntitlementReason.COVERED)
@@ -239,13 +241,14 @@ def intake_entitlement(
     Another organization's box reads as an unknown serial: a CASE never names, nor is
     promised by, a contract that is not its organization's."""
     serial = normalize_serial(serial_number or "")
+    found: Entitlement | None
     if serial:
         found = _of_serial(serial, local_day(at), None, organization_id=organization.pk)
     else:
         covers = _contract_covers(organization.pk, None)
         found = _of_contracts(covers, local_day(at), organization=organization.code)
-        if found is None:
-            return None
+    if found is None:
+        return None
     targets = found.targets
     return {
         "entitled": found.entitled,
