@@ -157,3 +157,31 @@ def test_the_case_page_says_what_the_case_is_entitled_to_in_the_readers_language
     customer = make_user("customer", org=silver)
     portal = page_text(client_for(customer, "zh-hans").get(f"/portal/cases/{covered.number}/"))
     assert "在保：合同 HT-PLAT-4" in portal
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.mark.parametrize(
+    ("coverage", "opened", "callback", "first_worklog"),
+    [
+        # docs/PROMISES.md's worked example: the eve of National Day 2026 (1–7 October off).
+        ("7x24", (2026, 9, 30, 17, 50), (2026, 9, 30, 18, 5), (2026, 9, 30, 18, 35)),
+        ("5x8", (2026, 9, 30, 17, 50), (2026, 10, 8, 9, 5), (2026, 10, 8, 9, 35)),
+        # Saturday 2026-10-10 is a 调休 working day.
+        ("5x8", (2026, 10, 9, 17, 50), (2026, 10, 10, 9, 5), (2026, 10, 10, 9, 35)),
+        # The last covered day at 17:59: covered, the promise runs past the end.
+        ("5x8", (2026, 12, 31, 17, 59), (2027, 1, 4, 9, 14), (2027, 1, 4, 9, 44)),
+    ],
+)
+def test_the_products_minutes_count_on_its_coverage_calendar(
+    silver, coverage, opened, callback, first_worklog
+):
+    product = make_product(code=f"P-{coverage}", coverage=coverage, onsite_hours=None)
+    contract = make_contract(organization=silver, product=product)  # all of 2026
+    make_equipment(serial_number="FOC2609B001", contract=contract)
+    case = open_case(silver, serial="FOC2609B001", when=dt.datetime(*opened, tzinfo=SHANGHAI))
+    assert case.entitlement["entitled"] is True
+    due = {d.kind: d.due_at for d in Deadline.objects.filter(case=case)}
+    assert due["callback"] == dt.datetime(*callback, tzinfo=SHANGHAI)
+    assert due["first_worklog"] == dt.datetime(*first_worklog, tzinfo=SHANGHAI)
