@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from casedesk.core import clock
 from casedesk.sla import selectors as sla
@@ -14,10 +15,10 @@ from . import services
 from .models import Contract, CoverageLine, Equipment, ServiceProduct
 
 # (code, name, coverage, the service level whose promised times it takes, on-site hours,
-# repair days, replacement hours)
+# repair days, replacement hours, annual price per box in CNY before VAT)
 PRODUCTS = (
-    ("GOLD-7X24", "金牌服务 7×24（4 小时上门）", "7x24", "gold", 4, 14, 24),
-    ("SILVER-5X8", "银牌服务 5×8（远程支持）", "5x8", "silver", None, 14, None),
+    ("GOLD-7X24", "金牌服务 7×24（4 小时上门）", "7x24", "gold", 4, 14, 24, Decimal("28800.00")),
+    ("SILVER-5X8", "银牌服务 5×8（远程支持）", "5x8", "silver", None, 14, None, Decimal("9600.00")),
 )
 # Days from today to each customer's contract end, in ``desk.orgs`` order (the ORGS of
 # demo/content/accounts.py); negative: it has expired.  ``upgrade``: silver → gold midway.
@@ -44,7 +45,7 @@ def load(desk) -> None:
     today = clock.local(desk.now).date()
     with clock.frozen(desk.start):
         products = {}
-        for code, name, coverage, level, onsite, repair, replacement in PRODUCTS:
+        for code, name, coverage, level, onsite, repair, replacement, price in PRODUCTS:
             promised = sla.level_config(level).policy
             products[level] = services.service_product_create(
                 code=code,
@@ -55,6 +56,7 @@ def load(desk) -> None:
                 onsite_hours=onsite,
                 repair_days=repair,
                 replacement_hours=replacement,
+                annual_price=price,
                 by=manager,
             )
         for n, (org, days) in enumerate(zip(desk.orgs, ENDS, strict=False)):

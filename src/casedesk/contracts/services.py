@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +44,7 @@ PRODUCT_FIELDS = (
     "onsite_hours",
     "repair_days",
     "replacement_hours",
+    "annual_price",
     "is_active",
 )
 EQUIPMENT_FIELDS = ("model", "vendor", "site", "installed_on", "warranty_ends_on")
@@ -90,6 +92,7 @@ def service_product_create(
     onsite_hours: int | None = None,
     repair_days: int | None = None,
     replacement_hours: int | None = None,
+    annual_price: Decimal | None = None,
     by: User | None,
 ) -> ServiceProduct:
     policy.require(by, ContractAction.MANAGE_CATALOGUE)
@@ -111,6 +114,7 @@ def service_product_create(
         onsite_hours=onsite_hours,
         repair_days=repair_days,
         replacement_hours=replacement_hours,
+        annual_price=annual_price,
         created_at=clock.now(),
     )
     _validate(product)
