@@ -14,7 +14,7 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -67,10 +67,10 @@ def _about(quote: Quote) -> list[tuple[str, str]]:
 def _columns() -> list[str]:
     return [
         "#",
-        _("Serial number"),
-        _("Model"),
-        _("Site"),
-        _("Service product"),
+        capfirst(_("serial number")),
+        capfirst(_("model")),
+        capfirst(_("site")),
+        capfirst(_("service product")),
         _("Unit price per year"),
         _("Amount"),
     ]
@@ -177,7 +177,7 @@ def cjk_font() -> str:
 
 
 def _money(value: Decimal | None) -> str:
-    return "—" if value is None else number_format(value, 2, force_grouping=True)
+    return "—" if value is None else f"{value:,.2f}"  # as invoices in China write yuan
 
 
 def to_pdf(quote: Quote) -> bytes:
