@@ -78,6 +78,12 @@ def _save_new(instance, conflict: str) -> None:
         raise Conflict(conflict) from exc
 
 
+def _cents(product: ServiceProduct) -> None:
+    """A validated price as stored and answered: yuan with two decimals ("28800.50")."""
+    if product.annual_price is not None:
+        product.annual_price = Decimal(product.annual_price).quantize(Decimal("0.01"))
+
+
 # --- the service catalogue ----------------------------------------------------------------
 
 
@@ -118,6 +124,7 @@ def service_product_create(
         created_at=clock.now(),
     )
     _validate(product)
+    _cents(product)
     _save_new(product, taken)
     audit.record(
         action="service_product.create", obj=product, actor=by, data={"after": snapshot(product)}
@@ -139,6 +146,7 @@ def service_product_change(
     for field, value in changes.items():
         setattr(product, field, value)
     _validate(product)
+    _cents(product)
     product.save(update_fields=list(changes) or None)
     audit.record(
         action="service_product.change",
