@@ -221,7 +221,9 @@ def test_a_product_carries_its_annual_price(manager):
     assert r.json()["annual_price"] == "28800.50"
     r = manager.post("/service-products", {**GOLD, "code": "NO-PRICE"})
     assert r.json()["annual_price"] is None
-    listed = {p["code"]: p["annual_price"] for p in manager.get("/service-products").json()["items"]}
+    listed = {
+        p["code"]: p["annual_price"] for p in manager.get("/service-products").json()["items"]
+    }
     assert listed == {"GOLD-7X24": "28800.50", "NO-PRICE": None}
 
 

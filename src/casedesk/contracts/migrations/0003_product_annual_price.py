@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0002_renewal_notice'),
+        ("contracts", "0002_renewal_notice"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='serviceproduct',
-            name='annual_price',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='annual price per box (CNY)'),
+            model_name="serviceproduct",
+            name="annual_price",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=12,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="annual price per box (CNY)",
+            ),
         ),
     ]
