@@ -54,7 +54,7 @@ def test_the_panel_shows_each_window_nearest_first(desk):
     html = page_text(response)
     within_30 = _window(html, 30)
     assert re.findall(r">(HT-D\d+)</a>", within_30) == ["HT-D0", "HT-D30"]
-    assert 'class="kpi-value">2<' in within_30 and "ending within 30 days" in within_30
+    assert 'class="panel-figure">2<' in within_30 and "ending within 30 days" in within_30
     in_31_60 = _window(html, 60)
     assert re.findall(r">(HT-D\d+)</a>", in_31_60) == ["HT-D31", "HT-D60"]
     assert "ending in 31–60 days" in in_31_60
@@ -85,7 +85,7 @@ def test_more_than_the_nearest_few_are_counted_and_linked(desk):
                 ends_on=TODAY + dt.timedelta(days=10),
             )
     within_30 = _window(page_text(_dashboard(make_user("cs_manager"))), 30)
-    assert 'class="kpi-value">9<' in within_30
+    assert 'class="panel-figure">9<' in within_30
     assert len(re.findall(r"<tr>\s*<th scope=\"row\">", within_30)) == dashboard.NEAREST
     assert "See all 9 contracts" in within_30 and "/contracts/?within=30" in within_30
 
