@@ -6,6 +6,7 @@ escalation matrix) are data in the database, not here.
 
 import os
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -192,6 +193,8 @@ CASEDESK_TITLE_MAX = 200
 # Threads per process that run the dashboard's independent queries side by side (0: none).
 CASEDESK_REPORT_THREADS = int(os.environ.get("CASEDESK_REPORT_THREADS", "3"))
 CASEDESK_TEXT_MAX = 50_000
+# The VAT a renewal quote adds to its subtotal (6 %: Chinese IT and technical services).
+CASEDESK_QUOTE_TAX_RATE = Decimal(os.environ.get("CASEDESK_QUOTE_TAX_RATE", "0.06"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Attachments (cases/attachments.py): stored under MEDIA_ROOT, never served directly --

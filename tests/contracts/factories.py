@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 
 from casedesk.accounts.models import Organization, User
 from casedesk.contracts import services
@@ -26,6 +27,7 @@ def make_product(
     onsite_hours: int | None = 4,
     repair_days: int | None = 14,
     replacement_hours: int | None = None,
+    annual_price: Decimal | str | None = None,
     by: User | None = None,
 ) -> ServiceProduct:
     found = ServiceProduct.objects.filter(code=code.upper()).first()
@@ -40,6 +42,7 @@ def make_product(
         onsite_hours=onsite_hours,
         repair_days=repair_days,
         replacement_hours=replacement_hours,
+        annual_price=Decimal(annual_price) if annual_price is not None else None,
         by=by or contract_manager(),
     )
 

@@ -62,6 +62,7 @@ ENDPOINTS = {
                 "coverage": "5x8",
                 "callback_minutes": 30,
                 "first_worklog_minutes": 60,
+                "annual_price": "12800.00",
             },
         ),
     ),
@@ -171,6 +172,8 @@ PAGES = {
     "contracts:coverage_add": Page(
         CONSOLE, (C.MANAGE_CONTRACTS,), post_only=True, form={"serial_number": "MXSNA0002"}
     ),
+    "contracts:contract_quote_xlsx": Page(CONSOLE, (C.QUOTE,)),
+    "contracts:contract_quote_pdf": Page(CONSOLE, (C.QUOTE,)),
     "contracts:product_list": Page(CONSOLE, (C.VIEW,)),
     "contracts:product_new": Page(
         CONSOLE,
@@ -204,5 +207,7 @@ PAGE_FILLERS = {
     "contracts:contract_detail/number": _pages("number"),
     "contracts:contract_amend/number": _pages("number"),
     "contracts:coverage_add/number": _pages("number"),
+    "contracts:contract_quote_xlsx/number": _pages("number"),
+    "contracts:contract_quote_pdf/number": _pages("number"),
     "contracts:equipment_detail/serial_number": _pages("serial"),
 }

@@ -213,3 +213,23 @@ def test_entitlement_needs_a_question(manager):
     assert r.status_code == 422 and r.json()["detail"]
     r = manager.get("/entitlement", {"serial_number": "X", "at": "yesterday"})
     assert r.status_code == 422
+
+
+def test_a_product_carries_its_annual_price(manager):
+    r = manager.post("/service-products", {**GOLD, "annual_price": "28800.5"})
+    assert r.status_code == 201, r.content
+    assert r.json()["annual_price"] == "28800.50"
+    r = manager.post("/service-products", {**GOLD, "code": "NO-PRICE"})
+    assert r.json()["annual_price"] is None
+    listed = {
+        p["code"]: p["annual_price"] for p in manager.get("/service-products").json()["items"]
+    }
+    assert listed == {"GOLD-7X24": "28800.50", "NO-PRICE": None}
+
+
+@pytest.mark.parametrize("price", [-1, "abc", "1.234", 10**12])
+def test_a_bad_price_is_422_and_writes_nothing(manager, price):
+    r = manager.post("/service-products", {**GOLD, "annual_price": price})
+    assert r.status_code in (400, 422), r.content
+    assert r.json()["detail"]
+    assert not AuditRecord.objects.filter(action="service_product.create").exists()

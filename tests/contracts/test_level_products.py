@@ -13,8 +13,8 @@ from tests.contracts.factories import make_product
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = ("contracts", "0002_renewal_notice")
-AFTER = ("contracts", "0003_level_products")
+BEFORE = ("contracts", "0003_product_annual_price")
+AFTER = ("contracts", "0004_level_products")
 
 
 def _migrate(target) -> None:

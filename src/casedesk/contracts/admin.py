@@ -25,7 +25,15 @@ class ReadOnlyAdmin(AuditedAdmin):
 
 @admin.register(ServiceProduct)
 class ServiceProductAdmin(AuditedAdmin):
-    list_display = ["code", "name", "coverage", "callback_minutes", "onsite_hours", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "coverage",
+        "callback_minutes",
+        "onsite_hours",
+        "annual_price",
+        "is_active",
+    ]
     list_filter = ["coverage", "is_active"]
     readonly_fields = ["code", "created_at"]
 

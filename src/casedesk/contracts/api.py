@@ -4,6 +4,7 @@ catalogue, contracts, installed base")."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.conf import settings
@@ -25,6 +26,8 @@ ERRORS = {400: Detail, 401: Detail, 403: Detail, 404: Detail, 409: Detail, 422: 
 Day = Annotated[dt.date, Field(strict=False)]
 Minutes = Annotated[int, Field(ge=0, le=10_000_000)]
 Amount = Annotated[int, Field(ge=0, le=100_000)]
+# CNY per covered box per year, before VAT; a JSON number or a string ("12800.00").
+Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, strict=False)]
 
 
 class Page(Schema):
@@ -51,6 +54,7 @@ class ProductIn(In):
     onsite_hours: Amount | None = None
     repair_days: Amount | None = None
     replacement_hours: Amount | None = None
+    annual_price: Price | None = None
 
 
 class ProductOut(Schema):
@@ -62,6 +66,9 @@ class ProductOut(Schema):
     onsite_hours: int | None
     repair_days: int | None
     replacement_hours: int | None
+    annual_price: Decimal | None = Field(
+        description="CNY per covered box per year, before VAT (a string: exact); null: not priced"
+    )
     active: bool
 
 
@@ -80,6 +87,7 @@ def product_out(product: ServiceProduct) -> dict:
         "onsite_hours": product.onsite_hours,
         "repair_days": product.repair_days,
         "replacement_hours": product.replacement_hours,
+        "annual_price": product.annual_price,
         "active": product.is_active,
     }
 

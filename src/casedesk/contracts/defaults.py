@@ -3,7 +3,7 @@
 Before contracts, an organization's service level (gold/silver, ``sla.SlaPolicy``) alone
 decided a CASE's promised times.  Those two levels become the first two products of the
 catalogue, with the same callback and first-work-log minutes, counted on the same calendar:
-migration ``0003_level_products`` makes them on a desk that already has organizations (the
+migration ``0004_level_products`` makes them on a desk that already has organizations (the
 desk being upgraded), and the demo makes them through the services.  Organizations without a
 contract keep their service level's promises (``sla``), which these products repeat.
 """

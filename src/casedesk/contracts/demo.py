@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from casedesk.core import clock
 
@@ -13,6 +14,8 @@ from . import services
 from .defaults import LEVEL_PRODUCTS, level_product_fields
 from .models import Contract, CoverageLine, Equipment, ServiceProduct
 
+# The annual price of each level's product per box, in CNY before VAT (renewal quotes).
+PRICES = {"gold": Decimal("28800.00"), "silver": Decimal("9600.00")}
 # Days from today to each customer's contract end, in ``desk.orgs`` order (the ORGS of
 # demo/content/accounts.py); negative: it has expired.  ``upgrade``: silver → gold midway.
 ENDS = (165, 20, 50, 300, -15, 120)
@@ -41,7 +44,9 @@ def load(desk) -> None:
         for level, *_ in LEVEL_PRODUCTS:
             fields = level_product_fields(level)
             fields.pop("calendar")  # the demo's levels count on their coverage's calendars
-            products[level] = services.service_product_create(**fields, by=manager)
+            products[level] = services.service_product_create(
+                **fields, annual_price=PRICES[level], by=manager
+            )
         for n, (org, days) in enumerate(zip(desk.orgs, ENDS, strict=False)):
             ends_on = today + dt.timedelta(days=days)
             contract = services.contract_create(

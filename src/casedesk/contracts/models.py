@@ -7,6 +7,7 @@ never edited silently: a change is an amendment with its effective date.
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,16 @@ class ServiceProduct(models.Model):
     )
     replacement_hours = models.PositiveIntegerField(
         _("replacement delivered within (hours)"), null=True, blank=True
+    )
+    # What a renewal quote charges for one covered box for one year, in CNY (before VAT);
+    # empty: not priced yet (its quote lines read "price on request").
+    annual_price = models.DecimalField(
+        _("annual price per box (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"))

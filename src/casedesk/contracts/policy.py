@@ -9,7 +9,7 @@ from enum import StrEnum
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from casedesk.accounts.choices import Role
+from casedesk.accounts.choices import MANAGER_ROLES, Role
 from casedesk.accounts.policy import STAFF_ROLES
 from casedesk.core import policy
 
@@ -17,6 +17,8 @@ from .models import Contract, Equipment, ServiceProduct
 
 # Who signs contracts with customers: the customer service manager, and the administrator.
 CONTRACT_MANAGERS = frozenset({Role.CS_MANAGER, Role.ADMIN})
+# Who reads a renewal quote (prices): the managers who watch renewals, and the administrator.
+QUOTERS = MANAGER_ROLES | frozenset({Role.ADMIN})
 
 
 class ContractAction(StrEnum):
@@ -24,6 +26,7 @@ class ContractAction(StrEnum):
     MANAGE_CATALOGUE = "manage_catalogue"
     MANAGE_CONTRACTS = "manage_contracts"
     MANAGE_EQUIPMENT = "manage_equipment"
+    QUOTE = "quote_renewal"
 
 
 def _organization_of(obj) -> int | None:
@@ -43,6 +46,8 @@ def _rule(user, action: str, obj) -> bool:
         if isinstance(obj, ServiceProduct):
             return obj.contracts.filter(organization_id=user.organization_id).exists()
         return _organization_of(obj) == user.organization_id
+    if action == ContractAction.QUOTE:
+        return user.role in QUOTERS
     return user.role in CONTRACT_MANAGERS
 
 
@@ -70,6 +75,7 @@ policy.register(
         ContractAction.MANAGE_CATALOGUE: gettext_lazy("manage the service catalogue"),
         ContractAction.MANAGE_CONTRACTS: gettext_lazy("manage contracts"),
         ContractAction.MANAGE_EQUIPMENT: gettext_lazy("manage the installed base"),
+        ContractAction.QUOTE: gettext_lazy("quote renewals"),
     },
     _rule,
 )

@@ -402,6 +402,15 @@ def ending_soon(*, fetched_by, days: int) -> list[Contract]:
     return list(contract_list(fetched_by=fetched_by, ending_within_days=days))
 
 
+def renewals_due(*, fetched_by, from_days: int, to_days: int) -> QuerySet[Contract]:
+    """Active contracts whose last day is ``from_days`` to ``to_days`` days from today (both
+    included), the nearest first: a window of the renewals the dashboard shows."""
+    today = local_day()
+    return contract_list(fetched_by=fetched_by, ending_within_days=to_days).filter(
+        ends_on__gte=today + dt.timedelta(days=from_days)
+    )
+
+
 # --- what a request names (an unknown name is bad input, 422, not a missing page) -------------
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +44,7 @@ PRODUCT_FIELDS = (
     "onsite_hours",
     "repair_days",
     "replacement_hours",
+    "annual_price",
     "is_active",
 )
 EQUIPMENT_FIELDS = ("model", "vendor", "site", "installed_on", "warranty_ends_on")
@@ -76,6 +78,12 @@ def _save_new(instance, conflict: str) -> None:
         raise Conflict(conflict) from exc
 
 
+def _cents(product: ServiceProduct) -> None:
+    """A validated price as stored and answered: yuan with two decimals ("28800.50")."""
+    if product.annual_price is not None:
+        product.annual_price = Decimal(product.annual_price).quantize(Decimal("0.01"))
+
+
 # --- the service catalogue ----------------------------------------------------------------
 
 
@@ -90,6 +98,7 @@ def service_product_create(
     onsite_hours: int | None = None,
     repair_days: int | None = None,
     replacement_hours: int | None = None,
+    annual_price: Decimal | None = None,
     by: User | None,
 ) -> ServiceProduct:
     policy.require(by, ContractAction.MANAGE_CATALOGUE)
@@ -111,9 +120,11 @@ def service_product_create(
         onsite_hours=onsite_hours,
         repair_days=repair_days,
         replacement_hours=replacement_hours,
+        annual_price=annual_price,
         created_at=clock.now(),
     )
     _validate(product)
+    _cents(product)
     _save_new(product, taken)
     audit.record(
         action="service_product.create", obj=product, actor=by, data={"after": snapshot(product)}
@@ -135,6 +146,7 @@ def service_product_change(
     for field, value in changes.items():
         setattr(product, field, value)
     _validate(product)
+    _cents(product)
     product.save(update_fields=list(changes) or None)
     audit.record(
         action="service_product.change",

@@ -23,6 +23,10 @@ urlpatterns = [
     ),
     path("contracts/<str:number>/", views.contract_detail, name="contract_detail"),
     path("contracts/<str:number>/amend/", views.contract_amend, name="contract_amend"),
+    path(
+        "contracts/<str:number>/quote.xlsx", views.contract_quote_xlsx, name="contract_quote_xlsx"
+    ),
+    path("contracts/<str:number>/quote.pdf", views.contract_quote_pdf, name="contract_quote_pdf"),
     path("contracts/<str:number>/coverage/", views.coverage_add, name="coverage_add"),
     path("portal/contracts/", views.portal_contracts, name="portal_contracts"),
     path(

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +25,7 @@ from casedesk.core import clock, policy
 from casedesk.core.errors import DomainError
 from casedesk.web.guards import forbidden, staff_required
 
-from . import presenters, selectors, services
+from . import presenters, quote_files, quotes, selectors, services
 from .choices import ContractStatus, Coverage
 from .policy import ContractAction
 
@@ -78,6 +78,13 @@ class ProductForm(forms.Form):
     )
     replacement_hours = forms.IntegerField(
         label=gettext_lazy("replacement delivered within (hours)"), min_value=0, required=False
+    )
+    annual_price = forms.DecimalField(
+        label=gettext_lazy("annual price per box (CNY)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
     )
 
 
@@ -269,6 +276,7 @@ def _contract_page(request, contract, *, amend=None, cover=None, status=200):
             "lines": selectors.contract_lines(contract=contract, fetched_by=user),
             "amendments": amendments,
             "may_manage": may_manage,
+            "may_quote": policy.can(user, ContractAction.QUOTE, contract),
             "amend_form": amend or AmendForm(),
             "coverage_form": cover or CoverageForm(),
         },
@@ -283,6 +291,34 @@ def contract_detail(request, number: str):
     except DomainError as exc:
         return _refused(request, exc)
     return _contract_page(request, contract)
+
+
+# The renewal quote: a read (nothing stored, nothing audited), as a file to download.
+QUOTE_FILES = {
+    "xlsx": (quote_files.to_xlsx, quote_files.XLSX_TYPE),
+    "pdf": (quote_files.to_pdf, quote_files.PDF_TYPE),
+}
+
+
+def _quote(request, number: str, fmt: str):
+    try:
+        quote = quotes.renewal_quote(number=number, fetched_by=request.user)
+    except DomainError as exc:
+        return _refused(request, exc)
+    write, content_type = QUOTE_FILES[fmt]
+    response = HttpResponse(write(quote), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{quote_files.filename(quote, fmt)}"'
+    return response
+
+
+@staff_required
+def contract_quote_xlsx(request, number: str):
+    return _quote(request, number, "xlsx")
+
+
+@staff_required
+def contract_quote_pdf(request, number: str):
+    return _quote(request, number, "pdf")
 
 
 @staff_required

@@ -3,8 +3,9 @@
 Each installed app of casedesk may carry, beside its domain rooms, the interface rooms a
 person or a program meets it by: ``api.py`` (its ninja ``router`` and the ``MOUNT`` it is
 served under), ``urls.py`` (its console and portal pages, namespaced by its label) and
-``demo.py`` (its part of the demo desk).  The API, the URLconf and the demo ask
-:func:`app_modules` for them, so adding a domain touches no interface module.
+``demo.py`` (its part of the demo desk), ``dashboard.py`` (its panels on the manager
+dashboard: ``panels(request)``, rendered HTML).  The API, the URLconf, the demo and the
+dashboard ask :func:`app_modules` for them, so adding a domain touches no interface module.
 
 Found by name at run time (``importlib``), never imported by the kernel: it still knows no
 app.  Django's own ``autodiscover_modules`` (the admin's) imports the same way.
@@ -24,8 +25,9 @@ PACKAGE = "casedesk."
 
 @functools.cache
 def app_modules(room: str, *, exclude: tuple[str, ...] = ()) -> tuple[ModuleType, ...]:
-    """Every installed casedesk app's module ``room`` (``"api"``, ``"urls"``, ``"demo"``), in
-    ``INSTALLED_APPS`` order (an app after the apps it uses); ``exclude``: app labels.
+    """Every installed casedesk app's module ``room`` (``"api"``, ``"urls"``, ``"demo"``,
+    ``"dashboard"``), in ``INSTALLED_APPS`` order (an app after the apps it uses);
+    ``exclude``: app labels.
     Asked once per room (the installed apps do not change while the process runs)."""
     found = []
     for config in apps.get_app_configs():

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from casedesk.cases.choices import Priority
-from casedesk.core import clock, policy
+from casedesk.core import clock, discovery, policy
 from casedesk.core.errors import DomainError
 from casedesk.reports.policy import ReportAction
 from casedesk.web.guards import forbidden, staff_required
@@ -134,6 +134,12 @@ def headline(tables) -> list[dict]:
     ]
 
 
+def domain_panels(request) -> list:
+    """The panels other domains put on the dashboard: each installed app's ``dashboard``
+    room (``panels(request)``: rendered HTML, empty for a reader it has nothing for)."""
+    return [panel for room in discovery.app_modules("dashboard") for panel in room.panels(request)]
+
+
 @staff_required
 def dashboard(request):
     user = request.user
@@ -150,6 +156,7 @@ def dashboard(request):
         ),
         "severity_options": options(Priority.choices, params.get("severity", "")),
         "params": params,
+        "panels": domain_panels(request),
     }
     try:
         f = selectors.parse_filters(request.GET, user=user)

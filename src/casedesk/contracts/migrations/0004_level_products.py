@@ -27,7 +27,7 @@ def make(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contracts", "0002_renewal_notice"),
+        ("contracts", "0003_product_annual_price"),
         ("sla", "0006_dashboard_indexes"),
     ]
 
