@@ -9,7 +9,15 @@ from django.contrib import admin
 
 from casedesk.core.admin_audit import AuditedAdmin
 
-from .models import Contract, ContractAmendment, CoverageLine, Equipment, ServiceProduct
+from . import services
+from .models import (
+    Allowance,
+    Contract,
+    ContractAmendment,
+    CoverageLine,
+    Equipment,
+    ServiceProduct,
+)
 
 
 class ReadOnlyAdmin(AuditedAdmin):
@@ -23,14 +31,25 @@ class ReadOnlyAdmin(AuditedAdmin):
         return False
 
 
+class AllowanceInline(admin.TabularInline):
+    model = Allowance
+    extra = 0
+
+
 @admin.register(ServiceProduct)
 class ServiceProductAdmin(AuditedAdmin):
     list_display = ["code", "name", "coverage", "callback_minutes", "onsite_hours", "is_active"]
     list_filter = ["coverage", "is_active"]
     readonly_fields = ["code", "created_at"]
+    inlines = [AllowanceInline]
 
     def has_add_permission(self, request):  # made through the console or the API
         return False
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Allowance:  # in the product's operation, before its record
+            services.allowances_sync(form.instance)
 
 
 @admin.register(Equipment)

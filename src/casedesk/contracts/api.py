@@ -42,6 +42,31 @@ def _page(qs, page: Page, out) -> dict:
 # --- service products ------------------------------------------------------------------------
 
 
+class AllowanceIn(In):
+    unit: Literal["cases", "onsite_visits"] = Field(
+        description="cases: CASEs opened under the contract; onsite_visits: on-site visits "
+        "(counted once field service exists; 0 until then)"
+    )
+    quantity: int = Field(ge=1, le=1_000_000, description="units allowed per period")
+    period: Literal["contract_year", "month"] = Field(
+        description="contract_year: from an anniversary of the contract's start to the day "
+        "before the next; month: the calendar month"
+    )
+
+
+class AllowanceOut(Schema):
+    unit: str
+    quantity: int
+    period: str
+
+
+class AllowanceUseOut(AllowanceOut):
+    used: int
+    remaining: int
+    period_starts_on: dt.date
+    period_ends_on: dt.date
+
+
 class ProductIn(In):
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
@@ -51,6 +76,9 @@ class ProductIn(In):
     onsite_hours: Amount | None = None
     repair_days: Amount | None = None
     replacement_hours: Amount | None = None
+    allowances: list[AllowanceIn] = Field(
+        default_factory=list, max_length=10, description="units allowed per period"
+    )
 
 
 class ProductOut(Schema):
@@ -63,6 +91,7 @@ class ProductOut(Schema):
     repair_days: int | None
     replacement_hours: int | None
     active: bool
+    allowances: list[AllowanceOut]
 
 
 class ProductList(Schema):
@@ -81,13 +110,21 @@ def product_out(product: ServiceProduct) -> dict:
         "repair_days": product.repair_days,
         "replacement_hours": product.replacement_hours,
         "active": product.is_active,
+        "allowances": [
+            {"unit": a.unit, "quantity": a.quantity, "period": a.period}
+            for a in product.allowances.all()
+        ],
     }
 
 
 @router.get("service-products", response={200: ProductList, **ERRORS})
 def list_service_products(request, page: Query[Page]):
     policy.require(request.auth, ContractAction.VIEW)
-    return _page(selectors.service_product_list(fetched_by=request.auth), page, product_out)
+    return _page(
+        selectors.service_product_list(fetched_by=request.auth).prefetch_related("allowances"),
+        page,
+        product_out,
+    )
 
 
 @router.post("service-products", response={201: ProductOut, **ERRORS})
@@ -400,11 +437,14 @@ class EntitlementOut(Schema):
     service_product: str | None = Field(description="the product's code")
     reason: str = Field(
         description="covered, not_covered_for_onsite, expired, not_started, no_contract, "
-        "several_contracts, unknown_serial, unknown_organization"
+        "several_contracts, unknown_serial, unknown_organization, allowance_used_up"
     )
     starts_on: dt.date | None
     ends_on: dt.date | None
     targets: TargetsOut | None
+    allowances: list[AllowanceUseOut] | None = Field(
+        None, description="the product's allowances in the periods holding the instant, if any"
+    )
 
 
 @router.get("entitlement", response={200: EntitlementOut, **ERRORS})
@@ -424,4 +464,5 @@ def entitlement(request, query: Query[EntitlementQuery]):
         "starts_on": found.starts_on,
         "ends_on": found.ends_on,
         "targets": found.targets.__dict__ if found.targets else None,
+        "allowances": [use.as_dict() for use in found.allowances] if found.allowances else None,
     }

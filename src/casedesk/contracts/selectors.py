@@ -18,6 +18,8 @@ from casedesk.accounts.models import Organization
 from casedesk.core import clock, policy
 from casedesk.core.errors import InvalidInput, NotFound
 
+from . import allowances
+from .allowances import AllowanceUse
 from .choices import ContractStatus, EntitlementReason
 from .models import Contract, ContractAmendment, CoverageLine, Equipment, ServiceProduct
 from .serials import normalize_serial
@@ -81,6 +83,7 @@ class Entitlement:
     targets: Targets | None = None
     serial_number: str | None = None
     organization: str | None = None
+    allowances: tuple[AllowanceUse, ...] = ()  # the product's, in the periods holding the day
 
 
 def _from(
@@ -90,9 +93,11 @@ def _from(
     product: ServiceProduct,
     starts_on: dt.date,
     ends_on: dt.date,
+    day: dt.date | None = None,
     **about: str | None,
 ) -> Entitlement:
-    return Entitlement(
+    """The answer naming ``contract``; a covered one (``day`` given) within its allowances."""
+    found = Entitlement(
         entitled=entitled,
         reason=reason,
         contract=contract.number,
@@ -102,6 +107,7 @@ def _from(
         targets=Targets.of(product) if entitled else None,
         **about,
     )
+    return allowances.limited(found, contract, product, day) if day else found
 
 
 def _of_serial(serial: str, day: dt.date, fetched_by) -> Entitlement:
@@ -133,7 +139,14 @@ def _of_serial(serial: str, day: dt.date, fetched_by) -> Entitlement:
             else EntitlementReason.NOT_COVERED_FOR_ONSITE
         )
         return _from(
-            True, reason, best.contract, best.service_product, best.starts_on, best.ends_on, **about
+            True,
+            reason,
+            best.contract,
+            best.service_product,
+            best.starts_on,
+            best.ends_on,
+            day,
+            **about,
         )
     coming = [line for line in lines if line.starts_on > day]
     if coming:  # a contract is signed for it: say when it starts
@@ -177,7 +190,14 @@ def _of_organization(code: str, day: dt.date, fetched_by) -> Entitlement:
     if len(active) == 1:
         [c] = active
         return _from(
-            True, EntitlementReason.COVERED, c, c.service_product, c.starts_on, c.ends_on, **about
+            True,
+            EntitlementReason.COVERED,
+            c,
+            c.service_product,
+            c.starts_on,
+            c.ends_on,
+            day,
+            **about,
         )
     if active:  # which one covers the call depends on the box: ask for its serial number
         return Entitlement(entitled=False, reason=EntitlementReason.SEVERAL_CONTRACTS, **about)
@@ -250,6 +270,7 @@ def intake_entitlement(
             if targets
             else None
         ),
+        **({"allowances": [use.as_dict() for use in found.allowances]} if found.allowances else {}),
     }
 
 

@@ -134,7 +134,13 @@ def product_list(request):
     user = request.user
     if not policy.can(user, ContractAction.VIEW):
         return forbidden(request)
-    products = selectors.service_product_list(fetched_by=user)
+    products = [
+        (product, [presenters.allowance_text(a.unit, a.quantity, a.period) for a in allowances])
+        for product in selectors.service_product_list(fetched_by=user).prefetch_related(
+            "allowances"
+        )
+        for allowances in [product.allowances.all()]
+    ]
     return render(
         request,
         "contracts/product_list.html",
