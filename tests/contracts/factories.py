@@ -26,6 +26,7 @@ def make_product(
     onsite_hours: int | None = 4,
     repair_days: int | None = 14,
     replacement_hours: int | None = None,
+    allowances: tuple[dict, ...] = (),
     by: User | None = None,
 ) -> ServiceProduct:
     found = ServiceProduct.objects.filter(code=code.upper()).first()
@@ -40,6 +41,7 @@ def make_product(
         onsite_hours=onsite_hours,
         repair_days=repair_days,
         replacement_hours=replacement_hours,
+        allowances=allowances,
         by=by or contract_manager(),
     )
 

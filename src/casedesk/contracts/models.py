@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casedesk.accounts.models import Organization, User, code_validator
 from casedesk.sla.models import ServiceCalendar
@@ -69,7 +70,9 @@ class Allowance(models.Model):
     )
     unit = models.CharField(_("unit"), max_length=16, choices=AllowanceUnit.choices)
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    period = models.CharField(_("period"), max_length=16, choices=AllowancePeriod.choices)
+    period = models.CharField(
+        pgettext_lazy("allowance", "period"), max_length=16, choices=AllowancePeriod.choices
+    )
 
     class Meta:
         verbose_name = _("allowance")
@@ -175,7 +178,9 @@ class AllowanceCounter(models.Model):
         "Contract", on_delete=models.CASCADE, related_name="+", verbose_name=_("contract")
     )
     unit = models.CharField(_("unit"), max_length=16, choices=AllowanceUnit.choices)
-    period = models.CharField(_("period"), max_length=16, choices=AllowancePeriod.choices)
+    period = models.CharField(
+        pgettext_lazy("allowance", "period"), max_length=16, choices=AllowancePeriod.choices
+    )
     period_starts_on = models.DateField(_("period starts on"))
     used = models.PositiveIntegerField(_("used"), default=0)
 
