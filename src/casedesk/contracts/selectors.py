@@ -105,7 +105,8 @@ def _from(
         starts_on=starts_on,
         ends_on=ends_on,
         targets=Targets.of(product) if entitled else None,
-        **about,
+        serial_number=about.get("serial_number"),
+        organization=about.get("organization"),
     )
     return allowances.limited(found, contract, product, day) if day else found
 
