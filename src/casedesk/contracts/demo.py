@@ -1,4 +1,5 @@
-"""Demo data of contracts: the gold and silver service levels as two service products, a
+"""Demo data of contracts: the gold and silver service levels as two service products (silver
+allowing 12 CASEs a contract year), a
 contract for each customer — active, ending within 30 and 60 days, expired, one upgraded by
 an amendment — and their equipment: covered, no longer covered, and never covered."""
 
@@ -31,6 +32,8 @@ BOXES = (
     ("CE6881-48S6CQ", "华为", "2102"),
 )
 UNCOVERED = 2  # boxes of the first customer that no contract covers
+# What each product allows per period: silver support counts its CASEs.
+ALLOWANCES = {"silver": ({"unit": "cases", "quantity": 12, "period": "contract_year"},)}
 
 
 def _serial(rng: random.Random, prefix: str) -> str:
@@ -55,6 +58,7 @@ def load(desk) -> None:
                 onsite_hours=onsite,
                 repair_days=repair,
                 replacement_hours=replacement,
+                allowances=ALLOWANCES.get(level, ()),
                 by=manager,
             )
         for n, (org, days) in enumerate(zip(desk.orgs, ENDS, strict=False)):
