@@ -9,7 +9,7 @@ from django.contrib import admin
 
 from casedesk.core.admin_audit import AuditedAdmin
 
-from . import services
+from . import allowances
 from .models import (
     Allowance,
     Contract,
@@ -49,7 +49,7 @@ class ServiceProductAdmin(AuditedAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Allowance:  # in the product's operation, before its record
-            services.allowances_sync(form.instance)
+            allowances.flag_keep(form.instance)
 
 
 @admin.register(Equipment)

@@ -114,6 +114,15 @@ class AllowanceUse:
         }
 
 
+def flag_keep(product: ServiceProduct) -> None:
+    """Keep ``has_allowances`` with the product's rows (after the services or the admin's
+    inline changed them, in their operation)."""
+    has = product.allowances.exists()
+    if product.has_allowances != has:
+        product.has_allowances = has
+        product.save(update_fields=["has_allowances"])
+
+
 def allowances_of(product: ServiceProduct) -> list[Allowance]:
     if not product.has_allowances:
         return []

@@ -29,6 +29,7 @@ from casedesk.core.operations import operation
 from casedesk.core.services import snapshot
 from casedesk.notify import services as outbox
 
+from .allowances import flag_keep
 from .choices import AllowancePeriod, AllowanceUnit, Coverage
 from .models import (
     Allowance,
@@ -130,15 +131,7 @@ def _allowances_keep(product: ServiceProduct, rows: list[Allowance]) -> None:
     for row in rows:
         row.service_product = product
     Allowance.objects.bulk_create(rows)
-    allowances_sync(product)
-
-
-def allowances_sync(product: ServiceProduct) -> None:
-    """Keep ``has_allowances`` with the rows (after the admin's inline edits them too)."""
-    has = product.allowances.exists()
-    if product.has_allowances != has:
-        product.has_allowances = has
-        product.save(update_fields=["has_allowances"])
+    flag_keep(product)
 
 
 @operation
