@@ -343,6 +343,23 @@ def test_the_entitlement_api_gives_the_allowances(manager, three_a_year):
     ]
 
 
+def test_a_case_answer_carries_the_allowances_it_kept(three_a_year):
+    case = open_case(three_a_year.organization, local(D(2026, 6, 1), 10))
+    r = ApiClient(make_user("supervisor")).get(f"/cases/{case.number}")
+    assert r.status_code == 200, r.content
+    entitlement = r.json()["entitlement"]
+    assert entitlement["reason"] == "covered"
+    assert entitlement["allowances"][0] == {
+        "unit": "cases",
+        "period": YEAR,
+        "quantity": 3,
+        "used": 1,
+        "remaining": 2,
+        "period_starts_on": "2026-03-15",
+        "period_ends_on": "2027-03-14",
+    }
+
+
 # --- wording ----------------------------------------------------------------------------------
 
 

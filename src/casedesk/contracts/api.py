@@ -10,7 +10,7 @@ from django.conf import settings
 from ninja import Field, Query, Router, Schema, Status
 
 from casedesk.accounts import selectors as accounts
-from casedesk.api.schemas import Detail, In
+from casedesk.api.schemas import AllowanceUseOut, Detail, In
 from casedesk.core import policy
 
 from . import selectors, services
@@ -58,13 +58,6 @@ class AllowanceOut(Schema):
     unit: str
     quantity: int
     period: str
-
-
-class AllowanceUseOut(AllowanceOut):
-    used: int
-    remaining: int
-    period_starts_on: dt.date
-    period_ends_on: dt.date
 
 
 class ProductIn(In):
