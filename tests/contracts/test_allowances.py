@@ -26,7 +26,7 @@ from tests.contracts.factories import (
     make_equipment,
     make_product,
 )
-from tests.factories import ApiClient, make_case, make_user
+from tests.factories import ApiClient, client_for, make_case, make_user, page_text
 
 D = dt.date
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -423,3 +423,40 @@ def test_the_kept_entitlement_of_a_case_is_worded_with_its_allowance():
         assert "2 on-site visits per contract year is used up" in (
             presenters.kept_entitlement_text(kept)
         )
+
+
+# --- the console's form -----------------------------------------------------------------------
+
+PRODUCT_FORM = {
+    "code": "SILVER-5X8",
+    "name": "银牌",
+    "coverage": "5x8",
+    "callback_minutes": "30",
+    "first_worklog_minutes": "60",
+    "allowance_unit": "cases",
+    "allowance_period": YEAR,
+}
+
+
+@pytest.mark.django_db
+def test_a_manager_gives_a_new_product_its_allowance_in_the_console():
+    client = client_for(make_user("cs_manager"), "zh-hans")
+    r = client.post("/contracts/products/new/", {**PRODUCT_FORM, "allowance_quantity": "12"})
+    assert r.status_code == 302
+    product = ServiceProduct.objects.get(code="SILVER-5X8")
+    assert [(a.unit, a.quantity, a.period) for a in product.allowances.all()] == [
+        ("cases", 12, YEAR)
+    ]
+    assert "每合同年度 12 个 CASE" in page_text(client.get("/contracts/products/"))
+    english = client_for(make_user("cs_manager"), "en")
+    assert "12 CASEs per contract year" in page_text(english.get("/contracts/products/"))
+
+
+@pytest.mark.django_db
+def test_the_console_form_refuses_a_zero_allowance_and_takes_none():
+    client = client_for(make_user("cs_manager"))
+    r = client.post("/contracts/products/new/", {**PRODUCT_FORM, "allowance_quantity": "0"})
+    assert r.status_code == 400 and not ServiceProduct.objects.exists()
+    r = client.post("/contracts/products/new/", PRODUCT_FORM)
+    assert r.status_code == 302
+    assert not ServiceProduct.objects.get(code="SILVER-5X8").has_allowances

@@ -62,6 +62,9 @@ def test_the_product_page_shows_allowances_and_a_box_reads_used_up(screens, tran
     assert "每合同年度 2 个 CASE" in text
     assert "每月 5 个 CASE" in text and "每合同年度 10 次上门服务" in text
     _keep(screen.shot("products-zh"), "products-zh")
+    screen.page.get_by_role("link", name="新建服务产品").click()
+    assert screen.page.get_by_label("额度（每周期数量）").is_visible()
+    _keep(screen.shot("product-new-zh"), "product-new-zh")
 
     reader = make_user("cs_manager", username="csm.en")
     reader.language = "en"  # the test's setup: a manager who reads English
