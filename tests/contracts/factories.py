@@ -28,6 +28,7 @@ def make_product(
     repair_days: int | None = 14,
     replacement_hours: int | None = None,
     annual_price: Decimal | str | None = None,
+    allowances: tuple[dict, ...] = (),
     by: User | None = None,
 ) -> ServiceProduct:
     found = ServiceProduct.objects.filter(code=code.upper()).first()
@@ -43,6 +44,7 @@ def make_product(
         repair_days=repair_days,
         replacement_hours=replacement_hours,
         annual_price=Decimal(annual_price) if annual_price is not None else None,
+        allowances=allowances,
         by=by or contract_manager(),
     )
 

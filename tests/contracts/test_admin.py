@@ -8,7 +8,7 @@ from django.urls import reverse
 from casedesk.core import audit
 from casedesk.core.models import AuditRecord
 from tests.accounts.factories import make_user
-from tests.contracts.factories import make_contract, make_equipment
+from tests.contracts.factories import make_contract, make_equipment, make_product
 from tests.core.test_audit_domains import _form_data
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +43,25 @@ def test_a_contract_cannot_be_edited_in_the_admin(client, root):
     assert r.status_code == 403
     contract.refresh_from_db()
     assert contract.number == "HT-ADMIN"
+
+
+def test_an_allowance_added_in_the_admin_is_audited_and_limits_entitlement(client, root):
+    product = make_product(code="ADMIN-P")
+    url = reverse("admin:contracts_serviceproduct_change", args=[product.pk])
+    data = _form_data(client.get(url))
+    prefix = "allowances"
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-0-unit": "cases",
+            f"{prefix}-0-quantity": "12",
+            f"{prefix}-0-period": "contract_year",
+        }
+    )
+    r = client.post(url, data)
+    assert r.status_code == 302, r.context["adminform"].form.errors if r.context else r
+    product.refresh_from_db()
+    assert product.has_allowances  # the entitlement now reads them
+    assert [(a.unit, a.quantity) for a in product.allowances.all()] == [("cases", 12)]
+    assert AuditRecord.objects.filter(action="allowance.create", actor="root").exists()
+    assert audit.verify().ok

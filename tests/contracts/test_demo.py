@@ -29,6 +29,10 @@ def test_the_demo_makes_contracts_in_every_state():
             policy.first_worklog_minutes,
         )
         assert (gold.coverage, silver.coverage) == ("7x24", "5x8")
+        assert [(a.unit, a.quantity, a.period) for a in silver.allowances.all()] == [
+            ("cases", 12, "contract_year")
+        ]
+        assert not gold.has_allowances
         statuses = [selectors.contract_status(c) for c in selectors.contract_list(fetched_by=None)]
         assert statuses.count("expired") == 1 and statuses.count("active") == 5
         assert len(selectors.ending_soon(fetched_by=None, days=30)) == 1

@@ -136,6 +136,7 @@ def test_an_api_opening_answers_its_entitlement(client, silver, platinum):
         "service_product": "PLAT-7X24",
         "reason": "covered",
         "goodwill": False,
+        "allowances": None,  # its product counts nothing
     }
 
 

@@ -17,7 +17,7 @@ from casedesk.cases.models import Case, CaseEvent, WorkLog
 from casedesk.core import clock, policy
 from casedesk.core.errors import InvalidInput
 
-from .schemas import Detail, Empty, In
+from .schemas import AllowanceUseOut, Detail, Empty, In
 
 router = Router(tags=["cases"])
 
@@ -63,6 +63,9 @@ class EntitlementOut(Out):
     service_product: str | None = Field(description="the service product's code")
     reason: str = Field(description="covered, expired, not_started, no_contract, unknown_serial …")
     goodwill: bool = Field(False, description="served without cover, approved by a manager")
+    allowances: list[AllowanceUseOut] | None = Field(
+        None, description="its product's allowances at intake, this CASE counted; if any"
+    )
 
 
 class CaseOut(Out):
@@ -181,6 +184,7 @@ def entitlement_out(entitlement: dict | None) -> dict | None:
         "service_product": entitlement.get("service_product"),
         "reason": entitlement.get("reason") or "",
         "goodwill": bool(entitlement.get("goodwill")),
+        "allowances": entitlement.get("allowances"),
     }
 
 

@@ -1,7 +1,9 @@
 """Shared schema pieces."""
 
+import datetime as dt
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 
 class In(Schema):
@@ -20,3 +22,16 @@ class Empty(In):
 
 class Detail(Schema):
     detail: str
+
+
+class AllowanceUseOut(BaseModel):
+    """One allowance of a contract's service product in the period holding an instant (the
+    entitlement's and the CASE's kept entitlement's ``allowances``)."""
+
+    unit: str
+    period: str
+    quantity: int
+    used: int
+    remaining: int
+    period_starts_on: dt.date
+    period_ends_on: dt.date

@@ -9,7 +9,15 @@ from django.contrib import admin
 
 from casedesk.core.admin_audit import AuditedAdmin
 
-from .models import Contract, ContractAmendment, CoverageLine, Equipment, ServiceProduct
+from . import allowances
+from .models import (
+    Allowance,
+    Contract,
+    ContractAmendment,
+    CoverageLine,
+    Equipment,
+    ServiceProduct,
+)
 
 
 class ReadOnlyAdmin(AuditedAdmin):
@@ -21,6 +29,11 @@ class ReadOnlyAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AllowanceInline(admin.TabularInline):
+    model = Allowance
+    extra = 0
 
 
 @admin.register(ServiceProduct)
@@ -36,9 +49,15 @@ class ServiceProductAdmin(AuditedAdmin):
     ]
     list_filter = ["coverage", "is_active"]
     readonly_fields = ["code", "created_at"]
+    inlines = [AllowanceInline]
 
     def has_add_permission(self, request):  # made through the console or the API
         return False
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Allowance:  # in the product's operation, before its record
+            allowances.flag_keep(form.instance)
 
 
 @admin.register(Equipment)

@@ -11,7 +11,7 @@ from django.conf import settings
 from ninja import Field, Query, Router, Schema, Status
 
 from casedesk.accounts import selectors as accounts
-from casedesk.api.schemas import Detail, In
+from casedesk.api.schemas import AllowanceUseOut, Detail, In
 from casedesk.core import policy
 
 from . import selectors, services
@@ -45,6 +45,24 @@ def _page(qs, page: Page, out) -> dict:
 # --- service products ------------------------------------------------------------------------
 
 
+class AllowanceIn(In):
+    unit: Literal["cases", "onsite_visits"] = Field(
+        description="cases: CASEs opened under the contract; onsite_visits: on-site visits "
+        "(counted once field service exists; 0 until then)"
+    )
+    quantity: int = Field(ge=1, le=1_000_000, description="units allowed per period")
+    period: Literal["contract_year", "month"] = Field(
+        description="contract_year: from an anniversary of the contract's start to the day "
+        "before the next; month: the calendar month"
+    )
+
+
+class AllowanceOut(Schema):
+    unit: str
+    quantity: int
+    period: str
+
+
 class ProductIn(In):
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
@@ -55,6 +73,9 @@ class ProductIn(In):
     repair_days: Amount | None = None
     replacement_hours: Amount | None = None
     annual_price: Price | None = None
+    allowances: list[AllowanceIn] = Field(
+        default_factory=list, max_length=10, description="units allowed per period"
+    )
 
 
 class ProductOut(Schema):
@@ -70,6 +91,7 @@ class ProductOut(Schema):
         description="CNY per covered box per year, before VAT (a string: exact); null: not priced"
     )
     active: bool
+    allowances: list[AllowanceOut]
 
 
 class ProductList(Schema):
@@ -89,13 +111,21 @@ def product_out(product: ServiceProduct) -> dict:
         "replacement_hours": product.replacement_hours,
         "annual_price": product.annual_price,
         "active": product.is_active,
+        "allowances": [
+            {"unit": a.unit, "quantity": a.quantity, "period": a.period}
+            for a in product.allowances.all()
+        ],
     }
 
 
 @router.get("service-products", response={200: ProductList, **ERRORS})
 def list_service_products(request, page: Query[Page]):
     policy.require(request.auth, ContractAction.VIEW)
-    return _page(selectors.service_product_list(fetched_by=request.auth), page, product_out)
+    return _page(
+        selectors.service_product_list(fetched_by=request.auth).prefetch_related("allowances"),
+        page,
+        product_out,
+    )
 
 
 @router.post("service-products", response={201: ProductOut, **ERRORS})
@@ -408,11 +438,14 @@ class EntitlementOut(Schema):
     service_product: str | None = Field(description="the product's code")
     reason: str = Field(
         description="covered, not_covered_for_onsite, expired, not_started, no_contract, "
-        "several_contracts, unknown_serial, unknown_organization"
+        "several_contracts, unknown_serial, unknown_organization, allowance_used_up"
     )
     starts_on: dt.date | None
     ends_on: dt.date | None
     targets: TargetsOut | None
+    allowances: list[AllowanceUseOut] | None = Field(
+        None, description="the product's allowances in the periods holding the instant, if any"
+    )
 
 
 @router.get("entitlement", response={200: EntitlementOut, **ERRORS})
@@ -432,4 +465,5 @@ def entitlement(request, query: Query[EntitlementQuery]):
         "starts_on": found.starts_on,
         "ends_on": found.ends_on,
         "targets": found.targets.__dict__ if found.targets else None,
+        "allowances": [use.as_dict() for use in found.allowances] if found.allowances else None,
     }

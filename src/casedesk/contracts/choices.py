@@ -1,4 +1,5 @@
-"""The words the contracts domain stores: coverage hours and a contract's status."""
+"""The words the contracts domain stores: coverage hours, a contract's status, why it
+entitles (or not), and what an allowance counts per which period."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,3 +30,19 @@ class EntitlementReason(models.TextChoices):
     SEVERAL_CONTRACTS = "several_contracts", _("several active contracts")
     UNKNOWN_SERIAL = "unknown_serial", _("unknown serial number")
     UNKNOWN_ORGANIZATION = "unknown_organization", _("unknown organization")
+    ALLOWANCE_USED_UP = "allowance_used_up", _("covered, but the allowance is used up")
+
+
+class AllowanceUnit(models.TextChoices):
+    """What an allowance counts.  ``onsite_visits`` is declared for the field-service domain
+    (a later issue): until on-site visits exist nothing counts them, so they read 0 used."""
+
+    CASES = "cases", _("CASEs")
+    ONSITE_VISITS = "onsite_visits", _("on-site visits")
+
+
+class AllowancePeriod(models.TextChoices):
+    """The period an allowance renews in (explicit dates, see ``contracts.allowances``)."""
+
+    CONTRACT_YEAR = "contract_year", _("contract year")
+    MONTH = "month", _("month")

@@ -1,4 +1,5 @@
-"""Demo data of contracts: the gold and silver service levels as two service products, a
+"""Demo data of contracts: the gold and silver service levels as two service products (silver
+allowing 12 CASEs a contract year), a
 contract for each customer — active, ending within 30 and 60 days, expired, one upgraded by
 an amendment — and their equipment: covered, no longer covered, and never covered."""
 
@@ -28,6 +29,8 @@ BOXES = (
     ("CE6881-48S6CQ", "华为", "2102"),
 )
 UNCOVERED = 2  # boxes of the first customer that no contract covers
+# What each product allows per period: silver support counts its CASEs.
+ALLOWANCES = {"silver": ({"unit": "cases", "quantity": 12, "period": "contract_year"},)}
 
 
 def _serial(rng: random.Random, prefix: str) -> str:
@@ -45,7 +48,10 @@ def load(desk) -> None:
             fields = level_product_fields(level)
             fields.pop("calendar")  # the demo's levels count on their coverage's calendars
             products[level] = services.service_product_create(
-                **fields, annual_price=PRICES[level], by=manager
+                **fields,
+                annual_price=PRICES[level],
+                allowances=ALLOWANCES.get(level, ()),
+                by=manager,
             )
         for n, (org, days) in enumerate(zip(desk.orgs, ENDS, strict=False)):
             ends_on = today + dt.timedelta(days=days)

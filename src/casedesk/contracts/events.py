@@ -1,6 +1,6 @@
 """What contracts follow: a CASE being opened keeps its entitlement (decided at intake for
-every channel: the phone form, the portal, mail, the API); each supervision pass sends the
-renewal notices that are due."""
+every channel: the phone form, the portal, mail, the API) and counts it in its contract's
+allowances; each supervision pass sends the renewal notices that are due."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from casedesk.cases.events import CaseOpening
 from casedesk.core.events import Phase, subscribe
 from casedesk.sla.events import SupervisionPassed
 
-from . import selectors, services
+from . import allowances, selectors, services
 
 # Before anything reads the new CASE (its deadlines come from what it is entitled to).
 ORDER_ENTITLEMENT = 5
@@ -17,8 +17,10 @@ ORDER_ENTITLEMENT = 5
 @subscribe(CaseOpening, phase=Phase.IN_TRANSACTION, order=ORDER_ENTITLEMENT)
 def entitlement_at_intake(published: CaseOpening) -> None:
     case = published.case
-    case.entitlement = selectors.intake_entitlement(
-        serial_number=case.serial_number, organization=case.organization, at=case.created_at
+    case.entitlement = allowances.consumed(
+        selectors.intake_entitlement(
+            serial_number=case.serial_number, organization=case.organization, at=case.created_at
+        )
     )
 
 

@@ -11,11 +11,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casedesk.accounts.models import Organization, User, code_validator
 from casedesk.sla.models import ServiceCalendar
 
-from .choices import Coverage
+from .choices import AllowancePeriod, AllowanceUnit, Coverage
 
 
 class ServiceProduct(models.Model):
@@ -54,6 +55,9 @@ class ServiceProduct(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"))
+    # Kept by the services with the product's Allowance rows, so that the entitlement of a
+    # product without allowances costs no query to find that out.
+    has_allowances = models.BooleanField(_("has allowances"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("service product")
@@ -62,6 +66,37 @@ class ServiceProduct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class Allowance(models.Model):
+    """A product allows ``quantity`` units of ``unit`` per ``period`` of each contract
+    (ServiceNow's entitlement counts: 12 CASEs a contract year, 10 on-site visits)."""
+
+    service_product = models.ForeignKey(
+        ServiceProduct,
+        on_delete=models.CASCADE,
+        related_name="allowances",
+        verbose_name=_("service product"),
+    )
+    unit = models.CharField(_("unit"), max_length=16, choices=AllowanceUnit.choices)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    period = models.CharField(
+        pgettext_lazy("allowance", "period"), max_length=16, choices=AllowancePeriod.choices
+    )
+
+    class Meta:
+        verbose_name = _("allowance")
+        verbose_name_plural = _("allowances")
+        ordering = ("service_product", "unit", "period")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("service_product", "unit", "period"), name="allowance_unique"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="allowance_quantity_min"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.unit} / {self.period}"
 
 
 class Contract(models.Model):
@@ -142,6 +177,35 @@ class ContractAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.number}/{self.seq}"
+
+
+class AllowanceCounter(models.Model):
+    """How many units of ``unit`` a contract used in the period (of kind ``period``) that
+    starts on ``period_starts_on``: one row, counted up in the transaction that uses a unit
+    (a CASE's intake), so reading what is left is one indexed lookup."""
+
+    contract = models.ForeignKey(
+        "Contract", on_delete=models.CASCADE, related_name="+", verbose_name=_("contract")
+    )
+    unit = models.CharField(_("unit"), max_length=16, choices=AllowanceUnit.choices)
+    period = models.CharField(
+        pgettext_lazy("allowance", "period"), max_length=16, choices=AllowancePeriod.choices
+    )
+    period_starts_on = models.DateField(_("period starts on"))
+    used = models.PositiveIntegerField(_("used"), default=0)
+
+    class Meta:
+        verbose_name = _("allowance counter")
+        verbose_name_plural = _("allowance counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("contract", "unit", "period", "period_starts_on"),
+                name="allowance_counter_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}/{self.period} {self.period_starts_on}: {self.used}"
 
 
 class Equipment(models.Model):

@@ -9,7 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .choices import ContractStatus, Coverage, EntitlementReason
+from .allowances import AllowanceUse
+from .choices import AllowancePeriod, AllowanceUnit, ContractStatus, Coverage, EntitlementReason
 from .selectors import Entitlement, Targets
 
 
@@ -17,8 +18,68 @@ def _day(value) -> str:
     return date_format(value, "Y-m-d") if value else "—"
 
 
+def allowance_text(unit: str, quantity: int, period: str) -> str:
+    """ "12 CASEs per contract year" in the reader's language."""
+    words = {"count": quantity}
+    if unit == AllowanceUnit.ONSITE_VISITS:
+        if period == AllowancePeriod.MONTH:
+            return (
+                ngettext(
+                    "%(count)d on-site visit per month",
+                    "%(count)d on-site visits per month",
+                    quantity,
+                )
+                % words
+            )
+        return (
+            ngettext(
+                "%(count)d on-site visit per contract year",
+                "%(count)d on-site visits per contract year",
+                quantity,
+            )
+            % words
+        )
+    if period == AllowancePeriod.MONTH:
+        return ngettext("%(count)d CASE per month", "%(count)d CASEs per month", quantity) % words
+    return (
+        ngettext("%(count)d CASE per contract year", "%(count)d CASEs per contract year", quantity)
+        % words
+    )
+
+
+def allowance_use_text(use: AllowanceUse) -> str:
+    """ "3 of 12 CASEs per contract year left (2026-03-01 – 2027-02-28)"."""
+    return _("%(remaining)d of %(allowance)s left (%(starts_on)s – %(ends_on)s)") % {
+        "remaining": use.remaining,
+        "allowance": allowance_text(use.unit, use.quantity, use.period),
+        "starts_on": _day(use.period_starts_on),
+        "ends_on": _day(use.period_ends_on),
+    }
+
+
+def _used_up_text(found: Entitlement, words: dict) -> str:
+    used_up = next((use for use in found.allowances if use.used_up), None)
+    allowance = allowance_text(used_up.unit, used_up.quantity, used_up.period) if used_up else "—"
+    return _(
+        "Covered by contract %(contract)s (%(product)s), but its allowance of "
+        "%(allowance)s is used up."
+    ) % {**words, "allowance": allowance}
+
+
 def entitlement_text(found: Entitlement) -> str:
-    """One sentence for the person at intake: covered by what until when, or why not."""
+    """One sentence for the person at intake: covered by what until when, or why not; what
+    is left of the product's allowances."""
+    sentence = _entitlement_sentence(found)
+    if found.entitled and found.allowances:
+        left = "; ".join(allowance_use_text(use) for use in found.allowances)
+        sentence = _("%(entitlement)s %(allowances)s.") % {
+            "entitlement": sentence,
+            "allowances": left,
+        }
+    return sentence
+
+
+def _entitlement_sentence(found: Entitlement) -> str:
     words = {
         "contract": found.contract or "",
         "product": found.service_product or "",
@@ -36,6 +97,8 @@ def entitlement_text(found: Entitlement) -> str:
             )
             % words
         )
+    if reason == EntitlementReason.ALLOWANCE_USED_UP:
+        return _used_up_text(found, words)
     if reason == EntitlementReason.EXPIRED:
         return _("Coverage expired on %(ends_on)s (contract %(contract)s).") % words
     if reason == EntitlementReason.NOT_STARTED:
@@ -143,8 +206,24 @@ def kept_entitlement_text(kept: dict | None) -> str:
             service_product=kept.get("service_product"),
             starts_on=day("starts_on"),
             ends_on=day("ends_on"),
+            allowances=tuple(kept_allowance_uses(kept)),
         )
     )
     if kept.get("goodwill"):
         text = _("%(entitlement)s Served as goodwill.") % {"entitlement": text}
     return text
+
+
+def kept_allowance_uses(kept: dict) -> list[AllowanceUse]:
+    """The allowance counts a CASE kept from intake (``Case.entitlement["allowances"]``)."""
+    return [
+        AllowanceUse(
+            unit=use["unit"],
+            period=use["period"],
+            quantity=use["quantity"],
+            used=use["used"],
+            period_starts_on=dt.date.fromisoformat(use["period_starts_on"]),
+            period_ends_on=dt.date.fromisoformat(use["period_ends_on"]),
+        )
+        for use in kept.get("allowances") or ()
+    ]

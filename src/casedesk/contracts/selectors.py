@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -18,6 +19,8 @@ from casedesk.accounts.models import Organization
 from casedesk.core import clock, policy
 from casedesk.core.errors import InvalidInput, NotFound
 
+from . import allowances
+from .allowances import AllowanceUse
 from .choices import ContractStatus, EntitlementReason
 from .models import Contract, ContractAmendment, CoverageLine, Equipment, ServiceProduct
 from .serials import normalize_serial
@@ -69,6 +72,7 @@ class Entitlement:
     targets: Targets | None = None
     serial_number: str | None = None
     organization: str | None = None
+    allowances: tuple[AllowanceUse, ...] = ()  # the product's, in the periods holding the day
 
 
 # What one coverage line (or contract) says, read as plain values in the lookup's one query:
@@ -82,6 +86,7 @@ PRODUCT_FIELDS = (
     "onsite_hours",
     "repair_days",
     "replacement_hours",
+    "has_allowances",
 )
 
 
@@ -94,16 +99,18 @@ class _Cover:
     contract: str
     product: str
     targets: Targets
+    has_allowances: bool = False
 
     @classmethod
-    def of(cls, starts_on, ends_on, contract, code, coverage, calendar, *minutes) -> _Cover:
-        callback, first_worklog, onsite, repair, replacement = minutes
+    def of(cls, starts_on, ends_on, contract, code, coverage, calendar, *rest) -> _Cover:
+        callback, first_worklog, onsite, repair, replacement, has_allowances = rest
         return cls(
             starts_on,
             ends_on,
             contract,
             code,
-            Targets(
+            has_allowances=bool(has_allowances),
+            targets=Targets(
                 coverage=coverage,
                 calendar=calendar,
                 callback_minutes=callback,
@@ -115,8 +122,18 @@ class _Cover:
         )
 
 
-def _from(entitled: bool, reason: str, cover: _Cover, **about: str | None) -> Entitlement:
-    return Entitlement(
+def _from(
+    entitled: bool,
+    reason: str,
+    cover: _Cover,
+    day: dt.date | None = None,
+    *,
+    serial_number: str | None = None,
+    organization: str | None = None,
+) -> Entitlement:
+    """The answer naming ``cover``'s contract; a covered one (``day`` given) within its
+    product's allowances (two more queries, only for a product that has any)."""
+    found = Entitlement(
         entitled=entitled,
         reason=reason,
         contract=cover.contract,
@@ -124,28 +141,39 @@ def _from(entitled: bool, reason: str, cover: _Cover, **about: str | None) -> En
         starts_on=cover.starts_on,
         ends_on=cover.ends_on,
         targets=cover.targets if entitled else None,
-        **about,
+        serial_number=serial_number,
+        organization=organization,
     )
+    if day is None or not cover.has_allowances:
+        return found
+    contract = Contract.objects.get(number=cover.contract)
+    product = ServiceProduct.objects.get(code=cover.product)
+    return allowances.limited(found, contract, product, day)
 
 
-def _decided(covers: list[_Cover], day: dt.date, **about: str | None) -> Entitlement | None:
+def _decided(
+    covers: list[_Cover],
+    day: dt.date,
+    *,
+    serial_number: str | None = None,
+    organization: str | None = None,
+) -> Entitlement | None:
     """Covered, not started or expired at ``day`` by ``covers``; None when there are none.
     Covered: on-site coverage first, then the cover that lasts longest."""
+    who: dict[str, Any] = {"serial_number": serial_number, "organization": organization}
     current = [c for c in covers if c.starts_on <= day <= c.ends_on]
     if current:
         best = max(current, key=lambda c: (c.targets.onsite_hours is not None, c.ends_on))
         onsite = best.targets.onsite_hours is not None
         reason = EntitlementReason.COVERED if onsite else EntitlementReason.NOT_COVERED_FOR_ONSITE
-        return _from(True, reason, best, **about)
+        return _from(True, reason, best, day, **who)
     coming = [c for c in covers if c.starts_on > day]
     if coming:  # a contract is signed for it: say when it starts
         return _from(
-            False, EntitlementReason.NOT_STARTED, min(coming, key=lambda c: c.starts_on), **about
+            False, EntitlementReason.NOT_STARTED, min(coming, key=lambda c: c.starts_on), **who
         )
     if covers:
-        return _from(
-            False, EntitlementReason.EXPIRED, max(covers, key=lambda c: c.ends_on), **about
-        )
+        return _from(False, EntitlementReason.EXPIRED, max(covers, key=lambda c: c.ends_on), **who)
     return None
 
 
@@ -264,6 +292,7 @@ def intake_entitlement(
             if targets
             else None
         ),
+        **({"allowances": [use.as_dict() for use in found.allowances]} if found.allowances else {}),
     }
 
 

@@ -30,8 +30,16 @@ from casedesk.core.operations import operation
 from casedesk.core.services import snapshot
 from casedesk.notify import services as outbox
 
-from .choices import Coverage
-from .models import Contract, ContractAmendment, CoverageLine, Equipment, ServiceProduct
+from .allowances import flag_keep
+from .choices import AllowancePeriod, AllowanceUnit, Coverage
+from .models import (
+    Allowance,
+    Contract,
+    ContractAmendment,
+    CoverageLine,
+    Equipment,
+    ServiceProduct,
+)
 from .policy import ContractAction
 from .serials import normalize_serial
 
@@ -87,6 +95,53 @@ def _cents(product: ServiceProduct) -> None:
 # --- the service catalogue ----------------------------------------------------------------
 
 
+def _allowance_rows(allowances: Iterable[Mapping[str, Any]]) -> list[Allowance]:
+    """Each ``{"unit", "quantity", "period"}`` checked: a known unit and period, at least one
+    unit, one allowance per unit and period."""
+    rows: dict[tuple[str, str], Allowance] = {}
+    for given in allowances:
+        unit, period, quantity = given.get("unit"), given.get("period"), given.get("quantity")
+        if unit not in AllowanceUnit.values:
+            raise InvalidInput(
+                _("Unknown allowance unit %(unit)r; choose one of %(choices)s.")
+                % {"unit": unit, "choices": ", ".join(AllowanceUnit.values)}
+            )
+        if period not in AllowancePeriod.values:
+            raise InvalidInput(
+                _("Unknown allowance period %(period)r; choose one of %(choices)s.")
+                % {"period": period, "choices": ", ".join(AllowancePeriod.values)}
+            )
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+            raise InvalidInput(_("An allowance allows at least one unit."))
+        if (unit, period) in rows:
+            raise InvalidInput(
+                _("Two allowances of %(unit)s per %(period)s.") % {"unit": unit, "period": period}
+            )
+        rows[(unit, period)] = Allowance(unit=unit, period=period, quantity=quantity)
+    return list(rows.values())
+
+
+def allowances_snapshot(product: ServiceProduct) -> list[dict[str, Any]]:
+    """A product's allowances as its audit records hold them."""
+    return [
+        {"unit": a.unit, "quantity": a.quantity, "period": a.period}
+        for a in product.allowances.order_by("unit", "period")
+    ]
+
+
+def _product_snapshot(product: ServiceProduct) -> dict[str, Any]:
+    return {**snapshot(product), "allowances": allowances_snapshot(product)}
+
+
+def _allowances_keep(product: ServiceProduct, rows: list[Allowance]) -> None:
+    """``rows`` become the product's allowances (the ones it had go)."""
+    product.allowances.all().delete()
+    for row in rows:
+        row.service_product = product
+    Allowance.objects.bulk_create(rows)
+    flag_keep(product)
+
+
 @operation
 def service_product_create(
     *,
@@ -99,10 +154,13 @@ def service_product_create(
     repair_days: int | None = None,
     replacement_hours: int | None = None,
     annual_price: Decimal | None = None,
+    allowances: Iterable[Mapping[str, Any]] = (),
     by: User | None,
 ) -> ServiceProduct:
+    """A new product; ``allowances``: ``[{"unit", "quantity", "period"}]`` it allows."""
     policy.require(by, ContractAction.MANAGE_CATALOGUE)
     code = code.strip().upper()
+    rows = _allowance_rows(allowances)
     if coverage not in Coverage.values:
         raise InvalidInput(
             _("Unknown coverage %(coverage)r; choose one of %(choices)s.")
@@ -126,8 +184,12 @@ def service_product_create(
     _validate(product)
     _cents(product)
     _save_new(product, taken)
+    _allowances_keep(product, rows)
     audit.record(
-        action="service_product.create", obj=product, actor=by, data={"after": snapshot(product)}
+        action="service_product.create",
+        obj=product,
+        actor=by,
+        data={"after": _product_snapshot(product)},
     )
     return product
 
@@ -136,24 +198,31 @@ def service_product_create(
 def service_product_change(
     *, product: ServiceProduct, changes: Mapping[str, Any], by: User | None
 ) -> ServiceProduct:
-    """Change a product's name, coverage or targets (``changes``: field → new value)."""
+    """Change a product's name, coverage, targets or allowances (``changes``: field → new
+    value; ``allowances``: the whole new list)."""
     policy.require(by, ContractAction.MANAGE_CATALOGUE)
+    changes = dict(changes)
+    new_allowances = changes.pop("allowances", None)
     _unknown_fields(changes, PRODUCT_FIELDS)
+    rows = _allowance_rows(new_allowances) if new_allowances is not None else None
     product = ServiceProduct.objects.select_for_update().get(pk=product.pk)
     if "coverage" in changes and changes["coverage"] not in Coverage.values:
         raise InvalidInput(_("Unknown coverage %(coverage)r.") % {"coverage": changes["coverage"]})
-    before = snapshot(product)
+    before = _product_snapshot(product)
     for field, value in changes.items():
         setattr(product, field, value)
     _validate(product)
     _cents(product)
-    product.save(update_fields=list(changes) or None)
+    if changes:
+        product.save(update_fields=list(changes))
+    if rows is not None:
+        _allowances_keep(product, rows)
     audit.record(
         action="service_product.change",
         obj=product,
         actor=by,
         before=before,
-        after=snapshot(product),
+        after=_product_snapshot(product),
     )
     return product
 

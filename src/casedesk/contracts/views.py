@@ -26,7 +26,7 @@ from casedesk.core.errors import DomainError
 from casedesk.web.guards import forbidden, staff_required
 
 from . import presenters, quote_files, quotes, selectors, services
-from .choices import ContractStatus, Coverage
+from .choices import AllowancePeriod, AllowanceUnit, ContractStatus, Coverage
 from .policy import ContractAction
 
 PAGE_SIZE = 50
@@ -86,6 +86,28 @@ class ProductForm(forms.Form):
         decimal_places=2,
         required=False,
     )
+    allowance_quantity = forms.IntegerField(
+        label=gettext_lazy("allowance (units per period)"),
+        min_value=1,
+        required=False,
+        help_text=gettext_lazy("Empty: no allowance, service is not counted."),
+    )
+    allowance_unit = forms.ChoiceField(
+        label=gettext_lazy("allowance unit"), choices=AllowanceUnit.choices
+    )
+    allowance_period = forms.ChoiceField(
+        label=gettext_lazy("allowance period"), choices=AllowancePeriod.choices
+    )
+
+    def product(self) -> dict:
+        """The operation's arguments: the product's fields and its allowances."""
+        data = dict(self.cleaned_data)
+        quantity = data.pop("allowance_quantity")
+        unit, period = data.pop("allowance_unit"), data.pop("allowance_period")
+        data["allowances"] = (
+            [{"unit": unit, "quantity": quantity, "period": period}] if quantity else []
+        )
+        return data
 
 
 class ContractForm(forms.Form):
@@ -141,7 +163,13 @@ def product_list(request):
     user = request.user
     if not policy.can(user, ContractAction.VIEW):
         return forbidden(request)
-    products = selectors.service_product_list(fetched_by=user)
+    products = [
+        (product, [presenters.allowance_text(a.unit, a.quantity, a.period) for a in allowances])
+        for product in selectors.service_product_list(fetched_by=user).prefetch_related(
+            "allowances"
+        )
+        for allowances in [product.allowances.all()]
+    ]
     return render(
         request,
         "contracts/product_list.html",
@@ -157,7 +185,7 @@ def product_new(request):
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            product = services.service_product_create(**form.cleaned_data, by=user)
+            product = services.service_product_create(**form.product(), by=user)
         except DomainError as exc:
             _form_error(form, exc)
         else:
