@@ -235,7 +235,6 @@ def intake_entitlement(
         found = _of_organization(organization.code, local_day(at), None)
     else:
         return None
-    targets = found.targets
     return {
         "entitled": found.entitled,
         "reason": str(found.reason),
@@ -243,6 +242,14 @@ def intake_entitlement(
         "service_product": found.service_product,
         "starts_on": found.starts_on.isoformat() if found.starts_on else None,
         "ends_on": found.ends_on.isoformat() if found.ends_on else None,
+        **_promise(found.targets),
+    }
+
+
+def _promise(targets: Targets | None) -> dict:
+    """A product's promised times as a CASE keeps them: ``coverage``, ``calendar`` and
+    ``targets`` (the minutes, hours and days)."""
+    return {
         "coverage": targets.coverage if targets else None,
         "calendar": targets.calendar if targets else None,
         "targets": (
@@ -251,6 +258,20 @@ def intake_entitlement(
             else None
         ),
     }
+
+
+def goodwill_terms(code: str | None) -> dict:
+    """What goodwill served with the product ``code`` keeps: the product's code and its
+    promised times (the same shape as :func:`intake_entitlement`'s); nothing without a
+    code.  An unknown product is bad input."""
+    if not code:
+        return {}
+    product = (
+        ServiceProduct.objects.select_related("calendar").filter(code=code.strip().upper()).first()
+    )
+    if product is None:
+        raise InvalidInput(_("Unknown service product %(code)r.") % {"code": code})
+    return {"service_product": product.code, **_promise(Targets.of(product))}
 
 
 # --- lists and pages --------------------------------------------------------------------------
