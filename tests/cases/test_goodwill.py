@@ -40,7 +40,9 @@ def platinum():
 def open_case(org, *, serial: str) -> Case:
     with clock.frozen(SATURDAY_NIGHT):
         return make_case(
-            contact=ContactFactory(organization=org), by=make_user("call_taker"), serial_number=serial
+            contact=ContactFactory(organization=org),
+            by=make_user("call_taker"),
+            serial_number=serial,
         )
 
 
@@ -189,9 +191,7 @@ def test_the_history_reads_goodwill_for_the_desk_and_the_customer(expired):
 
 def test_the_api_approves_goodwill(expired):
     manager = make_user("cs_manager")
-    response = ApiClient(manager).post(
-        f"/cases/{expired.number}/goodwill", {"reason": "重要客户"}
-    )
+    response = ApiClient(manager).post(f"/cases/{expired.number}/goodwill", {"reason": "重要客户"})
     assert response.status_code == 200, response.content
     entitlement = response.json()["entitlement"]
     assert entitlement["entitled"] is False and entitlement["goodwill"] is True

@@ -24,12 +24,17 @@ LATER = SATURDAY_NIGHT + dt.timedelta(minutes=3)
 
 def uncovered_case(org, product, serial: str):
     contract = make_contract(
-        organization=org, product=product, starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 12, 31)
+        organization=org,
+        product=product,
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2025, 12, 31),
     )
     make_equipment(serial_number=serial, contract=contract)
     with clock.frozen(SATURDAY_NIGHT):
         return make_case(
-            contact=ContactFactory(organization=org), by=make_user("call_taker"), serial_number=serial
+            contact=ContactFactory(organization=org),
+            by=make_user("call_taker"),
+            serial_number=serial,
         )
 
 

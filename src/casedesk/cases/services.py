@@ -799,11 +799,12 @@ def case_approve_goodwill(
     case = _locked(case, CaseAction.APPROVE_GOODWILL, by)
     reason = _text(reason, "reason", required=True)
     code = _text(service_product or "", "service_product", limit=64) or None
+    kept: dict[str, Any] = case.entitlement or {}  # (none: refused above)
     goodwill: dict[str, Any] = {
         "by": by.username if by is not None else None,
         "at": clock.iso_utc(clock.now()),
         "reason": reason,
-        "service_product": code or case.entitlement.get("service_product"),
+        "service_product": code or kept.get("service_product"),
     }
     events.publish(GoodwillApproving(case, goodwill))
     if not goodwill.get("service_product") or not goodwill.get("targets"):
@@ -815,6 +816,6 @@ def case_approve_goodwill(
         case,
         kind=EventKind.GOODWILL_APPROVED,
         by=by,
-        changes={"entitlement": {**case.entitlement, "goodwill": goodwill}},
+        changes={"entitlement": {**kept, "goodwill": goodwill}},
         extra={"service_product": goodwill["service_product"], "reason": reason},
     )

@@ -277,9 +277,7 @@ def _promise_deadlines(ctx: _Context) -> None:
     manager approved: its product's minutes and calendar), counted from its creation.  A
     promise already kept, fired or cancelled stays as it is."""
     case = ctx.case
-    open_keys = set(
-        ctx.open_deadlines([K.CALLBACK, K.FIRST_WORKLOG]).values_list("key", flat=True)
-    )
+    open_keys = set(ctx.open_deadlines([K.CALLBACK, K.FIRST_WORKLOG]).values_list("key", flat=True))
     for key, kind, minutes in (
         ("callback:c0", K.CALLBACK, ctx.callback_minutes),
         ("first_worklog:c0", K.FIRST_WORKLOG, ctx.first_worklog_minutes),

@@ -4,15 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_case_entitlement'),
+        ("cases", "0009_case_entitlement"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Opened'), ('assigned', 'Assigned'), ('accepted', 'Accepted'), ('helper_added', 'Helper added'), ('helper_removed', 'Helper removed'), ('reassignment_requested', 'Reassignment requested'), ('work_logged', 'Work logged'), ('priority_changed', 'Priority changed'), ('escalated', 'Escalated'), ('pended', 'Pending'), ('resumed', 'Resumed'), ('resolved', 'Resolved'), ('confirmed', 'Resolution confirmed'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('deadline_fired', 'Deadline reached'), ('attachment_added', 'Attachment added'), ('goodwill_approved', 'Goodwill service approved')], max_length=32, verbose_name='kind'),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Opened"),
+                    ("assigned", "Assigned"),
+                    ("accepted", "Accepted"),
+                    ("helper_added", "Helper added"),
+                    ("helper_removed", "Helper removed"),
+                    ("reassignment_requested", "Reassignment requested"),
+                    ("work_logged", "Work logged"),
+                    ("priority_changed", "Priority changed"),
+                    ("escalated", "Escalated"),
+                    ("pended", "Pending"),
+                    ("resumed", "Resumed"),
+                    ("resolved", "Resolved"),
+                    ("confirmed", "Resolution confirmed"),
+                    ("closed", "Closed"),
+                    ("reopened", "Reopened"),
+                    ("deadline_fired", "Deadline reached"),
+                    ("attachment_added", "Attachment added"),
+                    ("goodwill_approved", "Goodwill service approved"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
     ]
