@@ -166,7 +166,11 @@ ENDPOINTS: dict[str, tuple[Needs, ...]] = {
         Needs((A.REOPEN,), lambda w: {"reason": "问题依旧"}, state="closed", label="closed"),
     ),
     "casedesk_api_cases_approve_goodwill": (
-        Needs((A.APPROVE_GOODWILL,), lambda w: {"reason": "老客户续约中"}),
+        Needs(  # (the world's CASEs are of unknown boxes: uncovered; contracts' product)
+            (A.APPROVE_GOODWILL,),
+            lambda w: {"reason": "老客户续约中", "service_product": "MATRIX-GOLD"},
+        ),
+        Needs((A.APPROVE_GOODWILL,), lambda w: {"reason": "老客户续约中"}, label="no product"),
         Needs(
             (A.APPROVE_GOODWILL,),
             lambda w: {"reason": "老客户续约中", "service_product": "NOPE"},

@@ -350,7 +350,10 @@ CONSOLE_ACTIONS: dict[str, tuple[dict[str, str], str]] = {
     A.CONFIRM: ({"note": "客户电话确认"}, "resolved"),
     A.CLOSE: ({}, "resolved_confirmed"),
     A.REOPEN: ({"reason": "问题依旧"}, "resolved"),
-    A.APPROVE_GOODWILL: ({"reason": "老客户续约中", "service_product": ""}, "in_progress"),
+    A.APPROVE_GOODWILL: (
+        {"reason": "老客户续约中", "service_product": "MATRIX-GOLD"},
+        "in_progress",
+    ),
 }
 # Handed to a named engineer or phoned about: the console's other CASE forms.
 CONSOLE_FORMS: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
