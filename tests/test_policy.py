@@ -41,29 +41,30 @@ COLUMNS = (
     A.CONFIRM,
     A.CLOSE,
     A.REOPEN,
+    A.APPROVE_GOODWILL,
 )
 
 # Y = may, . = may not; for a CASE in progress that belongs to the row's owner.
 # fmt: off
 MATRIX = {
-    #                      view open asgn acpt +hlp -hlp rqre log  prio esc1 esc2 pend resm rslv cnfm clos reop
-    "call_taker":         "Y    Y    Y    .    .    .    .    Y    Y    .    .    .    .    .    Y    Y    Y",
-    "duty_engineer":      "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    "owner_first_line":   "Y    Y    .    Y    Y    Y    Y    Y    Y    Y    .    Y    Y    Y    .    .    .",
-    "owner_senior":       "Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .    .    .",
-    "helper":             "Y    Y    .    .    .    .    .    Y    .    .    .    .    .    .    .    .    .",
-    "unrelated_engineer": "Y    Y    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
-    "unrelated_senior":   "Y    Y    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
-    "cs_manager":         "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    "supervisor":         "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    "supervisor_owner":   "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    "general_manager":    "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    "admin":              "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    "customer":           "Y    Y    .    .    .    .    .    Y    .    .    .    .    .    .    Y    .    Y",
-    "customer_other_org": ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
-    "inactive_duty":      ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
-    "inactive_owner":     ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
-    "system":             "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    #                      view open asgn acpt +hlp -hlp rqre log  prio esc1 esc2 pend resm rslv cnfm clos reop gdwl
+    "call_taker":         "Y    Y    Y    .    .    .    .    Y    Y    .    .    .    .    .    Y    Y    Y    .",
+    "duty_engineer":      "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .",
+    "owner_first_line":   "Y    Y    .    Y    Y    Y    Y    Y    Y    Y    .    Y    Y    Y    .    .    .    .",
+    "owner_senior":       "Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .    .    .    .",
+    "helper":             "Y    Y    .    .    .    .    .    Y    .    .    .    .    .    .    .    .    .    .",
+    "unrelated_engineer": "Y    Y    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "unrelated_senior":   "Y    Y    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "cs_manager":         "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    "supervisor":         "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    "supervisor_owner":   "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    "general_manager":    "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    "admin":              "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .",
+    "customer":           "Y    Y    .    .    .    .    .    Y    .    .    .    .    .    .    Y    .    Y    .",
+    "customer_other_org": ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "inactive_duty":      ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "inactive_owner":     ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "system":             "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
 }
 # fmt: on
 
@@ -124,6 +125,7 @@ ALLOWED_STATE = {
     A.CONFIRM: "resolved",
     A.CLOSE: "resolved_confirmed",
     A.REOPEN: "resolved",
+    A.APPROVE_GOODWILL: "in_progress",
 }
 
 
@@ -135,9 +137,11 @@ def cast(db) -> Cast:
 def _user_and_cases(
     cast: Cast, role: str, states: list[str]
 ) -> tuple[User | None, dict[str, Case]]:
-    """The role's user and, for each state, a CASE in it that the user stands in ``role`` to."""
+    """The role's user and, for each state, a CASE in it that the user stands in ``role`` to
+    (uncovered at intake, so that goodwill too is refused by the policy alone)."""
     user, owner = ROLES[role](cast)
-    cases = {state: bring_to(state, cast, owner=owner) for state in states}
+    serial = cast.uncovered_serial
+    cases = {state: bring_to(state, cast, owner=owner, serial_number=serial) for state in states}
     if role == "inactive_owner":
         user = _inactive(cast.first_line)
     return user, cases

@@ -165,6 +165,19 @@ ENDPOINTS: dict[str, tuple[Needs, ...]] = {
         Needs((A.REOPEN,), lambda w: {"reason": "问题依旧"}, state="resolved"),
         Needs((A.REOPEN,), lambda w: {"reason": "问题依旧"}, state="closed", label="closed"),
     ),
+    "casedesk_api_cases_approve_goodwill": (
+        Needs(  # (the world's CASEs are of unknown boxes: uncovered; contracts' product)
+            (A.APPROVE_GOODWILL,),
+            lambda w: {"reason": "老客户续约中", "service_product": "MATRIX-GOLD"},
+        ),
+        Needs((A.APPROVE_GOODWILL,), lambda w: {"reason": "老客户续约中"}, label="no product"),
+        Needs(
+            (A.APPROVE_GOODWILL,),
+            lambda w: {"reason": "老客户续约中", "service_product": "NOPE"},
+            label="unknown service product",
+        ),
+        Needs((A.APPROVE_GOODWILL,), lambda w: {"reason": "晚了"}, state="closed", label="closed"),
+    ),
     "casedesk_api_routing_case_recommendations": (Needs((A.VIEW_RECOMMENDATIONS,)),),
     "casedesk_api_webhooks_list_webhooks": (Needs((A.MANAGE_WEBHOOKS,)),),
     "casedesk_api_webhooks_create_webhook": (

@@ -6,6 +6,7 @@ CASE the product itself produced, never from hand-set fields.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,6 +16,7 @@ from casedesk.accounts.models import User
 from casedesk.cases import services
 from casedesk.cases.choices import CaseAction
 from casedesk.cases.models import Case, CaseEvent, WorkLog
+from tests.contracts.factories import make_contract, make_equipment, make_product
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
 
 # Every state a CASE can be in; "resolved" is split by whether the customer confirmed.
@@ -69,6 +71,22 @@ class Cast:
     def customer(self) -> User:
         return make_user("customer", username="cust", org=self.org)
 
+    @cached_property
+    def manager(self) -> User:
+        return make_user("cs_manager", username="csm")
+
+    @cached_property
+    def uncovered_serial(self) -> str:
+        """A box of the organization whose contract ended last year: a CASE opened for it
+        is uncovered (flagged at intake), and goodwill may be approved for it."""
+        contract = make_contract(
+            organization=self.org,
+            product=make_product(code="GOLD-7X24"),
+            starts_on=dt.date(2024, 1, 1),
+            ends_on=dt.date(2024, 12, 31),
+        )
+        return make_equipment(serial_number="FOC2401X001", contract=contract).serial_number
+
     def __repr__(self) -> str:
         return f"Cast({self.org.code})"
 
@@ -77,7 +95,14 @@ def make_cast() -> Cast:
     return Cast()
 
 
-def bring_to(state: str, cast: Cast, *, priority: str = "P2", owner: User | None = None) -> Case:
+def bring_to(
+    state: str,
+    cast: Cast,
+    *,
+    priority: str = "P2",
+    owner: User | None = None,
+    serial_number: str = "",
+) -> Case:
     """A new CASE of ``cast.org`` in ``state``, reached through the operations.
 
     From "assigned" on it belongs to ``owner`` (default ``cast.owner``) with ``cast.helper``.
@@ -85,7 +110,9 @@ def bring_to(state: str, cast: Cast, *, priority: str = "P2", owner: User | None
     owner = owner or cast.owner
     if state not in STATES:
         raise ValueError(state)
-    case = make_case(contact=cast.contact, by=cast.call_taker, priority=priority)
+    case = make_case(
+        contact=cast.contact, by=cast.call_taker, priority=priority, serial_number=serial_number
+    )
     if state != "open":
         # (a P1/P2 CASE goes to a first-line owner only with a reason for the override)
         services.case_assign(case=case, engineer=owner, by=cast.duty, override_reason="客户指定")
@@ -216,5 +243,10 @@ MOVES: dict[str, Move] = {
     CaseAction.REOPEN: Move(
         lambda case, cast: cast.duty,
         lambda case, by, cast: services.case_reopen(case=case, reason="故障复现", by=by),
+    ),
+    # (on an uncovered CASE: ``bring_to(..., serial_number=cast.uncovered_serial)``)
+    CaseAction.APPROVE_GOODWILL: Move(
+        lambda case, cast: cast.manager,
+        lambda case, by, cast: services.case_approve_goodwill(case=case, reason="续约中", by=by),
     ),
 }

@@ -62,6 +62,9 @@ RUN: dict[str, Callable[[Case, object, Cast], object]] = {
     A.CONFIRM: lambda case, by, cast: services.case_confirm(case=case, note="客户确认", by=by),
     A.CLOSE: lambda case, by, cast: services.case_close(case=case, by=by),
     A.REOPEN: lambda case, by, cast: services.case_reopen(case=case, reason="复现", by=by),
+    A.APPROVE_GOODWILL: lambda case, by, cast: services.case_approve_goodwill(
+        case=case, reason="续约中", by=by
+    ),
 }
 
 
@@ -103,6 +106,13 @@ VARIANTS: dict[str, Callable[[Cast], Case]] = {
     "escalated_vendor": _escalated("vendor"),
     "reassignment_asked": _reassignment_asked,
     "no_helpers": _no_helpers,
+    # Uncovered at intake: goodwill is on offer to managers while there is work to do.
+    **{
+        f"uncovered_{state}": (
+            lambda cast, s=state: bring_to(s, cast, serial_number=cast.uncovered_serial)
+        )
+        for state in ("open", "pending", "resolved")
+    },
 }
 
 ACTORS: dict[str, Callable[[Case, Cast], object]] = {

@@ -48,6 +48,7 @@ EXPECTED: dict[str, tuple[str | None, ...]] = {
     A.CONFIRM:              (NO,            NO,            NO,            NO,            "resolved",    NO,            NO),
     A.CLOSE:                (NO,            NO,            NO,            NO,            NO,            "closed",      NO),
     A.REOPEN:               (NO,            NO,            NO,            NO,            "assigned",    "assigned",    "assigned"),
+    A.APPROVE_GOODWILL:     ("open",        "assigned",    "in_progress", "pending",     NO,            NO,            NO),
 }
 # fmt: on
 
@@ -67,6 +68,7 @@ EVENT_OF = {
     A.CONFIRM: EventKind.CONFIRMED,
     A.CLOSE: EventKind.CLOSED,
     A.REOPEN: EventKind.REOPENED,
+    A.APPROVE_GOODWILL: EventKind.GOODWILL_APPROVED,
 }
 
 
@@ -94,7 +96,9 @@ def test_allowed_from_agrees_with_the_expected_table(action):
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("action", TABLE_ACTIONS)
 def test_transition(cast, state, action):
-    case = bring_to(state, cast)
+    # Goodwill is for an uncovered CASE (on any other it is refused whatever the state).
+    uncovered = cast.uncovered_serial if action == A.APPROVE_GOODWILL else ""
+    case = bring_to(state, cast, serial_number=uncovered)
     move = MOVES[action]
     actor = move.actor(case, cast)
     assert policy.can(actor, action, case), "the actor must be permitted: only the state decides"

@@ -350,6 +350,10 @@ CONSOLE_ACTIONS: dict[str, tuple[dict[str, str], str]] = {
     A.CONFIRM: ({"note": "客户电话确认"}, "resolved"),
     A.CLOSE: ({}, "resolved_confirmed"),
     A.REOPEN: ({"reason": "问题依旧"}, "resolved"),
+    A.APPROVE_GOODWILL: (
+        {"reason": "老客户续约中", "service_product": "MATRIX-GOLD"},
+        "in_progress",
+    ),
 }
 # Handed to a named engineer or phoned about: the console's other CASE forms.
 CONSOLE_FORMS: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
@@ -409,6 +413,7 @@ CONSOLE_UNKNOWN_NAMES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     A.ADD_HELPER: ((A.ADD_HELPER,), {"engineer": "m.nobody"}),
     A.REMOVE_HELPER: ((A.REMOVE_HELPER,), {"engineer": "m.nobody"}),
     A.ESCALATE_SENIOR: ((A.ESCALATE_SENIOR, A.ASSIGN), {"reason": "x", "engineer": "m.nobody"}),
+    A.APPROVE_GOODWILL: ((A.APPROVE_GOODWILL,), {"reason": "x", "service_product": "NOPE"}),
 }
 
 

@@ -273,6 +273,15 @@ class ReasonIn(In):
     reason: str = Field(min_length=1, max_length=TEXT_MAX)
 
 
+class GoodwillIn(In):
+    reason: str = Field(min_length=1, max_length=TEXT_MAX)
+    service_product: str | None = Field(
+        None,
+        max_length=64,
+        description="the product to serve it with (code); default: its contract's product",
+    )
+
+
 class PendIn(In):
     reason: Literal["customer", "vendor", "parts"]
     note: str = Field("", max_length=TEXT_MAX)
@@ -466,4 +475,15 @@ def reopen(request, number: str, payload: ReasonIn):
     case = _case(request, number)
     return case_out(
         services.case_reopen(case=case, reason=payload.reason, by=request.auth), request.auth
+    )
+
+
+@router.post("/{number}/goodwill", response={200: CaseOut, **ERRORS})
+def approve_goodwill(request, number: str, payload: GoodwillIn):
+    """Serve an uncovered CASE anyway (managers): its kept entitlement gains ``goodwill``
+    and its promised times become the service product's."""
+    case = _case(request, number, A.APPROVE_GOODWILL)
+    return case_out(
+        services.case_approve_goodwill(case=case, **payload.dict(), by=request.auth),
+        request.auth,
     )

@@ -35,6 +35,7 @@ LIFECYCLE = (
     A.CONFIRM,
     A.CLOSE,
     A.REOPEN,
+    A.APPROVE_GOODWILL,
 )
 
 

@@ -74,6 +74,7 @@ class CaseAction(models.TextChoices):
     CONFIRM = "confirm", _("Confirm resolution")
     CLOSE = "close", _("Close")
     REOPEN = "reopen", _("Reopen")
+    APPROVE_GOODWILL = "approve_goodwill", _("Approve goodwill service")
 
 
 class EventKind(models.TextChoices):
@@ -96,3 +97,4 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
     DEADLINE_FIRED = "deadline_fired", _("Deadline reached")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    GOODWILL_APPROVED = "goodwill_approved", _("Goodwill service approved")

@@ -24,6 +24,19 @@ class CaseOpening(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class GoodwillApproving(Event):
+    """A manager is approving goodwill service for the uncovered ``case`` (locked).
+
+    ``goodwill`` is what the CASE's entitlement will keep under ``"goodwill"``: who, when,
+    why and ``service_product``, the code the manager named (None: the one the kept
+    entitlement names).  A subscriber that knows the catalogue (``contracts``) settles the
+    product and adds its ``coverage``, ``calendar`` and ``targets``, or refuses it."""
+
+    case: Case
+    goodwill: dict
+
+
+@dataclasses.dataclass(frozen=True)
 class CaseEventWritten(Event):
     """An operation wrote ``event``, the one CaseEvent of its change to ``case``.
 

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casedesk.accounts.choices import Role, Tier
+from casedesk.accounts.choices import MANAGER_ROLES, Role, Tier
 from casedesk.accounts.policy import DISPATCHERS, STAFF_ROLES, SUPERVISORS
 from casedesk.core import policy
 
@@ -42,6 +42,7 @@ VERBS: dict[str, Any] = {
     CaseAction.CONFIRM: gettext_lazy("confirm"),
     CaseAction.CLOSE: gettext_lazy("close"),
     CaseAction.REOPEN: gettext_lazy("reopen"),
+    CaseAction.APPROVE_GOODWILL: gettext_lazy("approve goodwill service for"),
 }
 
 _ALL = frozenset(CaseAction)
@@ -56,7 +57,9 @@ DISPATCHER_ACTIONS = frozenset(
         CaseAction.REOPEN,
     }
 )
-SUPERVISOR_ACTIONS = _ALL - {CaseAction.ACCEPT, CaseAction.REQUEST_REASSIGNMENT}
+# Serving an uncovered CASE anyway is a business decision: the managers' alone.
+MANAGER_ACTIONS = frozenset({CaseAction.APPROVE_GOODWILL})
+SUPERVISOR_ACTIONS = _ALL - {CaseAction.ACCEPT, CaseAction.REQUEST_REASSIGNMENT} - MANAGER_ACTIONS
 # The owner works the CASE but never certifies it: confirm, close and reopen belong to the
 # customer and the desk.  ESCALATE_VENDOR needs a senior owner (checked below).
 OWNER_ACTIONS = frozenset(
@@ -123,6 +126,8 @@ def case_rule(user: User, action: str, case: Case | None) -> bool:
         return True
     if case is None:
         return False
+    if action in MANAGER_ACTIONS:
+        return role in MANAGER_ROLES
     if role in SUPERVISORS and action in SUPERVISOR_ACTIONS:
         return True
     if role in DISPATCHERS and action in DISPATCHER_ACTIONS:

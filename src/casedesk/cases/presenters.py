@@ -203,6 +203,18 @@ def attachment_added(event, reader: Reader) -> Presented:
     return finish(event, reader, label(EventKind, event.kind))
 
 
+@presenters.register(DOMAIN, EventKind.GOODWILL_APPROVED)
+def goodwill_approved(event, reader: Reader) -> Presented:
+    """The customer reads that they are served; the desk also reads with what and why."""
+    data = event.data or {}
+    if reader.customer:
+        return Presented(headline=_("Service approved as goodwill"), lines=[], texts=[])
+    head = _("Goodwill service approved (%(product)s)") % {
+        "product": data.get("service_product") or "—"
+    }
+    return finish(event, reader, head)
+
+
 @presenters.register(DOMAIN)
 def other(event, reader: Reader) -> Presented:
     data = event.data or {}

@@ -34,7 +34,7 @@ from .choices import (
     Status,
     WorkLogKind,
 )
-from .events import CaseEventWritten, CaseNumbered, CaseOpening
+from .events import CaseEventWritten, CaseNumbered, CaseOpening, GoodwillApproving
 from .models import Case, CaseEvent, WorkLog
 from .numbering import next_number
 
@@ -58,6 +58,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     CaseAction.CONFIRM: frozenset({S.RESOLVED}),
     CaseAction.CLOSE: frozenset({S.RESOLVED}),
     CaseAction.REOPEN: frozenset({S.RESOLVED, S.CLOSED}),
+    # While there is work to do for it: a resolved or closed CASE was served already.
+    CaseAction.APPROVE_GOODWILL: frozenset({S.OPEN}) | LIVE,
 }
 
 MAX_WORKLOG_MINUTES = 24 * 60
@@ -164,6 +166,23 @@ def _vendor_refusal(case: Case) -> str | None:
     return None
 
 
+def _goodwill_refusal(case: Case) -> str | None:
+    """Goodwill overrides an uncovered entitlement, once."""
+    kept = case.entitlement
+    if not kept:
+        return _(
+            "%(number)s is served by its organization's service level: there is no"
+            " uncovered entitlement to override."
+        ) % {"number": case.number}
+    if kept.get("goodwill"):
+        return _("%(number)s is already served as goodwill.") % {"number": case.number}
+    if kept.get("entitled"):
+        return _("%(number)s is covered by its contract: goodwill is for an uncovered CASE.") % {
+            "number": case.number
+        }
+    return None
+
+
 # What an operation refuses from the CASE's own fields whatever its arguments, after the
 # policy and the transition table.  The UI asks the same table (cases/actions.py).  Each
 # answer is in the language active when it is asked.
@@ -189,6 +208,7 @@ REFUSALS: dict[str, Callable[[Case], str | None]] = {
         if case.confirmed_at is None
         else None
     ),
+    CaseAction.APPROVE_GOODWILL: _goodwill_refusal,
 }
 
 
@@ -761,4 +781,41 @@ def case_reopen(
             "reopen_count": case.reopen_count + 1,
         },
         extra={"reason": reason, "system": system},
+    )
+
+
+@operation
+def case_approve_goodwill(
+    *, case: Case, reason: str, by: User | None, service_product: str | None = None
+) -> Case:
+    """Serve an uncovered CASE anyway (a manager's audited override, issue 13).
+
+    The entitlement decided at intake stays as it was (``entitled`` false, its reason);
+    ``"goodwill"`` is added: who, when, why and the service product whose times are then
+    promised (``service_product``, a code; default: the product of the contract the kept
+    entitlement names), with that product's coverage, calendar and targets, which the
+    catalogue's follower of :class:`GoodwillApproving` fills in.
+    """
+    case = _locked(case, CaseAction.APPROVE_GOODWILL, by)
+    reason = _text(reason, "reason", required=True)
+    code = _text(service_product or "", "service_product", limit=64) or None
+    kept: dict[str, Any] = case.entitlement or {}  # (none: refused above)
+    goodwill: dict[str, Any] = {
+        "by": by.username if by is not None else None,
+        "at": clock.iso_utc(clock.now()),
+        "reason": reason,
+        "service_product": code or kept.get("service_product"),
+    }
+    events.publish(GoodwillApproving(case, goodwill))
+    if not goodwill.get("service_product") or not goodwill.get("targets"):
+        raise InvalidInput(
+            _("%(number)s names no service product: choose the one to serve it with.")
+            % {"number": case.number}
+        )
+    return _commit(
+        case,
+        kind=EventKind.GOODWILL_APPROVED,
+        by=by,
+        changes={"entitlement": {**kept, "goodwill": goodwill}},
+        extra={"service_product": goodwill["service_product"], "reason": reason},
     )

@@ -56,6 +56,18 @@ class Targets:
     replacement_hours: int | None
     calendar: str | None = None  # the product's own coverage calendar's code, if it has one
 
+    @classmethod
+    def of(cls, product: ServiceProduct) -> Targets:
+        return cls(
+            calendar=product.calendar.code if product.calendar is not None else None,
+            coverage=product.coverage,
+            callback_minutes=product.callback_minutes,
+            first_worklog_minutes=product.first_worklog_minutes,
+            onsite_hours=product.onsite_hours,
+            repair_days=product.repair_days,
+            replacement_hours=product.replacement_hours,
+        )
+
 
 @dataclass(frozen=True)
 class Entitlement:
@@ -277,7 +289,6 @@ def intake_entitlement(
         found = _of_contracts(covers, local_day(at), organization=organization.code)
     if found is None:
         return None
-    targets = found.targets
     return {
         "entitled": found.entitled,
         "reason": str(found.reason),
@@ -285,6 +296,15 @@ def intake_entitlement(
         "service_product": found.service_product,
         "starts_on": found.starts_on.isoformat() if found.starts_on else None,
         "ends_on": found.ends_on.isoformat() if found.ends_on else None,
+        **_promise(found.targets),
+        **({"allowances": [use.as_dict() for use in found.allowances]} if found.allowances else {}),
+    }
+
+
+def _promise(targets: Targets | None) -> dict:
+    """A product's promised times as a CASE keeps them: ``coverage``, ``calendar`` and
+    ``targets`` (the minutes, hours and days)."""
+    return {
         "coverage": targets.coverage if targets else None,
         "calendar": targets.calendar if targets else None,
         "targets": (
@@ -294,6 +314,20 @@ def intake_entitlement(
         ),
         **({"allowances": [use.as_dict() for use in found.allowances]} if found.allowances else {}),
     }
+
+
+def goodwill_terms(code: str | None) -> dict:
+    """What goodwill served with the product ``code`` keeps: the product's code and its
+    promised times (the same shape as :func:`intake_entitlement`'s); nothing without a
+    code.  An unknown product is bad input."""
+    if not code:
+        return {}
+    product = (
+        ServiceProduct.objects.select_related("calendar").filter(code=code.strip().upper()).first()
+    )
+    if product is None:
+        raise InvalidInput(_("Unknown service product %(code)r.") % {"code": code})
+    return {"service_product": product.code, **_promise(Targets.of(product))}
 
 
 # --- lists and pages --------------------------------------------------------------------------

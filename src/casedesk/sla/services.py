@@ -259,6 +259,8 @@ def on_event(case, event) -> None:
         ctx.cancel(ctx.open_deadlines())
     elif kind == E.CLOSED:
         ctx.cancel(ctx.open_deadlines())
+    elif kind == E.GOODWILL_APPROVED:
+        _promise_deadlines(ctx)
     elif kind == E.REOPENED:
         ctx.cancel(ctx.open_deadlines())
         c = ctx.clock
@@ -270,12 +272,29 @@ def on_event(case, event) -> None:
             _assignment_deadlines(ctx)
 
 
+def _promise_deadlines(ctx: _Context) -> None:
+    """The first callback and work log due as the CASE's promise now says (goodwill a
+    manager approved: its product's minutes and calendar), counted from its creation.  A
+    promise already kept, fired or cancelled stays as it is."""
+    case = ctx.case
+    open_keys = set(ctx.open_deadlines([K.CALLBACK, K.FIRST_WORKLOG]).values_list("key", flat=True))
+    for key, kind, minutes in (
+        ("callback:c0", K.CALLBACK, ctx.callback_minutes),
+        ("first_worklog:c0", K.FIRST_WORKLOG, ctx.first_worklog_minutes),
+    ):
+        if key in open_keys:
+            ctx.upsert(key=key, kind=kind, anchor=case.created_at, minutes=minutes)
+
+
 def promised_by(entitlement: dict | None) -> dict | None:
     """The entitlement a CASE's promised times come from: one that is entitled, or served
     as goodwill a manager approved; None: the organization's service level decides."""
     if not entitlement:
         return None
-    if entitlement.get("entitled") or entitlement.get("goodwill"):
+    goodwill = entitlement.get("goodwill")
+    if isinstance(goodwill, dict):  # its product's times, kept with the approval
+        return goodwill
+    if entitlement.get("entitled") or goodwill:
         return entitlement
     return None
 

@@ -95,6 +95,14 @@ def _run(action: str, case: Case, data: dict[str, Any], by: User) -> str:
     if action == A.REOPEN:
         services.case_reopen(case=case, reason=data["reason"], by=by)
         return _("%(number)s reopened.")
+    if action == A.APPROVE_GOODWILL:
+        services.case_approve_goodwill(
+            case=case,
+            reason=data["reason"],
+            service_product=data["service_product"] or None,
+            by=by,
+        )
+        return _("%(number)s is served as goodwill.")
     raise InvalidInput(_("Unknown action %(action)r.") % {"action": action})
 
 

@@ -115,6 +115,14 @@ class ResolveForm(forms.Form):
     solution = _text(_("Solution"), rows=4)
 
 
+class GoodwillForm(forms.Form):
+    """A manager serves an uncovered CASE anyway: why, and with which service product
+    (empty: the one its contract names)."""
+
+    reason = _text(_("Reason"), rows=3)
+    service_product = forms.CharField(label=_("Service product"), max_length=64, required=False)
+
+
 class EmptyForm(forms.Form):
     """Accept and close: the button is the whole input."""
 

@@ -21,6 +21,7 @@ from casedesk.cases.choices import (
     Status,
 )
 from casedesk.cases.models import Case, CaseEvent
+from casedesk.contracts import selectors as catalogue
 from casedesk.core import clock
 from casedesk.core.errors import DomainError
 from casedesk.core.presenters import Reader
@@ -48,6 +49,7 @@ PAGE_FORMS: dict[str, type] = {
     A.CONFIRM: f.NoteForm,
     A.CLOSE: f.EmptyForm,
     A.REOPEN: f.ReasonForm,
+    A.APPROVE_GOODWILL: f.GoodwillForm,
 }
 
 
@@ -132,6 +134,11 @@ def _page(request, case: Case, *, forms: dict | None = None, error: str = "", st
         "helper_candidates": candidates,
         "seniors": seniors,
         "priorities": [(v, label) for v, label in Priority.choices if v != case.priority],
+        "goodwill_products": (
+            list(catalogue.service_product_list(fetched_by=user, active_only=True))
+            if A.APPROVE_GOODWILL in offered
+            else []
+        ),
         "timeline": timeline(case, user, {f["file"].pk: f for f in files}),
         "files": files,
         "attach_form": forms.get("attach") or f.AttachForm(auto_id="id_attach_%s"),
