@@ -312,7 +312,6 @@ def _promise(targets: Targets | None) -> dict:
             if targets
             else None
         ),
-        **({"allowances": [use.as_dict() for use in found.allowances]} if found.allowances else {}),
     }
 
 
