@@ -4,7 +4,9 @@
 in one transaction: ``accounts`` creates the customers (gold 7×24 and silver 5×8
 organizations with contacts and one customer login each) and the desk's staff (call taker,
 duty engineers, first-line and senior engineers with skills, managers in a chain);
-``roster`` the duty roster; ``cases`` about 300 CASEs opened over the last 90 days.
+``roster`` the duty roster; ``cases`` plans about 300 CASEs over the last 90 days (and the
+boxes they name), then plays them once the domains that come ``BEFORE_CASES`` (the
+installed base) have made what a caller finds at the desk.
 Everything goes through the domains' services with the clock frozen at the moment each step
 happened, so every record is the one real use writes.
 
@@ -14,8 +16,8 @@ words come from ``casedesk.demo.content``, one module per domain.
 A new domain brings its step in its own folder: ``casedesk/<app>/demo.py`` with
 ``load(desk)`` (made through its services, drawing on a ``random.Random(f"{desk.seed}:<app>")``
 of its own so the CASEs stay the same) and, if it has something to report, ``summary()``.
-``steps()`` runs those after ``STEPS``, in ``INSTALLED_APPS`` order (an app after the apps
-it uses).
+``steps()`` runs those after the CASEs, in ``INSTALLED_APPS`` order (an app after the apps
+it uses); a module with ``BEFORE_CASES = True`` runs before them instead.
 """
 
 from __future__ import annotations
@@ -55,21 +57,28 @@ class Step:
     summary: Callable[[], list[str]] | None = None
 
 
-# In order: a step may use what the steps before it made (``desk.staff``, ``desk.orgs``).
+# In order: a step may use what the steps before it made (``desk.staff``, ``desk.orgs``,
+# ``desk.boxes``).  The CASEs are planned before they are played, so that the domains that
+# must exist before the first call (``BEFORE_CASES``: the installed base) come in between.
 STEPS: tuple[Step, ...] = (
     Step("accounts", accounts.load),
     Step("roster", roster.load),
-    Step("cases", cases.load),
+    Step("plan", cases.plan),
 )
+PLAY = Step("cases", cases.load)
 
 
 def steps() -> tuple[Step, ...]:
-    """``STEPS``, then each domain's own (``casedesk/<app>/demo.py``) in ``INSTALLED_APPS``
-    order."""
+    """``STEPS``, the domains' own steps that come ``BEFORE_CASES``, the CASEs, then the
+    other domains' (``casedesk/<app>/demo.py``), each in ``INSTALLED_APPS`` order."""
     domains = discovery.app_modules("demo")
-    return STEPS + tuple(
-        Step(m.__name__.split(".")[-2], m.load, getattr(m, "summary", None)) for m in domains
-    )
+
+    def step(m) -> Step:
+        return Step(m.__name__.split(".")[-2], m.load, getattr(m, "summary", None))
+
+    before = tuple(step(m) for m in domains if getattr(m, "BEFORE_CASES", False))
+    after = tuple(step(m) for m in domains if not getattr(m, "BEFORE_CASES", False))
+    return (*STEPS, *before, PLAY, *after)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from casedesk.core.errors import DomainError
 
 from .content import accounts as A
 from .content import cases as C
-from .desk import DAYS, Desk, Org
+from .desk import DAYS, Box, Desk, Org
 
 K = WorkLogKind
 
@@ -54,6 +54,9 @@ FRONT: tuple[tuple[str, float, float, bool, str], ...] = (
     ("resolved", 48.0, 200.0, False, ""),
 )
 LIVE_TARGETS = {"in_progress", "pending"}
+# The share of CASEs naming a serial number the installed base does not know (a box bought
+# elsewhere, a typo on the phone): they open flagged as uncovered.
+UNREGISTERED = 0.06
 
 
 @dataclass
@@ -197,16 +200,38 @@ def _channel(
     return channel
 
 
+def _serial(r: random.Random, platform: C.Platform) -> str:
+    return (
+        f"{platform.serial_prefix}{r.randint(15, 23):02d}{r.randint(1, 52):02d}"
+        f"{''.join(r.choices('ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', k=4))}"
+    )
+
+
+def _box(desk: Desk, run: _Run, platform: C.Platform, serial: str) -> tuple[str, int | None]:
+    """The serial number the CASE names and the index of its site: mostly one of the one to
+    three boxes of this platform its organization has (registered in ``desk.boxes`` for the
+    installed base), sometimes one nobody registered (``serial``, its site unknown)."""
+    org = run.org.spec
+    pick = random.Random(f"{desk.seed}:{run.index}:box")
+    if pick.random() < UNREGISTERED:
+        return serial, None
+    owned = random.Random(f"{desk.seed}:{org.code}:{platform.name}")
+    pool = [(_serial(owned, platform), owned.randrange(len(org.sites))) for _ in range(3)]
+    chosen, site = pool[min(int(pick.triangular(0, 3, 0)), 2)]
+    desk.boxes.setdefault(org.code, {})[chosen] = Box(
+        serial=chosen, model=platform.name, vendor="Cisco", site=org.sites[site][0]
+    )
+    return chosen, site
+
+
 def _variables(desk: Desk, run: _Run) -> dict[str, str]:
     r, p = run.rng, run.problem
     platform = r.choice(p.platforms)
     version = r.choice(platform.versions)
     site_zh, site_en = r.choice(run.org.spec.sites)
-    yy = r.randint(15, 23)
-    serial = (
-        f"{platform.serial_prefix}{yy:02d}{r.randint(1, 52):02d}"
-        f"{''.join(r.choices('ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', k=4))}"
-    )
+    serial, site = _box(desk, run, platform, _serial(r, platform))
+    if site is not None:  # the trouble is where the box is
+        site_zh, site_en = run.org.spec.sites[site]
     family = next((f for f in _IFACES if platform.name.startswith(f)), "")
     iface = r.choice(_IFACES[family]).format(r.randint(1, 48))
     hhmm = (desk.local(run.created) - dt.timedelta(minutes=r.randint(5, 50))).strftime("%H:%M")
@@ -602,6 +627,15 @@ def _open(*, case: Case | None, run: _Run, **fields: Any) -> Case:
     return run.case
 
 
+def _goodwill(*, case: Case | None, reason: str, by: User) -> None:
+    """The CS manager serves an urgent CASE as goodwill when it opened uncovered by a
+    contract that has ended (decided at intake: known only now, as the CASE is played)."""
+    assert case is not None
+    kept = case.entitlement or {}
+    if kept.get("entitled") is False and kept.get("reason") == "expired":
+        ops.case_approve_goodwill(case=case, reason=reason, by=by)
+
+
 def _script(desk: Desk, run: _Run) -> None:
     """Write the CASE's whole life, then keep it up to the target state."""
     r, p = run.rng, run.problem
@@ -614,6 +648,8 @@ def _script(desk: Desk, run: _Run) -> None:
             run.steps[-1].label = "assigned"
             run.steps[-1].kwargs["internal"] = True
         plan.callback()
+        if plan.priority in ("P1", "P2"):
+            plan.do(plan.state(), _goodwill, reason=plan.say(C.T["goodwill"]), by=desk.staff["csm"])
         first_line = desk.staff[plan.owner or ""].staff.tier == "first_line"
         low = plan.priority in ("P3", "P4")
         vendor = p.vendor == "always" or run.note == "vendor"
@@ -738,10 +774,15 @@ def _cut(desk: Desk, run: _Run, plan: _Plan) -> None:
         raise RuntimeError(f"demo CASE {run.index}: its life runs past now")
 
 
+def plan(desk: Desk) -> None:
+    """Plan ``desk.cases`` CASEs (the boxes they name into ``desk.boxes``)."""
+    desk.runs = _runs(desk, desk.cases)
+
+
 def load(desk: Desk) -> None:
-    """Plan ``desk.cases`` CASEs, then play every step in time order; ``DomainError`` names
-    the CASE and the step if a service refuses one."""
-    runs = _runs(desk, desk.cases)
+    """Play the planned CASEs: every step in time order; ``DomainError`` names the CASE and
+    the step if a service refuses one."""
+    runs = desk.runs or _runs(desk, desk.cases)
     for run in runs:
         _script(desk, run)
     steps = sorted(

@@ -34,6 +34,16 @@ class Org:
         return self.spec.level == "gold"
 
 
+@dataclass(frozen=True)
+class Box:
+    """A box the CASE story names by its serial number, at one of its organization's sites."""
+
+    serial: str
+    model: str
+    vendor: str
+    site: str  # in Chinese, as the customer's records have it
+
+
 class Desk:
     def __init__(self, *, seed: int, now: dt.datetime, cases: int = DEFAULT_CASES):
         self.seed = seed
@@ -44,6 +54,11 @@ class Desk:
         self.staff: dict[str, User] = {}
         self.orgs: list[Org] = []
         self.load: Counter[str] = Counter()
+        # The boxes the CASEs name, by organization code and serial number, planned before
+        # any CASE is opened: an installed-base domain's demo (``BEFORE_CASES``) registers
+        # them, so each CASE's entitlement is decided as it would be at a real desk.
+        self.boxes: dict[str, dict[str, Box]] = {}
+        self.runs: list = []  # the CASEs planned (demo.cases.plan), played by demo.cases.load
 
     @property
     def start(self) -> dt.datetime:

@@ -1038,6 +1038,12 @@ DEFAULT_FIXED = "the recommended release"
 
 # Phrases the desk writes on every kind of CASE: (zh, en) pairs or lists of them.
 T: dict[str, Any] = {
+    # A manager serving an urgent CASE whose box is no longer covered (its contract expired).
+    "goodwill": (
+        "合同 {contract} 已到期，续约正在商谈；故障影响业务，批准按原服务级别善意受理。",
+        "Contract {contract} has expired and its renewal is being negotiated; the outage hurts "
+        "the business: approved as goodwill at the former service level.",
+    ),
     "assign_note": [
         ("按技能（{skill}）与当前负载指派。", "Assigned by skill ({skill}) and current load."),
         ("该客户原项目实施工程师，优先指派。", "Engineer of the customer's original project."),
