@@ -122,7 +122,7 @@ def test_the_equipment_page_says_its_entitlement(desk):
         expired = page_text(client.get("/contracts/equipment/FOCEXPIRED/"))
         bare = page_text(client.get("/contracts/equipment/FOCBARE/"))
     assert "HT-SOON" in covered and "2026-12-31" in covered and "在保" in covered
-    assert "2025-12-31" in expired and "过期" in expired
+    assert "2025-12-31" in expired and "维保已于 2025-12-31 到期" in expired
     assert "没有合同" in bare
 
 

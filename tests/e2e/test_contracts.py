@@ -64,7 +64,7 @@ def test_a_manager_makes_and_amends_a_contract(screens, transactional_db):
 
     cover = screen.page.locator("#cover")
     cover.get_by_label("序列号").fill("jmx2290 z2ef")
-    cover.get_by_role("button", name="添加保修").click()
+    cover.get_by_role("button", name="添加维保").click()
     screen.page.wait_for_url("**/contracts/CTBJ-SS-2027-001/")
     assert "JMX2290Z2EF" in screen.page.locator("main").inner_text()
 
@@ -89,7 +89,7 @@ def test_the_call_taker_reads_entitlement_and_the_customer_their_portal(screens,
     assert "在保" in status and "CTBJ-GS-2024-017" in status
     taker.shot("equipment-covered")
     taker.goto("/contracts/equipment/FDO2245Y1CD/")
-    assert "过期" in taker.page.locator("#entitlement").inner_text()
+    assert "到期" in taker.page.locator("#entitlement").inner_text()
     taker.shot("equipment-expired")
 
     customer = screens(make_user("customer", username="cust.ctbj", org=org))
