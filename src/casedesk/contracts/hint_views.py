@@ -8,17 +8,14 @@ unknown serial number (``policy.visible``)."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
-from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from casedesk.accounts.policy import STAFF_ROLES
 from casedesk.core import policy
 from casedesk.core.errors import DomainError
+from casedesk.web.guards import staff_required
 
 from . import presenters, selectors
 from .policy import ContractAction
@@ -26,21 +23,8 @@ from .serials import normalize_serial
 from .views import customer_required
 
 
-def staff_only(view):
-    """The console's hint: anonymous → the login page; anyone but staff → 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if user.role not in STAFF_ROLES:
-            return JsonResponse(
-                {"detail": _("Only the desk's staff see entitlements here.")}, status=403
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def _not_staff(request) -> JsonResponse:
+    return JsonResponse({"detail": _("Only the desk's staff see entitlements here.")}, status=403)
 
 
 class HintQuery(forms.Form):
@@ -67,7 +51,7 @@ def _hint(request, *, organization: str | None = None) -> JsonResponse:
     return JsonResponse({"text": text, "state": state, "reason": str(found.reason)})
 
 
-@staff_only
+@staff_required(refuse=_not_staff)
 @require_GET
 def entitlement_hint(request):
     """The phone form's: ``serial_number``, else the caller's ``organization`` (its code)."""

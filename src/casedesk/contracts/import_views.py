@@ -4,9 +4,7 @@ written), then import it — the same check and operation as ``casedesk import-e
 The uploaded file waits between the two steps in the media storage (``imports/``), named by
 a random key that travels signed, for this user, in the preview's form; it is removed once
 imported, or after a day.  Only contract managers (``ContractAction.MANAGE_EQUIPMENT``) reach
-these pages; a stranger is sent to log in, a customer refused.  (The console's ``web.guards.staff_required`` is
-not used: import-linter lets only a domain's ``views`` module import it, and the policy
-check here refuses everyone who is not a contract manager anyway.)
+these pages; a stranger is sent to log in, a customer refused (``web.guards.staff_required``).
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from functools import wraps
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -28,9 +25,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casedesk.accounts.policy import STAFF_ROLES
 from casedesk.core import clock, policy
 from casedesk.core.errors import DomainError
+from casedesk.web.guards import staff_required
 
 from . import import_tables, importing
 from .policy import ContractAction
@@ -49,19 +46,15 @@ def max_bytes() -> int:
 def contract_managers_page(*methods: str):
     """A console page for contract managers: not logged in, the login page; not staff, 403;
     another method, 405; staff who may not import equipment, 403 (in that order, as
-    ``web.guards.staff_required`` and the console's pages answer)."""
+    the console's pages answer)."""
 
     def decorate(view):
+        @staff_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if user.role not in STAFF_ROLES:
-                raise PermissionDenied
             if request.method not in methods:
                 return HttpResponseNotAllowed(methods)
-            if not policy.can(user, ContractAction.MANAGE_EQUIPMENT):
+            if not policy.can(request.user, ContractAction.MANAGE_EQUIPMENT):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -42,14 +42,20 @@ def forbidden(request, message: str | None = None, status: int = 403):
     return render(request, "web/403.html", context, status=status)
 
 
-def staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if user.role not in STAFF_ROLES:
-            return forbidden(request)
-        return view(request, *args, **kwargs)
+def staff_required(view=None, *, refuse=forbidden):
+    """``@staff_required``: not logged in → the login page; not staff → ``refuse(request)``
+    (the console's 403 page; a JSON endpoint passes its own: ``@staff_required(refuse=…)``)."""
 
-    return wrapper
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if user.role not in STAFF_ROLES:
+                return refuse(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
