@@ -190,9 +190,17 @@ def _crawl(client: Client, paths, allowed: set[str]) -> dict[str, set[str]]:
     leaks: dict[str, set[str]] = defaultdict(set)
     for path in paths:
         response = client.get(path)
-        # 405: a POST-only address of a domain, opened as a link would (its page still speaks)
-        assert response.status_code in (200, 403, 404, 405, 409), (path, response.status_code)
-        for word in english_words(response.content.decode(), allowed):
+        # 405: a POST-only address of a domain, opened as a link would (its page still speaks);
+        # 422: an endpoint a page's script asks, opened without what it needs (its refusal
+        # still speaks: ``{"detail": …}`` in the reader's language)
+        assert response.status_code in (200, 403, 404, 405, 409, 422), (path, response.status_code)
+        if response["Content-Type"].startswith("application/json"):
+            # What a script shows of an answer: its sentences, not its keys and codes.
+            data = response.json()
+            text = " ".join(str(data.get(key) or "") for key in ("detail", "text"))
+        else:
+            text = response.content.decode()
+        for word in english_words(text, allowed):
             leaks[word].add(path)
     return leaks
 
