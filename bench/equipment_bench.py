@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import random
@@ -295,22 +294,36 @@ def bench_entitlement(n: int, rng: random.Random) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + LOOKUP_SQL, [serials[0]])
         out["query_plan"] = [r[0] for r in cursor.fetchall()]
-    if importlib.util.find_spec("casedesk.contracts.selectors"):
-        from casedesk.contracts import selectors
+    from django.db import transaction
 
-        if hasattr(selectors, "entitlement"):
-            from casedesk.accounts import services as people
-            from casedesk.accounts.models import User
-            from casedesk.core import clock
+    from casedesk.accounts import services as people
+    from casedesk.accounts.models import User
+    from casedesk.contracts import selectors, services
+    from casedesk.contracts.models import ServiceProduct
+    from casedesk.core import clock
 
-            duty = User.objects.filter(username="bench.duty").first() or people.user_create(
-                username="bench.duty", role="duty_engineer"
+    duty = User.objects.filter(username="bench.duty").first() or people.user_create(
+        username="bench.duty", role="duty_engineer"
+    )
+    at = dt.datetime(2026, 12, 7, 10, 0, tzinfo=clock.desk_zone())
+
+    def selector(serial: str):
+        return selectors.entitlement(serial_number=serial, at=at, fetched_by=duty)
+
+    out["selector"] = timed(selector, serials)
+    # The same lookups when every product counts its CASEs against an allowance (the
+    # allowances made in a transaction rolled back afterwards).
+    with transaction.atomic():
+        for product in ServiceProduct.objects.all():
+            services.service_product_change(
+                product=product,
+                changes={
+                    "allowances": [{"unit": "cases", "quantity": 1000, "period": "contract_year"}]
+                },
+                by=None,
             )
-            at = dt.datetime(2026, 12, 7, 10, 0, tzinfo=clock.desk_zone())
-            out["selector"] = timed(
-                lambda s: selectors.entitlement(serial_number=s, at=at, fetched_by=duty),
-                serials,
-            )
+        out["selector_with_allowances"] = timed(selector, serials)
+        transaction.set_rollback(True)
     return out
 
 
@@ -347,7 +360,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     print("entitlement …", flush=True)
     figures["entitlement"] = bench_entitlement(args.lookups, rng)
-    for key in ("query", "selector"):
+    for key in ("query", "selector", "selector_with_allowances"):
         if key in figures["entitlement"]:
             print(f"  {key}: {figures['entitlement'][key]}", flush=True)
     if args.import_runs > 0:  # --import-runs 0: the lookups alone

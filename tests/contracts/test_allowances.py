@@ -170,7 +170,7 @@ def test_a_case_on_the_last_local_day_counts_in_that_period(three_a_year):
     open_case(org, local(D(2027, 3, 14), 23, 59))
     next_one = open_case(org, local(D(2027, 3, 15), 0, 1))
     day = D(2027, 3, 14)
-    assert allowances.usage(three_a_year, three_a_year.service_product, day)[0].used == 1
+    assert usage_of(three_a_year, day)[0].used == 1
     assert next_one.entitlement["allowances"][0]["period_starts_on"] == "2027-03-15"
     assert next_one.entitlement["allowances"][0]["used"] == 1
 
@@ -181,7 +181,7 @@ def test_uncovered_cases_of_the_organization_are_not_counted(three_a_year):
     make_equipment(serial_number="FOC0000B002", organization=org)  # never covered
     case = open_case(org, local(D(2026, 6, 1), 10), serial="FOC0000B002")
     assert case.entitlement["reason"] == "no_contract"
-    use = allowances.usage(three_a_year, three_a_year.service_product, D(2026, 6, 1))[0]
+    use = usage_of(three_a_year, D(2026, 6, 1))[0]
     assert use.used == 0
 
 
@@ -210,16 +210,25 @@ def test_a_monthly_allowance_renews_on_the_first_of_the_month():
     assert found.entitled and found.reason == "covered"
 
 
+def usage_of(contract, day):
+    return allowances.usage(
+        contract_id=contract.pk,
+        contract_starts_on=contract.starts_on,
+        product_id=contract.service_product_id,
+        day=day,
+    )
+
+
 @pytest.mark.django_db
 def test_a_product_without_allowances_costs_no_query_and_says_nothing_about_them():
     product = make_product(code="PLAIN")
     contract = make_contract(product=product)
     make_equipment(serial_number="FOC0000P001", contract=contract)
+    assert usage_of(contract, D(2026, 5, 1)) == []
     with CaptureQueriesContext(connection) as queries:
-        assert allowances.usage(contract, product, D(2026, 5, 1)) == []
-    assert len(queries) == 0
-    found = answer(local(D(2026, 5, 1), 10), serial_number="FOC0000P001")
+        found = answer(local(D(2026, 5, 1), 10), serial_number="FOC0000P001")
     assert found.entitled and found.allowances == ()
+    assert len(queries) == 1  # the lookup's one query, nothing for allowances
     case = open_case(contract.organization, local(D(2026, 5, 1), 10), serial="FOC0000P001")
     assert "allowances" not in case.entitlement
 
@@ -460,3 +469,12 @@ def test_the_console_form_refuses_a_zero_allowance_and_takes_none():
     r = client.post("/contracts/products/new/", PRODUCT_FORM)
     assert r.status_code == 302
     assert not ServiceProduct.objects.get(code="SILVER-5X8").has_allowances
+
+
+@pytest.mark.django_db
+def test_a_product_with_allowances_costs_two_more_queries(three_a_year):
+    serial = three_a_year.lines.first().equipment.serial_number
+    with CaptureQueriesContext(connection) as queries:
+        found = answer(local(D(2026, 6, 1), 10), serial_number=serial)
+    assert found.entitled and [u.quantity for u in found.allowances] == [3]
+    assert len(queries) == 3  # the lookup, the product's allowances, their counters

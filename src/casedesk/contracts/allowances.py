@@ -123,24 +123,23 @@ def flag_keep(product: ServiceProduct) -> None:
         product.save(update_fields=["has_allowances"])
 
 
-def allowances_of(product: ServiceProduct) -> list[Allowance]:
-    if not product.has_allowances:
-        return []
-    return list(product.allowances.order_by("unit", "period"))
-
-
-def usage(contract: Contract, product: ServiceProduct, day: dt.date) -> list[AllowanceUse]:
-    """Each allowance of ``product`` under ``contract`` in the period holding ``day``:
-    quantity, used, remaining, the period's first and last day.  No query for a product
-    without allowances; two for one with."""
-    allowances = allowances_of(product)
+def usage(
+    *, contract_id: int, contract_starts_on: dt.date, product_id: int, day: dt.date
+) -> list[AllowanceUse]:
+    """Each allowance of the product ``product_id`` under the contract ``contract_id``
+    (which started on ``contract_starts_on``) in the period holding ``day``: quantity, used,
+    remaining, the period's first and last day.  Two queries (ask it only of a product that
+    ``has_allowances``)."""
+    allowances = list(
+        Allowance.objects.filter(service_product_id=product_id).order_by("unit", "period")
+    )
     if not allowances:
         return []
-    periods = {a.pk: period_of(a.period, contract.starts_on, day) for a in allowances}
+    periods = {a.pk: period_of(a.period, contract_starts_on, day) for a in allowances}
     counted = {
         (row.unit, row.period, row.period_starts_on): row.used
         for row in AllowanceCounter.objects.filter(
-            contract=contract, period_starts_on__in={p[0] for p in periods.values()}
+            contract_id=contract_id, period_starts_on__in={p[0] for p in periods.values()}
         )
     }
     return [
@@ -156,10 +155,9 @@ def usage(contract: Contract, product: ServiceProduct, day: dt.date) -> list[All
     ]
 
 
-def limited(found: Found, contract: Contract, product: ServiceProduct, day: dt.date) -> Found:
-    """A covered entitlement ``found`` with the product's allowances on ``day``: not entitled
-    (``allowance_used_up``) when one is used up, still naming the contract."""
-    uses = tuple(usage(contract, product, day))
+def limited(found: Found, uses: list[AllowanceUse]) -> Found:
+    """A covered entitlement ``found`` with its product's allowances ``uses`` (``usage``):
+    not entitled (``allowance_used_up``) when one is used up, still naming the contract."""
     if not uses:
         return found
     if any(use.used_up for use in uses):
@@ -168,9 +166,9 @@ def limited(found: Found, contract: Contract, product: ServiceProduct, day: dt.d
             entitled=False,  # type: ignore[call-arg]
             reason=EntitlementReason.ALLOWANCE_USED_UP,
             targets=None,
-            allowances=uses,
+            allowances=tuple(uses),
         )
-    return dataclasses.replace(found, allowances=uses)  # type: ignore[call-arg]
+    return dataclasses.replace(found, allowances=tuple(uses))  # type: ignore[call-arg]
 
 
 # --- using units ------------------------------------------------------------------------------

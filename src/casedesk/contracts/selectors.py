@@ -98,6 +98,7 @@ PRODUCT_FIELDS = (
     "onsite_hours",
     "repair_days",
     "replacement_hours",
+    "id",
     "has_allowances",
 )
 
@@ -111,16 +112,25 @@ class _Cover:
     contract: str
     product: str
     targets: Targets
+    # What a product's allowances are counted by: the contract's key and first day, the
+    # product's key.
+    contract_id: int
+    contract_starts_on: dt.date
+    product_id: int
     has_allowances: bool = False
 
     @classmethod
-    def of(cls, starts_on, ends_on, contract, code, coverage, calendar, *rest) -> _Cover:
-        callback, first_worklog, onsite, repair, replacement, has_allowances = rest
+    def of(cls, starts_on, ends_on, contract, contract_id, contract_starts_on, *product) -> _Cover:
+        code, coverage, calendar, callback, first_worklog, onsite, repair, replacement = product[:8]
+        product_id, has_allowances = product[8:]
         return cls(
             starts_on,
             ends_on,
             contract,
             code,
+            contract_id=contract_id,
+            contract_starts_on=contract_starts_on,
+            product_id=product_id,
             has_allowances=bool(has_allowances),
             targets=Targets(
                 coverage=coverage,
@@ -158,9 +168,13 @@ def _from(
     )
     if day is None or not cover.has_allowances:
         return found
-    contract = Contract.objects.get(number=cover.contract)
-    product = ServiceProduct.objects.get(code=cover.product)
-    return allowances.limited(found, contract, product, day)
+    uses = allowances.usage(
+        contract_id=cover.contract_id,
+        contract_starts_on=cover.contract_starts_on,
+        product_id=cover.product_id,
+        day=day,
+    )
+    return allowances.limited(found, uses)
 
 
 def _decided(
@@ -195,7 +209,10 @@ def _of_serial(
     """One query: the box the reader may see (of ``organization_id`` if given), left-joined
     to every line covering it with the line's contract number and product (a handful of
     rows; the day picks in Python)."""
-    line = [f"coverage__{f}" for f in ("starts_on", "ends_on", "contract__number")]
+    line = [
+        f"coverage__{f}"
+        for f in ("starts_on", "ends_on", "contract__number", "contract__id", "contract__starts_on")
+    ]
     product = [f"coverage__service_product__{f}" for f in PRODUCT_FIELDS]
     boxes = policy.visible(fetched_by, Equipment).filter(serial_number=serial)
     if organization_id is not None:
@@ -233,7 +250,7 @@ def _contract_covers(organization_id: int, fetched_by) -> list[_Cover]:
         _Cover.of(*row)
         for row in policy.visible(fetched_by, Contract)
         .filter(organization_id=organization_id)
-        .values_list("starts_on", "ends_on", "number", *product)
+        .values_list("starts_on", "ends_on", "number", "id", "starts_on", *product)
     ]
 
 
