@@ -109,7 +109,7 @@ def test_the_phone_form_hint_in_chinese(staff):
         "7×24 · 回访 15 分钟，首次工作记录 45 分钟，上门 4 小时，维修 14 天"
     )
     unknown = hint(client, CONSOLE, serial_number="FOCNOBODY")
-    assert unknown["text"] == "未知序列号。CASE 仍会受理，并标记为未在保。"
+    assert unknown["text"] == "未知序列号。CASE 仍会受理，并标记为不在保。"
     assert unknown["state"] == "uncovered"
 
 

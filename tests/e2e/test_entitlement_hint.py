@@ -80,7 +80,7 @@ def test_the_phone_form_hint_follows_the_serial_number(screens, transactional_db
 
     _type(serial, "FOC0000X0ZZ")
     expect(hint).to_have_attribute("data-state", "uncovered")
-    expect(hint).to_contain_text("未知序列号。CASE 仍会受理，并标记为未在保。")
+    expect(hint).to_contain_text("未知序列号。CASE 仍会受理，并标记为不在保。")
     _shot(taker, "phone-unknown")
 
     # Never refused: the uncovered CASE opens, flagged.
