@@ -4,22 +4,11 @@ Chinese and English; a box whose contract used up its CASEs reads so on its page
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-from pathlib import Path
 
 from casedesk.contracts import selectors
 from tests.accounts.factories import ContactFactory, OrganizationFactory, make_user
 from tests.contracts.factories import make_contract, make_equipment, make_product
 from tests.factories import make_case
-
-SHOTS = Path(os.environ.get("CASEDESK_SHOTS", "/work/wt/shots"))
-
-
-def _keep(path: Path, name: str) -> None:
-    """A copy of the screenshot for the closing note, when its folder exists."""
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / f"allowance-{name}.png")
 
 
 def _desk():
@@ -61,10 +50,10 @@ def test_the_product_page_shows_allowances_and_a_box_reads_used_up(screens, tran
     text = screen.page.locator("main table").inner_text()
     assert "每合同年度 2 个 CASE" in text
     assert "每月 5 个 CASE" in text and "每合同年度 10 次上门服务" in text
-    _keep(screen.shot("products-zh"), "products-zh")
+    screen.shot("products-zh")
     screen.page.get_by_role("link", name="新建服务产品").click()
     assert screen.page.get_by_label("额度（每周期数量）").is_visible()
-    _keep(screen.shot("product-new-zh"), "product-new-zh")
+    screen.shot("product-new-zh")
 
     reader = make_user("cs_manager", username="csm.en")
     reader.language = "en"  # the test's setup: a manager who reads English
@@ -74,7 +63,7 @@ def test_the_product_page_shows_allowances_and_a_box_reads_used_up(screens, tran
     text = english.page.locator("main table").inner_text()
     assert "2 CASEs per contract year" in text and "5 CASEs per month" in text
     assert "10 on-site visits per contract year" in text
-    _keep(english.shot("products-en"), "products-en")
+    english.shot("products-en")
 
     taker = make_user("call_taker", username="taker")
     for _ in range(2):
@@ -85,7 +74,7 @@ def test_the_product_page_shows_allowances_and_a_box_reads_used_up(screens, tran
     screen.goto("/contracts/equipment/FOC2131X0AB/")
     status = screen.page.locator("#entitlement").inner_text()
     assert "RHYY-SS-2025-008" in status and "已用完" in status
-    _keep(screen.shot("equipment-used-up-zh"), "equipment-used-up-zh")
+    screen.shot("equipment-used-up-zh")
     english.goto("/contracts/equipment/FOC2131X0AB/")
     assert "is used up" in english.page.locator("#entitlement").inner_text()
-    _keep(english.shot("equipment-used-up-en"), "equipment-used-up-en")
+    english.shot("equipment-used-up-en")

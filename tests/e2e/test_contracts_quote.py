@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from pathlib import Path
 
 import openpyxl
@@ -14,8 +13,6 @@ from pypdf import PdfReader
 from casedesk.contracts import selectors
 from tests.accounts.factories import OrganizationFactory, make_user
 from tests.contracts.factories import make_contract, make_equipment, make_product
-
-SHOTS = Path(os.environ.get("CASEDESK_SHOTS", "test-artifacts/shots"))
 
 
 def test_a_manager_goes_from_the_dashboard_to_the_quote(screens, transactional_db, tmp_path):
@@ -38,8 +35,6 @@ def test_a_manager_goes_from_the_dashboard_to_the_quote(screens, transactional_d
     screen.goto("/dashboard/")
     panel = screen.page.locator("#renewals")
     assert "CTBJ-GS-2024-017" in panel.inner_text() and "30 天内到期" in panel.inner_text()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    panel.screenshot(path=str(SHOTS / "quote-dashboard-panel.png"))
     screen.shot("dashboard-renewals")
 
     panel.get_by_role("link", name="CTBJ-GS-2024-017").click()
@@ -51,7 +46,6 @@ def test_a_manager_goes_from_the_dashboard_to_the_quote(screens, transactional_d
     assert pdf_download.value.suggested_filename.startswith("CTBJ-GS-2024-017-Q")
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "FOC2131X0AB" in text and "61,056.00" in text  # 2 × 28,800 + 6 % VAT
-    (SHOTS / "quote-zh.pdf").write_bytes(pdf)
 
     with screen.page.expect_download() as xlsx_download:
         screen.page.get_by_role("link", name="续约报价单（XLSX）").click()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -15,8 +14,6 @@ from casedesk.contracts import selectors
 from tests.accounts.factories import make_user
 from tests.contracts.factories import make_contract, make_equipment, make_product
 from tests.factories import ContactFactory, OrganizationFactory
-
-SHOTS = Path("/work/wt/shots")
 
 
 def _desk():
@@ -49,8 +46,6 @@ def _desk():
 
 def _shot(screen, name: str) -> None:
     screen.shot(name)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    screen.page.screenshot(path=str(SHOTS / f"hint-{name}.png"), full_page=True)
 
 
 def _type(field, text: str) -> None:

@@ -5,20 +5,10 @@ and the history says who approved it (the customer reads only that it is served)
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 from casedesk.cases.models import Case
 from tests.contracts.factories import make_contract, make_equipment, make_product
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
-
-SHOTS = Path("/work/wt/shots")
-
-
-def keep(path: Path, name: str) -> None:
-    """A copy of a screenshot for the people reviewing the change (when the folder exists)."""
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / f"goodwill-{name}.png")
 
 
 def test_a_manager_approves_goodwill_from_the_case_page(screens, transactional_db):
@@ -54,7 +44,7 @@ def test_a_manager_approves_goodwill_from_the_case_page(screens, transactional_d
     assert "已于" in entitlement.inner_text() or "HT-2025-0088" in entitlement.inner_text()
     form = manager.page.locator("#action-approve_goodwill")
     form.locator("summary").click()
-    keep(manager.shot("01-before"), "before")
+    manager.shot("01-before")
 
     form.get_by_label("原因").fill("续约谈判中，老客户先行服务")
     assert form.get_by_label("服务产品").input_value() == ""  # the contract's product
@@ -69,7 +59,7 @@ def test_a_manager_approves_goodwill_from_the_case_page(screens, transactional_d
     assert "已批准善意服务（PLAT-7X24）" in timeline
     assert "续约谈判中，老客户先行服务" in timeline
     assert manager.page.locator("#action-approve_goodwill").count() == 0
-    keep(manager.shot("02-after"), "after")
+    manager.shot("02-after")
 
     goodwill = Case.objects.get(pk=case.pk).entitlement["goodwill"]
     assert (goodwill["by"], goodwill["service_product"]) == ("csm", "PLAT-7X24")
@@ -80,4 +70,4 @@ def test_a_manager_approves_goodwill_from_the_case_page(screens, transactional_d
     text = customer.body_text()
     assert "已按善意服务受理" in text and "已作为善意服务受理" in text
     assert "续约谈判中" not in text
-    keep(customer.shot("03-portal"), "portal")
+    customer.shot("03-portal")

@@ -164,10 +164,14 @@ def product_list(request):
     if not policy.can(user, ContractAction.VIEW):
         return forbidden(request)
     products = [
-        (product, [presenters.allowance_text(a.unit, a.quantity, a.period) for a in allowances])
-        for product in selectors.service_product_list(fetched_by=user).prefetch_related(
-            "allowances"
+        (
+            product,
+            presenters.targets_text(selectors.Targets.of(product)),
+            [presenters.allowance_text(a.unit, a.quantity, a.period) for a in allowances],
         )
+        for product in selectors.service_product_list(fetched_by=user)
+        .select_related("calendar")
+        .prefetch_related("allowances")
         for allowances in [product.allowances.all()]
     ]
     return render(
