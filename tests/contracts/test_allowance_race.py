@@ -41,5 +41,10 @@ def test_two_intakes_racing_for_the_last_case_cannot_both_be_covered():
     assert not errors, errors
     reasons = sorted(case.entitlement["reason"] for case in results)
     assert reasons == ["allowance_used_up", "covered"]
-    [use] = allowances.usage(contract, product, dt.date(2026, 6, 1))
+    [use] = allowances.usage(
+        contract_id=contract.pk,
+        contract_starts_on=contract.starts_on,
+        product_id=product.pk,
+        day=dt.date(2026, 6, 1),
+    )
     assert (use.used, use.remaining) == (2, 0)
