@@ -78,15 +78,18 @@ class ProductIn(In):
     )
 
 
-class ProductOut(Schema):
-    code: str
-    name: str
+class TargetsOut(Schema):
     coverage: str
     callback_minutes: int
     first_worklog_minutes: int
     onsite_hours: int | None
     repair_days: int | None
     replacement_hours: int | None
+
+
+class ProductOut(TargetsOut):
+    code: str
+    name: str
     annual_price: Decimal | None = Field(
         description="CNY per covered box per year, before VAT (a string: exact); null: not priced"
     )
@@ -421,15 +424,6 @@ class EntitlementQuery(Schema):
     serial_number: str | None = Field(None, max_length=64)
     organization: str | None = Field(None, max_length=32, description="its code")
     at: dt.datetime | None = Field(None, description="an instant with its zone; default now")
-
-
-class TargetsOut(Schema):
-    coverage: str
-    callback_minutes: int
-    first_worklog_minutes: int
-    onsite_hours: int | None
-    repair_days: int | None
-    replacement_hours: int | None
 
 
 class EntitlementOut(Schema):
