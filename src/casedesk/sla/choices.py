@@ -13,6 +13,15 @@ class DeadlineKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
     VENDOR_ESCALATION = "vendor_escalation", _("Escalation to the vendor")
     RESOLUTION = "resolution", _("Resolution")
+    # Promised by the domains a CASE leads to (spare parts, field service), watched the same.
+    DEFECTIVE_RETURN = "defective_return", _("Defective part returned")
+    REPAIR_RETURN = "repair_return", _("Repaired part returned by the vendor")
+    ONSITE_ARRIVAL = "onsite_arrival", _("Engineer on site")
+
+
+# Deadlines of a part, not of the CASE's handling: they still stand once the CASE is resolved
+# or closed (the defective part is due back days after the replacement fixed the trouble).
+OUTLIVE_THE_CASE = frozenset({DeadlineKind.DEFECTIVE_RETURN, DeadlineKind.REPAIR_RETURN})
 
 
 class Recipient(models.TextChoices):

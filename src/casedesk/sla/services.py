@@ -19,12 +19,13 @@ from casedesk.cases.choices import PendingReason, Status, WorkLogKind
 from casedesk.core import clock, rows
 
 from . import calendar as cal
-from .choices import Alert, Recipient
+from .choices import OUTLIVE_THE_CASE, Alert, Recipient
 from .choices import DeadlineKind as K
 from .models import CaseClock, Deadline, SlaPolicy
 from .selectors import LevelConfig, calendar_by_code, level_config
 
 CALLBACK_KINDS = (K.ENGINEER_CALLBACK, K.CALLBACK_CHASE, K.CALLBACK_REASSIGN)
+DOMAIN_KINDS = (K.DEFECTIVE_RETURN, K.REPAIR_RETURN, K.ONSITE_ARRIVAL)
 CYCLE_KINDS = (K.ESCALATION, K.VENDOR_ESCALATION, K.RESOLUTION)
 
 
@@ -126,6 +127,64 @@ class _Context:
         if cycle_only and self.clock:
             qs = qs.filter(key__endswith=f":c{self.clock.cycle}")
         qs.update(met_at=self.now)
+
+
+# --- the promises of other domains (a part's return, an engineer's arrival) ----------------
+
+
+def deadline_promise(
+    *,
+    case,
+    key: str,
+    kind: str,
+    anchor: dt.datetime,
+    minutes: int | None = None,
+    due_at: dt.datetime | None = None,
+) -> Deadline:
+    """A promise another domain makes about ``case`` (``kind`` one of ``DEFECTIVE_RETURN``,
+    ``REPAIR_RETURN``, ``ONSITE_ARRIVAL``), watched by the supervisor like the CASE's own:
+    due ``minutes`` business minutes after ``anchor`` on the CASE's calendar (its product's
+    coverage hours, else its service level's), or at ``due_at`` (calendar time, e.g. "10
+    days").  ``key`` names it on the CASE (e.g. ``"rma:R2612001:defective_return"``); the
+    same key again moves the promise if it has not fired or been met.  Called inside the
+    domain's operation (its transaction, its audit record)."""
+    if (minutes is None) == (due_at is None):
+        raise ValueError("give minutes or due_at")
+    if kind not in DOMAIN_KINDS:
+        raise ValueError(f"{kind!r} is not a deadline another domain may promise")
+    ctx = _Context(case)
+    if due_at is None:
+        return ctx.upsert(key=key, kind=kind, anchor=anchor, minutes=minutes or 0)
+    deadline = ctx.upsert(key=key, kind=kind, anchor=anchor, minutes=0)
+    if deadline.fired_at is None and deadline.met_at is None:
+        deadline.due_at = due_at
+        deadline.target_minutes = max(0, int((due_at - anchor).total_seconds() // 60))
+        deadline.save(update_fields=["due_at", "target_minutes"])
+    return deadline
+
+
+def deadline_keep(*, case, key: str, at: dt.datetime | None = None) -> bool:
+    """The promise ``key`` of ``case`` is kept at ``at`` (default now; late ones too, the
+    reports tell them apart); False when there is no open one."""
+    return bool(
+        Deadline.objects.filter(
+            case=case, key=key, met_at__isnull=True, cancelled_at__isnull=True
+        ).update(met_at=at or clock.now())
+    )
+
+
+def deadline_drop(*, case, key: str) -> bool:
+    """The promise ``key`` of ``case`` no longer stands (the RMA was cancelled, the visit
+    called off); False when there is no open one."""
+    return bool(
+        Deadline.objects.filter(
+            case=case,
+            key=key,
+            fired_at__isnull=True,
+            met_at__isnull=True,
+            cancelled_at__isnull=True,
+        ).update(cancelled_at=clock.now())
+    )
 
 
 def policy_for(service_level: str) -> SlaPolicy:
@@ -256,13 +315,13 @@ def on_event(case, event) -> None:
             _pause(ctx)
     elif kind == E.RESOLVED:
         ctx.meet([K.RESOLUTION], cycle_only=True)
-        ctx.cancel(ctx.open_deadlines())
+        ctx.cancel(ctx.open_deadlines().exclude(kind__in=OUTLIVE_THE_CASE))
     elif kind == E.CLOSED:
-        ctx.cancel(ctx.open_deadlines())
+        ctx.cancel(ctx.open_deadlines().exclude(kind__in=OUTLIVE_THE_CASE))
     elif kind == E.GOODWILL_APPROVED:
         _promise_deadlines(ctx)
     elif kind == E.REOPENED:
-        ctx.cancel(ctx.open_deadlines())
+        ctx.cancel(ctx.open_deadlines().exclude(kind__in=OUTLIVE_THE_CASE))
         c = ctx.clock
         c.cycle, c.started_at, c.paused_since, c.paused_minutes = c.cycle + 1, ctx.now, None, 0
         c.save()
@@ -330,6 +389,9 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
     K.FIRST_WORKLOG: (Recipient.DUTY_ENGINEER, Recipient.ENGINEER),
     K.VENDOR_ESCALATION: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER),
     K.RESOLUTION: (Recipient.ENGINEER, Recipient.ENGINEER_MANAGER, Recipient.DUTY_ENGINEER),
+    K.DEFECTIVE_RETURN: (Recipient.ENGINEER, Recipient.CS_MANAGER),
+    K.REPAIR_RETURN: (Recipient.CS_MANAGER,),
+    K.ONSITE_ARRIVAL: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER, Recipient.CS_MANAGER),
 }
 
 

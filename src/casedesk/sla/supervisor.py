@@ -37,7 +37,7 @@ from casedesk.routing.selectors import recommend_engineers
 from casedesk.routing.services import auto_assign_pass
 
 from . import recipients
-from .choices import ChaseAction, DeadlineKind, Recipient
+from .choices import OUTLIVE_THE_CASE, ChaseAction, DeadlineKind, Recipient
 from .events import SupervisionPassed
 from .models import Deadline
 from .services import RECIPIENTS, policy_for
@@ -258,7 +258,7 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
         deadline.refresh_from_db()
     if deadline.fired_at or deadline.met_at or deadline.cancelled_at or deadline.due_at is None:
         return None
-    if case.status in (Status.RESOLVED, Status.CLOSED):
+    if case.status in (Status.RESOLVED, Status.CLOSED) and deadline.kind not in OUTLIVE_THE_CASE:
         deadline.cancelled_at = now
         deadline.save(update_fields=["cancelled_at"])
         batch.audit.append(
