@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from casedesk.contracts import quote_files, quotes, services
 from casedesk.core import clock
+from casedesk.core import pdf as pdf_fonts
 from casedesk.core.errors import Forbidden, NotFound
 from casedesk.core.models import AuditRecord
 from tests.accounts.factories import OrganizationFactory, make_user
@@ -173,15 +174,15 @@ def test_the_pdf_carries_the_contract_the_serials_and_the_total(contract):
 
 def test_the_pdf_falls_back_to_the_built_in_cjk_font(contract, monkeypatch):
     """A server without a CJK TrueType font still writes Chinese (a CID font readers have)."""
-    monkeypatch.setattr(quote_files, "CJK_FONTS", (("/nonexistent/font.ttc", 0),))
-    quote_files.cjk_font.cache_clear()
+    monkeypatch.setattr(pdf_fonts, "CJK_FONTS", (("/nonexistent/font.ttc", 0),))
+    pdf_fonts.cjk_font.cache_clear()
     try:
-        assert quote_files.cjk_font() == "STSong-Light"
+        assert pdf_fonts.cjk_font() == "STSong-Light"
         pdf = quote_files.to_pdf(_quote())
         assert b"STSong-Light" in pdf
         assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     finally:
-        quote_files.cjk_font.cache_clear()
+        pdf_fonts.cjk_font.cache_clear()
 
 
 # --- the console ----------------------------------------------------------------------------------

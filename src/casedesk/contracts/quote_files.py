@@ -1,18 +1,13 @@
 """A renewal quote as the files a customer is sent: an XLSX workbook (openpyxl) and a PDF
 (ReportLab), worded in the active language.
 
-The PDF embeds the machine's CJK TrueType font when it has one (WenQuanYi Micro Hei, as
-Debian's ``fonts-wqy-microhei`` installs it); else it names ReportLab's built-in CID font
-``STSong-Light``, which every PDF reader has, so a server without CJK fonts still writes
-a readable Chinese quote.
+The PDF writes Chinese in the desk's CJK font (``core.pdf.cjk_font``).
 """
 
 from __future__ import annotations
 
-import functools
 import io
 from decimal import Decimal
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils.text import capfirst
@@ -24,22 +19,15 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from casedesk.core.pdf import cjk_font
 
 from .quotes import Quote
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
 MONEY_FORMAT = "#,##0.00"
-# TrueType collections ReportLab can embed (CFF-flavoured OpenType, like Noto CJK, it cannot).
-CJK_FONTS = (
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-)
-FALLBACK_FONT = "STSong-Light"
 
 
 def filename(quote: Quote, ext: str) -> str:
@@ -160,20 +148,6 @@ def to_xlsx(quote: Quote) -> bytes:
 
 
 # --- PDF ----------------------------------------------------------------------------------------
-
-
-@functools.cache
-def cjk_font() -> str:
-    """The name of the font the PDF writes in, registered with ReportLab once."""
-    for path, index in CJK_FONTS:
-        if Path(path).exists():
-            try:
-                pdfmetrics.registerFont(TTFont("QuoteCJK", path, subfontIndex=index))
-            except Exception:  # a damaged or unreadable font file: fall back
-                continue
-            return "QuoteCJK"
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
-    return FALLBACK_FONT
 
 
 def _money(value: Decimal | None) -> str:
