@@ -1,0 +1,69 @@
+"""What field service publishes, and what it follows: a signed form is mailed to the CASE's
+contact (an outbox row in the signing transaction; the PDF is the CASE's file, its link in
+the portal)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.conf import settings
+from django.urls import reverse
+
+from casedesk.accounts.models import User
+from casedesk.core.events import Event, Phase, subscribe
+from casedesk.notify import services as outbox
+
+from .models import Visit, VisitForm
+
+
+@dataclasses.dataclass(frozen=True)
+class VisitScheduled(Event):
+    visit: Visit
+    by: User
+
+
+@dataclasses.dataclass(frozen=True)
+class VisitCheckedIn(Event):
+    visit: Visit
+    by: User
+
+
+@dataclasses.dataclass(frozen=True)
+class VisitSigned(Event):
+    """Check-out (version 1) or a correction (a later version)."""
+
+    visit: Visit
+    form: VisitForm
+    by: User
+
+
+@dataclasses.dataclass(frozen=True)
+class VisitCancelled(Event):
+    visit: Visit
+    by: User
+
+
+@subscribe(VisitSigned, phase=Phase.IN_TRANSACTION)
+def mail_the_form(published: VisitSigned) -> None:
+    """The CASE's contact gets the signed form's link and hash, once per version."""
+    case, form = published.visit.case, published.form
+    contact = case.contact
+    address = case.caller_email or (contact.email if contact else "")
+    if not address:
+        return
+    login = getattr(contact, "user", None) if contact else None
+    base = settings.CASEDESK_BASE_URL.rstrip("/")
+    outbox.queue_to_address(
+        template="visit_form",
+        context={
+            "case": case,
+            "form": form,
+            "name": case.caller_name or (contact.name if contact else ""),
+            "engineer": published.visit.engineer.display_name,
+            "link": base + reverse("portal:attachment", args=[form.attachment_id]),
+        },
+        reason=f"visit_form:{form.pk}",
+        to_email=address,
+        language=(login.language if login else "") or settings.LANGUAGE_CODE,
+        case=case,
+    )
