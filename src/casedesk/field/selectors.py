@@ -15,6 +15,7 @@ from casedesk.routing import selectors as routing
 
 from .choices import VisitStatus
 from .models import Visit, VisitForm
+from .policy import FieldAction
 
 
 def visit_get(*, pk: int, fetched_by) -> Visit:
@@ -64,3 +65,11 @@ def engineer_suggestions(case: Case, at: dt.datetime, *, fetched_by) -> list[rou
     ranked = routing.recommendations(case, fetched_by=fetched_by, now=at)
     on_shift = [r for r in ranked if r.on_duty]
     return on_shift or ranked
+
+
+def case_to_visit(*, number: str, fetched_by) -> Case:
+    """The CASE ``fetched_by`` may dispatch an engineer for: NotFound when they may not see
+    it, Forbidden when they may not dispatch (asked before anything else is looked up)."""
+    case = routing.case_by_number(number=number, fetched_by=fetched_by)
+    policy.require(fetched_by, FieldAction.DISPATCH, case)
+    return case
