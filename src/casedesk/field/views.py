@@ -1,0 +1,208 @@
+"""The console's pages of field visits: the list, dispatching one from a CASE, and the
+engineer's visit page on a phone (check in, work done, the customer's signature, check
+out), installable and kept working offline by a service worker.
+
+The visit page posts its form with ``fetch`` (queued in the browser while offline) and
+hears JSON back; without JavaScript it is an ordinary form and a redirect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from casedesk.accounts import selectors as people
+from casedesk.cases import attachments
+from casedesk.core import clock
+from casedesk.core.errors import DomainError, InvalidInput
+from casedesk.web.guards import forbidden, staff_required
+
+from . import selectors, services
+from .choices import VisitStatus
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+@staff_required
+def visit_list(request):
+    try:
+        mine = selectors.visit_list(fetched_by=request.user, engineer=request.user, open_only=True)
+        others = selectors.visit_list(fetched_by=request.user, open_only=True).exclude(
+            engineer=request.user
+        )[:100]
+    except DomainError as exc:
+        return forbidden(request, exc.detail, status=exc.status)
+    return render(request, "field/visit_list.html", {"mine": mine, "others": others})
+
+
+class VisitForm(forms.Form):
+    engineer = forms.CharField(label=gettext_lazy("engineer"), max_length=150)
+    scheduled_at = forms.DateTimeField(
+        label=gettext_lazy("scheduled at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    parts = forms.CharField(
+        label=gettext_lazy("parts (part numbers, comma-separated)"), required=False
+    )
+    tools = forms.CharField(label=gettext_lazy("tools"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _codes(text: str) -> list[str]:
+    return [c for c in text.replace("，", ",").replace("\n", ",").split(",") if c.strip()]
+
+
+@staff_required
+def visit_new(request, number: str):
+    try:
+        case = selectors.case_to_visit(number=number, fetched_by=request.user)
+    except DomainError as exc:
+        return forbidden(request, exc.detail, status=exc.status)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_create(
+                case=case,
+                engineer=people.engineer_by_username(data["engineer"]),
+                scheduled_at=data["scheduled_at"],
+                parts=_codes(data["parts"]),
+                tools=data["tools"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Engineer dispatched."))
+            return redirect("field:visit_page", pk=visit.pk)
+    at = form.cleaned_data.get("scheduled_at") if form.is_bound and form.is_valid() else None
+    at = at or clock.now() + dt.timedelta(hours=2)
+    try:
+        suggestions = selectors.engineer_suggestions(case, at, fetched_by=request.user)[:5]
+    except DomainError:
+        suggestions = []
+    return render(
+        request,
+        "field/visit_new.html",
+        {"case": case, "form": form, "suggestions": suggestions, "visits": selectors.visits_of(case, fetched_by=request.user)},
+    )
+
+
+@staff_required
+def visit_page(request, pk: int):
+    try:
+        visit = selectors.visit_get(pk=pk, fetched_by=request.user)
+    except DomainError as exc:
+        return forbidden(request, exc.detail, status=exc.status)
+    error = ""
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "check_in":
+                services.visit_check_in(visit=visit, by=request.user)
+            elif step == "check_out":
+                services.visit_check_out(
+                    visit=visit,
+                    work_done=request.POST.get("work_done", ""),
+                    customer_name=request.POST.get("customer_name", ""),
+                    signature=request.POST.get("signature", ""),
+                    parts_used=_codes(request.POST.get("parts_used", "")),
+                    by=request.user,
+                )
+            else:
+                raise InvalidInput(_("Unknown step."))
+        except DomainError as exc:
+            if _wants_json(request):
+                return JsonResponse({"detail": exc.detail}, status=exc.status)
+            error = exc.detail
+        else:
+            if _wants_json(request):
+                return JsonResponse({"ok": True, "url": reverse("field:visit_page", args=[pk])})
+            return redirect("field:visit_page", pk=pk)
+        visit = selectors.visit_get(pk=pk, fetched_by=request.user)
+    forms_ = selectors.forms_of(visit)
+    return render(
+        request,
+        "field/visit_page.html",
+        {
+            "visit": visit,
+            "forms": forms_,
+            "error": error,
+            "S": VisitStatus,
+            "parts_text": ", ".join(visit.parts_used or visit.parts),
+        },
+        status=422 if error else 200,
+    )
+
+
+@staff_required
+def visit_report(request, pk: int):
+    try:
+        visit = selectors.visit_get(pk=pk, fetched_by=request.user)
+        form = selectors.latest_form(visit)
+    except DomainError as exc:
+        return forbidden(request, exc.detail, status=exc.status)
+    return attachments.file_response(form.attachment, inline=True)
+
+
+SERVICE_WORKER = """// casedesk field visits: keep the visit pages and their scripts for offline use.
+const CACHE = "casedesk-field-v1";
+const ASSETS = %(assets)s;
+self.addEventListener("install", (e) => {
+  e.waitUntil(caches.open(CACHE).then((c) => c.addAll(ASSETS)).then(() => self.skipWaiting()));
+});
+self.addEventListener("activate", (e) => e.waitUntil(self.clients.claim()));
+self.addEventListener("fetch", (e) => {
+  const req = e.request;
+  if (req.method !== "GET") return;
+  const url = new URL(req.url);
+  const asset = ASSETS.includes(url.pathname);
+  if (!asset && !/^\\/visits\\/\\d+\\/$/.test(url.pathname)) return;
+  e.respondWith(
+    fetch(req)
+      .then((res) => {
+        if (res.ok) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(req, copy)); }
+        return res;
+      })
+      .catch(() => caches.match(req))
+  );
+});
+"""
+
+
+@staff_required
+def service_worker(request):
+    assets = [static("field/signature_pad.umd.min.js"), static("field/visit.js"), static("web/console.css")]
+    response = HttpResponse(
+        SERVICE_WORKER % {"assets": json.dumps(assets)}, content_type="text/javascript"
+    )
+    response["Service-Worker-Allowed"] = "/visits/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@staff_required
+def manifest(request):
+    data = {
+        "name": _("casedesk field visits"),
+        "short_name": _("Visits"),
+        "start_url": reverse("field:visit_list"),
+        "scope": "/visits/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1f4e79",
+        "icons": [{"src": static("web/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False), content_type="application/manifest+json"
+    )

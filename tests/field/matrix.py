@@ -1,0 +1,70 @@
+"""Field service's entries in the authorization matrices."""
+
+from __future__ import annotations
+
+from casedesk.core import clock
+from casedesk.field.policy import FieldAction as F
+from tests.authorization import CONSOLE, NOTHING, UNKNOWN_PK, Needs, Page, World
+from tests.field.factories import signed_visit
+
+
+def build(world: World) -> None:
+    world.objects["field"] = {
+        label: signed_visit(case=world.case(org), engineer=world.spare, by=world.owner)
+        for label, org in (("A", "ORGA"), ("B", "ORGB"))
+    }
+
+
+def _visits(w: World, state: str = "") -> dict:
+    o = w.objects["field"]
+    return {
+        "org A's visit": (str(o["A"].pk), o["A"]),
+        "org B's visit": (str(o["B"].pk), o["B"]),
+        "no such visit": (str(UNKNOWN_PK), NOTHING),
+    }
+
+
+def _dispatch(w: World) -> dict:
+    return {"engineer": w.spare.username, "scheduled_at": clock.now().isoformat()}
+
+
+def _signed(w: World) -> dict:
+    return {"work_done": "矩阵", "customer_name": "李工", "signature": "data:image/png;base64,"}
+
+
+ENDPOINTS = {
+    "casedesk_api_field_create_visit": (Needs((F.DISPATCH,), _dispatch),),
+    "casedesk_api_field_get_visit": (Needs((F.VIEW,)),),
+    "casedesk_api_field_check_in": (Needs((F.WORK,), lambda w: {}),),
+    "casedesk_api_field_check_out": (Needs((F.WORK,), _signed),),
+    "casedesk_api_field_visit_report": (Needs((F.VIEW,)),),
+}
+API_FILLERS = {("visits", "pk"): _visits}
+
+
+def _pages(w: World) -> list:
+    return [(label, int(value), obj, obj is not NOTHING) for label, (value, obj) in _visits(w).items()]
+
+
+def _cases(w: World) -> list:
+    a, b = w.case("ORGA"), w.case("ORGB")
+    return [
+        ("org A's CASE", a.number, a, True),
+        ("org B's CASE", b.number, b, True),
+        ("no such CASE", "C9999999", NOTHING, False),
+    ]
+
+
+PAGES = {
+    "field:visit_list": Page(CONSOLE, (F.VIEW,)),
+    "field:service_worker": Page(CONSOLE, ()),
+    "field:manifest": Page(CONSOLE, ()),
+    "field:visit_page": Page(CONSOLE, (F.VIEW,)),
+    "field:visit_report": Page(CONSOLE, (F.VIEW,)),
+    "field:visit_new": Page(CONSOLE, (F.DISPATCH,)),
+}
+PAGE_FILLERS = {
+    "field:visit_page/pk": _pages,
+    "field:visit_report/pk": _pages,
+    "field:visit_new/number": _cases,
+}
