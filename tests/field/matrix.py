@@ -47,7 +47,9 @@ API_FILLERS = {("visits", "pk"): _visits}
 
 
 def _pages(w: World) -> list:
-    return [(label, int(value), obj, obj is not NOTHING) for label, (value, obj) in _visits(w).items()]
+    return [
+        (label, int(value), obj, obj is not NOTHING) for label, (value, obj) in _visits(w).items()
+    ]
 
 
 def _cases(w: World) -> list:

@@ -78,6 +78,8 @@ def test_a_20_mb_signature_is_refused_before_it_is_read():
     before = database_snapshot()
     body = json.dumps({"work_done": "x", "customer_name": "李工",
                        "signature": "data:image/png;base64," + "A" * (20 * 1024 * 1024)})  # fmt: skip
-    r = mine.post(f"/api/v1/visits/{visit['id']}/check-out", data=body, content_type="application/json")
+    r = mine.post(
+        f"/api/v1/visits/{visit['id']}/check-out", data=body, content_type="application/json"
+    )
     assert r.status_code == 413 and r.json()["detail"]
     assert database_snapshot() == before

@@ -92,9 +92,17 @@ def render(content: dict[str, Any], signature: bytes, sha256: str) -> bytes:
     scale = min(70 * mm / max(width, 1), 30 * mm / max(height, 1))
     signed = Table(
         [
-            [para(_("Customer's signature")), Image(io.BytesIO(signature), width * scale, height * scale)],
+            [
+                para(_("Customer's signature")),
+                Image(io.BytesIO(signature), width * scale, height * scale),
+            ],
             [para(_("Name")), para(content["customer_name"])],
-            [para(_("Signed at")), para(content["checked_out_at"] if content["version"] == 1 else content["signed_at"])],
+            [
+                para(_("Signed at")),
+                para(
+                    content["checked_out_at"] if content["version"] == 1 else content["signed_at"]
+                ),
+            ],
         ],
         colWidths=(32 * mm, 140 * mm),
         hAlign="LEFT",
@@ -137,7 +145,9 @@ def _footer(content: dict[str, Any], sha256: str, font: str):
         canvas.saveState()
         canvas.setFont(font, 7)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(doc.leftMargin, 9 * mm, f"{content['case']} · v{content['version']} · SHA-256 {sha256}")
+        canvas.drawString(
+            doc.leftMargin, 9 * mm, f"{content['case']} · v{content['version']} · SHA-256 {sha256}"
+        )
         canvas.drawRightString(
             doc.pagesize[0] - doc.rightMargin, 9 * mm, _("Page %(page)d") % {"page": doc.page}
         )

@@ -30,7 +30,9 @@ def visit_get(*, pk: int, fetched_by) -> Visit:
     return visit
 
 
-def visit_list(*, fetched_by, engineer: User | None = None, open_only: bool = False) -> QuerySet[Visit]:
+def visit_list(
+    *, fetched_by, engineer: User | None = None, open_only: bool = False
+) -> QuerySet[Visit]:
     """Visits the reader may see, soonest first; ``engineer``'s only; not yet done only."""
     visits = policy.visible(fetched_by, Visit).select_related(
         "case", "case__organization", "engineer"
@@ -48,17 +50,26 @@ def visits_of(case: Case, *, fetched_by) -> list[Visit]:
 
 def forms_of(visit: Visit) -> list[VisitForm]:
     """The signed versions of ``visit`` (the caller fetched it for its reader), oldest first."""
-    return list(VisitForm.objects.filter(visit=visit).select_related("attachment").order_by("version"))
+    return list(
+        VisitForm.objects.filter(visit=visit).select_related("attachment").order_by("version")
+    )
 
 
 def latest_form(visit: Visit) -> VisitForm:
-    form = VisitForm.objects.filter(visit=visit).select_related("attachment").order_by("-version").first()
+    form = (
+        VisitForm.objects.filter(visit=visit)
+        .select_related("attachment")
+        .order_by("-version")
+        .first()
+    )
     if form is None:
         raise NotFound(_("This visit has no signed form yet."))
     return form
 
 
-def engineer_suggestions(case: Case, at: dt.datetime, *, fetched_by) -> list[routing.Recommendation]:
+def engineer_suggestions(
+    case: Case, at: dt.datetime, *, fetched_by
+) -> list[routing.Recommendation]:
     """Whom to send: routing's recommendation for the CASE (skills, load, the customer's own
     engineers), keeping those on a shift of the roster at ``at``; everyone recommended when
     nobody is on shift then."""

@@ -44,7 +44,6 @@ NAME_MAX = 100
 CLOSED = (Status.CLOSED,)
 
 
-
 def onsite_hours(case: Case) -> int | None:
     """The product's on-site target in hours, as the CASE kept it (entitled, or served as
     goodwill); None when it promises none."""
@@ -167,9 +166,7 @@ def visit_create(
             anchor=now,
             minutes=hours * 60,
         )
-    _history(
-        visit, SCHEDULED, by=by, engineer=engineer.username, at=_iso(scheduled_at)
-    )
+    _history(visit, SCHEDULED, by=by, engineer=engineer.username, at=_iso(scheduled_at))
     audit.record(
         action="visit.create",
         obj=visit,

@@ -37,7 +37,9 @@ def png_of(data_url: str) -> bytes:
     try:
         png = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidInput(_("The signature must be a PNG image (data:image/png;base64,…).")) from None
+        raise InvalidInput(
+            _("The signature must be a PNG image (data:image/png;base64,…).")
+        ) from None
     if len(png) > MAX_BYTES:
         raise InvalidInput(_("The signature is larger than 2 MB."))
     if not png.startswith(PNG_MAGIC):
@@ -45,8 +47,12 @@ def png_of(data_url: str) -> bytes:
     try:
         with Image.open(io.BytesIO(png)) as image:
             if image.format != "PNG" or max(image.size) > MAX_SIDE:
-                raise InvalidInput(_("The signature must be a PNG image (data:image/png;base64,…)."))
+                raise InvalidInput(
+                    _("The signature must be a PNG image (data:image/png;base64,…).")
+                )
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise InvalidInput(_("The signature must be a PNG image (data:image/png;base64,…).")) from None
+        raise InvalidInput(
+            _("The signature must be a PNG image (data:image/png;base64,…).")
+        ) from None
     return png

@@ -55,7 +55,9 @@ class VisitForm(forms.Form):
     parts = forms.CharField(
         label=gettext_lazy("parts (part numbers, comma-separated)"), required=False
     )
-    tools = forms.CharField(label=gettext_lazy("tools"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    tools = forms.CharField(
+        label=gettext_lazy("tools"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def _codes(text: str) -> list[str]:
@@ -94,7 +96,12 @@ def visit_new(request, number: str):
     return render(
         request,
         "field/visit_new.html",
-        {"case": case, "form": form, "suggestions": suggestions, "visits": selectors.visits_of(case, fetched_by=request.user)},
+        {
+            "case": case,
+            "form": form,
+            "suggestions": suggestions,
+            "visits": selectors.visits_of(case, fetched_by=request.user),
+        },
     )
 
 
@@ -182,7 +189,11 @@ self.addEventListener("fetch", (e) => {
 
 @staff_required
 def service_worker(request):
-    assets = [static("field/signature_pad.umd.min.js"), static("field/visit.js"), static("web/console.css")]
+    assets = [
+        static("field/signature_pad.umd.min.js"),
+        static("field/visit.js"),
+        static("web/console.css"),
+    ]
     response = HttpResponse(
         SERVICE_WORKER % {"assets": json.dumps(assets)}, content_type="text/javascript"
     )

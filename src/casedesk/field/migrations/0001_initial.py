@@ -6,70 +6,159 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0010_goodwill'),
+        ("cases", "0010_goodwill"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('on_site', 'On site'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='scheduled', max_length=16, verbose_name='status')),
-                ('scheduled_at', models.DateTimeField(verbose_name='scheduled at')),
-                ('parts', models.JSONField(blank=True, default=list, verbose_name='parts')),
-                ('tools', models.TextField(blank=True, verbose_name='tools')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='checked in at')),
-                ('checked_out_at', models.DateTimeField(blank=True, null=True, verbose_name='checked out at')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('work_done', models.TextField(blank=True, verbose_name='work done')),
-                ('parts_used', models.JSONField(blank=True, default=list, verbose_name='parts used')),
-                ('customer_name', models.CharField(blank=True, max_length=100, verbose_name='customer name')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='cases.case', verbose_name='CASE')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dispatched by')),
-                ('engineer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to=settings.AUTH_USER_MODEL, verbose_name='engineer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("on_site", "On site"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("scheduled_at", models.DateTimeField(verbose_name="scheduled at")),
+                ("parts", models.JSONField(blank=True, default=list, verbose_name="parts")),
+                ("tools", models.TextField(blank=True, verbose_name="tools")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "checked_in_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="checked in at"),
+                ),
+                (
+                    "checked_out_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="checked out at"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled at"),
+                ),
+                ("work_done", models.TextField(blank=True, verbose_name="work done")),
+                (
+                    "parts_used",
+                    models.JSONField(blank=True, default=list, verbose_name="parts used"),
+                ),
+                (
+                    "customer_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="customer name"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="cases.case",
+                        verbose_name="CASE",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dispatched by",
+                    ),
+                ),
+                (
+                    "engineer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="engineer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visit',
-                'verbose_name_plural': 'visits',
-                'ordering': ['-scheduled_at', '-id'],
+                "verbose_name": "visit",
+                "verbose_name_plural": "visits",
+                "ordering": ["-scheduled_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='VisitForm',
+            name="VisitForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(verbose_name='version')),
-                ('content', models.JSONField(verbose_name='content')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('signature', models.BinaryField(verbose_name='signature (PNG)')),
-                ('reason', models.TextField(blank=True, verbose_name='reason for the correction')),
-                ('signed_at', models.DateTimeField(verbose_name='signed at')),
-                ('attachment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='visit_form', to='cases.attachment', verbose_name='PDF')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='forms', to='field.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(verbose_name="version")),
+                ("content", models.JSONField(verbose_name="content")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("signature", models.BinaryField(verbose_name="signature (PNG)")),
+                ("reason", models.TextField(blank=True, verbose_name="reason for the correction")),
+                ("signed_at", models.DateTimeField(verbose_name="signed at")),
+                (
+                    "attachment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visit_form",
+                        to="cases.attachment",
+                        verbose_name="PDF",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="forms",
+                        to="field.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'on-site service form',
-                'verbose_name_plural': 'on-site service forms',
-                'ordering': ['visit', 'version'],
+                "verbose_name": "on-site service form",
+                "verbose_name_plural": "on-site service forms",
+                "ordering": ["visit", "version"],
             },
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['engineer', 'status', 'scheduled_at'], name='visit_engineer'),
+            model_name="visit",
+            index=models.Index(
+                fields=["engineer", "status", "scheduled_at"], name="visit_engineer"
+            ),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['case', 'created_at'], name='visit_case'),
+            model_name="visit",
+            index=models.Index(fields=["case", "created_at"], name="visit_case"),
         ),
         migrations.AddConstraint(
-            model_name='visitform',
-            constraint=models.UniqueConstraint(fields=('visit', 'version'), name='visit_form_version'),
+            model_name="visitform",
+            constraint=models.UniqueConstraint(
+                fields=("visit", "version"), name="visit_form_version"
+            ),
         ),
     ]
