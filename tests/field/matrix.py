@@ -6,24 +6,31 @@ from casedesk.core import clock
 from casedesk.field.policy import FieldAction as F
 from tests.accounts.factories import make_user
 from tests.authorization import CONSOLE, NOTHING, UNKNOWN_PK, Needs, Page, World
-from tests.field.factories import signed_visit
+from casedesk.field import services
+from tests.field.factories import data_url, make_visit, signed_visit
 
 
 def build(world: World) -> None:
     # Its own engineer: whom a visit sends helps on the CASE, and the matrices add
-    # ``world.spare`` as a helper themselves.
+    # ``world.spare`` as a helper themselves.  Per organization a signed visit, a scheduled
+    # one (to check in) and one on site (to check out).
     engineer = make_user("engineer", username="m.field")
-    world.objects["field"] = {
-        label: signed_visit(case=world.case(org), engineer=engineer, by=world.owner)
-        for label, org in (("A", "ORGA"), ("B", "ORGB"))
-    }
+    objects = {}
+    for label, org in (("A", "ORGA"), ("B", "ORGB")):
+        case = world.case(org)
+        objects[f"done {label}"] = signed_visit(case=case, engineer=engineer, by=world.owner)
+        objects[f"scheduled {label}"] = make_visit(case=case, engineer=engineer, by=world.owner)
+        objects[f"on_site {label}"] = services.visit_check_in(
+            visit=make_visit(case=case, engineer=engineer, by=world.owner), by=engineer
+        )
+    world.objects["field"] = objects
 
 
 def _visits(w: World, state: str = "") -> dict:
-    o = w.objects["field"]
+    o, kind = w.objects["field"], state if state in ("scheduled", "on_site") else "done"
     return {
-        "org A's visit": (str(o["A"].pk), o["A"]),
-        "org B's visit": (str(o["B"].pk), o["B"]),
+        "org A's visit": (str(o[f"{kind} A"].pk), o[f"{kind} A"]),
+        "org B's visit": (str(o[f"{kind} B"].pk), o[f"{kind} B"]),
         "no such visit": (str(UNKNOWN_PK), NOTHING),
     }
 
@@ -33,14 +40,14 @@ def _dispatch(w: World) -> dict:
 
 
 def _signed(w: World) -> dict:
-    return {"work_done": "矩阵", "customer_name": "李工", "signature": "data:image/png;base64,"}
+    return {"work_done": "矩阵", "customer_name": "李工", "signature": data_url()}
 
 
 ENDPOINTS = {
     "casedesk_api_field_create_visit": (Needs((F.DISPATCH,), _dispatch),),
     "casedesk_api_field_get_visit": (Needs((F.VIEW,)),),
-    "casedesk_api_field_check_in": (Needs((F.WORK,), lambda w: {}),),
-    "casedesk_api_field_check_out": (Needs((F.WORK,), _signed),),
+    "casedesk_api_field_check_in": (Needs((F.WORK,), lambda w: {}, state="scheduled"),),
+    "casedesk_api_field_check_out": (Needs((F.WORK,), _signed, state="on_site"),),
     "casedesk_api_field_visit_report": (Needs((F.VIEW,)),),
 }
 API_FILLERS = {("visits", "pk"): _visits}
