@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from casedesk.core import clock
+from casedesk.field import services
 from casedesk.field.policy import FieldAction as F
 from tests.accounts.factories import make_user
 from tests.authorization import CONSOLE, NOTHING, UNKNOWN_PK, Needs, Page, World
-from casedesk.field import services
 from tests.field.factories import data_url, make_visit, signed_visit
 
 
