@@ -194,7 +194,10 @@ def _crawl(client: Client, paths, allowed: set[str]) -> dict[str, set[str]]:
         # 422: an endpoint a page's script asks, opened without what it needs (its refusal
         # still speaks: ``{"detail": …}`` in the reader's language)
         assert response.status_code in (200, 403, 404, 405, 409, 422), (path, response.status_code)
-        if response["Content-Type"].startswith("application/json"):
+        kind = response.get("Content-Type", "")
+        if not kind.startswith(("text/html", "application/json")):
+            continue  # a script, a manifest, a file: code, not words shown to a reader
+        if kind.startswith("application/json"):
             # What a script shows of an answer: its sentences, not its keys and codes.
             data = response.json()
             text = " ".join(str(data.get(key) or "") for key in ("detail", "text"))
