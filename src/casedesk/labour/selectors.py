@@ -1,0 +1,197 @@
+"""Reads of rate cards and of labour (work logs priced by the cards), for a reader.
+
+Work logs are the CASEs' (``cases.models.WorkLog``); a log belongs to the day of its
+``created_at`` in the desk's time zone.  Periods are whole days, both ends included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from casedesk.accounts.models import StaffProfile
+from casedesk.cases.models import WorkLog
+from casedesk.core import clock, policy
+from casedesk.core.errors import InvalidInput
+
+from . import rates
+from .models import RateCard
+from .policy import LabourAction
+
+BY = ("engineer", "organization", "case")
+MAX_DAYS = 400
+
+
+def rate_card_list(*, fetched_by) -> list[RateCard]:
+    return list(policy.visible(fetched_by, RateCard).select_related("organization"))
+
+
+@dataclass(frozen=True)
+class PricedLog:
+    """One work log with its split and exact amount (None: no card applies)."""
+
+    log: WorkLog
+    split: rates.Split
+    amount: Decimal
+    card: RateCard | None
+
+    @property
+    def month(self) -> str:
+        return clock.local(self.log.created_at).strftime("%Y-%m")
+
+    @property
+    def outside_contract(self) -> bool:
+        """Work the contract does not cover: the CASE's kept entitlement says not entitled
+        and no goodwill was granted (no entitlement decided: no contract to cover it)."""
+        kept = self.log.case.entitlement or {}
+        return not kept.get("entitled") and not kept.get("goodwill")
+
+    def key(self, by: str) -> str:
+        if by == "engineer":
+            return self.log.author.username
+        if by == "organization":
+            return self.log.case.organization.code
+        return self.log.case.number
+
+
+class Cards:
+    """Which card prices a log: the organization's own before the general one, and of
+    those a card for the engineer's tier before one for any tier."""
+
+    def __init__(self, cards: list[RateCard]):
+        self._by = {(c.organization_id, c.tier): c for c in cards}
+
+    def for_log(self, organization_id: int, tier: str) -> RateCard | None:
+        for key in ((organization_id, tier), (organization_id, ""), (None, tier), (None, "")):
+            card = self._by.get(key)
+            if card is not None:
+                return card
+        return None
+
+
+def period(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """``[since 00:00, the day after until 00:00)`` in the desk's zone."""
+    if until < since:
+        raise InvalidInput(_("The period ends before it starts."))
+    if (until - since).days >= MAX_DAYS:
+        raise InvalidInput(_("A period is at most %(days)s days.") % {"days": MAX_DAYS})
+    zone = clock.desk_zone()
+    start = dt.datetime.combine(since, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return start, end
+
+
+def priced_logs(*, since: dt.date, until: dt.date, fetched_by) -> Iterator[PricedLog]:
+    """Every work log with minutes created in the period, priced, oldest first."""
+    policy.require(fetched_by, LabourAction.VIEW)
+    start, end = period(since, until)
+    logs = (
+        WorkLog.objects.filter(created_at__gte=start, created_at__lt=end, minutes__gt=0)
+        .select_related("case__organization", "author")
+        .only(
+            "minutes",
+            "created_at",
+            "author__username",
+            "case__number",
+            "case__entitlement",
+            "case__organization__code",
+            "case__organization__name",
+        )
+        .order_by("created_at", "id")
+    )
+    cards = Cards(list(RateCard.objects.all()))
+    tiers = dict(StaffProfile.objects.values_list("user_id", "tier"))
+    zone = clock.desk_zone()
+    for log in logs.iterator(chunk_size=2000):
+        parts = rates.split_log(log.minutes, log.created_at, zone)
+        card = cards.for_log(log.case.organization_id, tiers.get(log.author_id, ""))
+        rate = (
+            rates.Rate(card.hourly_rate, card.night_multiplier, card.holiday_multiplier)
+            if card
+            else None
+        )
+        yield PricedLog(log, parts, rates.amount(parts, rate) if rate else Decimal(0), card)
+
+
+@dataclass
+class Row:
+    key: str
+    minutes: int = 0
+    amount: Decimal = Decimal(0)  # exact while summing; rounded by ``rows``
+    month: str = ""
+
+
+def _sum(priced, key) -> list[Row]:
+    rows: dict[tuple, Row] = {}
+    for p in priced:
+        k = key(p)
+        row = rows.get(k)
+        if row is None:
+            row = rows[k] = Row(key=k[-1], month=k[0] if len(k) > 1 else "")
+        row.minutes += p.log.minutes
+        row.amount += p.amount
+    out = sorted(rows.values(), key=lambda r: (r.month, r.key))
+    for row in out:
+        row.amount = rates.cents(row.amount)  # rounded once, at the row's total
+    return out
+
+
+def labour_rows(
+    *, since: dt.date, until: dt.date, by: str, per_month: bool = False, fetched_by
+) -> list[Row]:
+    """Minutes and amount per engineer, organization or CASE (and month)."""
+    if by not in BY:
+        raise InvalidInput(
+            _("Unknown grouping %(by)r; choose one of %(choices)s.")
+            % {"by": by, "choices": ", ".join(BY)}
+        )
+    priced = priced_logs(since=since, until=until, fetched_by=fetched_by)
+    if per_month:
+        return _sum(priced, lambda p: (p.month, p.key(by)))
+    return _sum(priced, lambda p: (p.key(by),))
+
+
+@dataclass
+class Settlement:
+    """A customer's work outside its contract in one month."""
+
+    organization: str
+    name: str
+    minutes: int
+    amount: Decimal
+    logs: list[PricedLog]
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    try:
+        first = dt.datetime.strptime(month, "%Y-%m").date()
+    except ValueError as exc:
+        raise InvalidInput(_("A month is written YYYY-MM.")) from exc
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def settlement(*, month: str, fetched_by) -> list[Settlement]:
+    """Per customer, the month's work logs outside its contract, with the total (rounded
+    once per customer; each log's own amount is shown rounded, so lines may differ from the
+    total by a cent)."""
+    since, until = month_bounds(month)
+    by_org: dict[str, list[PricedLog]] = defaultdict(list)
+    for p in priced_logs(since=since, until=until, fetched_by=fetched_by):
+        if p.outside_contract:
+            by_org[p.log.case.organization.code].append(p)
+    return [
+        Settlement(
+            organization=code,
+            name=logs[0].log.case.organization.name,
+            minutes=sum(p.log.minutes for p in logs),
+            amount=rates.cents(sum((p.amount for p in logs), Decimal(0))),
+            logs=logs,
+        )
+        for code, logs in sorted(by_org.items())
+    ]
