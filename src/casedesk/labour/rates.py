@@ -11,8 +11,10 @@ Saturday is a working day, a holiday on a weekday is not).  The amount is
 
     minutes ÷ 60 × hourly_rate × (1 | night_multiplier | holiday_multiplier)
 
-one multiplier per minute, never stacked.  Amounts here are exact ``Decimal``; they are
-rounded to the cent, half up, once, at a report row's total (:func:`cents`).
+one multiplier per minute, never stacked.  Amounts here are exact fractions (÷ 60 has no
+finite decimal: 2 minutes at 200/h is 6.666… CNY, and two of them must make 13.33, not
+13.34); they become ``Decimal`` yuan, rounded to the cent half up, once, at a report row's
+total (:func:`cents`).
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from casedesk.sla import calendar as cal
 
 DAY_STARTS, DAY_ENDS = dt.time(9, 0), dt.time(18, 0)
-CENT = Decimal("0.01")
 _MICROS_PER_MINUTE = Decimal(60_000_000)
 _WEEKDAYS = range(5)
 
@@ -90,16 +92,20 @@ class Rate:
     holiday_multiplier: Decimal = Decimal(1)
 
 
-def amount(parts: Split, rate: Rate) -> Decimal:
-    """The exact (unrounded) amount of ``parts`` at ``rate``."""
+def amount(parts: Split, rate: Rate) -> Fraction:
+    """The exact (unrounded) amount of ``parts`` at ``rate``, in yuan."""
     weighted = (
         parts.day
         + parts.night * rate.night_multiplier
         + parts.holiday * rate.holiday_multiplier
     )
-    return weighted * rate.hourly_rate / 60
+    return Fraction(weighted * rate.hourly_rate) / 60
 
 
-def cents(value: Decimal) -> Decimal:
-    """A row's total, to the cent, half up (the one place amounts are rounded)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def cents(value: Fraction | Decimal | int) -> Decimal:
+    """An exact amount in yuan to the cent, half up (away from zero): the one place amounts
+    are rounded, at a row's total."""
+    hundredths = Fraction(value) * 100
+    whole, rest = divmod(abs(hundredths), 1)
+    rounded = int(whole) + (1 if rest >= Fraction(1, 2) else 0)
+    return (Decimal(rounded if hundredths >= 0 else -rounded) / 100).quantize(Decimal("0.01"))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
@@ -33,12 +34,17 @@ def rate_card_list(*, fetched_by) -> list[RateCard]:
 
 @dataclass(frozen=True)
 class PricedLog:
-    """One work log with its split and exact amount (None: no card applies)."""
+    """One work log with its split and exact amount (0 when no card applies)."""
 
     log: WorkLog
     split: rates.Split
-    amount: Decimal
+    exact: Fraction
     card: RateCard | None
+
+    @property
+    def amount(self) -> Decimal:
+        """The log's own amount to the cent (shown beside it; totals sum the exact ones)."""
+        return rates.cents(self.exact)
 
     @property
     def month(self) -> str:
@@ -115,15 +121,16 @@ def priced_logs(*, since: dt.date, until: dt.date, fetched_by) -> Iterator[Price
             if card
             else None
         )
-        yield PricedLog(log, parts, rates.amount(parts, rate) if rate else Decimal(0), card)
+        yield PricedLog(log, parts, rates.amount(parts, rate) if rate else Fraction(0), card)
 
 
 @dataclass
 class Row:
     key: str
     minutes: int = 0
-    amount: Decimal = Decimal(0)  # exact while summing; rounded by ``rows``
+    amount: Decimal = Decimal(0)  # rounded once from ``exact`` at the end
     month: str = ""
+    exact: Fraction = Fraction(0)
 
 
 def _sum(priced, key) -> list[Row]:
@@ -134,10 +141,10 @@ def _sum(priced, key) -> list[Row]:
         if row is None:
             row = rows[k] = Row(key=k[-1], month=k[0] if len(k) > 1 else "")
         row.minutes += p.log.minutes
-        row.amount += p.amount
+        row.exact += p.exact
     out = sorted(rows.values(), key=lambda r: (r.month, r.key))
     for row in out:
-        row.amount = rates.cents(row.amount)  # rounded once, at the row's total
+        row.amount = rates.cents(row.exact)  # rounded once, at the row's total
     return out
 
 
@@ -190,7 +197,7 @@ def settlement(*, month: str, fetched_by) -> list[Settlement]:
             organization=code,
             name=logs[0].log.case.organization.name,
             minutes=sum(p.log.minutes for p in logs),
-            amount=rates.cents(sum((p.amount for p in logs), Decimal(0))),
+            amount=rates.cents(sum((p.exact for p in logs), Fraction(0))),
             logs=logs,
         )
         for code, logs in sorted(by_org.items())

@@ -11,7 +11,6 @@ from openpyxl.styles import Font, PatternFill
 
 from casedesk.core import clock
 
-from .rates import cents
 from .selectors import Row, Settlement
 
 MONEY = "#,##0.00"
@@ -81,7 +80,7 @@ def settlement(month: str, customers: list[Settlement]) -> bytes:
                 p.split.night,
                 p.split.holiday,
                 p.card.name if p.card else "",
-                cents(p.amount),
+                p.amount,
             )
             for s in customers
             for p in s.logs
