@@ -37,7 +37,8 @@ def make_rate_card(
 
 
 def log_work(case: Case, by: User, minutes: int, ended: dt.datetime) -> WorkLog:
-    """A work log of ``minutes`` that ended at ``ended`` (local wall time +08:00 if naive)."""
+    """A work log of ``minutes`` that ended at ``ended`` (local wall time +08:00 if naive);
+    ``by`` may log work on any CASE (a supervisor) or works this one."""
     if ended.tzinfo is None:
         ended = ended.replace(tzinfo=ZONE)
     with clock.frozen(ended):

@@ -29,7 +29,7 @@ def _money(value, field: str) -> Decimal:
         raise InvalidInput(_("%(field)s is not a number.") % {"field": field}) from exc
     if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise InvalidInput(_("%(field)s takes at most two decimals.") % {"field": field})
-    return value
+    return value.quantize(Decimal("0.01"))  # as stored and answered: "1.50"
 
 
 def _check(hourly_rate: Decimal, night: Decimal, holiday: Decimal) -> None:
