@@ -3,43 +3,23 @@ settlement of work outside the contract and its XLSX, the rate cards."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
-from casedesk.core import clock
 from casedesk.labour.models import RateCard
-from tests.accounts.factories import ContactFactory, OrganizationFactory, make_user
-from tests.cases.factories import make_case
-from tests.contracts.factories import make_contract, make_equipment, make_product
+from tests.accounts.factories import make_user
 from tests.factories import client_for, page_text
-from tests.labour.factories import log_work, make_rate_card
+from tests.labour.factories import make_small_desk
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def desk():
-    """ACME has a contract covering box FOC1; BETA has none.  One covered and one uncovered
-    CASE of ACME, one of BETA; general card 200/h (night ×1.5, holiday ×2)."""
-    acme = OrganizationFactory(code="ACME", name="艾克米")
-    beta = OrganizationFactory(code="BETA", name="贝塔")
-    contract = make_contract(number="HT-1", organization=acme, product=make_product())
-    make_equipment(serial_number="FOC1", contract=contract)
-    make_rate_card(name="通用", hourly_rate="200", night="1.5", holiday="2")
-    sup = make_user("supervisor", username="zhao")
-    with clock.frozen(dt.datetime(2026, 12, 1, 2, tzinfo=dt.UTC)):
-        covered = make_case(contact=ContactFactory(organization=acme), serial_number="FOC1")
-        uncovered = make_case(contact=ContactFactory(organization=acme), serial_number="NOPE9")
-        beta_case = make_case(org=beta)
-    assert covered.entitlement["entitled"] and not uncovered.entitlement["entitled"]
-    log_work(covered, sup, 60, dt.datetime(2026, 12, 2, 12, 0))  # 200.00, covered
-    log_work(uncovered, sup, 30, dt.datetime(2026, 12, 2, 20, 0))  # night: 150.00
-    log_work(beta_case, sup, 60, dt.datetime(2026, 12, 5, 10, 0))  # Saturday: 400.00
-    return covered, uncovered, beta_case
+    return make_small_desk()
 
 
 @pytest.mark.parametrize(("language", "title"), [("zh-hans", "工时报表"), ("en", "Labour report")])

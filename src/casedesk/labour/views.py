@@ -39,7 +39,7 @@ class DateInput(forms.DateInput):
 class ReportForm(forms.Form):
     since = forms.DateField(label=gettext_lazy("from"), widget=DateInput)
     until = forms.DateField(label=gettext_lazy("until (included)"), widget=DateInput)
-    by = forms.ChoiceField(label=gettext_lazy("by"), choices=list(BY_LABELS.items()))
+    by = forms.ChoiceField(label=gettext_lazy("group by"), choices=list(BY_LABELS.items()))
     per_month = forms.BooleanField(label=gettext_lazy("per month"), required=False)
 
 
