@@ -132,6 +132,15 @@ class Row:
     month: str = ""
     exact: Fraction = Fraction(0)
 
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
+
+
+def hours(minutes: int) -> Decimal:
+    """Minutes as hours to two decimals (shown beside them)."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+
 
 def _sum(priced, key) -> list[Row]:
     rows: dict[tuple, Row] = {}

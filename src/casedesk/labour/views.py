@@ -118,6 +118,7 @@ def report(request):
             "by_label": BY_LABELS.get(c.get("by", ""), ""),
             "per_month": c.get("per_month", False),
             "total_minutes": sum(r.minutes for r in rows),
+            "total_hours": selectors.hours(sum(r.minutes for r in rows)),
             "total_amount": sum((r.amount for r in rows), 0),
             "query": request.GET.urlencode() if "since" in request.GET else "",
         },
