@@ -17,8 +17,12 @@ from tests.labour.factories import log_work, make_rate_card
 
 pytestmark = pytest.mark.django_db
 
-CARD = {"name": "标准", "hourly_rate": "200.00", "night_multiplier": "1.5",
-        "holiday_multiplier": "2"}
+CARD = {
+    "name": "标准",
+    "hourly_rate": "200.00",
+    "night_multiplier": "1.5",
+    "holiday_multiplier": "2",
+}
 
 
 @pytest.fixture
@@ -35,12 +39,17 @@ def test_a_manager_creates_a_general_and_an_organizations_card(manager, acme):
     r = manager.post("/rate-cards", CARD)
     assert r.status_code == 201, r.content
     assert r.json() == {
-        "id": r.json()["id"], "name": "标准", "hourly_rate": "200.00",
-        "night_multiplier": "1.50", "holiday_multiplier": "2.00", "organization": None,
+        "id": r.json()["id"],
+        "name": "标准",
+        "hourly_rate": "200.00",
+        "night_multiplier": "1.50",
+        "holiday_multiplier": "2.00",
+        "organization": None,
         "tier": "",
     }
-    r = manager.post("/rate-cards", {**CARD, "name": "艾克米价", "hourly_rate": 150,
-                                     "organization": "ACME"})
+    r = manager.post(
+        "/rate-cards", {**CARD, "name": "艾克米价", "hourly_rate": 150, "organization": "ACME"}
+    )
     assert r.status_code == 201, r.content
     assert r.json()["organization"] == "ACME" and r.json()["hourly_rate"] == "150.00"
     record = AuditRecord.objects.filter(action="rate_card.create").last()

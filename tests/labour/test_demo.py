@@ -28,7 +28,9 @@ def test_the_demo_prices_its_work_logs():
     reader = User.objects.filter(role="cs_manager").first()
     since = (NOW - dt.timedelta(days=60)).date()
     started = time.perf_counter()
-    rows = selectors.labour_rows(since=since, until=NOW.date(), by="organization", fetched_by=reader)
+    rows = selectors.labour_rows(
+        since=since, until=NOW.date(), by="organization", fetched_by=reader
+    )
     elapsed = time.perf_counter() - started
     assert rows and all(r.amount > 0 for r in rows if r.minutes)
     assert elapsed < 1.0

@@ -72,9 +72,9 @@ def test_rounding_is_half_up_to_the_cent():
     assert rates.cents(Fraction(2, 3)) == Decimal("0.67")
 
 
-instants = st.datetimes(
-    min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31)
-).map(lambda d: d.replace(second=0, microsecond=0, tzinfo=Z))
+instants = st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31)).map(
+    lambda d: d.replace(second=0, microsecond=0, tzinfo=Z)
+)
 boundaries = st.builds(
     lambda day, hm: dt.datetime.combine(day, hm, tzinfo=Z),
     st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 30)),

@@ -73,15 +73,27 @@ def test_a_manager_adds_a_card_and_an_engineer_sees_no_costs(desk):
     manager = client_for(make_user("cs_manager"), "zh-hans")
     r = manager.post(
         "/labour/rate-cards/new/",
-        {"name": "艾克米专属", "hourly_rate": "150", "night_multiplier": "1.5",
-         "holiday_multiplier": "2", "organization": "ACME", "tier": ""},
+        {
+            "name": "艾克米专属",
+            "hourly_rate": "150",
+            "night_multiplier": "1.5",
+            "holiday_multiplier": "2",
+            "organization": "ACME",
+            "tier": "",
+        },
     )
     assert r.status_code == 302
     assert "艾克米专属" in page_text(manager.get("/labour/rate-cards/"))
     r = manager.post(
         "/labour/rate-cards/new/",
-        {"name": "坏", "hourly_rate": "150", "night_multiplier": "0.5",
-         "holiday_multiplier": "2", "organization": "", "tier": ""},
+        {
+            "name": "坏",
+            "hourly_rate": "150",
+            "night_multiplier": "0.5",
+            "holiday_multiplier": "2",
+            "organization": "",
+            "tier": "",
+        },
     )
     assert r.status_code == 400 and "夜间" in page_text(r)
     assert RateCard.objects.count() == 2

@@ -9,6 +9,12 @@ from .models import RateCard
 
 @admin.register(RateCard)
 class RateCardAdmin(AuditedAdmin):
-    list_display = ["name", "organization", "tier", "hourly_rate", "night_multiplier",
-                    "holiday_multiplier"]
+    list_display = [
+        "name",
+        "organization",
+        "tier",
+        "hourly_rate",
+        "night_multiplier",
+        "holiday_multiplier",
+    ]
     readonly_fields = ["created_at"]

@@ -95,9 +95,7 @@ class Rate:
 def amount(parts: Split, rate: Rate) -> Fraction:
     """The exact (unrounded) amount of ``parts`` at ``rate``, in yuan."""
     weighted = (
-        parts.day
-        + parts.night * rate.night_multiplier
-        + parts.holiday * rate.holiday_multiplier
+        parts.day + parts.night * rate.night_multiplier + parts.holiday * rate.holiday_multiplier
     )
     return Fraction(weighted * rate.hourly_rate) / 60
 

@@ -184,8 +184,9 @@ class Settlement:
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    year, _dash, number = month.partition("-")
     try:
-        first = dt.datetime.strptime(month, "%Y-%m").date()
+        first = dt.date(int(year), int(number), 1)
     except ValueError as exc:
         raise InvalidInput(_("A month is written YYYY-MM.")) from exc
     following = (first + dt.timedelta(days=32)).replace(day=1)

@@ -35,10 +35,14 @@ def _money(value, field: str) -> Decimal:
 def _check(hourly_rate: Decimal, night: Decimal, holiday: Decimal) -> None:
     if not Decimal(0) < hourly_rate <= MAX_RATE:
         raise InvalidInput(_("The hourly rate must be more than 0."))
-    for label, value in ((_("The night multiplier"), night), (_("The holiday multiplier"), holiday)):
+    for label, value in (
+        (_("The night multiplier"), night),
+        (_("The holiday multiplier"), holiday),
+    ):
         if not Decimal(1) <= value <= MAX_MULTIPLIER:
             raise InvalidInput(
-                _("%(what)s must be between 1 and %(most)s.") % {"what": label, "most": MAX_MULTIPLIER}
+                _("%(what)s must be between 1 and %(most)s.")
+                % {"what": label, "most": MAX_MULTIPLIER}
             )
 
 

@@ -45,9 +45,9 @@ class ReportForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.RegexField(
-        label=gettext_lazy("month"), regex=r"^\d{4}-\d{2}$", widget=forms.TextInput(
-            attrs={"type": "month"}
-        )
+        label=gettext_lazy("month"),
+        regex=r"^\d{4}-\d{2}$",
+        widget=forms.TextInput(attrs={"type": "month"}),
     )
 
 
@@ -82,16 +82,21 @@ def _this_month() -> tuple[dt.date, dt.date]:
 
 def _report_form(request) -> ReportForm:
     since, until = _this_month()
-    data = request.GET if "since" in request.GET else {
-        "since": since, "until": until, "by": "engineer"
-    }
+    data = (
+        request.GET
+        if "since" in request.GET
+        else {"since": since, "until": until, "by": "engineer"}
+    )
     return ReportForm(data)
 
 
 def _report_rows(request, form: ReportForm):
     c = form.cleaned_data
     return selectors.labour_rows(
-        since=c["since"], until=c["until"], by=c["by"], per_month=c["per_month"],
+        since=c["since"],
+        until=c["until"],
+        by=c["by"],
+        per_month=c["per_month"],
         fetched_by=request.user,
     )
 

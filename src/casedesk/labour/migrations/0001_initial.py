@@ -5,31 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_field_labels'),
+        ("accounts", "0004_field_labels"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateCard',
+            name="RateCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('hourly_rate', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='hourly rate')),
-                ('night_multiplier', models.DecimalField(decimal_places=2, default=1, max_digits=4, verbose_name='night multiplier')),
-                ('holiday_multiplier', models.DecimalField(decimal_places=2, default=1, max_digits=4, verbose_name='holiday multiplier')),
-                ('tier', models.CharField(blank=True, choices=[('first_line', 'First-line engineer'), ('senior', 'Senior engineer (SE)')], max_length=16, verbose_name='tier')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rate_cards', to='accounts.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "hourly_rate",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="hourly rate"
+                    ),
+                ),
+                (
+                    "night_multiplier",
+                    models.DecimalField(
+                        decimal_places=2, default=1, max_digits=4, verbose_name="night multiplier"
+                    ),
+                ),
+                (
+                    "holiday_multiplier",
+                    models.DecimalField(
+                        decimal_places=2, default=1, max_digits=4, verbose_name="holiday multiplier"
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("first_line", "First-line engineer"),
+                            ("senior", "Senior engineer (SE)"),
+                        ],
+                        max_length=16,
+                        verbose_name="tier",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rate_cards",
+                        to="accounts.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rate card',
-                'verbose_name_plural': 'rate cards',
-                'ordering': ['organization__code', 'tier', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'tier'), name='labour_one_card_per_org_tier', nulls_distinct=False)],
+                "verbose_name": "rate card",
+                "verbose_name_plural": "rate cards",
+                "ordering": ["organization__code", "tier", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "tier"),
+                        name="labour_one_card_per_org_tier",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
     ]
