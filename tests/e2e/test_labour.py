@@ -3,6 +3,8 @@ downloads it as XLSX, reads the monthly settlement and the rate cards (zh-hans a
 
 from __future__ import annotations
 
+import io
+
 from openpyxl import load_workbook
 
 from tests.accounts.factories import make_user
@@ -26,7 +28,7 @@ def test_a_manager_reads_the_labour_report_and_the_settlement(screens, transacti
 
     with page.expect_download() as download:
         page.get_by_role("link", name="下载 XLSX").click()
-    book = load_workbook(download.value.path())
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert list(book.active.iter_rows(values_only=True))[1][:2] == ("2026-12", "ACME")
 
     page.get_by_role("link", name="月度结算").click()
