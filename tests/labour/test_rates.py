@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from casedesk.labour import rates
 from casedesk.labour.rates import Rate, Split
-from casedesk.sla.calendar import china_days
+from casedesk.sla.calendar import MINUTE, business_time_between, china_days
 
 Z = ZoneInfo("Asia/Shanghai")
 RATE = Rate(Decimal("200"), Decimal("1.5"), Decimal("2"))
@@ -24,7 +24,7 @@ def at(*args) -> dt.datetime:
 
 
 def parts(day=0, night=0, holiday=0) -> Split:
-    return Split(Decimal(day), Decimal(night), Decimal(holiday))
+    return Split(*(Decimal(str(round(x, 6))) for x in (day, night, holiday)))
 
 
 def test_a_60_minute_log_created_at_0930_is_30_night_and_30_day_minutes():
@@ -82,12 +82,26 @@ boundaries = st.builds(
 )
 
 
+def by_sla_calendar(minutes: int, end: dt.datetime) -> Split:
+    """The split measured with sla's business-time arithmetic (the reference)."""
+    office, working = rates.calendars(Z)
+    start = end - dt.timedelta(minutes=minutes)
+    day = business_time_between(office, start, end)
+    on_working_days = business_time_between(working, start, end)
+    return parts(
+        day=day / MINUTE,
+        night=(on_working_days - day) / MINUTE,
+        holiday=((end - start) - on_working_days) / MINUTE,
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(end=st.one_of(instants, boundaries), minutes=st.integers(0, 5 * 24 * 60))
-def test_every_minute_is_counted_once(end, minutes):
+def test_every_minute_is_counted_once_as_sla_calendar_counts_it(end, minutes):
     s = rates.split_log(minutes, end, Z)
     assert s.total == minutes
     assert min(s.day, s.night, s.holiday) >= 0
+    assert s == by_sla_calendar(minutes, end)
 
 
 @settings(max_examples=300, deadline=None)

@@ -68,16 +68,53 @@ class Split:
         return self.day + self.night + self.holiday
 
 
-def split(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> Split:
-    """The work from ``start`` to ``end`` (aware, ``start`` ≤ ``end``) split three ways."""
-    office, working = calendars(zone)
-    day = cal.business_time_between(office, start, end)
-    on_working_days = cal.business_time_between(working, start, end)
-    return Split(
-        day=_minutes(day),
-        night=_minutes(on_working_days - day),
-        holiday=_minutes((end - start) - on_working_days),
+@functools.lru_cache(maxsize=4096)
+def _day(
+    day: dt.date, zone: ZoneInfo
+) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime, bool]:
+    """A local date's midnight, 09:00, 18:00 and next midnight as UTC instants, and whether
+    it is a working day by sla's calendar (Chinese public holidays and 调休 kept)."""
+    office, _working = calendars(zone)
+
+    def utc(d: dt.date, t: dt.time) -> dt.datetime:
+        return dt.datetime.combine(d, t, tzinfo=zone).astimezone(dt.UTC)
+
+    following = day + dt.timedelta(days=1)
+    return (
+        utc(day, dt.time(0)),
+        utc(day, DAY_STARTS),
+        utc(day, DAY_ENDS),
+        utc(following, dt.time(0)),
+        office.is_working_day(day),
     )
+
+
+def split(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> Split:
+    """The work from ``start`` to ``end`` (aware, ``start`` ≤ ``end``) split three ways.
+
+    Walks the local days the stretch touches (one or two for most work logs) with each
+    day's boundaries cached: the same answer as measuring with sla's business-time
+    arithmetic over :func:`calendars` (tests/labour/test_rates.py checks that), at a
+    fraction of its cost for a month of logs.
+    """
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    zero = dt.timedelta(0)
+    day_time = night_time = holiday_time = zero
+    local = start.astimezone(zone).date()
+    while True:
+        midnight, opens, closes, next_midnight, working = _day(local, zone)
+        if midnight >= end:
+            break
+        s, e = max(start, midnight), min(end, next_midnight)
+        if e > s:
+            if working:
+                office = max(zero, min(e, closes) - max(s, opens))
+                day_time += office
+                night_time += (e - s) - office
+            else:
+                holiday_time += e - s
+        local += dt.timedelta(days=1)
+    return Split(day=_minutes(day_time), night=_minutes(night_time), holiday=_minutes(holiday_time))
 
 
 def split_log(minutes: int, created_at: dt.datetime, zone: ZoneInfo) -> Split:

@@ -72,14 +72,14 @@ def settlement(month: str, customers: list[Settlement]) -> bytes:
         [
             (
                 s.organization,
-                p.log.case.number,
-                clock.local(p.log.created_at).strftime("%Y-%m-%d %H:%M"),
-                p.log.author.username,
-                p.log.minutes,
+                p.case,
+                clock.local(p.created_at).strftime("%Y-%m-%d %H:%M"),
+                p.engineer,
+                p.minutes,
                 p.split.day,
                 p.split.night,
                 p.split.holiday,
-                p.card.name if p.card else "",
+                p.card,
                 p.amount,
             )
             for s in customers
