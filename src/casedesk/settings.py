@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "casedesk.caselist",  # the CASE list and queues: a read model over cases, sla and search
     "casedesk.contracts",
     "casedesk.field",
+    "casedesk.labour",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,19 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .policy import LabourAction
+
+app_name = "labour"
+
+urlpatterns = [
+    path("labour/", views.report, name="report"),
+    path("labour/report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("labour/settlement/", views.settlement, name="settlement"),
+    path("labour/settlement.xlsx", views.settlement_xlsx, name="settlement_xlsx"),
+    path("labour/rate-cards/", views.rate_cards, name="rate_cards"),
+    path("labour/rate-cards/new/", views.rate_card_new, name="rate_card_new"),
+]
+
+# The console's menu: (URL name, label, the action that shows the link).
+MENU = [("labour:report", _("Labour"), LabourAction.VIEW)]

@@ -1,0 +1,150 @@
+"""The labour API: rate cards (bad input is a 4xx with ``detail``, nothing written) and the
+labour report's numbers on a small desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from casedesk.core.models import AuditRecord
+from casedesk.labour.models import RateCard
+from tests.accounts.factories import OrganizationFactory, make_user
+from tests.cases.factories import make_case
+from tests.factories import ApiClient
+from tests.labour.factories import log_work, make_rate_card
+
+pytestmark = pytest.mark.django_db
+
+CARD = {
+    "name": "标准",
+    "hourly_rate": "200.00",
+    "night_multiplier": "1.5",
+    "holiday_multiplier": "2",
+}
+
+
+@pytest.fixture
+def manager():
+    return ApiClient(make_user("cs_manager"))
+
+
+@pytest.fixture
+def acme(db):
+    return OrganizationFactory(code="ACME", name="艾克米")
+
+
+def test_a_manager_creates_a_general_and_an_organizations_card(manager, acme):
+    r = manager.post("/rate-cards", CARD)
+    assert r.status_code == 201, r.content
+    assert r.json() == {
+        "id": r.json()["id"],
+        "name": "标准",
+        "hourly_rate": "200.00",
+        "night_multiplier": "1.50",
+        "holiday_multiplier": "2.00",
+        "organization": None,
+        "tier": "",
+    }
+    r = manager.post(
+        "/rate-cards", {**CARD, "name": "艾克米价", "hourly_rate": 150, "organization": "ACME"}
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["organization"] == "ACME" and r.json()["hourly_rate"] == "150.00"
+    record = AuditRecord.objects.filter(action="rate_card.create").last()
+    assert record is not None and json.loads(record.data)["after"]["organization"] == "ACME"
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "says"),
+    [
+        ({"hourly_rate": "-1"}, 422, "more than 0"),
+        ({"hourly_rate": "0"}, 422, "more than 0"),
+        ({"hourly_rate": "1.005"}, 422, "two decimals"),
+        ({"night_multiplier": "0.5"}, 422, "between 1 and 10"),
+        ({"holiday_multiplier": "11"}, 422, "between 1 and 10"),
+        ({"organization": "NOPE"}, 422, "NOPE"),
+        ({"tier": "guru"}, 422, ""),
+        ({"hourly_rate": "abc"}, 422, ""),
+        ({"name": ""}, 422, ""),
+        ({"extra": 1}, 422, ""),
+    ],
+)
+def test_bad_cards_are_refused_and_nothing_is_written(manager, acme, change, status, says):
+    r = manager.post("/rate-cards", {**CARD, **change})
+    assert r.status_code == status, r.content
+    assert says in r.json()["detail"]
+    assert not RateCard.objects.exists()
+    assert not AuditRecord.objects.filter(action="rate_card.create").exists()
+
+
+def test_a_second_card_for_the_same_organization_and_tier_is_409(manager, acme):
+    assert manager.post("/rate-cards", CARD).status_code == 201
+    r = manager.post("/rate-cards", {**CARD, "name": "另一张"})
+    assert r.status_code == 409 and "already" in r.json()["detail"]
+    assert RateCard.objects.count() == 1
+
+
+def test_an_engineer_may_not_create_cards_or_read_costs(acme):
+    engineer = ApiClient(make_user("engineer"))
+    assert engineer.post("/rate-cards", CARD).status_code == 403
+    r = engineer.get("/reports/labour?since=2026-12-01&until=2026-12-31&by=engineer")
+    assert r.status_code == 403
+    assert not RateCard.objects.exists()
+
+
+@pytest.fixture
+def small_desk(acme):
+    """ACME has its own card (150/h); BETA pays the general one (200/h, night ×1.5,
+    holiday ×2).  Four logs in December 2026, one in November."""
+    beta = OrganizationFactory(code="BETA", name="贝塔")
+    make_rate_card(hourly_rate="200", night="1.5", holiday="2")
+    make_rate_card(name="艾克米", hourly_rate="150", night="1.5", holiday="2", organization="ACME")
+    zhao = make_user("supervisor", username="zhao")
+    qian = make_user("supervisor", username="qian")
+    a, b = make_case(org=acme), make_case(org=beta)
+    log_work(a, zhao, 60, dt.datetime(2026, 12, 7, 9, 30))  # Mon: 30 night + 30 day → 187.50
+    log_work(b, zhao, 90, dt.datetime(2026, 12, 8, 12, 0))  # Tue day → 300.00
+    log_work(b, qian, 60, dt.datetime(2026, 12, 12, 11, 0))  # Sat → holiday 400.00
+    log_work(b, qian, 7, dt.datetime(2026, 12, 31, 23, 59))  # Thu night: 7/60×300 = 35.00
+    log_work(a, qian, 45, dt.datetime(2026, 11, 30, 23, 59))  # outside the period
+    return a, b
+
+
+def test_the_report_per_engineer_organization_and_case(manager, small_desk):
+    a, b = small_desk
+    q = "/reports/labour?since=2026-12-01&until=2026-12-31&by="
+    r = manager.get(q + "engineer")
+    assert r.status_code == 200, r.content
+    assert r.json()["rows"] == [
+        {"key": "qian", "minutes": 67, "amount": "435.00"},
+        {"key": "zhao", "minutes": 150, "amount": "487.50"},
+    ]
+    assert manager.get(q + "organization").json()["rows"] == [
+        {"key": "ACME", "minutes": 60, "amount": "187.50"},
+        {"key": "BETA", "minutes": 157, "amount": "735.00"},
+    ]
+    assert [row["key"] for row in manager.get(q + "case").json()["rows"]] == sorted(
+        [a.number, b.number]
+    )
+
+
+def test_until_is_included_and_since_starts_at_local_midnight(manager, small_desk):
+    r = manager.get("/reports/labour?since=2026-11-30&until=2026-11-30&by=organization")
+    assert r.json()["rows"] == [{"key": "ACME", "minutes": 45, "amount": "168.75"}]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "since=2026-12-31&until=2026-12-01&by=engineer",
+        "since=2026-12-01&until=2026-12-31&by=contract",
+        "since=yesterday&until=2026-12-31&by=engineer",
+        "since=2026-12-01&by=engineer",
+        "since=2020-01-01&until=2026-12-31&by=engineer",
+    ],
+)
+def test_a_bad_report_query_is_a_4xx_with_detail(manager, query):
+    r = manager.get("/reports/labour?" + query)
+    assert 400 <= r.status_code < 500 and r.json()["detail"]
