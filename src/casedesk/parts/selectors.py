@@ -1,0 +1,158 @@
+"""Reads of locations, parts and stock, for a reader.
+
+Stock on hand is derived from the ledger: per location and condition, the moves in less the
+moves out.  Two grouped sums of one part's moves, each an index-only scan of
+``parts_move_in`` / ``parts_move_out`` on PostgreSQL (bench/parts_bench.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from casedesk.core import policy
+from casedesk.core.errors import NotFound
+
+from .choices import NOT_OURS, Condition
+from .models import Location, Part, StockMove
+
+
+@dataclass(frozen=True)
+class OnHand:
+    location: Location
+    good: int
+    defective: int
+
+
+def _sums(moves: QuerySet) -> dict[tuple[int, int, str], int]:
+    """(part id, location id, condition) → quantity on hand, for the given moves."""
+    totals: dict[tuple[int, int, str], int] = defaultdict(int)
+    for part, location, condition, total in (
+        moves.filter(to_location__isnull=False)
+        .values_list("part_id", "to_location_id", "to_condition")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    ):
+        totals[(part, location, condition)] += total
+    for part, location, condition, total in (
+        moves.filter(from_location__isnull=False)
+        .values_list("part_id", "from_location_id", "from_condition")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    ):
+        totals[(part, location, condition)] -= total
+    return totals
+
+
+def balance(*, part: Part, location: Location, condition: str) -> int:
+    """On hand of ``part`` at ``location`` in ``condition`` (the system's read, for a move)."""
+    moves = StockMove.objects.filter(part=part)
+    came = moves.filter(to_location=location, to_condition=condition).aggregate(n=Sum("quantity"))
+    left = moves.filter(from_location=location, from_condition=condition).aggregate(
+        n=Sum("quantity")
+    )
+    return (came["n"] or 0) - (left["n"] or 0)
+
+
+def good_stock(*, part: Part) -> int:
+    """Good pieces of ``part`` the desk holds: every location but vendors, customers and
+    quarantine (what safety stock counts)."""
+    moves = StockMove.objects.filter(part=part)
+    ours = ~Q(**{"kind__in": NOT_OURS})
+    came = moves.filter(
+        Q(to_condition=Condition.GOOD), to_location__in=Location.objects.filter(ours)
+    ).aggregate(n=Sum("quantity"))
+    left = moves.filter(
+        Q(from_condition=Condition.GOOD), from_location__in=Location.objects.filter(ours)
+    ).aggregate(n=Sum("quantity"))
+    return (came["n"] or 0) - (left["n"] or 0)
+
+
+def _rows(totals: dict[tuple[int, int, str], int], locations: dict[int, Location]) -> dict:
+    by_part: dict[int, dict[int, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: {Condition.GOOD: 0, Condition.DEFECTIVE: 0})
+    )
+    for (part, location, condition), n in totals.items():
+        if n:
+            by_part[part][location][condition] = n
+    return {
+        part: sorted(
+            (
+                OnHand(locations[loc], c[Condition.GOOD], c[Condition.DEFECTIVE])
+                for loc, c in held.items()
+            ),
+            key=lambda row: row.location.code,
+        )
+        for part, held in by_part.items()
+    }
+
+
+def on_hand(*, part: Part, fetched_by, location: Location | None = None) -> list[OnHand]:
+    """Where ``part`` is, good and defective, per location (only locations holding it)."""
+    moves = policy.visible(fetched_by, StockMove).filter(part=part)
+    totals = _sums(moves)
+    if location is not None:
+        totals = {k: v for k, v in totals.items() if k[1] == location.pk}
+    locations = Location.objects.in_bulk({k[1] for k in totals})
+    return _rows(totals, locations).get(part.pk, [])
+
+
+@dataclass(frozen=True)
+class PartStock:
+    part: Part
+    rows: list[OnHand]
+    good: int  # the desk's own good stock (what safety stock counts)
+
+    @property
+    def below_safety(self) -> bool:
+        return self.good < self.part.safety_stock
+
+
+def stock_overview(*, fetched_by) -> list[PartStock]:
+    """Every part with its stock per location (three queries whatever the number of parts)."""
+    parts = list(policy.visible(fetched_by, Part).order_by("part_number"))
+    totals = _sums(policy.visible(fetched_by, StockMove))
+    locations = Location.objects.in_bulk({k[1] for k in totals})
+    rows = _rows(totals, locations)
+    overview = []
+    for part in parts:
+        held = rows.get(part.pk, [])
+        good = sum(r.good for r in held if r.location.kind not in NOT_OURS)
+        overview.append(PartStock(part, held, good))
+    return overview
+
+
+def reorder_list(*, fetched_by) -> list[PartStock]:
+    """The parts whose good stock is below their safety stock."""
+    return [p for p in stock_overview(fetched_by=fetched_by) if p.below_safety]
+
+
+def part_get(*, part_number: str, fetched_by) -> Part:
+    part = policy.visible(fetched_by, Part).filter(part_number=part_number.strip()).first()
+    if part is None:
+        raise NotFound(_("No such part."))
+    return part
+
+
+def location_get(*, code: str, fetched_by) -> Location:
+    location = policy.visible(fetched_by, Location).filter(code=code.strip()).first()
+    if location is None:
+        raise NotFound(_("No such stock location."))
+    return location
+
+
+def location_list(*, fetched_by) -> list[Location]:
+    return list(policy.visible(fetched_by, Location).order_by("code"))
+
+
+def part_moves(*, part: Part, fetched_by) -> QuerySet[StockMove]:
+    """A part's ledger, newest first."""
+    return (
+        policy.visible(fetched_by, StockMove)
+        .filter(part=part)
+        .select_related("from_location", "to_location", "by", "case")
+        .order_by("-at", "-pk")
+    )
