@@ -124,8 +124,9 @@ def test_each_move_is_audited_with_who_why_and_what():
     move = receive(part, central, 3, reason="采购单 PO-17")
     record = AuditRecord.objects.get(action="stock.move")
     assert record.actor == keeper().username and record.object_id == str(move.pk)
-    assert record.after["quantity"] == 3 and record.after["to"] == "WH-BJ"
-    assert record.after["reason"] == "采购单 PO-17"
+    after = record.changes["after"]
+    assert after["quantity"] == 3 and after["to"] == "WH-BJ" and after["kind"] == "receipt"
+    assert record.reason == "采购单 PO-17"
 
 
 @pytest.mark.postgres

@@ -254,9 +254,9 @@ def stock_move(
             "from_condition": from_condition,
             "to_condition": to_condition,
             "serial_numbers": serials,
-            "reason": move.reason,
             "case": case.number if case is not None else None,
         },
+        reason=move.reason,
     )
     _safety_stock(part, move)
     events.publish(StockMoved(move=move))
