@@ -110,6 +110,10 @@ class PartStock:
     def below_safety(self) -> bool:
         return self.good < self.part.safety_stock
 
+    @property
+    def short_by(self) -> int:
+        return max(self.part.safety_stock - self.good, 0)
+
 
 def stock_overview(*, fetched_by) -> list[PartStock]:
     """Every part with its stock per location (three queries whatever the number of parts)."""
