@@ -8,10 +8,12 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema, Status
 
 from casedesk.api.schemas import Detail, In
+from casedesk.core import policy
 
 from . import selectors, services
 from .choices import MoveKind
 from .models import Location, Part, StockMove
+from .policy import PartsAction
 
 MOUNT = "/"  # its paths name themselves: /locations, /parts, /stock
 router = Router(tags=["parts"])
@@ -126,6 +128,8 @@ class StockOut(Schema):
 
 
 def _part(request, number: str) -> Part:
+    # Stock is the staff's: a customer is refused (403), not told the part does not exist.
+    policy.require(request.auth, PartsAction.VIEW)
     return selectors.part_get(part_number=number, fetched_by=request.auth)
 
 
@@ -146,6 +150,11 @@ def create_part(request, body: PartIn):
     return Status(201, services.part_create(**body.model_dump(), by=request.auth))
 
 
+def _keeper(request) -> None:
+    """Checked before the locations are looked up: a refusal says so, whatever the body."""
+    policy.require(request.auth, PartsAction.MANAGE)
+
+
 def _move(request, body: MoveIn, kind: str, **where):
     move = services.stock_move(
         part=_part(request, body.part_number),
@@ -161,12 +170,14 @@ def _move(request, body: MoveIn, kind: str, **where):
 
 @router.post("/stock/receipts", response={201: MoveOut, **ERRORS})
 def receive_stock(request, body: ReceiptIn):
+    _keeper(request)
     where = {"to_location": _location(request, body.location), "condition": body.condition}
     return _move(request, body, MoveKind.RECEIPT, **where)
 
 
 @router.post("/stock/transfers", response={201: MoveOut, **ERRORS})
 def transfer_stock(request, body: TransferIn):
+    _keeper(request)
     where = {
         "from_location": _location(request, body.from_location),
         "to_location": _location(request, body.to_location),
@@ -177,12 +188,14 @@ def transfer_stock(request, body: TransferIn):
 
 @router.post("/stock/losses", response={201: MoveOut, **ERRORS})
 def record_loss(request, body: LossIn):
+    _keeper(request)
     where = {"from_location": _location(request, body.location), "condition": body.condition}
     return _move(request, body, MoveKind.LOSS, **where)
 
 
 @router.post("/stock/corrections", response={201: MoveOut, **ERRORS})
 def correct_stock(request, body: CorrectionIn):
+    _keeper(request)
     side = "to_location" if body.direction == "in" else "from_location"
     where = {side: _location(request, body.location), "condition": body.condition}
     return _move(request, body, MoveKind.CORRECTION, **where)
