@@ -104,4 +104,4 @@ def test_an_engineer_reads_but_may_not_move_stock(stocked):
     r = engineer.post("/stock/receipts", {"part_number": "PSU-750W", "location": "WH-BJ", "quantity": 1})
     assert r.status_code == 403
     customer = ApiClient(make_user("customer", org=OrganizationFactory()))
-    assert customer.get("/stock", {"part_number": "PSU-750W"}).status_code == 404
+    assert customer.get("/stock", {"part_number": "PSU-750W"}).status_code == 403

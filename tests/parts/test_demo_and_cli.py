@@ -31,5 +31,5 @@ def test_the_stock_command_prints_on_hand_per_location(capsys):
     call_command("stock", "SFP-10G-SR")
     out = capsys.readouterr().out
     assert "WH-BJ" in out and "QT" in out and "good stock 7" in out
-    with pytest.raises(CommandError, match="No such part"):
+    with pytest.raises(CommandError, match="没有这个备件"):
         call_command("stock", "NOPE")
