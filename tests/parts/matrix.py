@@ -37,9 +37,7 @@ ENDPOINTS = {
     "casedesk_api_parts_transfer_stock": (
         Needs((P.MANAGE,), _move(from_location="MX-WH", to_location="MX-VAN")),
     ),
-    "casedesk_api_parts_record_loss": (
-        Needs((P.MANAGE,), _move(location="MX-WH", reason="丢失")),
-    ),
+    "casedesk_api_parts_record_loss": (Needs((P.MANAGE,), _move(location="MX-WH", reason="丢失")),),
     "casedesk_api_parts_correct_stock": (
         Needs((P.MANAGE,), _move(location="MX-WH", direction="out", reason="盘点")),
     ),
@@ -59,8 +57,13 @@ PAGES = {
         CONSOLE,
         (P.MANAGE,),
         post_only=True,
-        form={"kind": "transfer", "quantity": "1", "from_location": "MX-WH",
-              "to_location": "MX-VAN", "condition": "good"},
+        form={
+            "kind": "transfer",
+            "quantity": "1",
+            "from_location": "MX-WH",
+            "to_location": "MX-VAN",
+            "condition": "good",
+        },
     ),
 }
 PAGE_FILLERS = {

@@ -49,7 +49,9 @@ def test_transfer_loss_and_correction_move_the_balance(manager, stocked):
     body = {"part_number": "PSU-750W", "quantity": 2}
     r = manager.post("/stock/transfers", {**body, "from_location": "WH-BJ", "to_location": "DP-SH"})
     assert r.status_code == 201, r.content
-    r = manager.post("/stock/losses", {**body, "location": "DP-SH", "quantity": 1, "reason": "丢失"})
+    r = manager.post(
+        "/stock/losses", {**body, "location": "DP-SH", "quantity": 1, "reason": "丢失"}
+    )
     assert r.status_code == 201, r.content
     r = manager.post(
         "/stock/corrections",
@@ -73,10 +75,22 @@ def test_transfer_loss_and_correction_move_the_balance(manager, stocked):
         ("/stock/receipts", {"location": "WH-BJ", "quantity": "2"}, 422),
         ("/stock/receipts", {"location": "WH-BJ", "quantity": 1, "part_number": "NOPE"}, 404),
         ("/stock/receipts", {"location": "NOWHERE", "quantity": 1}, 404),
-        ("/stock/transfers", {"from_location": "WH-BJ", "to_location": "DP-SH", "quantity": 6}, 409),
-        ("/stock/transfers", {"from_location": "WH-BJ", "to_location": "WH-BJ", "quantity": 1}, 422),
+        (
+            "/stock/transfers",
+            {"from_location": "WH-BJ", "to_location": "DP-SH", "quantity": 6},
+            409,
+        ),
+        (
+            "/stock/transfers",
+            {"from_location": "WH-BJ", "to_location": "WH-BJ", "quantity": 1},
+            422,
+        ),
         ("/stock/losses", {"location": "DP-SH", "quantity": 1, "reason": "丢失"}, 409),
-        ("/stock/corrections", {"location": "WH-BJ", "direction": "out", "quantity": 9, "reason": "x"}, 409),
+        (
+            "/stock/corrections",
+            {"location": "WH-BJ", "direction": "out", "quantity": 9, "reason": "x"},
+            409,
+        ),
         ("/stock/receipts", {"location": "WH-BJ", "quantity": 1, "serial_numbers": ["SN1"]}, 422),
     ],
 )
@@ -89,9 +103,15 @@ def test_bad_moves_are_refused_and_write_nothing(manager, stocked, path, body, s
 
 
 def test_bad_setup_is_refused(manager, stocked):
-    assert manager.post("/locations", {"code": "WH-BJ", "name": "重复", "kind": "central"}).status_code == 409
+    assert (
+        manager.post("/locations", {"code": "WH-BJ", "name": "重复", "kind": "central"}).status_code
+        == 409
+    )
     assert manager.post("/locations", {"code": "X", "name": "x", "kind": "moon"}).status_code == 422
-    assert manager.post("/parts", {"part_number": "PSU-750W", "description": "重复"}).status_code == 409
+    assert (
+        manager.post("/parts", {"part_number": "PSU-750W", "description": "重复"}).status_code
+        == 409
+    )
     r = manager.post("/parts", {"part_number": "P-NEG", "description": "x", "safety_stock": -1})
     assert r.status_code == 422
     assert Location.objects.count() == 2 and Part.objects.count() == 1
@@ -101,7 +121,9 @@ def test_bad_setup_is_refused(manager, stocked):
 def test_an_engineer_reads_but_may_not_move_stock(stocked):
     engineer = ApiClient(make_user("engineer"))
     assert engineer.get("/stock", {"part_number": "PSU-750W"}).status_code == 200
-    r = engineer.post("/stock/receipts", {"part_number": "PSU-750W", "location": "WH-BJ", "quantity": 1})
+    r = engineer.post(
+        "/stock/receipts", {"part_number": "PSU-750W", "location": "WH-BJ", "quantity": 1}
+    )
     assert r.status_code == 403
     customer = ApiClient(make_user("customer", org=OrganizationFactory()))
     assert customer.get("/stock", {"part_number": "PSU-750W"}).status_code == 403

@@ -48,13 +48,16 @@ def _reported(part: Part, reader) -> dict[tuple[str, str], int]:
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(moves=st.lists(move_strategy, max_size=25))
 def test_on_hand_is_the_sum_of_the_moves_and_never_negative(moves):
     with transaction.atomic():
         by = keeper()
         locations = {
-            c: make_location(c, kind=k) for c, k in zip(CODES, ("central", "depot", "van", "quarantine"), strict=True)
+            c: make_location(c, kind=k)
+            for c, k in zip(CODES, ("central", "depot", "van", "quarantine"), strict=True)
         }
         part = make_part("PROP-1")
         for kind, src, dst, quantity, condition in moves:
@@ -90,30 +93,58 @@ def test_serial_numbers_keep_to_their_pieces_through_every_move():
         receive(part, central, 2, serials=["SN-C"])
     by = keeper()
     services.stock_move(
-        part=part, kind="transfer", quantity=1, from_location=central, to_location=van,
-        serial_numbers=["SN-A"], by=by,
+        part=part,
+        kind="transfer",
+        quantity=1,
+        from_location=central,
+        to_location=van,
+        serial_numbers=["SN-A"],
+        by=by,
     )
     with pytest.raises(Conflict):  # SN-A is on the van now, not in the warehouse
         services.stock_move(
-            part=part, kind="transfer", quantity=1, from_location=central, to_location=van,
-            serial_numbers=["SN-A"], by=by,
+            part=part,
+            kind="transfer",
+            quantity=1,
+            from_location=central,
+            to_location=van,
+            serial_numbers=["SN-A"],
+            by=by,
         )
     services.stock_move(
-        part=part, kind="defective_return", quantity=1, to_location=quarantine,
-        serial_numbers=["SN-X"], by=by,
+        part=part,
+        kind="defective_return",
+        quantity=1,
+        to_location=quarantine,
+        serial_numbers=["SN-X"],
+        by=by,
     )
     services.stock_move(
-        part=part, kind="to_repair", quantity=1, from_location=quarantine, to_location=vendor,
-        serial_numbers=["SN-X"], by=by,
+        part=part,
+        kind="to_repair",
+        quantity=1,
+        from_location=quarantine,
+        to_location=vendor,
+        serial_numbers=["SN-X"],
+        by=by,
     )
     services.stock_move(
-        part=part, kind="from_repair", quantity=1, from_location=vendor, to_location=central,
-        serial_numbers=["SN-X"], by=by,
+        part=part,
+        kind="from_repair",
+        quantity=1,
+        from_location=vendor,
+        to_location=central,
+        serial_numbers=["SN-X"],
+        by=by,
     )
     units = {u.serial_number: (u.location.code, u.condition) for u in PartUnit.objects.all()}
     assert units == {"SN-A": ("VAN-1", "good"), "SN-B": ("WH", "good"), "SN-X": ("WH", "good")}
     assert [m.serial_numbers for m in StockMove.objects.order_by("pk")] == [
-        ["SN-A", "SN-B"], ["SN-A"], ["SN-X"], ["SN-X"], ["SN-X"]
+        ["SN-A", "SN-B"],
+        ["SN-A"],
+        ["SN-X"],
+        ["SN-X"],
+        ["SN-X"],
     ]
     assert _reported(part, by) == {("VAN-1", "good"): 1, ("WH", "good"): 2}
 

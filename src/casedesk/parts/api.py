@@ -20,7 +20,6 @@ router = Router(tags=["parts"])
 ERRORS = {400: Detail, 401: Detail, 403: Detail, 404: Detail, 409: Detail, 422: Detail}
 
 
-
 class LocationIn(In):
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)

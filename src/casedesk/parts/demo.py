@@ -45,8 +45,10 @@ PARTS = (
 
 
 def _serials(rng: random.Random, prefix: str, n: int) -> list[str]:
-    return [prefix + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8))
-            for _ in range(n)]
+    return [
+        prefix + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8))
+        for _ in range(n)
+    ]
 
 
 def load(desk) -> None:
@@ -103,7 +105,9 @@ def load(desk) -> None:
                     kind=kind,
                     quantity=n,
                     serial_numbers=moving,
-                    reason={"transfer": "补充备件", "shipment": "更换发货", "loss": "盘点丢失"}[kind],
+                    reason={"transfer": "补充备件", "shipment": "更换发货", "loss": "盘点丢失"}[
+                        kind
+                    ],
                     by=keeper,
                     **sides,
                 )

@@ -72,7 +72,9 @@ class StockMove(models.Model):
     from_condition = models.CharField(
         _("condition leaving"), max_length=16, choices=Condition.choices
     )
-    to_condition = models.CharField(_("condition arriving"), max_length=16, choices=Condition.choices)
+    to_condition = models.CharField(
+        _("condition arriving"), max_length=16, choices=Condition.choices
+    )
     serial_numbers = models.JSONField(_("serial numbers"), default=list, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=MoveKind.choices)
     by = models.ForeignKey(
@@ -111,7 +113,8 @@ class StockMove(models.Model):
                 fields=["part", "to_location", "to_condition", "quantity"], name="parts_move_in"
             ),
             models.Index(
-                fields=["part", "from_location", "from_condition", "quantity"], name="parts_move_out"
+                fields=["part", "from_location", "from_condition", "quantity"],
+                name="parts_move_out",
             ),
         ]
 

@@ -167,7 +167,9 @@ def _move_units(
     from_condition: str,
     to_condition: str,
 ) -> None:
-    units = {u.serial_number: u for u in PartUnit.objects.filter(part=part, serial_number__in=serials)}
+    units = {
+        u.serial_number: u for u in PartUnit.objects.filter(part=part, serial_number__in=serials)
+    }
     for serial in serials:
         unit = units.get(serial)
         if source is None:
@@ -176,9 +178,7 @@ def _move_units(
                     _("Serial number %(serial)s of %(number)s is in stock already.")
                     % {"serial": serial, "number": part.part_number}
                 )
-        elif (
-            unit is None or unit.location_id != source.pk or unit.condition != from_condition
-        ):
+        elif unit is None or unit.location_id != source.pk or unit.condition != from_condition:
             raise Conflict(
                 _("Serial number %(serial)s of %(number)s is not at %(location)s.")
                 % {"serial": serial, "number": part.part_number, "location": source.code}

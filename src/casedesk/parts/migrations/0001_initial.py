@@ -6,84 +6,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0010_goodwill'),
+        ("cases", "0010_goodwill"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('central', 'central warehouse'), ('depot', 'regional depot'), ('van', "engineer's van"), ('vendor', 'vendor repair centre'), ('customer', 'customer'), ('quarantine', 'quarantine')], max_length=16, verbose_name='kind')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("central", "central warehouse"),
+                            ("depot", "regional depot"),
+                            ("van", "engineer's van"),
+                            ("vendor", "vendor repair centre"),
+                            ("customer", "customer"),
+                            ("quarantine", "quarantine"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stock location',
-                'verbose_name_plural': 'stock locations',
-                'ordering': ['code'],
+                "verbose_name": "stock location",
+                "verbose_name_plural": "stock locations",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Part',
+            name="Part",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part_number', models.CharField(max_length=64, unique=True, verbose_name='part number')),
-                ('description', models.CharField(max_length=300, verbose_name='description')),
-                ('vendor', models.CharField(blank=True, max_length=100, verbose_name='vendor')),
-                ('safety_stock', models.PositiveIntegerField(default=0, verbose_name='safety stock')),
-                ('serial_tracked', models.BooleanField(default=False, verbose_name='serial tracked')),
-                ('below_safety_alerted', models.BooleanField(default=False, verbose_name='below safety stock alerted')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "part_number",
+                    models.CharField(max_length=64, unique=True, verbose_name="part number"),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="description")),
+                ("vendor", models.CharField(blank=True, max_length=100, verbose_name="vendor")),
+                (
+                    "safety_stock",
+                    models.PositiveIntegerField(default=0, verbose_name="safety stock"),
+                ),
+                (
+                    "serial_tracked",
+                    models.BooleanField(default=False, verbose_name="serial tracked"),
+                ),
+                (
+                    "below_safety_alerted",
+                    models.BooleanField(default=False, verbose_name="below safety stock alerted"),
+                ),
             ],
             options={
-                'verbose_name': 'part',
-                'verbose_name_plural': 'parts',
-                'ordering': ['part_number'],
+                "verbose_name": "part",
+                "verbose_name_plural": "parts",
+                "ordering": ["part_number"],
             },
         ),
         migrations.CreateModel(
-            name='PartUnit',
+            name="PartUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('serial_number', models.CharField(max_length=100, verbose_name='serial number')),
-                ('condition', models.CharField(choices=[('good', 'good'), ('defective', 'defective')], max_length=16, verbose_name='condition')),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parts.location', verbose_name='location')),
-                ('part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='parts.part', verbose_name='part')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("serial_number", models.CharField(max_length=100, verbose_name="serial number")),
+                (
+                    "condition",
+                    models.CharField(
+                        choices=[("good", "good"), ("defective", "defective")],
+                        max_length=16,
+                        verbose_name="condition",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="parts.location",
+                        verbose_name="location",
+                    ),
+                ),
+                (
+                    "part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="parts.part",
+                        verbose_name="part",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'serial-numbered unit',
-                'verbose_name_plural': 'serial-numbered units',
-                'constraints': [models.UniqueConstraint(fields=('part', 'serial_number'), name='parts_unit_serial')],
+                "verbose_name": "serial-numbered unit",
+                "verbose_name_plural": "serial-numbered units",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("part", "serial_number"), name="parts_unit_serial"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StockMove',
+            name="StockMove",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('from_condition', models.CharField(choices=[('good', 'good'), ('defective', 'defective')], max_length=16, verbose_name='condition leaving')),
-                ('to_condition', models.CharField(choices=[('good', 'good'), ('defective', 'defective')], max_length=16, verbose_name='condition arriving')),
-                ('serial_numbers', models.JSONField(blank=True, default=list, verbose_name='serial numbers')),
-                ('kind', models.CharField(choices=[('receipt', 'receipt'), ('shipment', 'shipment to customer'), ('defective_return', 'defective return'), ('to_repair', 'sent to repair'), ('from_repair', 'back from repair'), ('transfer', 'transfer'), ('loss', 'loss'), ('correction', 'correction')], max_length=20, verbose_name='kind')),
-                ('at', models.DateTimeField(verbose_name='when')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='why')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case', verbose_name='CASE')),
-                ('from_location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parts.location', verbose_name='from')),
-                ('part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='moves', to='parts.part', verbose_name='part')),
-                ('to_location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parts.location', verbose_name='to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                (
+                    "from_condition",
+                    models.CharField(
+                        choices=[("good", "good"), ("defective", "defective")],
+                        max_length=16,
+                        verbose_name="condition leaving",
+                    ),
+                ),
+                (
+                    "to_condition",
+                    models.CharField(
+                        choices=[("good", "good"), ("defective", "defective")],
+                        max_length=16,
+                        verbose_name="condition arriving",
+                    ),
+                ),
+                (
+                    "serial_numbers",
+                    models.JSONField(blank=True, default=list, verbose_name="serial numbers"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("receipt", "receipt"),
+                            ("shipment", "shipment to customer"),
+                            ("defective_return", "defective return"),
+                            ("to_repair", "sent to repair"),
+                            ("from_repair", "back from repair"),
+                            ("transfer", "transfer"),
+                            ("loss", "loss"),
+                            ("correction", "correction"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="when")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="why")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="CASE",
+                    ),
+                ),
+                (
+                    "from_location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="parts.location",
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="moves",
+                        to="parts.part",
+                        verbose_name="part",
+                    ),
+                ),
+                (
+                    "to_location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="parts.location",
+                        verbose_name="to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stock move',
-                'verbose_name_plural': 'stock moves',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['part', 'to_location', 'to_condition', 'quantity'], name='parts_move_in'), models.Index(fields=['part', 'from_location', 'from_condition', 'quantity'], name='parts_move_out')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='parts_move_quantity_gt_0'), models.CheckConstraint(condition=models.Q(('from_location__isnull', False), ('to_location__isnull', False), _connector='OR'), name='parts_move_has_a_side')],
+                "verbose_name": "stock move",
+                "verbose_name_plural": "stock moves",
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["part", "to_location", "to_condition", "quantity"],
+                        name="parts_move_in",
+                    ),
+                    models.Index(
+                        fields=["part", "from_location", "from_condition", "quantity"],
+                        name="parts_move_out",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity__gt", 0)), name="parts_move_quantity_gt_0"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("from_location__isnull", False),
+                            ("to_location__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="parts_move_has_a_side",
+                    ),
+                ],
             },
         ),
     ]
