@@ -31,7 +31,7 @@ class Location(models.Model):
 
 class Part(models.Model):
     part_number = models.CharField(_("part number"), max_length=64, unique=True)
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(_("part description"), max_length=300)
     vendor = models.CharField(_("vendor"), max_length=100, blank=True)
     safety_stock = models.PositiveIntegerField(_("safety stock"), default=0)
     serial_tracked = models.BooleanField(_("serial tracked"), default=False)
@@ -57,7 +57,7 @@ class StockMove(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("from"),
+        verbose_name=_("from location"),
     )
     to_location = models.ForeignKey(
         Location,
@@ -65,7 +65,7 @@ class StockMove(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("to"),
+        verbose_name=_("to location"),
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     # The condition it leaves in and the one it arrives in (back from repair: defective → good).

@@ -27,8 +27,8 @@ class MoveForm(forms.Form):
         choices=[(k.value, k.label) for k in FORM_KINDS],
     )
     quantity = forms.IntegerField(label=gettext_lazy("quantity"), min_value=1, max_value=1_000_000)
-    from_location = forms.ChoiceField(label=gettext_lazy("from"), required=False)
-    to_location = forms.ChoiceField(label=gettext_lazy("to"), required=False)
+    from_location = forms.ChoiceField(label=gettext_lazy("from location"), required=False)
+    to_location = forms.ChoiceField(label=gettext_lazy("to location"), required=False)
     condition = forms.ChoiceField(label=gettext_lazy("condition"), choices=Condition.choices)
     serial_numbers = forms.CharField(
         label=gettext_lazy("serial numbers"),
