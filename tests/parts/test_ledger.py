@@ -1,5 +1,6 @@
 """The stock ledger: on hand is the sum of the moves, never negative; a refused move changes
-nothing; serial numbers keep to their pieces; concurrent moves of the last piece: one wins."""
+nothing; the balances the reads use equal the ledger's sum; serial numbers keep to their
+pieces; concurrent moves of the last piece: one wins."""
 
 from __future__ import annotations
 
@@ -78,6 +79,8 @@ def test_on_hand_is_the_sum_of_the_moves_and_never_negative(moves):
             totals = _ledger_sum(part)
             assert all(n > 0 for n in totals.values())
             assert _reported(part, by) == totals
+            # the balances the reads use are the ledger's sum, kept move by move
+            assert selectors.balance_totals(part=part) == selectors.ledger_totals(part=part)
         transaction.set_rollback(True)
 
 

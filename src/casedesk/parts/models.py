@@ -122,6 +122,37 @@ class StockMove(models.Model):
         return f"{self.kind} {self.part_id} ×{self.quantity}"
 
 
+class StockBalance(models.Model):
+    """On hand of a part at a location in a condition: the ledger's sum, kept in the same
+    transaction as each move (under the part's row lock), so that a part's stock across
+    every location is one indexed read however long its ledger grows (bench/parts_bench.py).
+    ``selectors.ledger_totals`` recomputes it from the ledger; the tests hold them equal."""
+
+    part = models.ForeignKey(
+        Part, on_delete=models.PROTECT, related_name="balances", verbose_name=_("part")
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("location")
+    )
+    condition = models.CharField(_("condition"), max_length=16, choices=Condition.choices)
+    quantity = models.PositiveIntegerField(_("quantity"), default=0)
+
+    class Meta:
+        verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["part", "location", "condition"], name="parts_balance_one_row"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="parts_balance_never_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id}@{self.location_id} {self.condition} {self.quantity}"
+
+
 class PartUnit(models.Model):
     """Where one serial number of a serial-tracked part is now (derived from the ledger, in
     the move's transaction); ``location`` None once it has left the desk (lost)."""

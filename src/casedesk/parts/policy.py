@@ -12,7 +12,7 @@ from casedesk.accounts.choices import Role
 from casedesk.accounts.policy import STAFF_ROLES
 from casedesk.core import policy
 
-from .models import Location, Part, StockMove
+from .models import Location, Part, StockBalance, StockMove
 
 STOCK_KEEPERS = frozenset({Role.CS_MANAGER, Role.ADMIN})
 
@@ -45,6 +45,9 @@ policy.register_visibility(
 )
 policy.register_visibility(
     Location, _staff, view=PartsAction.VIEW, hidden=gettext_lazy("No such stock location.")
+)
+policy.register_visibility(
+    StockBalance, _staff, view=PartsAction.VIEW, hidden=gettext_lazy("No such stock balance.")
 )
 policy.register_visibility(
     StockMove, _staff, view=PartsAction.VIEW, hidden=gettext_lazy("No such stock move.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from casedesk.accounts import selectors as accounts
@@ -26,7 +27,7 @@ from casedesk.notify import services as outbox
 from . import selectors
 from .choices import Condition, LocationKind, MoveKind
 from .events import StockMoved
-from .models import Location, Part, PartUnit, StockMove
+from .models import Location, Part, PartUnit, StockBalance, StockMove
 from .policy import PartsAction
 
 MAX_QUANTITY = 1_000_000
@@ -227,6 +228,7 @@ def stock_move(
                 }
             )
     _move_units(part, serials, from_location, to_location, from_condition, to_condition)
+    _keep_balances(part, quantity, from_location, from_condition, to_location, to_condition)
     move = StockMove.objects.create(
         part=part,
         from_location=from_location,
@@ -261,6 +263,26 @@ def stock_move(
     _safety_stock(part, move)
     events.publish(StockMoved(move=move))
     return move
+
+
+def _keep_balances(
+    part: Part,
+    quantity: int,
+    source: Location | None,
+    from_condition: str,
+    target: Location | None,
+    to_condition: str,
+) -> None:
+    """The balances follow the move (the part's row is locked: no one else moves it now)."""
+    if source is not None:
+        StockBalance.objects.filter(part=part, location=source, condition=from_condition).update(
+            quantity=F("quantity") - quantity
+        )
+    if target is not None:
+        balance, _created = StockBalance.objects.get_or_create(
+            part=part, location=target, condition=to_condition
+        )
+        StockBalance.objects.filter(pk=balance.pk).update(quantity=F("quantity") + quantity)
 
 
 def _safety_stock(part: Part, move: StockMove) -> None:
