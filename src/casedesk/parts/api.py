@@ -12,7 +12,7 @@ from casedesk.core import policy
 
 from . import selectors, services
 from .choices import MoveKind
-from .models import Location, Part, StockMove
+from .models import Location, Part, Rma, StockMove
 from .policy import PartsAction
 
 MOUNT = "/"  # its paths name themselves: /locations, /parts, /stock
@@ -210,3 +210,116 @@ def stock_on_hand(request, query: Query[StockQuery]):
             {"location": r.location.code, "good": r.good, "defective": r.defective} for r in rows
         ]
     }
+
+
+# --- RMAs ---------------------------------------------------------------------------------------
+
+
+class RmaIn(In):
+    part_number: str = Field(min_length=1, max_length=64)
+    from_location: str = Field(min_length=1, max_length=32)
+    advance: bool = False
+    defective_serial: str = Field("", max_length=100)
+
+
+class DefectiveIn(In):
+    location: str = Field(min_length=1, max_length=32)
+    serial_number: str = Field("", max_length=100)
+
+
+class RepairIn(In):
+    vendor: str = Field(min_length=1, max_length=32)
+
+
+class RepairedIn(In):
+    location: str = Field(min_length=1, max_length=32)
+
+
+class DeadlineOut(Schema):
+    kind: str
+    due_at: dt.datetime | None
+    met_at: dt.datetime | None
+    fired_at: dt.datetime | None
+
+
+class RmaOut(Schema):
+    number: str
+    status: str
+    case: str
+    part_number: str
+    advance: bool
+    from_location: str
+    replacement_serial: str
+    defective_serial: str
+    deadlines: list[DeadlineOut]
+
+    @staticmethod
+    def of(rma: Rma) -> dict:
+        return {
+            "number": rma.number,
+            "status": rma.status,
+            "case": rma.case.number,
+            "part_number": rma.part.part_number,
+            "advance": rma.advance,
+            "from_location": rma.from_location.code,
+            "replacement_serial": rma.replacement_serial,
+            "defective_serial": rma.defective_serial,
+            "deadlines": [
+                {"kind": d.kind, "due_at": d.due_at, "met_at": d.met_at, "fired_at": d.fired_at}
+                for d in selectors.rma_deadlines(rma)
+            ],
+        }
+
+
+def _rma(request, number: str) -> Rma:
+    rma = selectors.rma_get(number=number, fetched_by=request.auth)
+    policy.require(request.auth, PartsAction.RMA, rma.case)
+    return rma
+
+
+@router.post("/cases/{number}/rmas", response={201: RmaOut, **ERRORS})
+def request_rma(request, number: str, body: RmaIn):
+    case = selectors.case_get(number=number, fetched_by=request.auth)
+    policy.require(request.auth, PartsAction.RMA, case)
+    rma = services.rma_request(
+        case=case,
+        part=_part(request, body.part_number),
+        from_location=_location(request, body.from_location),
+        advance=body.advance,
+        defective_serial=body.defective_serial,
+        by=request.auth,
+    )
+    return Status(201, RmaOut.of(rma))
+
+
+@router.post("/rmas/{number}/defective-received", response={200: RmaOut, **ERRORS})
+def receive_defective(request, number: str, body: DefectiveIn):
+    rma = _rma(request, number)
+    rma = services.rma_defective_received(
+        rma=rma,
+        location=_location(request, body.location),
+        serial_number=body.serial_number,
+        by=request.auth,
+    )
+    return RmaOut.of(rma)
+
+
+@router.post("/rmas/{number}/repair", response={200: RmaOut, **ERRORS})
+def send_to_repair(request, number: str, body: RepairIn):
+    rma = _rma(request, number)
+    rma = services.rma_repair(rma=rma, vendor=_location(request, body.vendor), by=request.auth)
+    return RmaOut.of(rma)
+
+
+@router.post("/rmas/{number}/repaired", response={200: RmaOut, **ERRORS})
+def receive_repaired(request, number: str, body: RepairedIn):
+    rma = _rma(request, number)
+    rma = services.rma_repaired(
+        rma=rma, location=_location(request, body.location), by=request.auth
+    )
+    return RmaOut.of(rma)
+
+
+@router.get("/rmas/{number}", response={200: RmaOut, **ERRORS})
+def get_rma(request, number: str):
+    return RmaOut.of(selectors.rma_get(number=number, fetched_by=request.auth))

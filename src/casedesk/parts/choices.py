@@ -31,3 +31,11 @@ class MoveKind(models.TextChoices):
     TRANSFER = "transfer", _("transfer")
     LOSS = "loss", _("loss")
     CORRECTION = "correction", _("correction")
+
+
+class RmaStatus(models.TextChoices):
+    SHIPPED = "shipped", _("replacement shipped")
+    BACKORDERED = "backordered", _("backordered")
+    DEFECTIVE_RECEIVED = "defective_received", _("defective part received")
+    IN_REPAIR = "in_repair", _("in repair at the vendor")
+    CLOSED = "closed", _("closed")

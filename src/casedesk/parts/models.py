@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Condition, LocationKind, MoveKind
+from .choices import Condition, LocationKind, MoveKind, RmaStatus
 
 
 class Location(models.Model):
@@ -180,3 +180,53 @@ class PartUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.part_id} {self.serial_number}"
+
+
+class Rma(models.Model):
+    """A replacement part for a CASE: shipped (or backordered), the defective part back into
+    quarantine, sent to the vendor for repair, back as good stock."""
+
+    number = models.CharField(_("number"), max_length=16, unique=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("CASE")
+    )
+    part = models.ForeignKey(
+        Part, on_delete=models.PROTECT, related_name="rmas", verbose_name=_("part")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RmaStatus.choices)
+    advance = models.BooleanField(_("advance replacement"), default=False)
+    from_location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("from location")
+    )
+    replacement_serial = models.CharField(_("replacement serial number"), max_length=100, blank=True)
+    defective_serial = models.CharField(_("defective serial number"), max_length=100, blank=True)
+    held_at = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("defective part at"),
+    )
+    created_at = models.DateTimeField(_("created"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+
+    class Meta:
+        verbose_name = _("RMA")
+        verbose_name_plural = _("RMAs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RmaNumberSequence(models.Model):
+    """The last RMA serial of each month (``R`` + YYMM + serial, like CASE numbers)."""
+
+    period = models.CharField(max_length=4, primary_key=True)
+    last_serial = models.PositiveIntegerField()

@@ -12,7 +12,7 @@ from casedesk.accounts.choices import Role
 from casedesk.accounts.policy import STAFF_ROLES
 from casedesk.core import policy
 
-from .models import Location, Part, StockBalance, StockMove
+from .models import Location, Part, Rma, StockBalance, StockMove
 
 STOCK_KEEPERS = frozenset({Role.CS_MANAGER, Role.ADMIN})
 
@@ -20,10 +20,11 @@ STOCK_KEEPERS = frozenset({Role.CS_MANAGER, Role.ADMIN})
 class PartsAction(StrEnum):
     VIEW = "view_stock"
     MANAGE = "manage_stock"
+    RMA = "work_rmas"
 
 
 def _rule(user, action: str, obj) -> bool:
-    if action == PartsAction.VIEW:
+    if action in (PartsAction.VIEW, PartsAction.RMA):  # RMAs: the desk's staff, on any CASE
         return user.role in STAFF_ROLES
     return user.role in STOCK_KEEPERS
 
@@ -37,6 +38,7 @@ policy.register(
     {
         PartsAction.VIEW: gettext_lazy("see spare parts stock"),
         PartsAction.MANAGE: gettext_lazy("manage spare parts stock"),
+        PartsAction.RMA: gettext_lazy("request and follow RMAs"),
     },
     _rule,
 )
@@ -48,6 +50,9 @@ policy.register_visibility(
 )
 policy.register_visibility(
     StockBalance, _staff, view=PartsAction.VIEW, hidden=gettext_lazy("No such stock balance.")
+)
+policy.register_visibility(
+    Rma, _staff, view=PartsAction.VIEW, hidden=gettext_lazy("No such RMA.")
 )
 policy.register_visibility(
     StockMove, _staff, view=PartsAction.VIEW, hidden=gettext_lazy("No such stock move.")

@@ -19,7 +19,10 @@ from casedesk.core import policy
 from casedesk.core.errors import NotFound
 
 from .choices import NOT_OURS, Condition
-from .models import Location, Part, StockBalance, StockMove
+from casedesk.cases.models import Case
+from casedesk.sla.models import Deadline
+
+from .models import Location, Part, Rma, StockBalance, StockMove
 
 
 @dataclass(frozen=True)
@@ -172,4 +175,36 @@ def part_moves(*, part: Part, fetched_by) -> QuerySet[StockMove]:
         .filter(part=part)
         .select_related("from_location", "to_location", "by", "case")
         .order_by("-at", "-pk")
+    )
+
+
+# --- RMAs -------------------------------------------------------------------------------------
+
+
+def case_get(*, number: str, fetched_by) -> Case:
+    """The CASE an RMA is for, if the reader may see it."""
+    case = policy.visible(fetched_by, Case).filter(number=number.strip().upper()).first()
+    if case is None:
+        raise NotFound(_("No CASE %(number)s.") % {"number": number})
+    return case
+
+
+def rma_get(*, number: str, fetched_by) -> Rma:
+    rma = (
+        policy.visible(fetched_by, Rma)
+        .select_related("case", "part", "from_location", "held_at")
+        .filter(number=number.strip().upper())
+        .first()
+    )
+    if rma is None:
+        raise NotFound(_("No such RMA."))
+    return rma
+
+
+def rma_deadlines(rma: Rma) -> list[Deadline]:
+    """The promises the RMA made on its CASE (defective part back, repair back)."""
+    return list(
+        Deadline.objects.filter(case_id=rma.case_id, key__startswith=f"rma:{rma.number}:").order_by(
+            "anchor_at", "pk"
+        )
     )

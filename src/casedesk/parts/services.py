@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+import datetime as dt
+
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -23,11 +25,21 @@ from casedesk.core import audit, clock, events, policy
 from casedesk.core.errors import Conflict, InvalidInput
 from casedesk.core.operations import operation
 from casedesk.notify import services as outbox
+from casedesk.sla import services as sla
+from casedesk.sla.choices import DeadlineKind
 
 from . import selectors
-from .choices import Condition, LocationKind, MoveKind
+from .choices import Condition, LocationKind, MoveKind, RmaStatus
 from .events import StockMoved
-from .models import Location, Part, PartUnit, StockBalance, StockMove
+from .models import (
+    Location,
+    Part,
+    PartUnit,
+    Rma,
+    RmaNumberSequence,
+    StockBalance,
+    StockMove,
+)
 from .policy import PartsAction
 
 MAX_QUANTITY = 1_000_000
@@ -207,6 +219,34 @@ def stock_move(
     """Move ``quantity`` of ``part`` (``by`` None: the system, for the desk's own moves)."""
     if by is not None:
         policy.require(by, PartsAction.MANAGE)
+    return _move(
+        part=part,
+        kind=kind,
+        quantity=quantity,
+        from_location=from_location,
+        to_location=to_location,
+        condition=condition,
+        serial_numbers=serial_numbers,
+        reason=reason,
+        case=case,
+        by=by,
+    )
+
+
+def _move(
+    *,
+    part: Part,
+    kind: str,
+    quantity: int,
+    from_location: Location | None,
+    to_location: Location | None,
+    condition: str,
+    serial_numbers: Iterable[str],
+    reason: str,
+    case,
+    by: User | None,
+) -> StockMove:
+    """A move, checked and written (the caller has checked who may make it)."""
     if kind not in MoveKind.values:
         raise InvalidInput(_("Unknown kind of stock move: %(kind)s.") % {"kind": kind})
     if not isinstance(quantity, int) or quantity <= 0 or quantity > MAX_QUANTITY:
@@ -309,3 +349,206 @@ def _safety_stock(part: Part, move: StockMove) -> None:
         after={"below_safety_alerted": below},
         data={"good": good, "safety_stock": part.safety_stock, "move": move.pk},
     )
+
+
+# --- RMA: a replacement part for a CASE ----------------------------------------------------------
+
+DEFECTIVE_RETURN_DAYS = 10  # an advance replacement's defective part is due back in
+REPAIR_DAYS = 14  # a repair's turnaround when the CASE's product names none
+
+
+def _rma_number(at: dt.datetime) -> str:
+    """``R`` + YYMM (desk time) + a serial restarting monthly, taken in the transaction."""
+    period = clock.local(at).strftime("%y%m")
+    table = connection.ops.quote_name(RmaNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (period, last_serial) VALUES (%s, 1) "
+            f"ON CONFLICT (period) DO UPDATE SET last_serial = {table}.last_serial + 1 "
+            "RETURNING last_serial",
+            [period],
+        )
+        (serial,) = cursor.fetchone()
+    return f"R{period}{serial:03d}"
+
+
+def _key(rma: Rma, kind: str) -> str:
+    return f"rma:{rma.number}:{kind}"
+
+
+def _repair_days(case) -> int:
+    entitlement = case.entitlement or {}
+    targets = entitlement.get("targets") or (entitlement.get("goodwill") or {}).get("targets")
+    return (targets or {}).get("repair_days") or REPAIR_DAYS
+
+
+def _rma_audit(rma: Rma, by: User | None, before: str | None, **data) -> None:
+    audit.record(
+        action="rma." + rma.status,
+        obj=rma,
+        actor=by,
+        before={"status": before},
+        after={"status": rma.status},
+        data={"case": rma.case.number, "part": rma.part.part_number, **data},
+    )
+
+
+def _locked_rma(rma: Rma, expected: tuple[str, ...]) -> Rma:
+    rma = Rma.objects.select_for_update().select_related("case", "part").get(pk=rma.pk)
+    if rma.status not in expected:
+        raise Conflict(
+            _("RMA %(number)s is %(status)s: that step does not follow.")
+            % {"number": rma.number, "status": RmaStatus(rma.status).label}
+        )
+    return rma
+
+
+@operation
+def rma_request(
+    *,
+    case,
+    part: Part,
+    from_location: Location,
+    advance: bool = False,
+    defective_serial: str = "",
+    by: User,
+) -> Rma:
+    """Ship a replacement of ``part`` for ``case`` from ``from_location``: ``shipped`` when a
+    good piece is there, else ``backordered``; an advance replacement promises the defective
+    part back within ten days (a deadline the supervisor chases)."""
+    policy.require(by, PartsAction.RMA, case)
+    now = clock.now()
+    part = Part.objects.select_for_update().get(pk=part.pk)
+    have = selectors.balance(part=part, location=from_location, condition=Condition.GOOD)
+    rma = Rma(
+        number=_rma_number(now),
+        case=case,
+        part=part,
+        advance=advance,
+        from_location=from_location,
+        defective_serial=defective_serial.strip()[:100],
+        created_at=now,
+        created_by=by,
+        status=RmaStatus.SHIPPED if have > 0 else RmaStatus.BACKORDERED,
+    )
+    if rma.status == RmaStatus.SHIPPED:
+        unit = (
+            PartUnit.objects.filter(part=part, location=from_location, condition=Condition.GOOD)
+            .order_by("serial_number")
+            .first()
+            if part.serial_tracked
+            else None
+        )
+        rma.replacement_serial = unit.serial_number if unit is not None else ""
+        _move(
+            part=part,
+            kind=MoveKind.SHIPMENT,
+            quantity=1,
+            from_location=from_location,
+            to_location=None,
+            condition=Condition.GOOD,
+            serial_numbers=[rma.replacement_serial] if unit is not None else [],
+            reason=rma.number,
+            case=case,
+            by=by,
+        )
+    rma.save()
+    if advance and rma.status == RmaStatus.SHIPPED:
+        sla.deadline_promise(
+            case=case,
+            key=_key(rma, DeadlineKind.DEFECTIVE_RETURN),
+            kind=DeadlineKind.DEFECTIVE_RETURN,
+            anchor=now,
+            due_at=now + dt.timedelta(days=DEFECTIVE_RETURN_DAYS),
+        )
+    _rma_audit(rma, by, None, advance=advance, from_location=from_location.code)
+    return rma
+
+
+@operation
+def rma_defective_received(
+    *, rma: Rma, location: Location, serial_number: str = "", by: User
+) -> Rma:
+    """The defective part is back, into ``location`` (quarantine) as defective stock."""
+    policy.require(by, PartsAction.RMA, rma.case)
+    rma = _locked_rma(rma, (RmaStatus.SHIPPED, RmaStatus.BACKORDERED))
+    if location.kind != LocationKind.QUARANTINE:
+        raise InvalidInput(_("A defective part goes into quarantine."))
+    serial = serial_number.strip() or rma.defective_serial
+    _move(
+        part=rma.part,
+        kind=MoveKind.DEFECTIVE_RETURN,
+        quantity=1,
+        from_location=None,
+        to_location=location,
+        condition=Condition.DEFECTIVE,
+        serial_numbers=[serial] if rma.part.serial_tracked else [],
+        reason=rma.number,
+        case=rma.case,
+        by=by,
+    )
+    before, rma.status = rma.status, RmaStatus.DEFECTIVE_RECEIVED
+    rma.defective_serial, rma.held_at = serial[:100], location
+    rma.save(update_fields=["status", "defective_serial", "held_at"])
+    sla.deadline_keep(case=rma.case, key=_key(rma, DeadlineKind.DEFECTIVE_RETURN))
+    _rma_audit(rma, by, before, location=location.code, serial_number=serial)
+    return rma
+
+
+@operation
+def rma_repair(*, rma: Rma, vendor: Location, by: User) -> Rma:
+    """Send the defective part to the vendor: back within the product's repair days (or 14)."""
+    policy.require(by, PartsAction.RMA, rma.case)
+    rma = _locked_rma(rma, (RmaStatus.DEFECTIVE_RECEIVED,))
+    if vendor.kind != LocationKind.VENDOR:
+        raise InvalidInput(_("A repair goes to a vendor's repair centre."))
+    _move(
+        part=rma.part,
+        kind=MoveKind.TO_REPAIR,
+        quantity=1,
+        from_location=rma.held_at,
+        to_location=vendor,
+        condition=Condition.DEFECTIVE,
+        serial_numbers=[rma.defective_serial] if rma.part.serial_tracked else [],
+        reason=rma.number,
+        case=rma.case,
+        by=by,
+    )
+    before, rma.status, rma.held_at = rma.status, RmaStatus.IN_REPAIR, vendor
+    rma.save(update_fields=["status", "held_at"])
+    now, days = clock.now(), _repair_days(rma.case)
+    sla.deadline_promise(
+        case=rma.case,
+        key=_key(rma, DeadlineKind.REPAIR_RETURN),
+        kind=DeadlineKind.REPAIR_RETURN,
+        anchor=now,
+        due_at=now + dt.timedelta(days=days),
+    )
+    _rma_audit(rma, by, before, vendor=vendor.code, repair_days=days)
+    return rma
+
+
+@operation
+def rma_repaired(*, rma: Rma, location: Location, by: User) -> Rma:
+    """The repaired part is back from the vendor, good stock at ``location``; the RMA closes."""
+    policy.require(by, PartsAction.RMA, rma.case)
+    rma = _locked_rma(rma, (RmaStatus.IN_REPAIR,))
+    if location.kind in (LocationKind.VENDOR, LocationKind.CUSTOMER, LocationKind.QUARANTINE):
+        raise InvalidInput(_("A repaired part comes back into the desk's own stock."))
+    _move(
+        part=rma.part,
+        kind=MoveKind.FROM_REPAIR,
+        quantity=1,
+        from_location=rma.held_at,
+        to_location=location,
+        condition=Condition.DEFECTIVE,
+        serial_numbers=[rma.defective_serial] if rma.part.serial_tracked else [],
+        reason=rma.number,
+        case=rma.case,
+        by=by,
+    )
+    before, rma.status, rma.held_at = rma.status, RmaStatus.CLOSED, location
+    rma.save(update_fields=["status", "held_at"])
+    sla.deadline_keep(case=rma.case, key=_key(rma, DeadlineKind.REPAIR_RETURN))
+    _rma_audit(rma, by, before, location=location.code)
+    return rma
