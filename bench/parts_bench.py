@@ -141,9 +141,7 @@ def main() -> None:
 
     rng = random.Random(14)
     parts = list(Part.objects.all())
-    hot_id = (
-        StockMove.objects.values("part").annotate(n=Count("id")).order_by("-n").first()["part"]
-    )
+    hot_id = StockMove.objects.values("part").annotate(n=Count("id")).order_by("-n").first()["part"]
     hot = Part.objects.get(pk=hot_id)
     hot_rows = StockMove.objects.filter(part=hot).count()
     total = StockMove.objects.count()
@@ -160,9 +158,7 @@ def main() -> None:
         "on_hand_hot_part": figures(
             timed(lambda: selectors.on_hand(part=hot, fetched_by=None), args.lookups)
         ),
-        "good_stock_hot_part": figures(
-            timed(lambda: selectors.good_stock(part=hot), args.lookups)
-        ),
+        "good_stock_hot_part": figures(timed(lambda: selectors.good_stock(part=hot), args.lookups)),
         # the same read summed from the ledger itself (what the balances save)
         "ledger_sum_random_part": figures(
             timed(lambda: selectors.ledger_totals(part=rng.choice(parts)), args.lookups)

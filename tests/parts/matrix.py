@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from casedesk.parts.policy import PartsAction as P
 from casedesk.parts import services
 from casedesk.parts.models import Rma
+from casedesk.parts.policy import PartsAction as P
 from tests.authorization import CONSOLE, NOTHING, Needs, Page, World
 from tests.parts.factories import make_location, make_part, receive
 

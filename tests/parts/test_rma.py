@@ -47,8 +47,12 @@ def test_an_advance_replacement_goes_round_and_its_deadlines_are_kept(desk):
     with clock.frozen(at(3)):
         r = api.post(
             f"/cases/{case.number}/rmas",
-            {"part_number": "PWR-C1-715WAC", "from_location": "WH-BJ", "advance": True,
-             "defective_serial": "LIT999"},
+            {
+                "part_number": "PWR-C1-715WAC",
+                "from_location": "WH-BJ",
+                "advance": True,
+                "defective_serial": "LIT999",
+            },
         )
     assert r.status_code == 201, r.content
     rma = r.json()
@@ -74,12 +78,14 @@ def test_an_advance_replacement_goes_round_and_its_deadlines_are_kept(desk):
     assert all(d["met_at"] for d in r.json()["deadlines"])
 
     part = Part.objects.get(part_number="PWR-C1-715WAC")
-    held = {(row.location.code, row.good, row.defective)
-            for row in selectors.on_hand(part=part, fetched_by=desk.eng)}
+    held = {
+        (row.location.code, row.good, row.defective)
+        for row in selectors.on_hand(part=part, fetched_by=desk.eng)
+    }
     assert held == {("DP-SH", 1, 0)}  # the repaired part, serial LIT999, is good stock
-    assert list(StockMove.objects.filter(case=case).values_list("kind", flat=True).order_by("pk")) == [
-        "shipment", "defective_return", "to_repair", "from_repair"
-    ]
+    assert list(
+        StockMove.objects.filter(case=case).values_list("kind", flat=True).order_by("pk")
+    ) == ["shipment", "defective_return", "to_repair", "from_repair"]
     assert AuditRecord.objects.filter(action__startswith="rma.").count() == 4
     assert api.get(f"/rmas/{number}").json()["status"] == "closed"
 
@@ -128,5 +134,9 @@ def test_steps_out_of_order_are_refused_and_write_nothing(desk, step, body, stat
     r = api.post(f"/rmas/{number}/{step}", body)
     assert r.status_code == status, r.content
     assert r.json()["detail"]
-    assert (StockMove.objects.count(), AuditRecord.objects.count(), Deadline.objects.count()) == before
+    assert (
+        StockMove.objects.count(),
+        AuditRecord.objects.count(),
+        Deadline.objects.count(),
+    ) == before
     assert Rma.objects.get(number=number).status == "shipped"

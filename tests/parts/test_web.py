@@ -24,7 +24,8 @@ def stocked(db):
 
 
 @pytest.mark.parametrize(
-    ("language", "words"), [("zh-hans", ("待补货", "安全库存")), ("en", ("To reorder", "safety stock"))]
+    ("language", "words"),
+    [("zh-hans", ("待补货", "安全库存")), ("en", ("To reorder", "safety stock"))],
 )
 def test_the_stock_page_lists_parts_and_what_to_reorder(stocked, language, words):
     r = client_for(make_user("engineer"), language).get("/stock/")
@@ -46,7 +47,12 @@ def test_an_engineer_reads_the_part_page_but_has_no_form_nor_may_post(stocked):
 
 def test_a_manager_moves_stock_and_a_refused_move_writes_nothing(stocked):
     client = client_for(make_user("cs_manager"), "zh-hans")
-    form = {"kind": "transfer", "from_location": "WH-BJ", "to_location": "VAN-1", "condition": "good"}
+    form = {
+        "kind": "transfer",
+        "from_location": "WH-BJ",
+        "to_location": "VAN-1",
+        "condition": "good",
+    }
     r = client.post("/stock/parts/SFP-10G-SR/move/", {**form, "quantity": "10"})
     assert r.status_code == 409 and "只有 9 件" in page_text(r)
     r = client.post("/stock/parts/SFP-10G-SR/move/", {**form, "quantity": "0"})

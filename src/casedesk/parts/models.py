@@ -198,7 +198,9 @@ class Rma(models.Model):
     from_location = models.ForeignKey(
         Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("from location")
     )
-    replacement_serial = models.CharField(_("replacement serial number"), max_length=100, blank=True)
+    replacement_serial = models.CharField(
+        _("replacement serial number"), max_length=100, blank=True
+    )
     defective_serial = models.CharField(_("defective serial number"), max_length=100, blank=True)
     held_at = models.ForeignKey(
         Location,
@@ -217,8 +219,8 @@ class Rma(models.Model):
     )
 
     class Meta:
-        verbose_name = _("RMA")
-        verbose_name_plural = _("RMAs")
+        verbose_name = _("RMA record")
+        verbose_name_plural = _("RMA records")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -230,3 +232,6 @@ class RmaNumberSequence(models.Model):
 
     period = models.CharField(max_length=4, primary_key=True)
     last_serial = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"R{self.period} {self.last_serial}"

@@ -51,9 +51,7 @@ policy.register_visibility(
 policy.register_visibility(
     StockBalance, _staff, view=PartsAction.VIEW, hidden=gettext_lazy("No such stock balance.")
 )
-policy.register_visibility(
-    Rma, _staff, view=PartsAction.VIEW, hidden=gettext_lazy("No such RMA.")
-)
+policy.register_visibility(Rma, _staff, view=PartsAction.VIEW, hidden=gettext_lazy("No such RMA."))
 policy.register_visibility(
     StockMove, _staff, view=PartsAction.VIEW, hidden=gettext_lazy("No such stock move.")
 )

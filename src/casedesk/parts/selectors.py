@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from casedesk.cases.models import Case
 from casedesk.core import policy
 from casedesk.core.errors import NotFound
-
-from .choices import NOT_OURS, Condition
-from casedesk.cases.models import Case
 from casedesk.sla.models import Deadline
 
+from .choices import NOT_OURS, Condition
 from .models import Location, Part, Rma, StockBalance, StockMove
 
 
@@ -82,8 +81,7 @@ def good_stock(*, part: Part) -> int:
 
 def _balances(balances: QuerySet) -> dict[tuple[int, int, str], int]:
     return {
-        (b.part_id, b.location_id, b.condition): b.quantity
-        for b in balances.filter(quantity__gt=0)
+        (b.part_id, b.location_id, b.condition): b.quantity for b in balances.filter(quantity__gt=0)
     }
 
 

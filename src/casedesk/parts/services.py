@@ -10,9 +10,8 @@ serial's place is kept in ``PartUnit`` in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
