@@ -11,6 +11,7 @@ import pytest
 from casedesk.cases import services as cases
 from casedesk.core import clock
 from casedesk.core.models import AuditRecord
+from casedesk.notify.services import deliver_due
 from casedesk.parts import selectors
 from casedesk.parts.models import Part, Rma, StockMove
 from casedesk.sla.models import Deadline
@@ -106,13 +107,20 @@ def test_the_defective_return_fires_through_the_supervisor_when_late(desk, smtp)
     assert Deadline.objects.get(case=case, kind="defective_return").fired_at is not None
 
 
-def test_no_good_part_there_is_a_backorder(desk):
+def test_no_good_part_there_is_a_backorder_and_the_managers_are_told(desk, smtp):
     case = _working(desk)
-    r = ApiClient(desk.eng).post(
-        f"/cases/{case.number}/rmas", {"part_number": "SFP-10G-SR", "from_location": "DP-SH"}
-    )
-    assert r.status_code == 201 and r.json()["status"] == "backordered"
+    mailed(smtp)
+    with clock.frozen(at(5)):
+        r = ApiClient(desk.eng).post(
+            f"/cases/{case.number}/rmas", {"part_number": "SFP-10G-SR", "from_location": "DP-SH"}
+        )
+        assert r.status_code == 201 and r.json()["status"] == "backordered"
+        deliver_due()
     assert r.json()["deadlines"] == [] and StockMove.objects.filter(case=case).count() == 0
+    [message] = smtp.messages
+    assert "SFP-10G-SR" in message["Subject"] and r.json()["number"] in message["Subject"]
+    assert "缺货待发" in message["Subject"]
+    assert mailed(smtp) == ["csm"]
 
 
 @pytest.mark.parametrize(

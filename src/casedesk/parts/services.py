@@ -452,6 +452,14 @@ def rma_request(
             by=by,
         )
     rma.save()
+    if rma.status == RmaStatus.BACKORDERED:  # the customer service managers are told
+        outbox.queue(
+            template="rma_backordered",
+            context={"rma": rma},
+            reason=f"rma_backordered:{rma.number}",
+            recipients=accounts.users_with_role(Role.CS_MANAGER),
+            case=case,
+        )
     if advance and rma.status == RmaStatus.SHIPPED:
         sla.deadline_promise(
             case=case,
