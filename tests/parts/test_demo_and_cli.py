@@ -33,3 +33,12 @@ def test_the_stock_command_prints_on_hand_per_location(capsys):
     assert "WH-BJ" in out and "QT" in out and "good stock 7" in out
     with pytest.raises(CommandError, match="没有这个备件"):
         call_command("stock", "NOPE")
+
+
+def test_the_demo_has_rmas_on_cases_in_progress():
+    from casedesk.demo import load
+    from casedesk.parts.models import Rma
+
+    load(seed=1, cases=30)
+    statuses = set(Rma.objects.values_list("status", flat=True))
+    assert Rma.objects.count() >= 2 and statuses & {"shipped", "in_repair"}

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from casedesk.cases.choices import Status
+from casedesk.cases.models import Case
 from casedesk.core import clock
 
 from . import services
-from .models import Part, StockMove
+from .models import Location, Part, Rma, StockMove
 
 LOCATIONS = (
     ("WH-BJ", "北京中心仓", "central"),
@@ -112,11 +114,48 @@ def load(desk) -> None:
                     **sides,
                 )
             on_hand -= n  # what is left at the central warehouse
+    _rmas(desk)
+
+
+def _rmas(desk) -> None:
+    """Three RMAs on CASEs in progress: an advance replacement whose defective part is
+    still due back, one already sent to the vendor for repair, one backordered."""
+    cases = list(
+        Case.objects.filter(status=Status.IN_PROGRESS, engineer__isnull=False).order_by("number")[
+            :3
+        ]
+    )
+    where = {loc.code: loc for loc in Location.objects.all()}
+    plans = (
+        ("C9300-NM-8X", "WH-BJ", True),
+        ("PAC600S12-CB", "WH-BJ", False),
+        ("QSFP-40G-SR4", "DP-GZ", False),
+    )
+    for i, (case, (number, source, advance)) in enumerate(zip(cases, plans, strict=False)):
+        moment = max(case.created_at, desk.now - dt.timedelta(days=3 - i)) + dt.timedelta(hours=1)
+        moment = min(moment, desk.now)
+        with clock.frozen(moment):
+            rma = services.rma_request(
+                case=case,
+                part=Part.objects.get(part_number=number),
+                from_location=where[source],
+                advance=advance,
+                by=case.engineer,
+            )
+        if i == 1 and rma.status == "shipped":
+            with clock.frozen(min(moment + dt.timedelta(hours=2), desk.now)):
+                rma = services.rma_defective_received(
+                    rma=rma,
+                    location=where["QT-BJ"],
+                    serial_number=f"DEF{rma.number}",
+                    by=case.engineer,
+                )
+                services.rma_repair(rma=rma, vendor=where["VD-HW"], by=case.engineer)
 
 
 def summary() -> list[str]:
     below = sum(1 for p in Part.objects.all() if p.below_safety_alerted)
     return [
         f"{Part.objects.count()} spare parts, {StockMove.objects.count()} stock moves, "
-        f"{below} below safety stock"
+        f"{below} below safety stock, {Rma.objects.count()} RMAs"
     ]
