@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from casedesk.core.admin_audit import AuditedAdmin
 
-from .models import Location, Part, StockMove
+from .models import Location, Part, Rma, StockMove
 
 
 @admin.register(Location)
@@ -21,12 +21,8 @@ class PartAdmin(AuditedAdmin):
     readonly_fields = ["serial_tracked", "below_safety_alerted"]
 
 
-@admin.register(StockMove)
-class StockMoveAdmin(admin.ModelAdmin):
-    """The ledger is read-only here: moves are made through the stock operations."""
-
-    list_display = ["at", "part", "kind", "quantity", "from_location", "to_location"]
-    list_filter = ["kind"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read-only here: made and moved on only through the operations."""
 
     def has_add_permission(self, request):
         return False
@@ -36,3 +32,15 @@ class StockMoveAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StockMove)
+class StockMoveAdmin(ReadOnlyAdmin):
+    list_display = ["at", "part", "kind", "quantity", "from_location", "to_location"]
+    list_filter = ["kind"]
+
+
+@admin.register(Rma)
+class RmaAdmin(ReadOnlyAdmin):
+    list_display = ["number", "case", "part", "status", "advance", "created_at"]
+    list_filter = ["status"]

@@ -230,8 +230,12 @@ class Rma(models.Model):
 class RmaNumberSequence(models.Model):
     """The last RMA serial of each month (``R`` + YYMM + serial, like CASE numbers)."""
 
-    period = models.CharField(max_length=4, primary_key=True)
-    last_serial = models.PositiveIntegerField()
+    period = models.CharField(_("month"), max_length=4, primary_key=True)
+    last_serial = models.PositiveIntegerField(_("last serial"))
+
+    class Meta:
+        verbose_name = _("RMA number sequence")
+        verbose_name_plural = _("RMA number sequences")
 
     def __str__(self) -> str:
         return f"R{self.period} {self.last_serial}"
