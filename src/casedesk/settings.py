@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "casedesk.mailgate",
     "casedesk.caselist",  # the CASE list and queues: a read model over cases, sla and search
     "casedesk.contracts",
+    "casedesk.parts",
     "casedesk.field",
     "casedesk.labour",
 ]
