@@ -13,7 +13,7 @@ from casedesk.core import clock
 from casedesk.core.models import AuditRecord
 from casedesk.notify.services import deliver_due
 from casedesk.parts import selectors
-from casedesk.parts.models import Part, Rma, StockMove
+from casedesk.parts.models import Location, Part, Rma, StockMove
 from casedesk.sla.models import Deadline
 from tests.factories import ApiClient
 from tests.parts.factories import make_location, make_part, receive
@@ -148,3 +148,44 @@ def test_steps_out_of_order_are_refused_and_write_nothing(desk, step, body, stat
         Deadline.objects.count(),
     ) == before
     assert Rma.objects.get(number=number).status == "shipped"
+
+
+def test_each_step_is_in_the_cases_history_for_the_desk_and_the_customer(desk):
+    from casedesk.parts import services as parts
+    from tests.factories import client_for, make_user, page_text
+
+    case = _working(desk)
+    psu = Part.objects.get(part_number="PWR-C1-715WAC")
+    with clock.frozen(at(3)):
+        rma = parts.rma_request(
+            case=case,
+            part=psu,
+            from_location=Location.objects.get(code="WH-BJ"),
+            advance=True,
+            by=desk.eng,
+        )
+    with clock.frozen(at(60)):
+        parts.rma_defective_received(
+            rma=rma,
+            location=Location.objects.get(code="QT-BJ"),
+            serial_number="LIT999",
+            by=desk.eng,
+        )
+    with clock.frozen(at(61)):
+        english = page_text(client_for(desk.eng, "en").get(f"/cases/{case.number}/"))
+        chinese = page_text(client_for(desk.eng, "zh-hans").get(f"/cases/{case.number}/"))
+        customer = make_user("customer", org=case.organization)
+        portal = page_text(client_for(customer, "zh-hans").get(f"/portal/cases/{case.number}/"))
+    assert f"Replacement part PWR-C1-715WAC shipped (RMA {rma.number})" in english
+    assert "Serial number LIT001" in english and "due back within 10 days" in english
+    assert f"Defective part PWR-C1-715WAC received (RMA {rma.number})" in english
+    assert f"已发出替换件 PWR-C1-715WAC（RMA {rma.number}）" in chinese
+    assert f"已发出替换件 PWR-C1-715WAC（RMA {rma.number}）" in portal
+
+    # Weeks later, the CASE closed: the repair goes on, its steps in the RMA's own record.
+    desk.do(100, cases.case_resolve, case=case, solution="换电源", by=desk.eng)
+    desk.do(101, cases.case_confirm, case=case, note="确认", by=desk.duty)
+    desk.do(102, cases.case_close, case=case, by=desk.duty)
+    with clock.frozen(at(60 * 24 * 3)):
+        rma = parts.rma_repair(rma=rma, vendor=Location.objects.get(code="VD-CISCO"), by=desk.eng)
+    assert rma.status == "in_repair"

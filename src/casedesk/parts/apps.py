@@ -9,4 +9,4 @@ class PartsConfig(AppConfig):
 
     def ready(self):
         # who may see and move stock
-        from . import policy  # noqa: F401
+        from . import policy, presenters  # noqa: F401

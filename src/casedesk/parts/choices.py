@@ -39,3 +39,11 @@ class RmaStatus(models.TextChoices):
     DEFECTIVE_RECEIVED = "defective_received", _("defective part received")
     IN_REPAIR = "in_repair", _("in repair at the vendor")
     CLOSED = "closed", _("closed")
+
+
+# The codes of the notes an RMA writes in its CASE's history (worded by ``presenters``).
+RMA_SHIPPED = "rma_shipped"
+RMA_BACKORDERED = "rma_backordered"
+RMA_DEFECTIVE_RECEIVED = "rma_defective_received"
+RMA_IN_REPAIR = "rma_in_repair"
+RMA_REPAIRED = "rma_repaired"

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from casedesk.accounts import selectors as accounts
 from casedesk.accounts.choices import Role
 from casedesk.accounts.models import User
+from casedesk.cases import services as cases
+from casedesk.cases.choices import CaseAction, WorkLogKind
 from casedesk.core import audit, clock, events, policy
 from casedesk.core.errors import Conflict, InvalidInput
 from casedesk.core.operations import operation
@@ -28,7 +30,17 @@ from casedesk.sla import services as sla
 from casedesk.sla.choices import DeadlineKind
 
 from . import selectors
-from .choices import Condition, LocationKind, MoveKind, RmaStatus
+from .choices import (
+    RMA_BACKORDERED,
+    RMA_DEFECTIVE_RECEIVED,
+    RMA_IN_REPAIR,
+    RMA_REPAIRED,
+    RMA_SHIPPED,
+    Condition,
+    LocationKind,
+    MoveKind,
+    RmaStatus,
+)
 from .events import StockMoved
 from .models import (
     Location,
@@ -392,6 +404,25 @@ def _rma_audit(rma: Rma, by: User | None, before: str | None, **data) -> None:
     )
 
 
+def _history(rma: Rma, code: str, *, by: User, **params) -> None:
+    """The step in the CASE's history (an RMA note worded by ``parts.presenters``), for the
+    desk and the customer to read, while the CASE still takes notes: a part's later steps
+    (its repair weeks after the CASE closed) stay in the RMA's own record and the audit."""
+    case = type(rma.case).objects.get(pk=rma.case_id)  # as it is now, not as it was handed
+    if case.status not in cases.ALLOWED_FROM[CaseAction.LOG_WORK]:
+        return
+    if not policy.can(by, CaseAction.LOG_WORK, case):
+        return
+    cases.case_log_work(
+        case=case,
+        kind=WorkLogKind.RMA,
+        note="",
+        minutes=0,
+        by=by,
+        system={"code": code, "rma": rma.number, "part": rma.part.part_number, **params},
+    )
+
+
 def _locked_rma(rma: Rma, expected: tuple[str, ...]) -> Rma:
     rma = Rma.objects.select_for_update().select_related("case", "part").get(pk=rma.pk)
     if rma.status not in expected:
@@ -469,6 +500,10 @@ def rma_request(
             due_at=now + dt.timedelta(days=DEFECTIVE_RETURN_DAYS),
         )
     _rma_audit(rma, by, None, advance=advance, from_location=from_location.code)
+    if rma.status == RmaStatus.SHIPPED:
+        _history(rma, RMA_SHIPPED, by=by, serial=rma.replacement_serial, advance=advance)
+    else:
+        _history(rma, RMA_BACKORDERED, by=by)
     return rma
 
 
@@ -499,6 +534,7 @@ def rma_defective_received(
     rma.save(update_fields=["status", "defective_serial", "held_at"])
     sla.deadline_keep(case=rma.case, key=_key(rma, DeadlineKind.DEFECTIVE_RETURN))
     _rma_audit(rma, by, before, location=location.code, serial_number=serial)
+    _history(rma, RMA_DEFECTIVE_RECEIVED, by=by, serial=serial)
     return rma
 
 
@@ -532,6 +568,7 @@ def rma_repair(*, rma: Rma, vendor: Location, by: User) -> Rma:
         due_at=now + dt.timedelta(days=days),
     )
     _rma_audit(rma, by, before, vendor=vendor.code, repair_days=days)
+    _history(rma, RMA_IN_REPAIR, by=by, vendor=vendor.name, days=days)
     return rma
 
 
@@ -558,4 +595,5 @@ def rma_repaired(*, rma: Rma, location: Location, by: User) -> Rma:
     rma.save(update_fields=["status", "held_at"])
     sla.deadline_keep(case=rma.case, key=_key(rma, DeadlineKind.REPAIR_RETURN))
     _rma_audit(rma, by, before, location=location.code)
+    _history(rma, RMA_REPAIRED, by=by)
     return rma

@@ -1,0 +1,63 @@
+"""The wording of the notes an RMA writes in its CASE's history (stored as a code and its
+parameters on an RMA work log), in the reader's language."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from casedesk.core import presenters
+from casedesk.core.presenters import Reader
+
+from .choices import (
+    RMA_BACKORDERED,
+    RMA_DEFECTIVE_RECEIVED,
+    RMA_IN_REPAIR,
+    RMA_REPAIRED,
+    RMA_SHIPPED,
+)
+
+
+@presenters.note(RMA_SHIPPED)
+def _shipped(params, reader: Reader) -> str:
+    words = {"part": params.get("part", ""), "rma": params.get("rma", "")}
+    text = _("Replacement part %(part)s shipped (RMA %(rma)s).") % words
+    if params.get("serial"):
+        text += " " + _("Serial number %(serial)s.") % {"serial": params["serial"]}
+    if params.get("advance"):
+        text += " " + _("Advance replacement: the defective part is due back within 10 days.")
+    return text
+
+
+@presenters.note(RMA_BACKORDERED)
+def _backordered(params, reader: Reader) -> str:
+    return _("Replacement part %(part)s backordered: none in stock (RMA %(rma)s).") % {
+        "part": params.get("part", ""),
+        "rma": params.get("rma", ""),
+    }
+
+
+@presenters.note(RMA_DEFECTIVE_RECEIVED)
+def _defective_received(params, reader: Reader) -> str:
+    return _("Defective part %(part)s received (RMA %(rma)s).") % {
+        "part": params.get("part", ""),
+        "rma": params.get("rma", ""),
+    }
+
+
+@presenters.note(RMA_IN_REPAIR)
+def _in_repair(params, reader: Reader) -> str:
+    return _(
+        "Defective part sent to %(vendor)s for repair, due back within %(days)s days (RMA %(rma)s)."
+    ) % {
+        "vendor": params.get("vendor", ""),
+        "days": params.get("days", ""),
+        "rma": params.get("rma", ""),
+    }
+
+
+@presenters.note(RMA_REPAIRED)
+def _repaired(params, reader: Reader) -> str:
+    return _("Repaired part %(part)s back in stock; RMA %(rma)s closed.") % {
+        "part": params.get("part", ""),
+        "rma": params.get("rma", ""),
+    }
