@@ -62,6 +62,10 @@ def example(schema: dict) -> Any:
         return schema.get("minimum", 0)
     if kind == "boolean":
         return False
+    if schema.get("format") == "date-time":
+        return "2026-12-07T10:00:00+08:00"
+    if schema.get("format") == "date":
+        return "2026-12-07"
     return "x" * max(schema.get("minLength", 1), 1)
 
 

@@ -23,7 +23,7 @@ def english_left(message: str, *data: str) -> list[str]:
     """English words in ``message`` once the data it quotes (numbers, names, codes) is removed."""
     for value in data:
         message = message.replace(value, "")
-    return [w for w in re.findall(r"[A-Za-z_]{2,}", message) if w != "CASE"]
+    return [w for w in re.findall(r"[A-Za-z_]{2,}", message) if w not in ("CASE", "RMA")]
 
 
 def refusal(run) -> DomainError:

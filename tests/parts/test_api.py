@@ -73,8 +73,8 @@ def test_transfer_loss_and_correction_move_the_balance(manager, stocked):
         ("/stock/receipts", {"location": "WH-BJ", "quantity": 0}, 422),
         ("/stock/receipts", {"location": "WH-BJ", "quantity": -3}, 422),
         ("/stock/receipts", {"location": "WH-BJ", "quantity": "2"}, 422),
-        ("/stock/receipts", {"location": "WH-BJ", "quantity": 1, "part_number": "NOPE"}, 404),
-        ("/stock/receipts", {"location": "NOWHERE", "quantity": 1}, 404),
+        ("/stock/receipts", {"location": "WH-BJ", "quantity": 1, "part_number": "NOPE"}, 422),
+        ("/stock/receipts", {"location": "NOWHERE", "quantity": 1}, 422),
         (
             "/stock/transfers",
             {"from_location": "WH-BJ", "to_location": "DP-SH", "quantity": 6},
@@ -115,7 +115,7 @@ def test_bad_setup_is_refused(manager, stocked):
     r = manager.post("/parts", {"part_number": "P-NEG", "description": "x", "safety_stock": -1})
     assert r.status_code == 422
     assert Location.objects.count() == 2 and Part.objects.count() == 1
-    assert manager.get("/stock", {"part_number": "NOPE"}).status_code == 404
+    assert manager.get("/stock", {"part_number": "NOPE"}).status_code == 422
 
 
 def test_an_engineer_reads_but_may_not_move_stock(stocked):

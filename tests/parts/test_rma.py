@@ -129,7 +129,7 @@ def test_no_good_part_there_is_a_backorder_and_the_managers_are_told(desk, smtp)
         ("repair", {"vendor": "VD-CISCO"}, 409),  # not received yet
         ("repaired", {"location": "WH-BJ"}, 409),
         ("defective-received", {"location": "WH-BJ"}, 422),  # not quarantine
-        ("defective-received", {"location": "NOWHERE"}, 404),
+        ("defective-received", {"location": "NOWHERE"}, 422),
     ],
 )
 def test_steps_out_of_order_are_refused_and_write_nothing(desk, step, body, status):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from casedesk.api.schemas import Detail, In
 from casedesk.core import policy
+from casedesk.core.errors import InvalidInput, NotFound
 
 from . import selectors, services
 from .choices import MoveKind
@@ -126,14 +128,24 @@ class StockOut(Schema):
     items: list[OnHandOut]
 
 
+# What a request names (in its body or query): an unknown name is bad input (422), not a
+# missing page, so a CASE found and a part not found never read alike.
+
+
 def _part(request, number: str) -> Part:
     # Stock is the staff's: a customer is refused (403), not told the part does not exist.
     policy.require(request.auth, PartsAction.VIEW)
-    return selectors.part_get(part_number=number, fetched_by=request.auth)
+    try:
+        return selectors.part_get(part_number=number, fetched_by=request.auth)
+    except NotFound:
+        raise InvalidInput(_("Unknown part %(part)r.") % {"part": number}) from None
 
 
 def _location(request, code: str) -> Location:
-    return selectors.location_get(code=code, fetched_by=request.auth)
+    try:
+        return selectors.location_get(code=code, fetched_by=request.auth)
+    except NotFound:
+        raise InvalidInput(_("Unknown stock location %(code)r.") % {"code": code}) from None
 
 
 @router.post("/locations", response={201: LocationOut, **ERRORS})
