@@ -47,23 +47,15 @@ class VisitCancelled(Event):
 def mail_the_form(published: VisitSigned) -> None:
     """The CASE's contact gets the signed form's link and hash, once per version."""
     case, form = published.visit.case, published.form
-    contact = case.contact
-    address = case.caller_email or (contact.email if contact else "")
-    if not address:
-        return
-    login = getattr(contact, "user", None) if contact else None
     base = settings.CASEDESK_BASE_URL.rstrip("/")
-    outbox.queue_to_address(
+    outbox.queue_to_caller(
+        case=case,
         template="visit_form",
         context={
             "case": case,
             "form": form,
-            "name": case.caller_name or (contact.name if contact else ""),
             "engineer": published.visit.engineer.display_name,
             "link": base + reverse("portal:attachment", args=[form.attachment_id]),
         },
         reason=f"visit_form:{form.pk}",
-        to_email=address,
-        language=(login.language if login else "") or settings.LANGUAGE_CODE,
-        case=case,
     )

@@ -48,13 +48,9 @@ def on_event(case, event) -> None:
 def _tell_the_customer_it_is_resolved(case, event) -> None:
     """The caller learns of the solution and how to confirm it or say it is not fixed, in
     their portal language if they have a login, else the desk's."""
-    contact = case.contact
-    address = case.caller_email or (contact.email if contact else "")
-    if not address:
-        return
-    login = getattr(contact, "user", None) if contact else None
     base = settings.CASEDESK_BASE_URL.rstrip("/")
-    services.queue_to_address(
+    services.queue_to_caller(
+        case=case,
         template="resolved",
         context={
             "case": case,
@@ -62,7 +58,4 @@ def _tell_the_customer_it_is_resolved(case, event) -> None:
             "portal_url": base + reverse("portal:case", args=[case.number]),
         },
         reason=f"event:{event.pk}",
-        to_email=address,
-        language=(login.language if login else "") or settings.LANGUAGE_CODE,
-        case=case,
     )

@@ -127,6 +127,31 @@ def write(rows: list[Notification]) -> None:
         after_commit.once(_kick_delivery)
 
 
+def queue_to_caller(
+    *, case, template: str, context: dict[str, Any], reason: str
+) -> Notification | None:
+    """One message to the CASE's caller (the address the CASE was reported from, else its
+    contact's), in their portal language if they have a login, else the desk's; None when
+    there is no address.  ``context`` gets ``name`` (the caller's) unless it gives one."""
+    contact = case.contact
+    address = case.caller_email or (contact.email if contact else "")
+    if not address:
+        return None
+    login = getattr(contact, "user", None) if contact else None
+    context = {
+        "name": case.caller_name or (contact.name if contact else ""),
+        **context,
+    }
+    return queue_to_address(
+        template=template,
+        context=context,
+        reason=reason,
+        to_email=address,
+        language=(login.language if login else "") or settings.LANGUAGE_CODE,
+        case=case,
+    )
+
+
 def queue_to_address(
     *,
     template: str,

@@ -5,7 +5,7 @@ the two products through the services).  Products that exist are left alone, and
 back leaves them."""
 
 from django.db import migrations
-from django.utils import timezone
+from casedesk.core import clock
 
 from casedesk.contracts.defaults import LEVEL_PRODUCTS, level_product_fields
 
@@ -20,9 +20,7 @@ def make(apps, schema_editor):
             continue
         if not SlaPolicy.objects.filter(service_level=level).exists():
             continue
-        ServiceProduct.objects.create(
-            created_at=timezone.now(), **level_product_fields(level, apps)
-        )
+        ServiceProduct.objects.create(created_at=clock.now(), **level_product_fields(level, apps))
 
 
 class Migration(migrations.Migration):
