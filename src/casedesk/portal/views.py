@@ -31,7 +31,7 @@ from casedesk.cases.choices import (
     Status,
 )
 from casedesk.cases.models import Case, CaseEvent
-from casedesk.core import policy
+from casedesk.core import discovery, policy
 from casedesk.core.errors import DomainError, NotFound
 from casedesk.core.presenters import Reader
 from casedesk.web.guards import refusal_heading
@@ -239,6 +239,7 @@ def _case_page(request, case: Case, *, forms=None, error: str = "", status: int 
             "timeline": [_entry(e, names, by_pk) for e in reversed(events)],
             "files": files,
             "promises": _promises(case, user),
+            "panels": discovery.case_panels("portal", request, case),
             "can_add": CaseAction.LOG_WORK in offered,
             "can_confirm": CaseAction.CONFIRM in offered,
             "can_reopen": CaseAction.REOPEN in offered,

@@ -22,7 +22,7 @@ from casedesk.cases.choices import (
 )
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.contracts import selectors as catalogue
-from casedesk.core import clock
+from casedesk.core import clock, discovery
 from casedesk.core.errors import DomainError
 from casedesk.core.presenters import Reader
 
@@ -145,6 +145,7 @@ def _page(request, case: Case, *, forms: dict | None = None, error: str = "", st
         "can_attach": A.LOG_WORK in offered,
         "limits": attachments.limits(),
         "deadlines": deadlines(case, user),
+        "panels": discovery.case_panels("console", request, case),
         "now": clock.now(),
         "error": error,
         "status_label": _label(Status, case.status),
