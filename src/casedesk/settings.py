@@ -168,6 +168,11 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "casedesk@localhost")
 EMAIL_TIMEOUT = float(os.environ.get("CASEDESK_EMAIL_TIMEOUT", "10"))
+# The files one outgoing message carries, at most (bytes before encoding; base64 adds a
+# third): past it a file stays out and the message gives its link only.
+CASEDESK_MAIL_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("CASEDESK_MAIL_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 # --- Background tasks (DEP 14 via django-tasks) ---------------------------------------
 TASKS = {

@@ -1,6 +1,6 @@
 """What field service publishes, and what it follows: a signed form is mailed to the CASE's
-contact (an outbox row in the signing transaction; the PDF is the CASE's file, its link in
-the portal)."""
+contact (an outbox row in the signing transaction): the PDF attached, and its link in the
+portal (the PDF is the CASE's file)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ class VisitCancelled(Event):
 
 @subscribe(VisitSigned, phase=Phase.IN_TRANSACTION)
 def mail_the_form(published: VisitSigned) -> None:
-    """The CASE's contact gets the signed form's link and hash, once per version."""
+    """The CASE's contact gets the signed form's PDF (that version's), its link and hash,
+    once per version."""
     case, form = published.visit.case, published.form
     base = settings.CASEDESK_BASE_URL.rstrip("/")
     outbox.queue_to_caller(
@@ -58,4 +59,5 @@ def mail_the_form(published: VisitSigned) -> None:
             "link": base + reverse("portal:attachment", args=[form.attachment_id]),
         },
         reason=f"visit_form:{form.pk}",
+        attachments=[form.attachment],
     )

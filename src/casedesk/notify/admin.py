@@ -32,20 +32,34 @@ class LanguageFilter(admin.SimpleListFilter):
 class NotificationAdmin(AuditedAdmin):
     """The outbox: what was sent to whom, and what waits for a retry."""
 
-    list_display = ["created_at", "to_email", "subject", "status", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "to_email",
+        "subject",
+        "files",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
     list_filter = ["status", "copy", LanguageFilter]
     search_fields = ["to_email", "subject", "case__number", "dedupe_key"]
     list_select_related = ["case"]
     show_full_result_count = False
     actions = ["retry_now"]
     readonly_fields = [
-        "language_name" if f.name == "language" else f.name for f in Notification._meta.fields
+        {"language": "language_name", "attachments": "files"}.get(f.name, f.name)
+        for f in Notification._meta.fields
     ]
-    exclude = ["language"]
+    exclude = ["language", "attachments"]
 
     @admin.display(description=Notification._meta.get_field("language").verbose_name)
     def language_name(self, obj):
         return language_name(obj.language)
+
+    @admin.display(description=Notification._meta.get_field("attachments").verbose_name)
+    def files(self, obj):
+        """The names of the files the message carries (kept on the row: no query)."""
+        return ", ".join(obj.attachment_names)
 
     def has_add_permission(self, request):
         return False

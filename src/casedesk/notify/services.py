@@ -13,6 +13,11 @@ row whose sender died is taken over after the timeout and a live sender never se
 taken from it.  Only a sender that dies between the server's acceptance and recording it
 sends a message twice: one message per crash, with the same ``Message-ID``, which mail
 servers and clients recognise.
+
+A message may carry files: CASE attachments named on its row (never copies of their bytes),
+read when it is sent.  Those that fit in :func:`attachment_cap` together go with it; a file
+too large, or no longer stored, is left out and the message says so (the link its body gives
+still leads to it): a file never holds a message back.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from django.utils.translation import gettext
 
 from casedesk.accounts.models import User
 from casedesk.cases.choices import Priority, Status
-from casedesk.cases.models import Case
+from casedesk.cases.models import Attachment, Case
 from casedesk.core import after_commit, audit, clock
 from casedesk.core.operations import operation
 
@@ -91,6 +96,11 @@ def _language(user: User) -> str:
     return user.language or settings.LANGUAGE_CODE
 
 
+def _references(files: Iterable[Attachment]) -> list[dict[str, Any]]:
+    """What an outbox row keeps of the files it carries: each one's id and name."""
+    return [{"id": a.pk, "name": a.name} for a in files]
+
+
 def queue(
     *,
     template: str,
@@ -100,11 +110,13 @@ def queue(
     copies: Iterable[User] = (),
     case=None,
     deadline=None,
+    attachments: Iterable[Attachment] = (),
 ) -> list[Notification]:
     """Write one outbox row per person (``copies`` marked CC); deliver after commit.
 
     ``reason`` identifies why (``deadline:42``, ``assigned:C2611001:7``); together with the
-    recipient it is unique, so queueing the same reason again adds nothing.
+    recipient it is unique, so queueing the same reason again adds nothing.  Each message
+    carries ``attachments`` (files of the CASE, attached when it is sent).
     """
     rows = build(
         template=template,
@@ -114,6 +126,7 @@ def queue(
         copies=copies,
         case=case,
         deadline=deadline,
+        attachments=attachments,
     )
     write(rows)
     return rows
@@ -128,11 +141,21 @@ def write(rows: list[Notification]) -> None:
 
 
 def queue_to_caller(
-    *, case, template: str, context: dict[str, Any], reason: str
+    *,
+    case,
+    template: str,
+    context: dict[str, Any],
+    reason: str,
+    attachments: Iterable[Attachment] = (),
 ) -> Notification | None:
     """One message to the CASE's caller (the address the CASE was reported from, else its
     contact's), in their portal language if they have a login, else the desk's; None when
-    there is no address.  ``context`` gets ``name`` (the caller's) unless it gives one."""
+    there is no address.  ``context`` gets ``name`` (the caller's) unless it gives one.
+    ``attachments`` go with it: files of this CASE its customer may see, never internal
+    ones (a programming error, refused)."""
+    files = list(attachments)
+    if any(a.internal or a.case_id != case.pk for a in files):
+        raise ValueError("a CASE's caller is sent only that CASE's files for the customer")
     contact = case.contact
     address = case.caller_email or (contact.email if contact else "")
     if not address:
@@ -149,6 +172,7 @@ def queue_to_caller(
         to_email=address,
         language=(login.language if login else "") or settings.LANGUAGE_CODE,
         case=case,
+        attachments=files,
     )
 
 
@@ -163,10 +187,12 @@ def queue_to_address(
     message_id: str = "",
     in_reply_to: str = "",
     references: Iterable[str] = (),
+    attachments: Iterable[Attachment] = (),
 ) -> Notification:
     """One message to an address that may have no account (a customer who e-mailed the
     desk, or a stranger refused politely), in ``language``; unique per reason and address.
-    ``in_reply_to`` and ``references`` thread it under the mail it answers."""
+    ``in_reply_to`` and ``references`` thread it under the mail it answers; it carries
+    ``attachments`` (attached when it is sent)."""
     now = clock.now()
     context = {**context, "labels": _labels(context)}
     subject, body = _render(template, context, language, clock.desk_zone())
@@ -183,6 +209,7 @@ def queue_to_address(
         message_id=message_id or new_message_id(),
         in_reply_to=in_reply_to,
         references=" ".join(references),
+        attachments=_references(attachments),
         created_at=now,
         next_attempt_at=now,
     )
@@ -199,9 +226,11 @@ def build(
     copies: Iterable[User] = (),
     case=None,
     deadline=None,
+    attachments: Iterable[Attachment] = (),
 ) -> list[Notification]:
     """The rows :func:`queue` writes, rendered but not saved (to write many in one go)."""
     now = clock.now()
+    files = _references(attachments)
     people: dict[int, tuple[User, bool]] = {}
     for user in recipients:
         people.setdefault(user.pk, (user, False))
@@ -231,6 +260,7 @@ def build(
                 language=_language(user),
                 subject=subject,
                 body=body,
+                attachments=list(files),
                 created_at=now,
                 next_attempt_at=now,
             )
@@ -280,8 +310,70 @@ def _claim(now: dt.datetime, limit: int, token: str) -> list[Notification]:
     )
 
 
-def _message(n: Notification, number: str | None = None) -> EmailMessage:
-    """The e-mail of one outbox row.  Mail about a CASE threads in the customer's client:
+def attachment_cap() -> int:
+    """The most bytes of files one message carries (before encoding: base64 adds a third)."""
+    return int(settings.CASEDESK_MAIL_ATTACHMENT_MAX_BYTES)
+
+
+def _files_of(rows: list[Notification]) -> dict[int, Attachment]:
+    """The attachment rows the messages of one batch carry, in one query."""
+    ids = {ref["id"] for n in rows for ref in n.attachments}
+    return Attachment.objects.in_bulk(ids) if ids else {}
+
+
+def _read(attachment: Attachment, limit: int) -> bytes | None:
+    """Up to ``limit`` + 1 bytes of a stored file; None when it cannot be read (deleted)."""
+    try:
+        with attachment.file.open("rb") as f:
+            return f.read(limit + 1)
+    except Exception:  # whatever the storage raises: the mail goes without the file
+        log.warning("attachment %s (%s) could not be read", attachment.pk, attachment.name)
+        return None
+
+
+def _attach(msg: EmailMessage, n: Notification, files: dict[int, Attachment]) -> None:
+    """Attach ``n``'s files in order while their total stays within :func:`attachment_cap`;
+    those left out (too large, or gone) are named at the end of the body, in its language."""
+    budget = attachment_cap()
+    too_large: list[str] = []
+    gone: list[str] = []
+    for ref in n.attachments:
+        attachment = files.get(ref["id"])
+        if attachment is None:
+            gone.append(ref["name"])
+            continue
+        if attachment.size > budget:
+            too_large.append(attachment.name)
+            continue
+        data = _read(attachment, budget)
+        if data is None:
+            gone.append(attachment.name)
+        elif len(data) > budget:
+            too_large.append(attachment.name)
+        else:
+            msg.attach(attachment.name, data, attachment.content_type or None)
+            budget -= len(data)
+    if too_large or gone:
+        with translation.override(n.language):
+            notes = []
+            if too_large:
+                notes.append(
+                    gettext("Too large to attach to this e-mail: %(names)s")
+                    % {"names": ", ".join(too_large)}
+                )
+            if gone:
+                notes.append(
+                    gettext("No longer stored, so not attached: %(names)s")
+                    % {"names": ", ".join(gone)}
+                )
+        msg.body = msg.body.rstrip("\n") + "\n\n" + "\n".join(notes) + "\n"
+
+
+def _message(
+    n: Notification, number: str | None = None, files: dict[int, Attachment] | None = None
+) -> EmailMessage:
+    """The e-mail of one outbox row, with its files (``files``: by id, see
+    :func:`_files_of`).  Mail about a CASE threads in the customer's client:
     ``References`` starts with the CASE's root id ``<C2611001@domain>`` (the Message-ID of
     its acknowledgement), then the customer's mails this answers; ``In-Reply-To`` names
     the customer's mail, or the root."""
@@ -297,13 +389,16 @@ def _message(n: Notification, number: str | None = None) -> EmailMessage:
         headers["In-Reply-To"] = in_reply_to
     if references:
         headers["References"] = " ".join(references)
-    return EmailMessage(
+    msg = EmailMessage(
         subject=n.subject,
         body=n.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[n.to_email],
         headers=headers,
     )
+    if n.attachments:
+        _attach(msg, n, files if files is not None else _files_of([n]))
+    return msg
 
 
 def deliver_due(*, limit: int = 200) -> after_commit.Delivery:
@@ -317,6 +412,7 @@ def deliver_due(*, limit: int = 200) -> after_commit.Delivery:
     if not rows:
         return after_commit.Delivery(0, 0, _next_retry())
     numbers = _case_numbers(rows)
+    files = _files_of(rows)
     try:
         conn = get_connection(fail_silently=False)
         conn.open()
@@ -332,7 +428,7 @@ def deliver_due(*, limit: int = 200) -> after_commit.Delivery:
         for n in rows:
             if not held.still_ours(n):
                 continue  # our claim lapsed and another sender took the row: not ours
-            msg = _message(n, numbers.get(n.case_id) if n.case_id is not None else None)
+            msg = _message(n, numbers.get(n.case_id) if n.case_id is not None else None, files)
             msg.connection = conn
             try:
                 msg.send()
