@@ -44,4 +44,6 @@ def app_modules(room: str, *, exclude: tuple[str, ...] = ()) -> tuple[ModuleType
 def case_panels(side: str, request, case) -> list:
     """The blocks the domains put on a CASE's page: ``side`` is ``"console"`` (staff) or
     ``"portal"`` (the customer); each app's ``case_panels`` room answers rendered HTML."""
-    return [panel for room in app_modules("case_panels") for panel in getattr(room, side)(request, case)]
+    return [
+        panel for room in app_modules("case_panels") for panel in getattr(room, side)(request, case)
+    ]
