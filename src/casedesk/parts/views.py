@@ -164,7 +164,7 @@ def _back(request, case_number: str, *, error: str = "", done: str = ""):
         messages.error(request, error)
     if done:
         messages.success(request, done)
-    return redirect("case_detail", case_number)
+    return redirect("web:case_detail", case_number)
 
 
 def _form_error(form: forms.Form) -> str:
