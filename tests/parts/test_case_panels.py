@@ -100,9 +100,7 @@ def test_an_engineer_requests_a_replacement_and_its_courier_number_from_the_case
 def test_a_refused_step_goes_back_to_the_case_with_why_and_writes_nothing(desk, url, body):
     case = _working(desk)
     with clock.frozen(at(5)):
-        rma = services.rma_request(
-            case=case, part=desk_part("PWR-C1-715WAC"), by=desk.eng
-        )
+        rma = services.rma_request(case=case, part=desk_part("PWR-C1-715WAC"), by=desk.eng)
     before = (AuditRecord.objects.count(), Rma.objects.count())
     r = client_for(desk.eng, "en").post(
         url.format(case=case.number, rma=rma.number), body, follow=True

@@ -19,7 +19,7 @@ from .choices import (
 
 
 def courier_words(courier: str, tracking_number: str) -> str:
-    """"courier SF Express no. SF1234" as the reader reads it (the portal says it too)."""
+    """ "courier SF Express no. SF1234" as the reader reads it (the portal says it too)."""
     if courier:
         return _("courier %(courier)s no. %(number)s") % {
             "courier": courier,

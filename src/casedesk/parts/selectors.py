@@ -185,7 +185,11 @@ SOURCES = (LocationKind.VAN, LocationKind.DEPOT, LocationKind.CENTRAL)
 def _nearness(location: Location, case: Case, serving: set[int]) -> int:
     """0 the CASE's engineer's van, 1 a depot serving its customer, 2 a central warehouse,
     3 any other depot or van."""
-    if location.kind == LocationKind.VAN and case.engineer_id and location.keeper_id == case.engineer_id:
+    if (
+        location.kind == LocationKind.VAN
+        and case.engineer_id
+        and location.keeper_id == case.engineer_id
+    ):
         return 0
     if location.kind == LocationKind.DEPOT and location.pk in serving:
         return 1
@@ -196,9 +200,9 @@ def _nearness(location: Location, case: Case, serving: set[int]) -> int:
 
 def _serving(case: Case) -> set[int]:
     return set(
-        Location.serves.through.objects.filter(
-            organization_id=case.organization_id
-        ).values_list("location_id", flat=True)
+        Location.serves.through.objects.filter(organization_id=case.organization_id).values_list(
+            "location_id", flat=True
+        )
     )
 
 

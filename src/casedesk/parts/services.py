@@ -543,9 +543,7 @@ def _fill_backorders(part: Part, location: Location, move: StockMove, by: User |
     for rma in waiting:
         rma.part = part
         _ship(rma, location, by=by)
-        rma.save(
-            update_fields=["status", "from_location", "replacement_serial", "shipped_at"]
-        )
+        rma.save(update_fields=["status", "from_location", "replacement_serial", "shipped_at"])
         _rma_audit(
             rma,
             by,

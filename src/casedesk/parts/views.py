@@ -134,9 +134,7 @@ def part_move(request, part_number: str):
 
 class RmaRequestForm(forms.Form):
     part_number = forms.CharField(label=gettext_lazy("part number"), max_length=64)
-    from_location = forms.CharField(
-        label=gettext_lazy("ship from"), required=False, max_length=32
-    )
+    from_location = forms.CharField(label=gettext_lazy("ship from"), required=False, max_length=32)
     advance = forms.BooleanField(label=gettext_lazy("advance replacement"), required=False)
     defective_serial = forms.CharField(
         label=gettext_lazy("defective serial number"), required=False, max_length=100

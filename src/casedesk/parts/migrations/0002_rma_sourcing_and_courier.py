@@ -16,38 +16,51 @@ def shipped_at(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_field_labels'),
-        ('parts', '0001_initial'),
+        ("accounts", "0004_field_labels"),
+        ("parts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='location',
-            name='keeper',
-            field=models.ForeignKey(blank=True, help_text='The engineer whose van this is.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='keeper'),
+            model_name="location",
+            name="keeper",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The engineer whose van this is.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="keeper",
+            ),
         ),
         migrations.AddField(
-            model_name='location',
-            name='serves',
-            field=models.ManyToManyField(blank=True, help_text='The customers this depot ships to first.', related_name='+', to='accounts.organization', verbose_name='serves'),
+            model_name="location",
+            name="serves",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The customers this depot ships to first.",
+                related_name="+",
+                to="accounts.organization",
+                verbose_name="serves",
+            ),
         ),
         migrations.AddField(
-            model_name='rma',
-            name='courier',
-            field=models.CharField(blank=True, max_length=64, verbose_name='courier'),
+            model_name="rma",
+            name="courier",
+            field=models.CharField(blank=True, max_length=64, verbose_name="courier"),
         ),
         migrations.AddField(
-            model_name='rma',
-            name='shipped_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='shipped'),
+            model_name="rma",
+            name="shipped_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="shipped"),
         ),
         migrations.AddField(
-            model_name='rma',
-            name='tracking_number',
-            field=models.CharField(blank=True, max_length=64, verbose_name='courier number'),
+            model_name="rma",
+            name="tracking_number",
+            field=models.CharField(blank=True, max_length=64, verbose_name="courier number"),
         ),
         migrations.RunPython(shipped_at, migrations.RunPython.noop),
     ]

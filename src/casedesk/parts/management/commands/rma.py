@@ -65,5 +65,9 @@ class Command(BaseCommand):
             raise CommandError(exc.detail) from exc
         self.stdout.write(
             f"{rma.number} {rma.status} {rma.part.part_number} from {rma.from_location.code}"
-            + (f" courier {rma.courier} {rma.tracking_number}".rstrip() if rma.tracking_number else "")
+            + (
+                f" courier {rma.courier} {rma.tracking_number}".rstrip()
+                if rma.tracking_number
+                else ""
+            )
         )
