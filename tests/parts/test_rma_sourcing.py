@@ -14,7 +14,7 @@ from casedesk.core.models import AuditRecord
 from casedesk.parts import selectors, services
 from casedesk.parts.models import Location, Part, PartUnit, Rma, StockMove
 from casedesk.sla.models import Deadline
-from tests.accounts.factories import OrganizationFactory
+from tests.accounts.factories import OrganizationFactory, make_user
 from tests.factories import ApiClient
 from tests.parts.factories import keeper, make_location, make_part, receive
 from tests.racing import race
@@ -251,11 +251,7 @@ def test_the_api_picks_the_nearest_and_takes_the_courier_number(desk):
     assert r.json()["from_location"] == "DP-SH"
     r = api.post(f"/rmas/{r.json()['number']}/shipping", {"tracking_number": "SF3"})
     assert r.status_code == 409 and r.json()["detail"]
-    customer = ApiClient(
-        __import__("tests.accounts.factories", fromlist=["make_user"]).make_user(
-            "customer", org=desk.org
-        )
-    )
+    customer = ApiClient(make_user("customer", org=desk.org))
     r = customer.post(f"/rmas/{number}/shipping", {"tracking_number": "SF9"})
     assert r.status_code in (403, 404)
     assert Rma.objects.get(number=number).tracking_number == "SF2"
@@ -314,3 +310,33 @@ def test_two_receipts_racing_never_ship_one_rma_twice():
     assert selectors.balance_totals(part=part) == {}
     assert selectors.ledger_totals(part=part) == {}
     assert Part.objects.get(pk=part.pk).below_safety_alerted is False
+
+
+def test_the_rma_command_requests_from_the_nearest_and_sets_the_courier_number(desk, capsys):
+    from django.core.management import CommandError, call_command
+
+    case = _working(desk)
+    receive(make_part("SFP-10G-SR"), _loc("VAN-ENG"), 1)
+    with clock.frozen(at(5)):
+        call_command("rma", "request", case.number, "SFP-10G-SR", "--by", desk.eng.username)
+    rma = Rma.objects.get()
+    assert f"{rma.number} shipped SFP-10G-SR from VAN-ENG" in capsys.readouterr().out
+    call_command(
+        "rma",
+        "shipping",
+        rma.number,
+        "--courier",
+        "顺丰",
+        "--tracking-number",
+        "SF77",
+        "--by",
+        desk.eng.username,
+    )
+    assert "courier 顺丰 SF77" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command(
+            "rma", "shipping", rma.number, "--tracking-number", " ", "--by", desk.eng.username
+        )
+    with pytest.raises(CommandError):
+        call_command("rma", "request", case.number, "NOPE", "--by", desk.eng.username)
+    assert Rma.objects.count() == 1 and Rma.objects.get().tracking_number == "SF77"
