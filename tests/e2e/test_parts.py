@@ -64,3 +64,49 @@ def test_the_stock_page_in_english(screens, transactional_db):
     screen.goto("/stock/")
     assert "To reorder" in screen.page.locator("main").inner_text()
     screen.shot("stock-en")
+
+
+def test_an_engineer_requests_a_replacement_from_the_case_and_the_customer_sees_it(
+    screens, transactional_db
+):
+    from casedesk.cases import services as cases
+    from casedesk.parts.models import Rma
+    from tests.sla.test_supervisor import Desk
+
+    desk = Desk()
+    case = desk.open("P3")
+    cases.case_assign(case=case, engineer=desk.eng, by=desk.duty)
+    cases.case_accept(case=case, by=desk.eng)
+    make_location("WH-BJ", name="北京中心仓")
+    depot = make_location("DP-SH", kind="depot", name="上海备件库", serves=[desk.org])
+    make_location("QT-BJ", kind="quarantine", name="北京隔离区")
+    psu = make_part("PWR-C1-715WAC", description="C9300 715W 交流电源")
+    receive(psu, depot, 2)
+
+    screen = screens(desk.eng)
+    screen.goto(f"/cases/{case.number}/")
+    block = screen.page.locator("#rmas")
+    block.get_by_label("备件号").fill("PWR-C1-715WAC")
+    block.get_by_label("先发后收").check()
+    block.get_by_role("button", name="申请替换件").click()
+    screen.page.wait_for_selector(".messages")
+    rma = Rma.objects.get()
+    assert rma.status == "shipped" and rma.from_location.code == "DP-SH"
+    assert "已从 DP-SH 发出" in screen.page.locator(".messages").inner_text()
+    row = screen.page.locator(f"#rma-{rma.number}")
+    assert "DP-SH" in row.inner_text() and "故障件" in block.inner_text()
+    block.get_by_label("快递公司").fill("顺丰速运")
+    block.get_by_label("快递单号").fill("SF1234567890")
+    block.get_by_role("button", name="保存快递单号").click()
+    screen.page.wait_for_selector(".messages")
+    assert "SF1234567890" in screen.page.locator(f"#rma-{rma.number}").inner_text()
+    screen.shot("parts-case-rma")
+    assert Rma.objects.get().tracking_number == "SF1234567890"
+
+    customer = make_user("customer", org=desk.org)
+    portal = screens(customer)
+    portal.goto(f"/portal/cases/{case.number}/")
+    text = portal.page.locator("#rmas").inner_text()
+    assert "替换备件 PWR-C1-715WAC" in text and "顺丰速运 快递单号 SF1234567890" in text
+    assert "DP-SH" not in text and "上海备件库" not in text
+    portal.shot("portal-rma")

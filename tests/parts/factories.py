@@ -12,9 +12,12 @@ def keeper() -> User:
     return User.objects.filter(role="cs_manager", is_active=True).first() or make_user("cs_manager")
 
 
-def make_location(code: str = "WH-BJ", *, kind: str = "central", name: str = "") -> Location:
+def make_location(
+    code: str = "WH-BJ", *, kind: str = "central", name: str = "", **near
+) -> Location:
+    """``near``: a van's ``keeper`` (a user), a depot's ``serves`` (organizations)."""
     return Location.objects.filter(code=code).first() or services.location_create(
-        code=code, name=name or f"{code} 仓", kind=kind, by=keeper()
+        code=code, name=name or f"{code} 仓", kind=kind, by=keeper(), **near
     )
 
 

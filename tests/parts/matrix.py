@@ -76,12 +76,34 @@ ENDPOINTS = {
         Needs((P.RMA,), lambda w: {"location": "MX-WH"}, state="in_repair"),
     ),
     "casedesk_api_parts_get_rma": (Needs((P.VIEW,)),),
+    "casedesk_api_parts_set_shipping": (
+        Needs((P.RMA,), lambda w: {"courier": "顺丰", "tracking_number": "SF1"}),
+    ),
 }
 API_FILLERS = {("rmas", "number"): _rmas}
 
 
 def _pages(w: World) -> list:
     return [(label, value, obj, obj is not NOTHING) for label, (value, obj) in _parts(w).items()]
+
+
+def _rma_pages(state: str = ""):
+    def fill(w: World) -> list:
+        return [
+            (label, value, obj, obj is not NOTHING)
+            for label, (value, obj) in _rmas(w, state).items()
+        ]
+
+    return fill
+
+
+def _cases(w: World) -> list:
+    a, b = w.case("ORGA"), w.case("ORGB")
+    return [
+        ("org A's CASE", a.number, a, True),
+        ("org B's CASE", b.number, b, True),
+        ("no such CASE", "C9999999", NOTHING, False),
+    ]
 
 
 PAGES = {
@@ -99,8 +121,23 @@ PAGES = {
             "condition": "good",
         },
     ),
+    # The RMA steps the CASE page's RMA block posts (each back to the CASE).
+    "parts:rma_request": Page(CONSOLE, (P.RMA,), post_only=True, form={"part_number": "MX-PART"}),
+    "parts:rma_shipping": Page(
+        CONSOLE, (P.RMA,), post_only=True, form={"courier": "顺丰", "tracking_number": "SF1"}
+    ),
+    "parts:rma_defective_received": Page(
+        CONSOLE, (P.RMA,), post_only=True, form={"location": "MX-QT"}
+    ),
+    "parts:rma_repair": Page(CONSOLE, (P.RMA,), post_only=True, form={"vendor": "MX-VD"}),
+    "parts:rma_repaired": Page(CONSOLE, (P.RMA,), post_only=True, form={"location": "MX-WH"}),
 }
 PAGE_FILLERS = {
     "parts:part_detail/part_number": _pages,
     "parts:part_move/part_number": _pages,
+    "parts:rma_request/number": _cases,
+    "parts:rma_shipping/number": _rma_pages(),
+    "parts:rma_defective_received/number": _rma_pages(),
+    "parts:rma_repair/number": _rma_pages("defective_received"),
+    "parts:rma_repaired/number": _rma_pages("in_repair"),
 }

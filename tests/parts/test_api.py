@@ -29,7 +29,13 @@ def stocked(db):
 def test_a_manager_sets_up_locations_parts_and_receives_stock(manager):
     r = manager.post("/locations", {"code": "WH-BJ", "name": "北京中心库", "kind": "central"})
     assert r.status_code == 201, r.content
-    assert r.json() == {"code": "WH-BJ", "name": "北京中心库", "kind": "central"}
+    assert r.json() == {
+        "code": "WH-BJ",
+        "name": "北京中心库",
+        "kind": "central",
+        "keeper": None,
+        "serves": [],
+    }
     r = manager.post(
         "/parts",
         {"part_number": "SFP-10G-SR", "description": "10G 多模光模块", "safety_stock": 4},

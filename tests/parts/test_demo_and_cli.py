@@ -42,3 +42,22 @@ def test_the_demo_has_rmas_on_cases_in_progress():
     load(seed=1, cases=30)
     statuses = set(Rma.objects.values_list("status", flat=True))
     assert Rma.objects.count() >= 2 and statuses & {"shipped", "in_repair"}
+
+
+def test_the_demo_rmas_ship_from_the_nearest_with_a_courier_number_and_fill_a_backorder():
+    from casedesk.demo import load
+    from casedesk.parts.models import Rma
+
+    load(seed=1, cases=60)
+    van = Location.objects.get(code="VAN-ZHAO")
+    assert van.keeper.username == "se.zhao"
+    assert set(Location.objects.get(code="DP-SH").serves.values_list("code", flat=True)) == {
+        "CMB",
+        "NWT",
+        "PJWL",
+    }
+    rmas = list(Rma.objects.order_by("created_at"))
+    assert [r.status for r in rmas] == ["shipped", "in_repair", "backordered", "shipped"]
+    assert rmas[0].tracking_number and rmas[0].courier == "顺丰速运"
+    filled = rmas[3]
+    assert filled.from_location.code == "WH-BJ" and filled.shipped_at > filled.created_at

@@ -7,9 +7,13 @@ from .models import Location, Part, Rma, StockMove
 
 @admin.register(Location)
 class LocationAdmin(AuditedAdmin):
-    list_display = ["code", "name", "kind"]
+    list_display = ["code", "name", "kind", "keeper"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
+    # What "nearest" means for a CASE's replacement: a van's engineer, a depot's customers.
+    fields = ["code", "name", "kind", "keeper", "serves"]
+    raw_id_fields = ["keeper"]
+    filter_horizontal = ["serves"]
 
 
 @admin.register(Part)
@@ -42,5 +46,14 @@ class StockMoveAdmin(ReadOnlyAdmin):
 
 @admin.register(Rma)
 class RmaAdmin(ReadOnlyAdmin):
-    list_display = ["number", "case", "part", "status", "advance", "created_at"]
+    list_display = [
+        "number",
+        "case",
+        "part",
+        "status",
+        "advance",
+        "from_location",
+        "tracking_number",
+        "created_at",
+    ]
     list_filter = ["status"]

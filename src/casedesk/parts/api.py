@@ -8,6 +8,7 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from casedesk.accounts import selectors as accounts
 from casedesk.api.schemas import Detail, In
 from casedesk.core import policy
 from casedesk.core.errors import InvalidInput, NotFound
@@ -26,12 +27,28 @@ class LocationIn(In):
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
     kind: Literal["central", "depot", "van", "vendor", "customer", "quarantine"]
+    keeper: str | None = Field(None, max_length=150, description="a van's engineer (username)")
+    serves: list[str] = Field(
+        default_factory=list, max_length=1000, description="a depot's customers (org codes)"
+    )
 
 
 class LocationOut(Schema):
     code: str
     name: str
     kind: str
+    keeper: str | None
+    serves: list[str]
+
+    @staticmethod
+    def of(location: Location) -> dict:
+        return {
+            "code": location.code,
+            "name": location.name,
+            "kind": location.kind,
+            "keeper": location.keeper.username if location.keeper_id else None,
+            "serves": sorted(org.code for org in location.serves.all()),
+        }
 
 
 class PartIn(In):
@@ -150,10 +167,16 @@ def _location(request, code: str) -> Location:
 
 @router.post("/locations", response={201: LocationOut, **ERRORS})
 def create_location(request, body: LocationIn):
-    return Status(
-        201,
-        services.location_create(code=body.code, name=body.name, kind=body.kind, by=request.auth),
+    _keeper(request)
+    location = services.location_create(
+        code=body.code,
+        name=body.name,
+        kind=body.kind,
+        keeper=accounts.user_by_username(body.keeper) if body.keeper else None,
+        serves=[accounts.organization_by_code(code) for code in body.serves],
+        by=request.auth,
     )
+    return Status(201, LocationOut.of(location))
 
 
 @router.post("/parts", response={201: PartOut, **ERRORS})
@@ -229,9 +252,18 @@ def stock_on_hand(request, query: Query[StockQuery]):
 
 class RmaIn(In):
     part_number: str = Field(min_length=1, max_length=64)
-    from_location: str = Field(min_length=1, max_length=32)
+    from_location: str | None = Field(
+        None, min_length=1, max_length=32, description="omitted: the nearest holding one"
+    )
     advance: bool = False
     defective_serial: str = Field("", max_length=100)
+    courier: str = Field("", max_length=64)
+    tracking_number: str = Field("", max_length=64)
+
+
+class ShippingIn(In):
+    courier: str = Field("", max_length=64)
+    tracking_number: str = Field(min_length=1, max_length=64)
 
 
 class DefectiveIn(In):
@@ -263,6 +295,9 @@ class RmaOut(Schema):
     from_location: str
     replacement_serial: str
     defective_serial: str
+    courier: str
+    tracking_number: str
+    shipped_at: dt.datetime | None
     deadlines: list[DeadlineOut]
 
     @staticmethod
@@ -276,6 +311,9 @@ class RmaOut(Schema):
             "from_location": rma.from_location.code,
             "replacement_serial": rma.replacement_serial,
             "defective_serial": rma.defective_serial,
+            "courier": rma.courier,
+            "tracking_number": rma.tracking_number,
+            "shipped_at": rma.shipped_at,
             "deadlines": [
                 {"kind": d.kind, "due_at": d.due_at, "met_at": d.met_at, "fired_at": d.fired_at}
                 for d in selectors.rma_deadlines(rma)
@@ -296,12 +334,23 @@ def request_rma(request, number: str, body: RmaIn):
     rma = services.rma_request(
         case=case,
         part=_part(request, body.part_number),
-        from_location=_location(request, body.from_location),
+        from_location=_location(request, body.from_location) if body.from_location else None,
         advance=body.advance,
         defective_serial=body.defective_serial,
+        courier=body.courier,
+        tracking_number=body.tracking_number,
         by=request.auth,
     )
     return Status(201, RmaOut.of(rma))
+
+
+@router.post("/rmas/{number}/shipping", response={200: RmaOut, **ERRORS})
+def set_shipping(request, number: str, body: ShippingIn):
+    rma = _rma(request, number)
+    rma = services.rma_set_shipping(
+        rma=rma, courier=body.courier, tracking_number=body.tracking_number, by=request.auth
+    )
+    return RmaOut.of(rma)
 
 
 @router.post("/rmas/{number}/defective-received", response={200: RmaOut, **ERRORS})

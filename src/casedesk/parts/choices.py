@@ -43,6 +43,7 @@ class RmaStatus(models.TextChoices):
 
 # The codes of the notes an RMA writes in its CASE's history (worded by ``presenters``).
 RMA_SHIPPED = "rma_shipped"
+RMA_SHIPPING = "rma_shipping"  # the courier and its number, entered after the shipment
 RMA_BACKORDERED = "rma_backordered"
 RMA_DEFECTIVE_RECEIVED = "rma_defective_received"
 RMA_IN_REPAIR = "rma_in_repair"

@@ -1,18 +1,21 @@
 """Demo data of spare parts: a central warehouse, two regional depots, two engineers' vans,
 two vendor repair centres, the customers' sites and quarantine; fifteen parts received,
 spread to the depots and vans, some shipped and some lost, so that a few are below their
-safety stock (the stock page's reorder list, and one mail each to the CS managers)."""
+safety stock (the stock page's reorder list, and one mail each to the CS managers).  The vans
+are their engineers' and the depots serve some customers each (what "nearest" means for a
+CASE's replacement)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 
+from casedesk.accounts.models import Organization, User
 from casedesk.cases.choices import Status
 from casedesk.cases.models import Case
 from casedesk.core import clock
 
-from . import services
+from . import selectors, services
 from .models import Location, Part, Rma, StockMove
 
 LOCATIONS = (
@@ -26,6 +29,8 @@ LOCATIONS = (
     ("CUSTOMER", "客户现场", "customer"),
     ("QT-BJ", "北京隔离区（坏件）", "quarantine"),
 )
+KEEPERS = {"VAN-ZHAO": "se.zhao", "VAN-LI": "eng.li"}  # whose van it is
+SERVES = {"DP-SH": ("CMB", "NWT", "PJWL"), "DP-GZ": ("RHYY",)}  # the customers a depot serves
 # part number, description, vendor, safety stock, serial tracked, received at the central
 PARTS = (
     ("PWR-C1-715WAC", "C9300 715W 交流电源", "Cisco", 4, True, 8),
@@ -64,7 +69,14 @@ def load(desk) -> None:
 
     with clock.frozen(at(0)):
         where = {
-            code: services.location_create(code=code, name=name, kind=kind, by=keeper)
+            code: services.location_create(
+                code=code,
+                name=name,
+                kind=kind,
+                keeper=User.objects.filter(username=KEEPERS.get(code, "")).first(),
+                serves=Organization.objects.filter(code__in=SERVES.get(code, ())),
+                by=keeper,
+            )
             for code, name, kind in LOCATIONS
         }
     central, out = where["WH-BJ"], ("DP-SH", "DP-GZ", "VAN-ZHAO", "VAN-LI")
@@ -118,32 +130,52 @@ def load(desk) -> None:
 
 
 def _rmas(desk) -> None:
-    """Three RMAs on CASEs in progress: an advance replacement whose defective part is
-    still due back, one already sent to the vendor for repair, one backordered."""
+    """RMAs on CASEs in progress: an advance replacement from the nearest location holding
+    one, its courier number entered, whose defective part is still due back; one already
+    sent to the vendor for repair; one asked of a depot that has none, still backordered;
+    one backordered at a van and shipped when the next purchase order arrived."""
     cases = list(
         Case.objects.filter(status=Status.IN_PROGRESS, engineer__isnull=False).order_by("number")[
-            :3
+            :4
         ]
     )
     where = {loc.code: loc for loc in Location.objects.all()}
     plans = (
-        ("C9300-NM-8X", "WH-BJ", True),
+        ("C9300-NM-8X", None, True),
         ("PAC600S12-CB", "WH-BJ", False),
         ("QSFP-40G-SR4", "DP-GZ", False),
+        ("SFP-10G-LR", "VAN-LI", False),
     )
     for i, (case, (number, source, advance)) in enumerate(zip(cases, plans, strict=False)):
-        moment = max(case.created_at, desk.now - dt.timedelta(days=3 - i)) + dt.timedelta(hours=1)
+        moment = max(case.created_at, desk.now - dt.timedelta(days=4 - i)) + dt.timedelta(hours=1)
         moment = min(moment, desk.now)
+        part = Part.objects.get(part_number=number)
+        if i >= 2 and selectors.balance(part=part, location=where[source], condition="good"):
+            # meant to wait, but the demo's own moves stocked it there: ask where there is none
+            source = next(
+                code
+                for code in ("DP-GZ", "DP-SH", "VAN-LI", "VAN-ZHAO")
+                if not selectors.balance(part=part, location=where[code], condition="good")
+            )
         with clock.frozen(moment):
             rma = services.rma_request(
                 case=case,
-                part=Part.objects.get(part_number=number),
-                from_location=where[source],
+                part=part,
+                from_location=where[source] if source else None,
                 advance=advance,
                 by=case.engineer,
             )
+        later = min(moment + dt.timedelta(hours=2), desk.now)
+        if i == 0 and rma.status == "shipped":
+            with clock.frozen(later):
+                services.rma_set_shipping(
+                    rma=rma,
+                    courier="顺丰速运",
+                    tracking_number=f"SF14{rma.number[1:]}7781",
+                    by=case.engineer,
+                )
         if i == 1 and rma.status == "shipped":
-            with clock.frozen(min(moment + dt.timedelta(hours=2), desk.now)):
+            with clock.frozen(later):
                 rma = services.rma_defective_received(
                     rma=rma,
                     location=where["QT-BJ"],
@@ -151,6 +183,16 @@ def _rmas(desk) -> None:
                     by=case.engineer,
                 )
                 services.rma_repair(rma=rma, vendor=where["VD-HW"], by=case.engineer)
+        if i == 3 and rma.status == "backordered":  # the next purchase order fills it
+            with clock.frozen(min(moment + dt.timedelta(hours=20), desk.now)):
+                services.stock_move(
+                    part=part,
+                    kind="receipt",
+                    quantity=2,
+                    to_location=where["WH-BJ"],
+                    reason="PO-20260301",
+                    by=desk.staff["csm"],
+                )
 
 
 def summary() -> list[str]:

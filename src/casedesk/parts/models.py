@@ -19,6 +19,24 @@ class Location(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=LocationKind.choices)
+    # What "near" means for a CASE (``selectors.sourcing_order``): a van is its engineer's,
+    # a depot serves some customers' sites.
+    keeper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("keeper"),
+        help_text=_("The engineer whose van this is."),
+    )
+    serves = models.ManyToManyField(
+        "accounts.Organization",
+        blank=True,
+        related_name="+",
+        verbose_name=_("serves"),
+        help_text=_("The customers this depot ships to first."),
+    )
 
     class Meta:
         verbose_name = _("stock location")
@@ -202,6 +220,10 @@ class Rma(models.Model):
         _("replacement serial number"), max_length=100, blank=True
     )
     defective_serial = models.CharField(_("defective serial number"), max_length=100, blank=True)
+    # The courier that carries the replacement and its tracking number (the customer reads it).
+    courier = models.CharField(_("courier"), max_length=64, blank=True)
+    tracking_number = models.CharField(_("courier number"), max_length=64, blank=True)
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     held_at = models.ForeignKey(
         Location,
         on_delete=models.PROTECT,

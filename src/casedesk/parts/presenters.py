@@ -14,7 +14,18 @@ from .choices import (
     RMA_IN_REPAIR,
     RMA_REPAIRED,
     RMA_SHIPPED,
+    RMA_SHIPPING,
 )
+
+
+def courier_words(courier: str, tracking_number: str) -> str:
+    """ "courier SF Express no. SF1234" as the reader reads it (the portal says it too)."""
+    if courier:
+        return _("courier %(courier)s no. %(number)s") % {
+            "courier": courier,
+            "number": tracking_number,
+        }
+    return _("courier no. %(number)s") % {"number": tracking_number}
 
 
 @presenters.note(RMA_SHIPPED)
@@ -25,7 +36,26 @@ def _shipped(params, reader: Reader) -> str:
         text += " " + _("Serial number %(serial)s.") % {"serial": params["serial"]}
     if params.get("advance"):
         text += " " + _("Advance replacement: the defective part is due back within 10 days.")
+    if params.get("tracking_number"):
+        text += " " + _("Sent by %(courier)s.") % {
+            "courier": courier_words(params.get("courier", ""), params["tracking_number"])
+        }
     return text
+
+
+@presenters.note(RMA_SHIPPING)
+def _shipping(params, reader: Reader) -> str:
+    words = {
+        "part": params.get("part", ""),
+        "rma": params.get("rma", ""),
+        "courier": params.get("courier", ""),
+        "number": params.get("tracking_number", ""),
+    }
+    if words["courier"]:
+        return (
+            _("Replacement shipped by %(courier)s, courier no. %(number)s (RMA %(rma)s).") % words
+        )
+    return _("Replacement shipped, courier no. %(number)s (RMA %(rma)s).") % words
 
 
 @presenters.note(RMA_BACKORDERED)

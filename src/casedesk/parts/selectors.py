@@ -20,7 +20,7 @@ from casedesk.core import policy
 from casedesk.core.errors import NotFound
 from casedesk.sla.models import Deadline
 
-from .choices import NOT_OURS, Condition
+from .choices import NOT_OURS, Condition, LocationKind, RmaStatus
 from .models import Location, Part, Rma, StockBalance, StockMove
 
 
@@ -176,6 +176,60 @@ def part_moves(*, part: Part, fetched_by) -> QuerySet[StockMove]:
     )
 
 
+# --- Where a CASE's replacement comes from ---------------------------------------------------
+
+# The locations a replacement may ship from: the desk's own.
+SOURCES = (LocationKind.VAN, LocationKind.DEPOT, LocationKind.CENTRAL)
+
+
+def _nearness(location: Location, case: Case, serving: set[int]) -> int:
+    """0 the CASE's engineer's van, 1 a depot serving its customer, 2 a central warehouse,
+    3 any other depot or van."""
+    if (
+        location.kind == LocationKind.VAN
+        and case.engineer_id
+        and location.keeper_id == case.engineer_id
+    ):
+        return 0
+    if location.kind == LocationKind.DEPOT and location.pk in serving:
+        return 1
+    if location.kind == LocationKind.CENTRAL:
+        return 2
+    return 3
+
+
+def _serving(case: Case) -> set[int]:
+    return set(
+        Location.serves.through.objects.filter(organization_id=case.organization_id).values_list(
+            "location_id", flat=True
+        )
+    )
+
+
+def sourcing_order(*, part: Part, case: Case) -> list[tuple[Location, int]]:
+    """The desk's locations holding good stock of ``part``, nearest to ``case`` first (its
+    engineer's van, the depots serving its customer, the central warehouse(s), any other
+    depot or van), ties by most stock then code: (location, good on hand).  The system's
+    read for ``services.rma_request`` (the caller has checked the reader may request)."""
+    held = StockBalance.objects.filter(
+        part=part, condition=Condition.GOOD, quantity__gt=0, location__kind__in=SOURCES
+    ).select_related("location")
+    serving = _serving(case)
+    rows = [(b.location, b.quantity) for b in held]
+    rows.sort(key=lambda row: (_nearness(row[0], case, serving), -row[1], row[0].code))
+    return rows
+
+
+def backorder_location(*, case: Case) -> Location | None:
+    """Where a replacement nobody holds waits: the first depot serving the CASE's customer,
+    else the first central warehouse."""
+    serving = _serving(case)
+    depot = (
+        Location.objects.filter(pk__in=serving, kind=LocationKind.DEPOT).order_by("code").first()
+    )
+    return depot or Location.objects.filter(kind=LocationKind.CENTRAL).order_by("code").first()
+
+
 # --- RMAs -------------------------------------------------------------------------------------
 
 
@@ -197,6 +251,38 @@ def rma_get(*, number: str, fetched_by) -> Rma:
     if rma is None:
         raise NotFound(_("No such RMA."))
     return rma
+
+
+def case_rmas(*, case: Case, fetched_by) -> list[Rma]:
+    """A CASE's RMAs, oldest first, each with its deadlines (``rma.deadlines``), in two
+    queries: the desk's staff read every one; a customer who may see the CASE reads them
+    too (the portal shows them without locations or costs); anyone else none."""
+    if fetched_by is not None and not fetched_by.is_customer:
+        rmas = policy.visible(fetched_by, Rma)
+    elif policy.visible(fetched_by, Case).filter(pk=case.pk).exists():
+        rmas = Rma.objects.all()
+    else:
+        return []
+    found = list(
+        rmas.filter(case=case)
+        .select_related("part", "from_location", "held_at")
+        .order_by("created_at", "pk")
+    )
+    if not found:
+        return found
+    deadlines: dict[str, list[Deadline]] = defaultdict(list)
+    for d in Deadline.objects.filter(case_id=case.pk, key__startswith="rma:").order_by(
+        "anchor_at", "pk"
+    ):
+        deadlines[d.key.split(":")[1]].append(d)
+    for rma in found:
+        rma.deadlines = deadlines.get(rma.number, [])
+    return found
+
+
+def backordered(*, part: Part) -> QuerySet[Rma]:
+    """The RMAs waiting for ``part``, oldest first (the system's read, to fill them)."""
+    return Rma.objects.filter(part=part, status=RmaStatus.BACKORDERED).order_by("created_at", "pk")
 
 
 def rma_deadlines(rma: Rma) -> list[Deadline]:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from casedesk.accounts import selectors as accounts
 from casedesk.accounts.choices import Role
-from casedesk.accounts.models import User
+from casedesk.accounts.models import Organization, User
 from casedesk.cases import services as cases
 from casedesk.cases.choices import CaseAction, WorkLogKind
 from casedesk.core import audit, clock, events, policy
@@ -31,11 +31,13 @@ from casedesk.sla.choices import DeadlineKind
 
 from . import selectors
 from .choices import (
+    NOT_OURS,
     RMA_BACKORDERED,
     RMA_DEFECTIVE_RECEIVED,
     RMA_IN_REPAIR,
     RMA_REPAIRED,
     RMA_SHIPPED,
+    RMA_SHIPPING,
     Condition,
     LocationKind,
     MoveKind,
@@ -77,25 +79,49 @@ def _create(model, conflict: str, **fields):
 
 
 @operation
-def location_create(*, code: str, name: str, kind: str, by: User) -> Location:
+def location_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    keeper: User | None = None,
+    serves: Iterable[Organization] = (),
+    by: User,
+) -> Location:
+    """A stock location; a van may name its ``keeper`` (an engineer), a depot the customers
+    it ``serves`` (what "nearest" means for a CASE's replacement)."""
     policy.require(by, PartsAction.MANAGE)
     code, name = code.strip(), name.strip()
+    serves = list(serves)
     if not code or not name:
         raise InvalidInput(_("A stock location needs a code and a name."))
     if kind not in LocationKind.values:
         raise InvalidInput(_("Unknown kind of stock location: %(kind)s.") % {"kind": kind})
+    if keeper is not None and (kind != LocationKind.VAN or keeper.is_customer):
+        raise InvalidInput(_("Only an engineer's van has a keeper, one of the desk's staff."))
+    if serves and kind != LocationKind.DEPOT:
+        raise InvalidInput(_("Only a regional depot serves customers."))
     location = _create(
         Location,
         _("A stock location with code %(code)s exists already.") % {"code": code},
         code=code,
         name=name,
         kind=kind,
+        keeper=keeper,
     )
+    if serves:
+        location.serves.set(serves)
     audit.record(
         action="location.create",
         obj=location,
         actor=by,
-        after={"code": code, "name": name, "kind": kind},
+        after={
+            "code": code,
+            "name": name,
+            "kind": kind,
+            "keeper": keeper.username if keeper is not None else None,
+            "serves": sorted(org.code for org in serves),
+        },
     )
     return location
 
@@ -311,8 +337,15 @@ def _move(
         },
         reason=move.reason,
     )
-    _safety_stock(part, move)
     events.publish(StockMoved(move=move))
+    if (
+        to_location is not None
+        and to_condition == Condition.GOOD
+        and to_location.kind not in NOT_OURS
+        and kind != MoveKind.SHIPMENT
+    ):
+        _fill_backorders(part, to_location, move, by)
+    _safety_stock(part, move)
     return move
 
 
@@ -404,26 +437,39 @@ def _rma_audit(rma: Rma, by: User | None, before: str | None, **data) -> None:
     )
 
 
-def _history(rma: Rma, code: str, *, by: User, **params) -> None:
+def _history(rma: Rma, code: str, *, by: User | None, **params) -> None:
     """The step in the CASE's history (an RMA note worded by ``parts.presenters``), for the
     desk and the customer to read, while the CASE still takes notes: a part's later steps
-    (its repair weeks after the CASE closed) stay in the RMA's own record and the audit."""
+    (its repair weeks after the CASE closed) stay in the RMA's own record and the audit.
+    Written by ``by`` when they may log work on the CASE, else (a backorder filled by a
+    stock keeper's receipt, or by the system) by whoever requested the replacement."""
     case = type(rma.case).objects.get(pk=rma.case_id)  # as it is now, not as it was handed
     if case.status not in cases.ALLOWED_FROM[CaseAction.LOG_WORK]:
         return
-    if not policy.can(by, CaseAction.LOG_WORK, case):
+    author = next(
+        (
+            who
+            for who in (by, rma.created_by)
+            if who is not None and policy.can(who, CaseAction.LOG_WORK, case)
+        ),
+        None,
+    )
+    if author is None:
         return
     cases.case_log_work(
         case=case,
         kind=WorkLogKind.RMA,
         note="",
         minutes=0,
-        by=by,
+        by=author,
         system={"code": code, "rma": rma.number, "part": rma.part.part_number, **params},
     )
 
 
 def _locked_rma(rma: Rma, expected: tuple[str, ...]) -> Rma:
+    # The part's row first, as every move takes it: a receipt filling backorders locks the
+    # part, then its RMAs; a step of an RMA locks the same two in the same order.
+    Part.objects.select_for_update().filter(pk=rma.part_id).first()
     rma = Rma.objects.select_for_update().select_related("case", "part").get(pk=rma.pk)
     if rma.status not in expected:
         raise Conflict(
@@ -433,23 +479,115 @@ def _locked_rma(rma: Rma, expected: tuple[str, ...]) -> Rma:
     return rma
 
 
+MAX_TRACKING = 64
+
+
+def _shipping(courier: str, tracking_number: str, *, required: bool) -> tuple[str, str]:
+    """The courier's name and its tracking number, checked (``required``: the number)."""
+    courier, tracking_number = courier.strip(), tracking_number.strip()
+    if required and not tracking_number:
+        raise InvalidInput(_("A courier number is needed."))
+    if len(courier) > MAX_TRACKING or len(tracking_number) > MAX_TRACKING:
+        raise InvalidInput(_("A courier's name and number are at most 64 characters each."))
+    return courier, tracking_number
+
+
+def _ship(rma: Rma, location: Location, *, by: User | None) -> None:
+    """One good piece of the RMA's part leaves ``location`` for the customer (the part's row
+    is locked by the caller): the RMA is ``shipped`` from there, its serial noted, and an
+    advance replacement's defective part is due back from now."""
+    part, now = rma.part, clock.now()
+    unit = (
+        PartUnit.objects.filter(part=part, location=location, condition=Condition.GOOD)
+        .order_by("serial_number")
+        .first()
+        if part.serial_tracked
+        else None
+    )
+    rma.replacement_serial = unit.serial_number if unit is not None else ""
+    _move(
+        part=part,
+        kind=MoveKind.SHIPMENT,
+        quantity=1,
+        from_location=location,
+        to_location=None,
+        condition=Condition.GOOD,
+        serial_numbers=[rma.replacement_serial] if unit is not None else [],
+        reason=rma.number,
+        case=rma.case,
+        by=by,
+    )
+    rma.status, rma.from_location, rma.shipped_at = RmaStatus.SHIPPED, location, now
+    if rma.advance:
+        sla.deadline_promise(
+            case=rma.case,
+            key=_key(rma, DeadlineKind.DEFECTIVE_RETURN),
+            kind=DeadlineKind.DEFECTIVE_RETURN,
+            anchor=now,
+            due_at=now + dt.timedelta(days=DEFECTIVE_RETURN_DAYS),
+        )
+
+
+def _fill_backorders(part: Part, location: Location, move: StockMove, by: User | None) -> None:
+    """Good stock of ``part`` has arrived at ``location`` (one of the desk's own, by
+    ``move``; the part's row is locked): the oldest backordered RMAs of the part are shipped
+    from there, as many as it now holds."""
+    have = selectors.balance(part=part, location=location, condition=Condition.GOOD)
+    if have <= 0:
+        return
+    waiting = list(
+        selectors.backordered(part=part)
+        .select_for_update(of=("self",))
+        .select_related("case", "part")[:have]
+    )
+    for rma in waiting:
+        rma.part = part
+        _ship(rma, location, by=by)
+        rma.save(update_fields=["status", "from_location", "replacement_serial", "shipped_at"])
+        _rma_audit(
+            rma,
+            by,
+            RmaStatus.BACKORDERED,
+            from_location=location.code,
+            serial_number=rma.replacement_serial,
+            filled_by_move=move.pk,
+        )
+        _history(rma, RMA_SHIPPED, by=by, serial=rma.replacement_serial, advance=rma.advance)
+
+
 @operation
 def rma_request(
     *,
     case,
     part: Part,
-    from_location: Location,
+    from_location: Location | None = None,
     advance: bool = False,
     defective_serial: str = "",
+    courier: str = "",
+    tracking_number: str = "",
     by: User,
 ) -> Rma:
-    """Ship a replacement of ``part`` for ``case`` from ``from_location``: ``shipped`` when a
-    good piece is there, else ``backordered``; an advance replacement promises the defective
-    part back within ten days (a deadline the supervisor chases)."""
+    """Ship a replacement of ``part`` for ``case``: from ``from_location`` when it is given,
+    else from the nearest location holding a good one (``selectors.sourcing_order``).
+    ``shipped`` when a good piece is there, else ``backordered`` (at ``from_location``, or
+    the depot serving the customer, or the central warehouse) until stock arrives there or
+    anywhere of the desk's; an advance replacement promises the defective part back within
+    ten days of the shipment (a deadline the supervisor chases)."""
     policy.require(by, PartsAction.RMA, case)
+    courier, tracking_number = _shipping(courier, tracking_number, required=False)
     now = clock.now()
     part = Part.objects.select_for_update().get(pk=part.pk)
+    if from_location is None:
+        order = selectors.sourcing_order(part=part, case=case)
+        from_location = order[0][0] if order else selectors.backorder_location(case=case)
+        if from_location is None:
+            raise InvalidInput(_("The desk has no stock location to ship a replacement from."))
     have = selectors.balance(part=part, location=from_location, condition=Condition.GOOD)
+    if have <= 0 and tracking_number:
+        raise Conflict(
+            _("No good %(number)s at %(location)s: a backordered part has no courier number.")
+            % {"number": part.part_number, "location": from_location.code}
+        )
     rma = Rma(
         number=_rma_number(now),
         case=case,
@@ -459,29 +597,12 @@ def rma_request(
         defective_serial=defective_serial.strip()[:100],
         created_at=now,
         created_by=by,
-        status=RmaStatus.SHIPPED if have > 0 else RmaStatus.BACKORDERED,
+        status=RmaStatus.BACKORDERED,
+        courier=courier if have > 0 else "",
+        tracking_number=tracking_number,
     )
-    if rma.status == RmaStatus.SHIPPED:
-        unit = (
-            PartUnit.objects.filter(part=part, location=from_location, condition=Condition.GOOD)
-            .order_by("serial_number")
-            .first()
-            if part.serial_tracked
-            else None
-        )
-        rma.replacement_serial = unit.serial_number if unit is not None else ""
-        _move(
-            part=part,
-            kind=MoveKind.SHIPMENT,
-            quantity=1,
-            from_location=from_location,
-            to_location=None,
-            condition=Condition.GOOD,
-            serial_numbers=[rma.replacement_serial] if unit is not None else [],
-            reason=rma.number,
-            case=case,
-            by=by,
-        )
+    if have > 0:
+        _ship(rma, from_location, by=by)
     rma.save()
     if rma.status == RmaStatus.BACKORDERED:  # the customer service managers are told
         outbox.queue(
@@ -491,19 +612,49 @@ def rma_request(
             recipients=accounts.users_with_role(Role.CS_MANAGER),
             case=case,
         )
-    if advance and rma.status == RmaStatus.SHIPPED:
-        sla.deadline_promise(
-            case=case,
-            key=_key(rma, DeadlineKind.DEFECTIVE_RETURN),
-            kind=DeadlineKind.DEFECTIVE_RETURN,
-            anchor=now,
-            due_at=now + dt.timedelta(days=DEFECTIVE_RETURN_DAYS),
-        )
-    _rma_audit(rma, by, None, advance=advance, from_location=from_location.code)
+    _rma_audit(
+        rma,
+        by,
+        None,
+        advance=advance,
+        from_location=from_location.code,
+        courier=rma.courier,
+        tracking_number=rma.tracking_number,
+    )
     if rma.status == RmaStatus.SHIPPED:
-        _history(rma, RMA_SHIPPED, by=by, serial=rma.replacement_serial, advance=advance)
+        _history(
+            rma,
+            RMA_SHIPPED,
+            by=by,
+            serial=rma.replacement_serial,
+            advance=advance,
+            courier=rma.courier,
+            tracking_number=rma.tracking_number,
+        )
     else:
         _history(rma, RMA_BACKORDERED, by=by)
+    return rma
+
+
+@operation
+def rma_set_shipping(*, rma: Rma, courier: str = "", tracking_number: str, by: User) -> Rma:
+    """The courier carrying a shipped replacement and its tracking number (the customer
+    reads them in the portal); a backordered or later RMA is refused."""
+    policy.require(by, PartsAction.RMA, rma.case)
+    courier, tracking_number = _shipping(courier, tracking_number, required=True)
+    rma = _locked_rma(rma, (RmaStatus.SHIPPED,))
+    before = {"courier": rma.courier, "tracking_number": rma.tracking_number}
+    rma.courier, rma.tracking_number = courier, tracking_number
+    rma.save(update_fields=["courier", "tracking_number"])
+    audit.record(
+        action="rma.shipping",
+        obj=rma,
+        actor=by,
+        before=before,
+        after={"courier": courier, "tracking_number": tracking_number},
+        data={"case": rma.case.number, "part": rma.part.part_number},
+    )
+    _history(rma, RMA_SHIPPING, by=by, courier=courier, tracking_number=tracking_number)
     return rma
 
 
