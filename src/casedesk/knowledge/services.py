@@ -357,16 +357,17 @@ def draft_text(case: Case) -> tuple[str, str, list[redaction.Removal]]:
         },
         known_customer(case),
     )
+    problem, version, solution = _("Problem"), _("Product / version"), _("Solution")
     parts = [
-        f"**{_('Problem')}**",
+        f"**{problem}**",
         "",
         texts["problem"] or "—",
         "",
-        f"**{_('Product / version')}**",
+        f"**{version}**",
         "",
         texts["product"] or "—",
         "",
-        f"**{_('Solution')}**",
+        f"**{solution}**",
         "",
         texts["solution"] or "—",
     ]
