@@ -55,7 +55,7 @@ def test_four_eyes_the_author_never_publishes():
     senior = make_user("engineer", tier="senior")
     article = make_article(by=senior)
     article = services.article_submit(article=article, by=senior)
-    with pytest.raises(Forbidden, match="four eyes"):
+    with pytest.raises(Forbidden, match="四眼原则|four eyes"):
         services.article_publish(article=article, by=senior)
     # A first-line engineer is no reviewer.
     with pytest.raises(Forbidden):
@@ -74,7 +74,7 @@ def test_a_reviewer_who_edited_the_version_may_not_publish_it():
     cs = make_user("cs_manager")
     article = services.article_update(article=article, body="补充一步", by=cs)
     article = services.article_submit(article=article, by=article.author)
-    with pytest.raises(Forbidden, match="four eyes"):
+    with pytest.raises(Forbidden, match="四眼原则|four eyes"):
         services.article_publish(article=article, by=cs)
     services.article_publish(article=article, by=make_user("admin"))
 
@@ -167,7 +167,7 @@ def test_draft_from_a_resolved_case_removes_the_customer():
     assert article.case == case and article.status == "draft"
     kinds = {(r["kind"], r["original"]) for r in article.redactions}
     assert ("serial", "FOC1234X5YZ") in kinds and ("company", "北京星河数据科技有限公司") in kinds
-    assert ("name", "王建国") in kinds and ("ip", "10.20.30.40") in kinds
+    assert ("name", "王建国先生") in kinds and ("ip", "10.20.30.40") in kinds
     assert selectors.articles_of_case(case, fetched_by=engineer) == [article]
     record = AuditRecord.objects.get(action="article.create")
     assert case.number in record.data

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 NAME, COMPANY, ADDRESS, PHONE, EMAIL, IP, SERIAL = (
     "name",
@@ -44,6 +45,19 @@ def placeholder(kind: str) -> str:
         IP: _("[IP address]"),
         SERIAL: _("[serial number]"),
     }[kind]
+
+
+def kind_label(kind: str) -> str:
+    """What a removal's kind is called, in the reader's language."""
+    return {
+        NAME: pgettext("removed", "a person's name"),
+        COMPANY: pgettext("removed", "a company"),
+        ADDRESS: pgettext("removed", "an address"),
+        PHONE: pgettext("removed", "a phone number"),
+        EMAIL: pgettext("removed", "an e-mail address"),
+        IP: pgettext("removed", "an IP address"),
+        SERIAL: pgettext("removed", "a serial number"),
+    }.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -154,7 +168,9 @@ class _Redactor:
         for value in sorted({v.strip() for v in values if v and len(v.strip()) >= 2}, key=len)[
             ::-1
         ]:
-            pattern = re.compile(re.escape(value), re.IGNORECASE)
+            # A name with the title after it goes whole (王建国先生, not [name]先生).
+            title = f"(?:{_LONG_TITLES}|{_SHORT})?" if kind == NAME else ""
+            pattern = re.compile(re.escape(value) + title, re.IGNORECASE)
             text = pattern.sub(lambda m, kind=kind: self.note(kind, m.group(0)), text)
         return text
 

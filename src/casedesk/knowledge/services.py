@@ -386,11 +386,9 @@ def article_draft_from_case(*, case: Case, by: User) -> Article:
             % {"number": case.number}
         )
     title, body, removed = draft_text(case)
-    tags = [t for t in (case.hardware_platform,) if t]
     return article_create(
         title=title,
         body=body,
-        tags=tags,
         product=redaction.redact(case.hardware_platform, known_customer(case)).text,
         case=case,
         redactions=[{"kind": r.kind, "original": r.original} for r in removed],

@@ -19,7 +19,7 @@ from casedesk.core import policy
 from casedesk.core.errors import DomainError
 from casedesk.web.guards import forbidden, staff_required
 
-from . import selectors, services
+from . import redaction, selectors, services
 from .choices import ArticleStatus, Visibility
 from .policy import KnowledgeAction
 
@@ -161,6 +161,10 @@ def _page(request, article, *, error: str = "", status: int = 200):
         {
             "article": article,
             "versions": selectors.versions_of(article),
+            "removed": [
+                (redaction.kind_label(r.get("kind", "")), r.get("original", ""))
+                for r in article.redactions
+            ],
             "error": error,
             "can_write": policy.can(user, KnowledgeAction.WRITE, article)
             and article.status != ArticleStatus.RETIRED,
