@@ -19,9 +19,7 @@ def build(world: World) -> None:
         "public": make_article(
             title="MATRIX-公开", by=author, reviewer=reviewer, published=True, visibility="public"
         ),
-        "internal": make_article(
-            title="MATRIX-内部", by=author, reviewer=reviewer, published=True
-        ),
+        "internal": make_article(title="MATRIX-内部", by=author, reviewer=reviewer, published=True),
     }
 
 

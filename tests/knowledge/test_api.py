@@ -19,7 +19,12 @@ def test_create_submit_and_publish_by_a_second_person():
     api = ApiClient(author)
     response = api.post(
         "/articles",
-        {"title": "堆叠分裂处理", "body": "**步骤**", "tags": ["C9300", "堆叠"], "visibility": "public"},
+        {
+            "title": "堆叠分裂处理",
+            "body": "**步骤**",
+            "tags": ["C9300", "堆叠"],
+            "visibility": "public",
+        },
     )
     assert response.status_code == 201, response.content
     article = response.json()

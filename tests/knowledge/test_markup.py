@@ -12,7 +12,7 @@ from tests.knowledge.factories import make_article
 pytestmark = pytest.mark.django_db
 
 EVIL = (
-    "**粗体**\n\n<script>alert(1)</script>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n"
+    '**粗体**\n\n<script>alert(1)</script>\n\n<iframe src="https://evil.example"></iframe>\n\n'
     "[点我](javascript:alert(2)) [官网](https://www.cisco.com)\n\n"
     "<img src=x onerror=alert(3)>"
 )
@@ -32,6 +32,6 @@ def test_script_iframe_and_javascript_links_never_render(side):
     assert "<strong>粗体</strong>" in body
     assert "<script" not in body and "<iframe" not in body and "<img" not in body
     # What was typed stays text (escaped), never markup: no link to javascript:, no handler.
-    assert "href=\"javascript" not in body.replace(" ", "").lower()
+    assert 'href="javascript' not in body.replace(" ", "").lower()
     assert "&lt;script&gt;" in body and " onerror=" not in body.split("&lt;img", 1)[0]
     assert 'href="https://www.cisco.com"' in body

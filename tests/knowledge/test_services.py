@@ -87,7 +87,9 @@ def test_publish_needs_review_first():
 
 def test_editing_a_published_article_goes_back_to_review_and_keeps_the_published_text():
     article = make_article(title="旧标题", body="旧正文", published=True, visibility="public")
-    article = services.article_update(article=article, title="新标题", body="新正文", by=article.author)
+    article = services.article_update(
+        article=article, title="新标题", body="新正文", by=article.author
+    )
     assert (article.status, article.version, article.published_version) == ("in_review", 2, 1)
     assert (article.published_title, article.published_body) == ("旧标题", "旧正文")
     assert [v.number for v in selectors.versions_of(article)] == [2, 1]
@@ -158,8 +160,15 @@ def test_draft_from_a_resolved_case_removes_the_customer():
     article = services.article_draft_from_case(case=case, by=engineer)
     text = article.title + article.body + article.product
     for secret in (
-        "王建国", "北京星河数据科技有限公司", "FOC1234X5YZ", "10.20.30.40", "138-1234-5678",
-        "李工", "139 8765 4321", "张经理", "zhang@xinghe.example",
+        "王建国",
+        "北京星河数据科技有限公司",
+        "FOC1234X5YZ",
+        "10.20.30.40",
+        "138-1234-5678",
+        "李工",
+        "139 8765 4321",
+        "张经理",
+        "zhang@xinghe.example",
     ):
         assert secret not in text, secret
     assert "stack-mac persistent timer 0" in article.body

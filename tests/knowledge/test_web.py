@@ -31,13 +31,25 @@ def test_write_edit_and_versions():
     assert "新建文章" in page_text(client.get("/knowledge/new/"))
     response = client.post(
         "/knowledge/new/",
-        {"title": "光模块更换", "body": "第一步", "product": "C9300", "tags": "光模块，SFP", "visibility": "public"},
+        {
+            "title": "光模块更换",
+            "body": "第一步",
+            "product": "C9300",
+            "tags": "光模块，SFP",
+            "visibility": "public",
+        },
     )
     article = Article.objects.get()
     assert response.status_code == 302 and article.tags == ["光模块", "SFP"]
     response = client.post(
         f"/knowledge/{article.pk}/edit/",
-        {"title": "光模块更换", "body": "第二步", "product": "C9300", "tags": "", "visibility": "public"},
+        {
+            "title": "光模块更换",
+            "body": "第二步",
+            "product": "C9300",
+            "tags": "",
+            "visibility": "public",
+        },
     )
     assert response.status_code == 302
     text = page_text(client.get(f"/knowledge/{article.pk}/"))

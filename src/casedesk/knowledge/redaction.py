@@ -234,7 +234,9 @@ def redact(text: str, known: Known | None = None) -> Redacted:
     return Redacted(text, r.removed)
 
 
-def redact_all(texts: dict[str, str], known: Known | None = None) -> tuple[dict[str, str], list[Removal]]:
+def redact_all(
+    texts: dict[str, str], known: Known | None = None
+) -> tuple[dict[str, str], list[Removal]]:
     """Several texts redacted alike, their removals together (each once)."""
     out: dict[str, str] = {}
     removed: list[Removal] = []

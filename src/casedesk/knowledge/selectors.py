@@ -110,7 +110,9 @@ def faq(*, fetched_by, limit_per_product: int = 10) -> list[tuple[str, list[Arti
 def versions_of(article: Article) -> list[ArticleVersion]:
     """The versions of ``article`` (which the caller fetched for its reader), newest first."""
     return list(
-        ArticleVersion.objects.filter(article=article).select_related("written_by").order_by("-number")
+        ArticleVersion.objects.filter(article=article)
+        .select_related("written_by")
+        .order_by("-number")
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from casedesk.accounts.models import Contact, User
@@ -23,6 +24,7 @@ from casedesk.cases.models import Case
 from casedesk.core import audit, clock, events, policy
 from casedesk.core.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from casedesk.core.operations import operation
+from casedesk.search.models import encode
 from casedesk.search.tokens import tokens
 
 from . import redaction
@@ -47,9 +49,7 @@ def _title(title: str) -> str:
     if not title:
         raise InvalidInput(_("An article needs a title."))
     if len(title) > MAX_TITLE:
-        raise InvalidInput(
-            _("A title has at most %(n)d characters.") % {"n": MAX_TITLE}
-        )
+        raise InvalidInput(_("A title has at most %(n)d characters.") % {"n": MAX_TITLE})
     return title
 
 
@@ -98,15 +98,17 @@ def _visibility(visibility: str) -> str:
 
 
 def _index(article: Article) -> None:
-    published = f"{article.published_title}\n{article.published_body}"
+    """The article's tokens, in the form its columns store (``search.models.encode``)."""
     extra = " ".join([article.product, *article.tags])
+    published = f"{article.published_title}\n{article.published_body}\n{extra}"
+    vendor = connection.vendor
     ArticleDocument.objects.update_or_create(
         article=article,
         defaults={
-            "title": tokens(article.title)[:MAX_TOKENS],
-            "body": tokens(f"{article.body}\n{extra}")[:MAX_TOKENS],
-            "published": (
-                tokens(f"{published}\n{extra}")[:MAX_TOKENS] if article.published_version else []
+            "title": encode(tokens(article.title)[:MAX_TOKENS], "A", vendor),
+            "body": encode(tokens(f"{article.body}\n{extra}")[:MAX_TOKENS], "B", vendor),
+            "published": encode(
+                tokens(published)[:MAX_TOKENS] if article.published_version else [], "C", vendor
             ),
         },
     )
@@ -266,9 +268,7 @@ def article_publish(*, article: Article, by: User) -> Article:
     """An article in review is published by a reviewer who wrote none of it (four eyes)."""
     policy.require(by, KnowledgeAction.VIEW, article)
     if article.author_id == by.pk:
-        raise Forbidden(
-            _("You wrote this article: another reviewer must publish it (four eyes).")
-        )
+        raise Forbidden(_("You wrote this article: another reviewer must publish it (four eyes)."))
     policy.require(by, KnowledgeAction.PUBLISH, article)
     article = _locked(article)
     if article.status != ArticleStatus.IN_REVIEW:
@@ -330,14 +330,18 @@ def article_retire(*, article: Article, reason: str = "", by: User) -> Article:
 def known_customer(case: Case) -> redaction.Known:
     """What the desk knows of the CASE's customer: the details the redaction removes."""
     org = case.organization
-    contacts = list(Contact.objects.filter(organization=org).values_list("name", "phone", "email", "address"))
+    contacts = list(
+        Contact.objects.filter(organization=org).values_list("name", "phone", "email", "address")
+    )
     people = User.objects.filter(organization=org)
     names = [case.caller_name, *(c[0] for c in contacts)]
     names += [u.get_full_name() for u in people]
     return redaction.Known(
         names=tuple(n for n in names if n),
         companies=tuple(c for c in (org.name, case.caller_company) if c),
-        addresses=tuple(a for a in (org.address, case.caller_address, *(c[3] for c in contacts)) if a),
+        addresses=tuple(
+            a for a in (org.address, case.caller_address, *(c[3] for c in contacts)) if a
+        ),
         serials=tuple(s for s in (case.serial_number,) if s),
         phones=tuple(p for p in (org.phone, case.caller_phone, *(c[1] for c in contacts)) if p),
         emails=tuple(e for e in (case.caller_email, *(c[2] for c in contacts)) if e),

@@ -7,79 +7,197 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0010_goodwill'),
+        ("cases", "0010_goodwill"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='tags')),
-                ('product', models.CharField(blank=True, max_length=100, verbose_name='product / platform')),
-                ('visibility', models.CharField(choices=[('internal', 'Internal (staff only)'), ('public', 'Public (customers too)')], default='internal', max_length=16, verbose_name='visibility')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retired', 'Retired')], default='draft', max_length=16, verbose_name='status')),
-                ('redactions', models.JSONField(blank=True, default=list, verbose_name='removed customer details')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('published_version', models.PositiveIntegerField(blank=True, null=True, verbose_name='published version')),
-                ('published_title', models.CharField(blank=True, max_length=200, verbose_name='published title')),
-                ('published_body', models.TextField(blank=True, verbose_name='published body')),
-                ('solved_count', models.PositiveIntegerField(default=0, verbose_name='times it solved a problem')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('updated_at', models.DateTimeField(verbose_name='updated at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='cases.case', verbose_name='source CASE')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="tags")),
+                (
+                    "product",
+                    models.CharField(blank=True, max_length=100, verbose_name="product / platform"),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("internal", "Internal (staff only)"),
+                            ("public", "Public (customers too)"),
+                        ],
+                        default="internal",
+                        max_length=16,
+                        verbose_name="visibility",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("retired", "Retired"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "redactions",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="removed customer details"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "published_version",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="published version"
+                    ),
+                ),
+                (
+                    "published_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="published title"),
+                ),
+                ("published_body", models.TextField(blank=True, verbose_name="published body")),
+                (
+                    "solved_count",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="times it solved a problem"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                ("updated_at", models.DateTimeField(verbose_name="updated at")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="cases.case",
+                        verbose_name="source CASE",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
             },
         ),
         migrations.CreateModel(
-            name='ArticleDocument',
+            name="ArticleDocument",
             fields=[
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_document', serialize=False, to='knowledge.article', verbose_name='article')),
-                ('title', casedesk.search.models.TokensField(verbose_name='title', weight='A')),
-                ('body', casedesk.search.models.TokensField(verbose_name='body', weight='B')),
-                ('published', casedesk.search.models.TokensField(verbose_name='published text', weight='C')),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_document",
+                        serialize=False,
+                        to="knowledge.article",
+                        verbose_name="article",
+                    ),
+                ),
+                ("title", casedesk.search.models.TokensField(verbose_name="title", weight="A")),
+                ("body", casedesk.search.models.TokensField(verbose_name="body", weight="B")),
+                (
+                    "published",
+                    casedesk.search.models.TokensField(verbose_name="published text", weight="C"),
+                ),
             ],
             options={
-                'verbose_name': 'article search document',
-                'verbose_name_plural': 'article search documents',
+                "verbose_name": "article search document",
+                "verbose_name_plural": "article search documents",
             },
         ),
         migrations.CreateModel(
-            name='ArticleVersion',
+            name="ArticleVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('written_at', models.DateTimeField(verbose_name='written at')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='knowledge.article', verbose_name='article')),
-                ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                ("written_at", models.DateTimeField(verbose_name="written at")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="knowledge.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article version',
-                'verbose_name_plural': 'article versions',
-                'ordering': ['article', 'number'],
+                "verbose_name": "article version",
+                "verbose_name_plural": "article versions",
+                "ordering": ["article", "number"],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', 'visibility'], name='knowledge_a_status_0460b1_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["status", "visibility"], name="knowledge_a_status_0460b1_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articleversion',
-            constraint=models.UniqueConstraint(fields=('article', 'number'), name='knowledge_version_unique'),
+            model_name="articleversion",
+            constraint=models.UniqueConstraint(
+                fields=("article", "number"), name="knowledge_version_unique"
+            ),
         ),
     ]

@@ -5,8 +5,7 @@ FTS5 table kept in line by triggers on SQLite."""
 from django.db import migrations
 
 PG_FORWARD = [
-    "CREATE INDEX knowledge_document_gin ON knowledge_articledocument "
-    "USING gin ((title || body))",
+    "CREATE INDEX knowledge_document_gin ON knowledge_articledocument USING gin ((title || body))",
     "CREATE INDEX knowledge_published_gin ON knowledge_articledocument USING gin (published)",
 ]
 PG_BACKWARD = [
