@@ -187,3 +187,13 @@ def test_draft_from_an_open_case_is_refused():
     with pytest.raises(TransitionNotAllowed):
         services.article_draft_from_case(case=case, by=make_user("engineer"))
     assert not Article.objects.exists()
+
+
+def test_search_reads_in_a_few_queries(django_assert_max_num_queries):
+    for n in range(8):
+        make_article(title=f"堆叠分裂 {n}", body="stack", published=True, visibility="public")
+    reader = make_user("engineer")
+    with django_assert_max_num_queries(4):
+        found = selectors.article_search(q="堆叠", fetched_by=reader)
+        assert [a.author.username for a in found]
+    assert len(found) == 8
