@@ -1,0 +1,60 @@
+"""Demo data of knowledge: articles drafted from the demo's solved CASEs by their
+engineers (the customer's details removed) — two published as public FAQ answers by a
+reviewer, one waiting for review, one still a draft — made through the services at the
+moments they happened, after the CASEs are played."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from casedesk.accounts.models import User
+from casedesk.cases.models import Case
+from casedesk.core import clock
+
+from . import services
+from .models import Article
+
+REVIEWERS = ("se.zhao", "se.sun", "csm")
+HOW_MANY = 4
+
+
+def load(desk) -> None:
+    now = desk.now
+    solved = list(
+        Case.objects.filter(
+            status__in=("resolved", "closed"),
+            engineer__isnull=False,
+            resolved_at__lt=now - dt.timedelta(hours=6),
+        )
+        .exclude(solution="")
+        .select_related("engineer", "organization")
+        .order_by("-resolved_at", "-pk")[:HOW_MANY]
+    )
+    reviewers = [u for u in (desk.staff.get(name) for name in REVIEWERS) if u is not None]
+    for n, case in enumerate(solved):
+        author = case.engineer
+        at = case.resolved_at + dt.timedelta(hours=1)
+        with clock.frozen(at):
+            article = services.article_draft_from_case(case=case, by=author)
+        if n == 3:
+            continue  # a draft its author has not finished
+        with clock.frozen(at + dt.timedelta(minutes=20)):
+            article = services.article_update(article=article, visibility="public", by=author)
+            article = services.article_submit(article=article, by=author)
+        if n == 2:
+            continue  # waiting for review
+        reviewer = _reviewer(reviewers, author, n)
+        if reviewer is None:
+            continue
+        with clock.frozen(at + dt.timedelta(hours=2)):
+            services.article_publish(article=article, by=reviewer)
+
+
+def _reviewer(reviewers: list[User], author: User, n: int) -> User | None:
+    others = [u for u in reviewers if u.pk != author.pk]
+    return others[n % len(others)] if others else None
+
+
+def summary() -> list[str]:
+    published = Article.objects.filter(status="published").count()
+    return [f"{Article.objects.count()} knowledge articles ({published} published)"]

@@ -1,0 +1,25 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .policy import KnowledgeAction
+
+app_name = "knowledge"
+
+urlpatterns = [
+    path("knowledge/", views.article_list, name="article_list"),
+    path("knowledge/new/", views.article_new, name="article_new"),
+    path("knowledge/<int:pk>/", views.article_page, name="article_page"),
+    path("knowledge/<int:pk>/edit/", views.article_edit, name="article_edit"),
+    path("knowledge/<int:pk>/submit/", views.article_submit, name="article_submit"),
+    path("knowledge/<int:pk>/publish/", views.article_publish, name="article_publish"),
+    path("knowledge/<int:pk>/retire/", views.article_retire, name="article_retire"),
+    path("cases/<str:number>/article/", views.draft_from_case, name="draft_from_case"),
+    path("portal/faq/", views.portal_faq, name="portal_faq"),
+    path("portal/faq/<int:pk>/", views.portal_article, name="portal_article"),
+]
+
+# The console's menu: (URL name, label, the action that shows the link).
+MENU = [("knowledge:article_list", _("Knowledge"), KnowledgeAction.VIEW)]
+# The portal's menu, likewise.
+PORTAL_MENU = [("knowledge:portal_faq", _("FAQ"), KnowledgeAction.VIEW)]

@@ -1,0 +1,106 @@
+"""The knowledge base's entries in the authorization matrices."""
+
+from __future__ import annotations
+
+from casedesk.knowledge import services
+from casedesk.knowledge.policy import KnowledgeAction as K
+from tests.accounts.factories import make_user
+from tests.authorization import CONSOLE, NOTHING, PORTAL, UNKNOWN_PK, Needs, Page, World
+from tests.knowledge.factories import make_article
+
+
+def build(world: World) -> None:
+    author = make_user("engineer", username="m.kauthor", tier="first_line")
+    reviewer = make_user("engineer", username="m.kreviewer", tier="senior")
+    in_review = make_article(title="MATRIX-审核中", by=author, visibility="public")
+    world.objects["knowledge"] = {
+        "draft": make_article(title="MATRIX-草稿-机密", by=author, visibility="public"),
+        "in_review": services.article_submit(article=in_review, by=author),
+        "public": make_article(
+            title="MATRIX-公开", by=author, reviewer=reviewer, published=True, visibility="public"
+        ),
+        "internal": make_article(title="MATRIX-内部", by=author, reviewer=reviewer, published=True),
+    }
+
+
+def _articles(w: World, state: str = "") -> dict:
+    o = w.objects["knowledge"]
+    if state == "in_review":
+        chosen = {"an article in review": o["in_review"]}
+    else:
+        chosen = {
+            "a draft": o["draft"],
+            "a published public article": o["public"],
+            "a published internal article": o["internal"],
+        }
+    found = {label: (str(a.pk), a) for label, a in chosen.items()}
+    found["no such article"] = (str(UNKNOWN_PK), NOTHING)
+    return found
+
+
+ENDPOINTS = {
+    "casedesk_api_knowledge_list_articles": (
+        Needs(),
+        Needs(query={"q": "MATRIX"}, label="search"),
+        Needs(query={"status": "draft"}, label="drafts"),
+    ),
+    "casedesk_api_knowledge_create_article": (
+        Needs((K.WRITE,), lambda w: {"title": "矩阵文章", "body": "正文"}),
+        Needs(
+            (K.WRITE,),
+            lambda w: {"title": "矩阵文章", "case": "C9999999"},
+            label="unknown CASE",
+        ),
+    ),
+    "casedesk_api_knowledge_get_article": (Needs((K.VIEW,)),),
+    "casedesk_api_knowledge_submit_article": (Needs((K.WRITE,)),),
+    "casedesk_api_knowledge_publish_article": (Needs((K.PUBLISH,), state="in_review"),),
+    "casedesk_api_knowledge_retire_article": (Needs((K.REVIEW,)),),
+    "casedesk_api_knowledge_draft_from_case": (
+        Needs((K.DRAFT_FROM_CASE,), state="resolved"),
+        Needs((K.DRAFT_FROM_CASE,), state="in_progress", label="an open CASE"),
+    ),
+}
+API_FILLERS = {("articles", "pk"): _articles}
+
+
+def _pages(state: str = ""):
+    def fill(w: World) -> list:
+        return [
+            (label, int(value), obj, obj is not NOTHING)
+            for label, (value, obj) in _articles(w, state).items()
+        ]
+
+    return fill
+
+
+def _resolved_cases(w: World) -> list:
+    a, b = w.case("ORGA", "resolved"), w.case("ORGB", "resolved")
+    return [
+        ("org A's resolved CASE", a.number, a, True),
+        ("org B's resolved CASE", b.number, b, True),
+        ("no such CASE", "C9999999", NOTHING, False),
+    ]
+
+
+PAGES = {
+    "knowledge:article_list": Page(CONSOLE, (K.VIEW,)),
+    "knowledge:article_new": Page(CONSOLE, (K.WRITE,)),
+    "knowledge:article_page": Page(CONSOLE, (K.VIEW,)),
+    "knowledge:article_edit": Page(CONSOLE, (K.WRITE,)),
+    "knowledge:article_submit": Page(CONSOLE, (K.WRITE,), post_only=True, form={}),
+    "knowledge:article_publish": Page(CONSOLE, (K.PUBLISH,), post_only=True, form={}),
+    "knowledge:article_retire": Page(CONSOLE, (K.REVIEW,), post_only=True, form={"reason": "矩阵"}),
+    "knowledge:draft_from_case": Page(CONSOLE, (K.DRAFT_FROM_CASE,), post_only=True, form={}),
+    "knowledge:portal_faq": Page(PORTAL, (K.VIEW,)),
+    "knowledge:portal_article": Page(PORTAL, (K.VIEW,)),
+}
+PAGE_FILLERS = {
+    "knowledge:article_page/pk": _pages(),
+    "knowledge:article_edit/pk": _pages(),
+    "knowledge:article_submit/pk": _pages(),
+    "knowledge:article_publish/pk": _pages("in_review"),
+    "knowledge:article_retire/pk": _pages(),
+    "knowledge:portal_article/pk": _pages(),
+    "knowledge:draft_from_case/number": _resolved_cases,
+}

@@ -1,0 +1,28 @@
+"""The demo's knowledge base: articles grown from its solved CASEs."""
+
+import datetime as dt
+
+import pytest
+
+from casedesk import demo
+from casedesk.core import audit, clock
+from casedesk.knowledge.models import Article
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 12, 7, 2, tzinfo=dt.UTC)
+
+
+def test_the_demo_grows_articles_from_solved_cases():
+    with clock.frozen(NOW):
+        summary = demo.load(seed=1, cases=80, now=NOW)
+    assert any("knowledge articles" in line for line in summary.more)
+    statuses = sorted(Article.objects.values_list("status", flat=True))
+    assert statuses == ["draft", "in_review", "published", "published"]
+    for article in Article.objects.select_related("case", "case__organization"):
+        assert article.case is not None and article.case.status in ("resolved", "closed")
+        assert article.case.organization.name not in article.body
+        if article.status == "published":
+            assert article.reviewer_id != article.author_id
+            assert article.visibility == "public"
+    assert audit.verify().ok
