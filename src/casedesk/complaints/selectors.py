@@ -11,8 +11,9 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from casedesk.accounts.selectors import display_names
+from casedesk.cases.models import Case as CaseModel
 from casedesk.core import clock, policy
-from casedesk.core.errors import NotFound
+from casedesk.core.errors import InvalidInput, NotFound
 from casedesk.sla.models import Deadline
 
 from .choices import ComplaintStatus
@@ -25,6 +26,7 @@ _RANK = Case(
     default=Value(3),
     output_field=IntegerField(),
 )
+_PEOPLE = ("organization", "created_by", "acknowledged_by", "resolved_by", "closed_by")
 KINDS = ("complaint_acknowledge", "complaint_resolution")
 
 
@@ -68,7 +70,8 @@ def complaint_list(*, fetched_by, limit: int = 200) -> list[Complaint]:
     """Open first (then acknowledged, resolved, closed), newest first within each."""
     qs = (
         policy.visible(fetched_by, Complaint)
-        .select_related("organization")
+        .select_related(*_PEOPLE)
+        .prefetch_related("cases", "engineers")
         .annotate(rank=_RANK)
         .order_by("rank", "-created_at", "-pk")
     )
@@ -78,9 +81,7 @@ def complaint_list(*, fetched_by, limit: int = 200) -> list[Complaint]:
 def complaint_get(*, number: str, fetched_by) -> Complaint:
     complaint = (
         policy.visible(fetched_by, Complaint)
-        .select_related(
-            "organization", "created_by", "acknowledged_by", "resolved_by", "closed_by"
-        )
+        .select_related(*_PEOPLE)
         .prefetch_related("cases", "engineers")
         .filter(number=number)
         .first()
@@ -123,3 +124,16 @@ def monthly_counts(*, fetched_by, months: int = 6) -> dict[str, list[MonthlyCoun
         return sorted(found, key=lambda r: (r.month, r.count, r.name), reverse=True)
 
     return {"organizations": rows(orgs, org_names), "engineers": rows(engineers, engineer_names)}
+
+
+def case_named(*, number: str, fetched_by):
+    """A CASE a complaint names, if the reader may see it (else bad input: 422)."""
+    case = (
+        policy.visible(fetched_by, CaseModel)
+        .select_related("engineer")
+        .filter(number=number.strip().upper())
+        .first()
+    )
+    if case is None:
+        raise InvalidInput(_("No CASE %(number)s.") % {"number": number})
+    return case
