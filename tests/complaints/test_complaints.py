@@ -51,7 +51,9 @@ def test_deadlines_count_working_days_on_the_office_calendar(people):
     # One working day: Tuesday 10:00; five: the next Monday 10:00 (the weekend is closed).
     assert rows["complaint_acknowledge"].due_at == MONDAY_10 + dt.timedelta(days=1)
     assert rows["complaint_resolution"].due_at == MONDAY_10 + dt.timedelta(days=7)
-    assert rows["complaint_acknowledge"].key == f"complaint:{complaint.number}:complaint_acknowledge"
+    assert (
+        rows["complaint_acknowledge"].key == f"complaint:{complaint.number}:complaint_acknowledge"
+    )
 
 
 def test_the_supervisor_escalates_to_the_cs_manager_then_the_general_manager_once(people, smtp):
@@ -100,8 +102,15 @@ def test_acknowledging_and_resolving_keep_the_promises(people, smtp):
     assert sorted(kept) == [MONDAY_10 + HOUR, MONDAY_10 + 2 * HOUR]
     complaint = services.complaint_close(complaint=complaint, by=people["gm"])
     assert complaint.status == "closed"
-    actions = set(AuditRecord.objects.filter(object_id=str(complaint.pk)).values_list("action", flat=True))
-    assert {"complaint.file", "complaint.acknowledge", "complaint.resolve", "complaint.close"} <= actions
+    actions = set(
+        AuditRecord.objects.filter(object_id=str(complaint.pk)).values_list("action", flat=True)
+    )
+    assert {
+        "complaint.file",
+        "complaint.acknowledge",
+        "complaint.resolve",
+        "complaint.close",
+    } <= actions
     with pytest.raises(Conflict):
         services.complaint_acknowledge(complaint=complaint, by=people["csm"])
 
@@ -114,9 +123,7 @@ def test_bad_input_and_refusals_write_nothing(people):
             organization=org, description="  ", source="phone", by=people["desk"]
         )
     with pytest.raises(InvalidInput):
-        services.complaint_file(
-            organization=org, description="x", source="fax", by=people["desk"]
-        )
+        services.complaint_file(organization=org, description="x", source="fax", by=people["desk"])
     with pytest.raises(InvalidInput):
         services.complaint_file(
             organization=org, description="x", source="phone", cases=[case], by=people["desk"]
@@ -170,7 +177,9 @@ def test_a_customer_files_and_sees_only_their_own(people):
     customer = ApiClient(make_user("customer", org=org))
     made = customer.post("/complaints", {"organization": "MINE", "description": "不满意"})
     assert made.status_code == 201
-    assert customer.post("/complaints", {"organization": "THEIRS", "description": "x"}).status_code in (
+    assert customer.post(
+        "/complaints", {"organization": "THEIRS", "description": "x"}
+    ).status_code in (
         403,
         404,
     )

@@ -31,5 +31,7 @@ PAGES = {
     "surveys:results": Page(CONSOLE, (S.RESULTS,)),
 }
 PAGE_FILLERS = {
-    "surveys:answer/token": lambda w: [("the link's token", _token(w)["the link's token"][0], None, True)],
+    "surveys:answer/token": lambda w: [
+        ("the link's token", _token(w)["the link's token"][0], None, True)
+    ],
 }

@@ -101,9 +101,11 @@ def test_the_link_expires_after_the_settings_days(settings):
     case = closed_case(at=start)
     token = token_of(case)
     assert Survey.objects.get(case=case).expires_at == start + dt.timedelta(days=7)
-    with clock.frozen(start + dt.timedelta(days=7, seconds=1)):
-        with pytest.raises(services.SurveyExpired) as refused:
-            services.survey_answer(token=token, score=4)
+    with (
+        clock.frozen(start + dt.timedelta(days=7, seconds=1)),
+        pytest.raises(services.SurveyExpired) as refused,
+    ):
+        services.survey_answer(token=token, score=4)
     assert refused.value.status == 410
     with clock.frozen(start + dt.timedelta(days=6)):
         assert services.survey_answer(token=token, score=4).score == 4

@@ -350,7 +350,10 @@ def _case(request, number: str, action: str | None = None) -> Case:
 @router.get("/{number}", response={200: CaseOut, **ERRORS})
 def get_case(request, number: str):
     case = _case(request, number)
-    return {**case_out(case, request.auth), "survey": surveys.answer_of_case(case=case, fetched_by=request.auth)}
+    return {
+        **case_out(case, request.auth),
+        "survey": surveys.answer_of_case(case=case, fetched_by=request.auth),
+    }
 
 
 @router.get("/{number}/events", response={200: list[EventOut], **ERRORS})

@@ -55,7 +55,9 @@ class PortalComplaintForm(forms.Form):
 
 class StepForm(forms.Form):
     text = forms.CharField(
-        required=False, max_length=services.DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 3})
+        required=False,
+        max_length=services.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -133,7 +135,9 @@ def _page(request, complaint, form=None, status: int = 200):
 
 
 STEPS = {
-    "acknowledge": lambda c, text, by: services.complaint_acknowledge(complaint=c, note=text, by=by),
+    "acknowledge": lambda c, text, by: services.complaint_acknowledge(
+        complaint=c, note=text, by=by
+    ),
     "resolve": lambda c, text, by: services.complaint_resolve(complaint=c, resolution=text, by=by),
     "close": lambda c, text, by: services.complaint_close(complaint=c, by=by),
 }

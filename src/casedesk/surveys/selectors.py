@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from dataclasses import dataclass, field
 
 from casedesk.accounts.selectors import display_names
@@ -110,5 +109,3 @@ def results(*, fetched_by, since: dt.datetime | None = None) -> Results:
         low=low,
         sent=visible.count(),
     )
-
-

@@ -6,53 +6,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_field_labels'),
-        ('cases', '0010_goodwill'),
+        ("accounts", "0004_field_labels"),
+        ("cases", "0010_goodwill"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ComplaintNumberSequence',
+            name="ComplaintNumberSequence",
             fields=[
-                ('period', models.CharField(max_length=4, primary_key=True, serialize=False, verbose_name='month')),
-                ('last_serial', models.PositiveIntegerField(verbose_name='last serial')),
+                (
+                    "period",
+                    models.CharField(
+                        max_length=4, primary_key=True, serialize=False, verbose_name="month"
+                    ),
+                ),
+                ("last_serial", models.PositiveIntegerField(verbose_name="last serial")),
             ],
             options={
-                'verbose_name': 'complaint number sequence',
-                'verbose_name_plural': 'complaint number sequences',
+                "verbose_name": "complaint number sequence",
+                "verbose_name_plural": "complaint number sequences",
             },
         ),
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=16, unique=True, verbose_name='number')),
-                ('description', models.TextField(verbose_name='description')),
-                ('source', models.CharField(choices=[('portal', 'Customer portal'), ('phone', 'Phone'), ('survey', 'Satisfaction survey'), ('api', 'API')], max_length=16, verbose_name='source')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='open', max_length=16, verbose_name='status')),
-                ('resolution', models.TextField(blank=True, verbose_name='resolution')),
-                ('created_at', models.DateTimeField(verbose_name='created')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
-                ('cases', models.ManyToManyField(blank=True, related_name='complaints', to='cases.case', verbose_name='CASEs')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by')),
-                ('engineers', models.ManyToManyField(blank=True, related_name='complaints_concerning', to=settings.AUTH_USER_MODEL, verbose_name='engineers concerned')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='accounts.organization', verbose_name='organization')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='resolved by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=16, unique=True, verbose_name="number")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("portal", "Customer portal"),
+                            ("phone", "Phone"),
+                            ("survey", "Satisfaction survey"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("acknowledged", "Acknowledged"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True, verbose_name="resolution")),
+                ("created_at", models.DateTimeField(verbose_name="created")),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged"),
+                ),
+                (
+                    "resolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="resolved"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acknowledged by",
+                    ),
+                ),
+                (
+                    "cases",
+                    models.ManyToManyField(
+                        blank=True, related_name="complaints", to="cases.case", verbose_name="CASEs"
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="closed by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="filed by",
+                    ),
+                ),
+                (
+                    "engineers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="complaints_concerning",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="engineers concerned",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="accounts.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="resolved by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'complaint',
-                'verbose_name_plural': 'complaints',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'created_at'], name='complaint_status')],
+                "verbose_name": "complaint",
+                "verbose_name_plural": "complaints",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["status", "created_at"], name="complaint_status")],
             },
         ),
     ]

@@ -5,25 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_goodwill'),
-        ('sla', '0007_domain_deadlines'),
+        ("cases", "0010_goodwill"),
+        ("sla", "0007_domain_deadlines"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='deadline',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to='cases.case', verbose_name='CASE'),
+            model_name="deadline",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="deadlines",
+                to="cases.case",
+                verbose_name="CASE",
+            ),
         ),
         migrations.AlterField(
-            model_name='deadline',
-            name='kind',
-            field=models.CharField(choices=[('callback', 'Callback to the customer'), ('engineer_callback', 'Engineer callback after notification'), ('callback_chase', 'Callback check: remind the engineer'), ('callback_reassign', 'Callback check: reassign'), ('first_worklog', 'First work log'), ('escalation', 'Escalation'), ('vendor_escalation', 'Escalation to the vendor'), ('resolution', 'Resolution'), ('defective_return', 'Defective part returned'), ('repair_return', 'Repaired part returned by the vendor'), ('onsite_arrival', 'Engineer on site'), ('complaint_acknowledge', 'Complaint acknowledged'), ('complaint_resolution', 'Complaint resolved')], max_length=32, verbose_name='kind'),
+            model_name="deadline",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("callback", "Callback to the customer"),
+                    ("engineer_callback", "Engineer callback after notification"),
+                    ("callback_chase", "Callback check: remind the engineer"),
+                    ("callback_reassign", "Callback check: reassign"),
+                    ("first_worklog", "First work log"),
+                    ("escalation", "Escalation"),
+                    ("vendor_escalation", "Escalation to the vendor"),
+                    ("resolution", "Resolution"),
+                    ("defective_return", "Defective part returned"),
+                    ("repair_return", "Repaired part returned by the vendor"),
+                    ("onsite_arrival", "Engineer on site"),
+                    ("complaint_acknowledge", "Complaint acknowledged"),
+                    ("complaint_resolution", "Complaint resolved"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deadline',
-            constraint=models.UniqueConstraint(condition=models.Q(('case__isnull', True)), fields=('key',), name='sla_deadline_caseless_key'),
+            model_name="deadline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("case__isnull", True)),
+                fields=("key",),
+                name="sla_deadline_caseless_key",
+            ),
         ),
     ]

@@ -6,41 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_field_labels'),
-        ('cases', '0010_goodwill'),
-        ('complaints', '0001_initial'),
+        ("accounts", "0004_field_labels"),
+        ("cases", "0010_goodwill"),
+        ("complaints", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('closing', models.PositiveBigIntegerField(unique=True, verbose_name='closing event')),
-                ('token_hash', models.CharField(max_length=64, unique=True, verbose_name='token hash')),
-                ('sent_to', models.EmailField(max_length=254, verbose_name='sent to')),
-                ('language', models.CharField(max_length=16, verbose_name='language')),
-                ('sent_at', models.DateTimeField(verbose_name='sent')),
-                ('expires_at', models.DateTimeField(verbose_name='expires')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='score')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='surveys', to='cases.case', verbose_name='CASE')),
-                ('complaint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='complaints.complaint', verbose_name='follow-up complaint')),
-                ('engineer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='engineer')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "closing",
+                    models.PositiveBigIntegerField(unique=True, verbose_name="closing event"),
+                ),
+                (
+                    "token_hash",
+                    models.CharField(max_length=64, unique=True, verbose_name="token hash"),
+                ),
+                ("sent_to", models.EmailField(max_length=254, verbose_name="sent to")),
+                ("language", models.CharField(max_length=16, verbose_name="language")),
+                ("sent_at", models.DateTimeField(verbose_name="sent")),
+                ("expires_at", models.DateTimeField(verbose_name="expires")),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered"),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="score"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="surveys",
+                        to="cases.case",
+                        verbose_name="CASE",
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="complaints.complaint",
+                        verbose_name="follow-up complaint",
+                    ),
+                ),
+                (
+                    "engineer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="engineer",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey',
-                'verbose_name_plural': 'surveys',
-                'ordering': ['-sent_at', '-pk'],
-                'indexes': [models.Index(fields=['answered_at'], name='survey_answered')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('score__isnull', True), models.Q(('score__gte', 1), ('score__lte', 5)), _connector='OR'), name='survey_score_1_to_5')],
+                "verbose_name": "survey",
+                "verbose_name_plural": "surveys",
+                "ordering": ["-sent_at", "-pk"],
+                "indexes": [models.Index(fields=["answered_at"], name="survey_answered")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("score__isnull", True),
+                            models.Q(("score__gte", 1), ("score__lte", 5)),
+                            _connector="OR",
+                        ),
+                        name="survey_score_1_to_5",
+                    )
+                ],
             },
         ),
     ]
