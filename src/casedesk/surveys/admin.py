@@ -9,14 +9,13 @@ from .models import Survey
 class SurveyAdmin(AuditedAdmin):
     list_display = ["case", "organization", "engineer", "sent_at", "score", "answered_at"]
     list_filter = ["score"]
-    exclude = ["token_hash"]  # not even the hash is shown
+    exclude = ["token_hash", "language"]  # not even the hash is shown
     readonly_fields = [
         "case",
         "closing",
         "organization",
         "engineer",
         "sent_to",
-        "language",
         "sent_at",
         "expires_at",
         "answered_at",
