@@ -13,6 +13,7 @@ from casedesk.complaints.models import Complaint
 from casedesk.core import clock
 from casedesk.core.audit import AuditRecord
 from casedesk.core.errors import Conflict, InvalidInput, NotFound
+from casedesk.notify.models import Notification
 from casedesk.notify.services import deliver_due
 from casedesk.surveys import selectors, services
 from casedesk.surveys.models import Survey
@@ -112,6 +113,7 @@ def test_the_link_expires_after_the_settings_days(settings):
 
 
 def test_a_low_score_opens_a_complaint_for_the_cs_manager():
+    csm = make_user("cs_manager", username="csm")
     case = closed_case()
     survey = services.survey_answer(token=token_of(case), score=2, comment="等了三天")
     complaint = Complaint.objects.get(pk=survey.complaint_id)
@@ -119,6 +121,8 @@ def test_a_low_score_opens_a_complaint_for_the_cs_manager():
     assert list(complaint.cases.all()) == [case]
     assert list(complaint.engineers.all()) == [case.engineer]
     assert "等了三天" in complaint.description
+    [told] = Notification.objects.filter(dedupe_key__startswith="survey_low:")
+    assert told.recipient == csm and complaint.number in told.subject
     assert complaint.number.startswith("K")
 
 

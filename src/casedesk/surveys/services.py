@@ -16,6 +16,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casedesk.accounts.choices import Role
+from casedesk.accounts.selectors import users_with_role
 from casedesk.complaints import services as complaints
 from casedesk.complaints.choices import ComplaintSource
 from casedesk.core import audit, clock
@@ -116,6 +118,13 @@ def survey_answer(*, token: str, score: int, comment: str = "", by=None) -> Surv
             by=None,
         )
         fields.append("complaint")
+        outbox.queue(  # the customer service managers follow it up
+            template="survey_low",
+            context={"survey": survey, "case": case, "complaint": survey.complaint},
+            reason=f"survey_low:{survey.pk}",
+            recipients=users_with_role(Role.CS_MANAGER),
+            case=case,
+        )
     survey.save(update_fields=fields)
     audit.record(
         action="survey.answer",
