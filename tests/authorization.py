@@ -83,7 +83,8 @@ class Needs:
 
     ``actions`` empty: any signed-in user may call it, and what it answers is scoped to them
     (``policy.visible``).  ``state``: the state of the CASEs its ``{number}`` names.
-    ``fill`` overrides path parameters (e.g. a username nobody has).
+    ``fill`` overrides path parameters (e.g. a username nobody has).  ``public``: it needs
+    no login (a survey's link): anyone, anonymous too, gets what the policy gives.
     """
 
     actions: tuple[str, ...] = ()
@@ -93,6 +94,7 @@ class Needs:
     fill: dict[str, Callable[[World], str]] = field(default_factory=dict)
     multipart: bool = False
     label: str = ""
+    public: bool = False
 
 
 PUBLIC, SIGNED_IN, CONSOLE, PORTAL = "public", "signed in", "console", "portal"

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "casedesk.field",
     "casedesk.labour",
     "casedesk.knowledge",
+    "casedesk.complaints",
+    "casedesk.surveys",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +204,8 @@ CASEDESK_TITLE_MAX = 200
 # Threads per process that run the dashboard's independent queries side by side (0: none).
 CASEDESK_REPORT_THREADS = int(os.environ.get("CASEDESK_REPORT_THREADS", "3"))
 CASEDESK_TEXT_MAX = 50_000
+# How long a satisfaction survey link stays open (days).
+CASEDESK_SURVEY_DAYS = int(os.environ.get("CASEDESK_SURVEY_DAYS", "30"))
 # The VAT a renewal quote adds to its subtotal (6 %: Chinese IT and technical services).
 CASEDESK_QUOTE_TAX_RATE = Decimal(os.environ.get("CASEDESK_QUOTE_TAX_RATE", "0.06"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

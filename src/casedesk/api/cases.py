@@ -16,6 +16,7 @@ from casedesk.cases.choices import CaseAction as A
 from casedesk.cases.models import Case, CaseEvent, WorkLog
 from casedesk.core import clock, policy
 from casedesk.core.errors import InvalidInput
+from casedesk.surveys import selectors as surveys
 
 from .schemas import AllowanceUseOut, Detail, Empty, In
 
@@ -68,6 +69,11 @@ class EntitlementOut(Out):
     )
 
 
+class SurveyAnswerOut(Out):
+    score: int = Field(description="1–5")
+    comment: str
+
+
 class CaseOut(Out):
     number: str = Field(examples=["C2611001"])
     title: str
@@ -103,6 +109,9 @@ class CaseOut(Out):
     confirmed_at: str | None
     closed_at: str | None
     deadlines: list[DeadlineOut]
+    survey: SurveyAnswerOut | None = Field(
+        None, description="the satisfaction survey's answer; filled by GET /cases/{number}"
+    )
 
 
 class CaseListOut(Out):
@@ -340,7 +349,11 @@ def _case(request, number: str, action: str | None = None) -> Case:
 
 @router.get("/{number}", response={200: CaseOut, **ERRORS})
 def get_case(request, number: str):
-    return case_out(_case(request, number), request.auth)
+    case = _case(request, number)
+    return {
+        **case_out(case, request.auth),
+        "survey": surveys.answer_of_case(case=case, fetched_by=request.auth),
+    }
 
 
 @router.get("/{number}/events", response={200: list[EventOut], **ERRORS})

@@ -17,6 +17,9 @@ class DeadlineKind(models.TextChoices):
     DEFECTIVE_RETURN = "defective_return", _("Defective part returned")
     REPAIR_RETURN = "repair_return", _("Repaired part returned by the vendor")
     ONSITE_ARRIVAL = "onsite_arrival", _("Engineer on site")
+    # Promised about something that is not a CASE (a complaint): no CASE, its own key.
+    COMPLAINT_ACKNOWLEDGE = "complaint_acknowledge", _("Complaint acknowledged")
+    COMPLAINT_RESOLUTION = "complaint_resolution", _("Complaint resolved")
 
 
 # Deadlines of a part, not of the CASE's handling: they still stand once the CASE is resolved

@@ -303,10 +303,17 @@ class Deadline(models.Model):
 
     ``key`` names the promise within the CASE (kind, severity, rule, assignment, cycle), so
     recomputing never duplicates one that already fired.  ``due_at`` is empty while paused.
+    A promise about something that is not a CASE (a complaint) has no ``case``; its ``key``
+    (``"<domain>:<reference>:<kind>"``) is unique among those.
     """
 
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("CASE")
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        verbose_name=_("CASE"),
     )
     key = models.CharField(_("key"), max_length=100)
     kind = models.CharField(_("kind"), max_length=32, choices=DeadlineKind.choices)
@@ -326,7 +333,14 @@ class Deadline(models.Model):
         ordering = ["case", "due_at", "id"]
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
-        constraints = [models.UniqueConstraint(fields=["case", "key"], name="sla_deadline_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="sla_deadline_key"),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(case__isnull=True),
+                name="sla_deadline_caseless_key",
+            ),
+        ]
         indexes = [
             # The supervisor's only query: what is due and still active.  Partial, so its
             # cost follows what is due, not how many CASEs are open.

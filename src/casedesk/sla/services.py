@@ -22,10 +22,18 @@ from . import calendar as cal
 from .choices import OUTLIVE_THE_CASE, Alert, Recipient
 from .choices import DeadlineKind as K
 from .models import CaseClock, Deadline, SlaPolicy
-from .selectors import LevelConfig, calendar_by_code, level_config
+from .selectors import CalendarNotConfigured, LevelConfig, calendar_by_code, level_config
 
 CALLBACK_KINDS = (K.ENGINEER_CALLBACK, K.CALLBACK_CHASE, K.CALLBACK_REASSIGN)
-DOMAIN_KINDS = (K.DEFECTIVE_RETURN, K.REPAIR_RETURN, K.ONSITE_ARRIVAL)
+DOMAIN_KINDS = (
+    K.DEFECTIVE_RETURN,
+    K.REPAIR_RETURN,
+    K.ONSITE_ARRIVAL,
+    K.COMPLAINT_ACKNOWLEDGE,
+    K.COMPLAINT_RESOLUTION,
+)
+# Promises about something that is not a CASE: no CASE, counted on a calendar the promiser names.
+CASELESS_KINDS = (K.COMPLAINT_ACKNOWLEDGE, K.COMPLAINT_RESOLUTION)
 CYCLE_KINDS = (K.ESCALATION, K.VENDOR_ESCALATION, K.RESOLUTION)
 
 
@@ -140,6 +148,7 @@ def deadline_promise(
     anchor: dt.datetime,
     minutes: int | None = None,
     due_at: dt.datetime | None = None,
+    calendar: str = "",
 ) -> Deadline:
     """A promise another domain makes about ``case`` (``kind`` one of ``DEFECTIVE_RETURN``,
     ``REPAIR_RETURN``, ``ONSITE_ARRIVAL``), watched by the supervisor like the CASE's own:
@@ -147,11 +156,20 @@ def deadline_promise(
     coverage hours, else its service level's), or at ``due_at`` (calendar time, e.g. "10
     days").  ``key`` names it on the CASE (e.g. ``"rma:R2612001:defective_return"``); the
     same key again moves the promise if it has not fired or been met.  Called inside the
-    domain's operation (its transaction, its audit record)."""
+    domain's operation (its transaction, its audit record).
+
+    ``case`` None (``kind`` one of ``CASELESS_KINDS``, a complaint's): a promise about no
+    CASE, ``key`` unique among those, ``minutes`` counted on the service calendar whose code
+    is ``calendar``; the supervisor tells ``RECIPIENTS[kind]`` with the mail template named
+    like the kind (``notify/<kind>.subject.txt``, the promiser's)."""
     if (minutes is None) == (due_at is None):
         raise ValueError("give minutes or due_at")
-    if kind not in DOMAIN_KINDS:
-        raise ValueError(f"{kind!r} is not a deadline another domain may promise")
+    if kind not in DOMAIN_KINDS or (case is None) != (kind in CASELESS_KINDS):
+        raise ValueError(f"{kind!r} is not a deadline another domain may promise so")
+    if case is None:
+        return _caseless_promise(
+            key=key, kind=kind, anchor=anchor, minutes=minutes, due_at=due_at, calendar=calendar
+        )
     ctx = _Context(case)
     if due_at is None:
         return ctx.upsert(key=key, kind=kind, anchor=anchor, minutes=minutes or 0)
@@ -160,6 +178,42 @@ def deadline_promise(
         deadline.due_at = due_at
         deadline.target_minutes = max(0, int((due_at - anchor).total_seconds() // 60))
         deadline.save(update_fields=["due_at", "target_minutes"])
+    return deadline
+
+
+def _caseless_promise(
+    *,
+    key: str,
+    kind: str,
+    anchor: dt.datetime,
+    minutes: int | None,
+    due_at: dt.datetime | None,
+    calendar: str,
+) -> Deadline:
+    if due_at is None:
+        found = calendar_by_code(calendar)
+        if found is None:
+            raise CalendarNotConfigured(f"no service calendar {calendar!r}")
+        due_at = cal.add_business_minutes(found, anchor, minutes or 0)
+    target = minutes if minutes is not None else int((due_at - anchor).total_seconds() // 60)
+    deadline = Deadline.objects.filter(case__isnull=True, key=key).first()
+    if deadline is None:
+        return Deadline.objects.create(
+            case=None,
+            key=key,
+            kind=kind,
+            anchor_at=anchor,
+            target_minutes=max(0, target),
+            due_at=due_at,
+        )
+    if deadline.fired_at is None and deadline.met_at is None:
+        deadline.anchor_at, deadline.target_minutes, deadline.due_at = (
+            anchor,
+            max(0, target),
+            due_at,
+        )
+        deadline.cancelled_at = None
+        deadline.save(update_fields=["anchor_at", "target_minutes", "due_at", "cancelled_at"])
     return deadline
 
 
@@ -392,6 +446,10 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
     K.DEFECTIVE_RETURN: (Recipient.ENGINEER, Recipient.CS_MANAGER),
     K.REPAIR_RETURN: (Recipient.CS_MANAGER,),
     K.ONSITE_ARRIVAL: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER, Recipient.CS_MANAGER),
+    # A complaint not acknowledged in time goes to the CS manager; one not resolved in time
+    # up to the general manager (the CS manager in copy).
+    K.COMPLAINT_ACKNOWLEDGE: (Recipient.CS_MANAGER,),
+    K.COMPLAINT_RESOLUTION: (Recipient.GENERAL_MANAGER, Recipient.CS_MANAGER),
 }
 
 

@@ -120,11 +120,18 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
                     break
                 shared = _Batch(now=now, cache=cache)
                 waiting = _earlier_elsewhere(rows, now, skip)
-                cases = _lock_cases({d.case_id for d in rows if d.pk not in waiting}, cache)
+                cases = _lock_cases(
+                    {d.case_id for d in rows if d.pk not in waiting and d.case_id}, cache
+                )
                 shared.told_before = _told_before(
                     {d.case_id for d in rows if d.kind == DeadlineKind.ESCALATION} & set(cases)
                 )
                 for deadline in rows:
+                    if deadline.case_id is None:  # a complaint's: no CASE to lock or write to
+                        line = _fire_caseless(deadline, now, shared)
+                        result.fired += line is not None
+                        result.lines.extend([line] if line else [])
+                        continue
                     case = cases.get(deadline.case_id)
                     why = waiting.get(deadline.pk) or ("" if case else "busy")
                     if deadline.case_id in busy or why == "busy":
@@ -334,7 +341,44 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
     return f"{case.number} {deadline.kind} due {clock.iso_utc(deadline.due_at)} → {names}{extra}"
 
 
-def _people(case: Case, role: str, now: dt.datetime, cache: dict | None) -> list:
+def _fire_caseless(deadline: Deadline, now: dt.datetime, batch: _Batch) -> str | None:
+    """Fire a promise about no CASE (a complaint's, ``"complaint:K2612001:…"``): mail its
+    recipients with the template named like its kind, audit it; locked with its batch."""
+    if deadline.fired_at or deadline.met_at or deadline.cancelled_at or deadline.due_at is None:
+        return None
+    to = _unique(
+        p for role in RECIPIENTS[deadline.kind] for p in _people(None, role, now, batch.cache)
+    )
+    deadline.fired_at = now
+    parts = deadline.key.split(":")
+    batch.outbox.extend(
+        outbox.build(
+            template=deadline.kind,
+            context={
+                "deadline": deadline,
+                "deadline_label": DeadlineKind(deadline.kind).label,
+                "reference": parts[1] if len(parts) > 1 else deadline.key,
+            },
+            reason=f"deadline:{deadline.pk}",
+            recipients=to,
+            deadline=deadline,
+        )
+    )
+    batch.stamped.append(deadline.pk)
+    batch.audit.append(
+        audit.build(
+            action="deadline.fire",
+            obj=deadline,
+            before={"fired_at": None},
+            after={"fired_at": now},
+            data={"key": deadline.key, "kind": deadline.kind, "to": [p.username for p in to]},
+        )
+    )
+    names = ", ".join(p.username for p in to) or "nobody"
+    return f"{deadline.key} due {clock.iso_utc(deadline.due_at)} → {names}"
+
+
+def _people(case: Case | None, role: str, now: dt.datetime, cache: dict | None) -> list:
     if cache is None or role not in SHARED_ROLES:
         return recipients.people(case, role, now)
     return _cached(cache, ("role", role), lambda: recipients.people(case, role, now))
