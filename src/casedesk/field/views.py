@@ -13,10 +13,12 @@ import json
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +26,7 @@ from casedesk.accounts import selectors as people
 from casedesk.cases import attachments
 from casedesk.core import clock
 from casedesk.core.errors import DomainError, InvalidInput
-from casedesk.web.guards import forbidden, staff_required
+from casedesk.web.guards import forbidden, refusal_heading, staff_required
 
 from . import selectors, services
 from .choices import VisitStatus
@@ -160,6 +162,26 @@ def visit_report(request, pk: int):
     except DomainError as exc:
         return forbidden(request, exc.detail, status=exc.status)
     return attachments.file_response(form.attachment, inline=True)
+
+
+@require_GET
+def portal_visit_report(request, pk: int):
+    """The signed on-site service form of a visit, latest version, for the customers of the
+    visit's CASE's organization (anyone else: no such visit, as for other portal objects);
+    staff go to the console's."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user.is_customer:
+        return redirect("field:visit_report", pk=pk)
+    try:
+        visit = selectors.visit_get(pk=pk, fetched_by=user)
+        form = selectors.latest_form(visit)
+        return attachments.file_response(form.attachment)
+    except (DomainError, FileNotFoundError) as exc:
+        message = exc.detail if isinstance(exc, DomainError) else _("There is no such file.")
+        context = {"message": message, "heading": refusal_heading(404)}
+        return render(request, "portal/refused.html", context, status=404)
 
 
 SERVICE_WORKER = """// casedesk field visits: keep the visit pages and their scripts for offline use.
