@@ -88,6 +88,8 @@ def test_the_dispatch_link_only_for_who_may_while_the_case_is_open():
     cases.case_resolve(case=case, solution="远程解决", by=case.engineer)
     cases.case_confirm(case=case, note="电话确认", by=duty)
     cases.case_close(case=case, by=duty)
+    case.refresh_from_db()
+    assert case.status == "closed"
     html = "".join(case_panels.console(_request(duty), case))
     assert f'data-visit="{visit.pk}"' in html and "/visits/new/" not in html
 
