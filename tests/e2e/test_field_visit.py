@@ -42,12 +42,15 @@ def _offline_ready(screen, visit) -> None:
     page = screen.page
     screen.goto(f"/visits/{visit.pk}/")
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
-    page.wait_for_function(
-        """async () => {
-            const cache = await caches.open(document.getElementById("visit").dataset.cache);
-            return !!(await cache.match(location.pathname));
-        }"""
-    )
+    kept = """async () => {
+        const cache = await caches.open(document.getElementById("visit").dataset.cache);
+        return !!(await cache.match(location.pathname, { ignoreVary: true }));
+    }"""
+    for _ in range(100):  # (wait_for_function would take the promise itself for a yes)
+        if page.evaluate(kept):
+            return
+        page.wait_for_timeout(100)
+    pytest.fail("the visit page was never kept for offline use")
 
 
 def test_check_in_sign_and_check_out_on_a_phone(screens):

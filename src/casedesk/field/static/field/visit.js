@@ -29,7 +29,7 @@
         }
         return null;
       })
-      .catch(() => {});
+      .catch((e) => console.warn("casedesk field: not kept for offline use", e));
   }
 
   const canvas = document.getElementById("pad");
