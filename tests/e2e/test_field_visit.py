@@ -157,12 +157,21 @@ def test_what_the_desk_refuses_is_said_and_dropped_not_retried(screens):
 
 def test_the_dispatch_page_suggests_the_engineer_on_the_roster_then(screens):
     case = entitled_case(onsite_hours=4, title="核心交换机 BGP 邻居反复断开")
-    on_shift = make_user("engineer", username="fld.zhao", skills=("BGP",), last_name="赵", first_name="磊")
-    off_shift = make_user("engineer", username="fld.qian", skills=("BGP",), last_name="钱", first_name="明")
+    on_shift = make_user(
+        "engineer", username="fld.zhao", skills=("BGP",), last_name="赵", first_name="磊"
+    )
+    off_shift = make_user(
+        "engineer", username="fld.qian", skills=("BGP",), last_name="钱", first_name="明"
+    )
     now = clock.now()
     duty_shifts_add(
         [
-            DutyShift(user=on_shift, starts_at=now, ends_at=now + dt.timedelta(hours=8), duty_engineer=False),
+            DutyShift(
+                user=on_shift,
+                starts_at=now,
+                ends_at=now + dt.timedelta(hours=8),
+                duty_engineer=False,
+            ),
             DutyShift(
                 user=off_shift,
                 starts_at=now + dt.timedelta(days=1),
@@ -212,4 +221,4 @@ def test_the_visits_on_the_case_pages(screens):
     with customer.page.expect_download() as download:
         customer.page.locator("#visits a.report").click()
     path = download.value.path()
-    assert path is not None and open(path, "rb").read().startswith(b"%PDF-")
+    assert path is not None and path.read_bytes().startswith(b"%PDF-")

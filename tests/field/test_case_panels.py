@@ -59,7 +59,10 @@ def test_the_console_shows_the_visits_their_promise_and_the_signed_form_versions
     assert len(forms) == 2
     for form in forms:
         assert f"/cases/{case.number}/files/{form.attachment_id}/view/" in html
-    assert f'href="/cases/{case.number}/visits/new/"' in html and "Dispatch an engineer on site" in html
+    assert (
+        f'href="/cases/{case.number}/visits/new/"' in html
+        and "Dispatch an engineer on site" in html
+    )
 
 
 def test_a_missed_arrival_and_a_cancelled_visit_say_so():
@@ -78,7 +81,7 @@ def test_the_dispatch_link_only_for_who_may_while_the_case_is_open():
     stranger = make_user("engineer")  # neither the CASE's engineer nor a helper
     assert case_panels.console(_request(stranger), case) == []  # nothing to show, nothing to do
     html = "".join(case_panels.console(_request(case.engineer), case))
-    assert "/visits/new/" in html and "class=\"empty" in html
+    assert "/visits/new/" in html and 'class="empty' in html
     visit = make_visit(case=case)
     html = "".join(case_panels.console(_request(stranger), case))
     assert f'data-visit="{visit.pk}"' in html and "/visits/new/" not in html
@@ -127,7 +130,7 @@ def test_the_customer_sees_the_visits_and_downloads_the_signed_form():
     assert f'href="{url}"' in html and html.count("report.pdf") == 1  # the signed one only
     # Nothing internal: the tools, the parts to take, the deadline, the console's pages.
     assert "光功率计" not in html and "SFP-10G-SR" not in html
-    assert 'data-state="' not in html and f"/visits/{visit.pk}/\"" not in html
+    assert 'data-state="' not in html and f'/visits/{visit.pk}/"' not in html
     response = client.get(url)
     assert response.status_code == 200
     body = b"".join(response.streaming_content)

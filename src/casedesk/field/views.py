@@ -18,9 +18,9 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from casedesk.accounts import selectors as people
 from casedesk.cases import attachments
@@ -248,7 +248,8 @@ def service_worker(request):
         reverse("field:manifest"),
     ]
     response = HttpResponse(
-        SERVICE_WORKER % {"assets": json.dumps(assets), "cache": json.dumps(CACHE)}, content_type="text/javascript"
+        SERVICE_WORKER % {"assets": json.dumps(assets), "cache": json.dumps(CACHE)},
+        content_type="text/javascript",
     )
     response["Service-Worker-Allowed"] = "/visits/"
     response["Cache-Control"] = "no-cache"
