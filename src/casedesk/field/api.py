@@ -37,6 +37,9 @@ class CheckOutIn(In):
     customer_name: str
     signature: str = Field(description="PNG data URL (data:image/png;base64,…), at most 2 MB")
     parts_used: list[str] = Field(default_factory=list)
+    at: dt.datetime | None = Field(
+        default=None, strict=False, description="when signed (a form kept offline); default now"
+    )
 
 
 class VisitOut(Schema):
@@ -114,6 +117,7 @@ def check_out(request, pk: int, body: CheckOutIn):
         customer_name=body.customer_name,
         signature=body.signature,
         parts_used=body.parts_used,
+        at=body.at,
         by=request.auth,
     )
     return visit_out(form.visit)

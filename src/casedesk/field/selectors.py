@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from casedesk.accounts.models import User
@@ -12,6 +12,7 @@ from casedesk.cases.models import Case
 from casedesk.core import policy
 from casedesk.core.errors import NotFound
 from casedesk.routing import selectors as routing
+from casedesk.sla.models import Deadline
 
 from .choices import VisitStatus
 from .models import Visit, VisitForm
@@ -46,6 +47,35 @@ def visit_list(
 
 def visits_of(case: Case, *, fetched_by) -> list[Visit]:
     return list(visit_list(fetched_by=fetched_by).filter(case=case).order_by("created_at", "id"))
+
+
+def case_visits(case: Case, *, fetched_by) -> list[Visit]:
+    """The CASE's visits the reader may see, oldest first, each with its engineer and its
+    signed form versions (``visit.signed``, oldest first): two queries, for the CASE page."""
+    signed = Prefetch(
+        "forms",
+        queryset=VisitForm.objects.select_related("attachment").order_by("version"),
+        to_attr="signed",
+    )
+    return list(
+        policy.visible(fetched_by, Visit)
+        .filter(case=case)
+        .select_related("engineer")
+        .prefetch_related(signed)
+        .order_by("created_at", "id")
+    )
+
+
+def arrival_deadlines(case: Case, visits: list[Visit]) -> dict[int, Deadline]:
+    """The ``onsite_arrival`` promise of each of ``visits`` (the caller fetched them for its
+    reader) by visit id; a visit without one (its product promises none) is missing."""
+    keys = {visit.deadline_key: visit.pk for visit in visits}
+    if not keys:
+        return {}
+    return {
+        keys[deadline.key]: deadline
+        for deadline in Deadline.objects.filter(case=case, key__in=list(keys))
+    }
 
 
 def forms_of(visit: Visit) -> list[VisitForm]:

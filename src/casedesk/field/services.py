@@ -217,7 +217,9 @@ def visit_check_in(*, visit: Visit, at: dt.datetime | None = None, by: User) -> 
     return visit
 
 
-def _content(visit: Visit, *, version: int, signature: bytes, reason: str = "") -> dict:
+def _content(
+    visit: Visit, *, version: int, signature: bytes, signed_at: dt.datetime, reason: str = ""
+) -> dict:
     """What the customer signs, as strings (times in the desk's zone): hashed and printed."""
     case = visit.case
     zone = clock.desk_zone()
@@ -242,7 +244,7 @@ def _content(visit: Visit, *, version: int, signature: bytes, reason: str = "") 
         "scheduled_at": when(visit.scheduled_at),
         "checked_in_at": when(visit.checked_in_at),
         "checked_out_at": when(visit.checked_out_at),
-        "signed_at": when(clock.now()),
+        "signed_at": when(signed_at),
         "work_done": visit.work_done,
         "parts_used": list(visit.parts_used),
         "customer_name": visit.customer_name,
@@ -251,9 +253,19 @@ def _content(visit: Visit, *, version: int, signature: bytes, reason: str = "") 
     }
 
 
-def _sign(visit: Visit, png: bytes, *, version: int, reason: str, by: User) -> VisitForm:
-    """Write form ``version``: its content, hash and PDF, attached to the CASE."""
-    content = _content(visit, version=version, signature=png, reason=reason)
+def _sign(
+    visit: Visit,
+    png: bytes,
+    *,
+    version: int,
+    reason: str,
+    by: User,
+    signed_at: dt.datetime | None = None,
+) -> VisitForm:
+    """Write form ``version``: its content, hash and PDF, attached to the CASE (signed at
+    ``signed_at``, default now)."""
+    signed_at = signed_at or clock.now()
+    content = _content(visit, version=version, signature=png, signed_at=signed_at, reason=reason)
     digest = form_pdf.digest(content)
     with translation.override(settings.LANGUAGE_CODE):
         pdf = form_pdf.render(content, png, digest)
@@ -270,7 +282,7 @@ def _sign(visit: Visit, png: bytes, *, version: int, reason: str, by: User) -> V
         signature=png,
         attachment=attachment,
         reason=reason,
-        signed_at=clock.now(),
+        signed_at=signed_at,
         created_by=by,
     )
 
@@ -294,10 +306,12 @@ def visit_check_out(
     customer_name: str,
     signature: str,
     parts_used: Iterable[str] | None = None,
+    at: dt.datetime | None = None,
     by: User,
 ) -> VisitForm:
-    """The engineer leaves: work done, parts used, the customer's name and signature (a PNG
-    data URL) make the signed form, version 1, attached to the CASE and mailed."""
+    """The engineer leaves (at ``at``, default now: a form signed offline and sent later
+    keeps the time it was signed): work done, parts used, the customer's name and signature
+    (a PNG data URL) make the signed form, version 1, attached to the CASE and mailed."""
     policy.require(by, FieldAction.WORK, visit)
     visit = _lock(visit)
     if visit.status == VisitStatus.SCHEDULED:
@@ -314,16 +328,21 @@ def visit_check_out(
     work_done, customer_name, used, png = _signed_fields(
         work_done, customer_name, parts_used, signature
     )
-    _open_case(visit.case)
     now = clock.now()
-    visit.status, visit.checked_out_at = VisitStatus.DONE, now
+    at = at or now
+    if at.tzinfo is None:
+        raise InvalidInput(_("at needs a time zone."))
+    assert visit.checked_in_at is not None
+    if at > now or at < visit.checked_in_at:
+        raise InvalidInput(_("The check-out time must lie between the check-in and now."))
+    _open_case(visit.case)
+    visit.status, visit.checked_out_at = VisitStatus.DONE, at
     visit.work_done, visit.customer_name, visit.parts_used = work_done, customer_name, used
     visit.save(
         update_fields=["status", "checked_out_at", "work_done", "customer_name", "parts_used"]
     )
-    form = _sign(visit, png, version=1, reason="", by=by)
-    assert visit.checked_in_at is not None
-    minutes = int((now - visit.checked_in_at).total_seconds() // 60)
+    form = _sign(visit, png, version=1, reason="", by=by, signed_at=at)
+    minutes = int((at - visit.checked_in_at).total_seconds() // 60)
     _history(
         visit,
         CHECKED_OUT,
@@ -339,6 +358,7 @@ def visit_check_out(
         before={"status": VisitStatus.ON_SITE},
         after={
             "status": visit.status,
+            "checked_out_at": _iso(at),
             "work_done": work_done,
             "parts_used": used,
             "customer_name": customer_name,

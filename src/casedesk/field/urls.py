@@ -13,6 +13,11 @@ urlpatterns = [
     path("visits/<int:pk>/", views.visit_page, name="visit_page"),
     path("visits/<int:pk>/report.pdf", views.visit_report, name="visit_report"),
     path("cases/<str:number>/visits/new/", views.visit_new, name="visit_new"),
+    path(
+        "portal/field/visits/<int:pk>/report.pdf",
+        views.portal_visit_report,
+        name="portal_visit_report",
+    ),
 ]
 
 # The console's menu: (URL name, label, the action that shows the link).

@@ -13,18 +13,20 @@ import json
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from casedesk.accounts import selectors as people
 from casedesk.cases import attachments
 from casedesk.core import clock
 from casedesk.core.errors import DomainError, InvalidInput
-from casedesk.web.guards import forbidden, staff_required
+from casedesk.web.guards import forbidden, refusal_heading, staff_required
 
 from . import selectors, services
 from .choices import VisitStatus
@@ -58,6 +60,25 @@ class VisitForm(forms.Form):
     tools = forms.CharField(
         label=gettext_lazy("tools"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# A phone's clock may run a little ahead of the desk's: a time that much in the future is now.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def _phone_time(raw: str | None) -> dt.datetime | None:
+    """The time the engineer tapped (ISO 8601 with its zone, sent by the visit page: a step
+    queued offline keeps it); None when the page sent none (no JavaScript: now)."""
+    if not raw:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidInput(_("The time sent by the phone is not a date and time.")) from None
+    if at.tzinfo is None:
+        raise InvalidInput(_("at needs a time zone."))
+    now = clock.now()
+    return now if now < at <= now + CLOCK_SKEW else at
 
 
 def _codes(text: str) -> list[str]:
@@ -115,8 +136,9 @@ def visit_page(request, pk: int):
     if request.method == "POST":
         step = request.POST.get("step", "")
         try:
+            at = _phone_time(request.POST.get("at"))
             if step == "check_in":
-                services.visit_check_in(visit=visit, by=request.user)
+                services.visit_check_in(visit=visit, at=at, by=request.user)
             elif step == "check_out":
                 services.visit_check_out(
                     visit=visit,
@@ -124,6 +146,7 @@ def visit_page(request, pk: int):
                     customer_name=request.POST.get("customer_name", ""),
                     signature=request.POST.get("signature", ""),
                     parts_used=_codes(request.POST.get("parts_used", "")),
+                    at=at,
                     by=request.user,
                 )
             else:
@@ -147,6 +170,7 @@ def visit_page(request, pk: int):
             "error": error,
             "S": VisitStatus,
             "parts_text": ", ".join(visit.parts_used or visit.parts),
+            "cache": CACHE,
         },
         status=422 if error else 200,
     )
@@ -162,13 +186,39 @@ def visit_report(request, pk: int):
     return attachments.file_response(form.attachment, inline=True)
 
 
+@require_GET
+def portal_visit_report(request, pk: int):
+    """The signed on-site service form of a visit, latest version, for the customers of the
+    visit's CASE's organization (anyone else: no such visit, as for other portal objects);
+    staff go to the console's."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user.is_customer:
+        return redirect("field:visit_report", pk=pk)
+    try:
+        visit = selectors.visit_get(pk=pk, fetched_by=user)
+        form = selectors.latest_form(visit)
+        return attachments.file_response(form.attachment)
+    except (DomainError, FileNotFoundError) as exc:
+        message = exc.detail if isinstance(exc, DomainError) else _("There is no such file.")
+        context = {"message": message, "heading": refusal_heading(404)}
+        return render(request, "portal/refused.html", context, status=404)
+
+
+CACHE = "casedesk-field-v2"  # the service worker's cache (the visit page adds itself to it)
 SERVICE_WORKER = """// casedesk field visits: keep the visit pages and their scripts for offline use.
-const CACHE = "casedesk-field-v1";
+const CACHE = %(cache)s;
 const ASSETS = %(assets)s;
 self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(ASSETS)).then(() => self.skipWaiting()));
 });
-self.addEventListener("activate", (e) => e.waitUntil(self.clients.claim()));
+self.addEventListener("activate", (e) => {
+  const old = (k) => k.startsWith("casedesk-field-") && k !== CACHE;
+  e.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter(old).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
 self.addEventListener("fetch", (e) => {
   const req = e.request;
   if (req.method !== "GET") return;
@@ -181,7 +231,7 @@ self.addEventListener("fetch", (e) => {
         if (res.ok) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(req, copy)); }
         return res;
       })
-      .catch(() => caches.match(req))
+      .catch(() => caches.match(req, { ignoreVary: true }))
   );
 });
 """
@@ -193,9 +243,13 @@ def service_worker(request):
         static("field/signature_pad.umd.min.js"),
         static("field/visit.js"),
         static("web/console.css"),
+        static("web/console.js"),
+        static("web/favicon.svg"),
+        reverse("field:manifest"),
     ]
     response = HttpResponse(
-        SERVICE_WORKER % {"assets": json.dumps(assets)}, content_type="text/javascript"
+        SERVICE_WORKER % {"assets": json.dumps(assets), "cache": json.dumps(CACHE)},
+        content_type="text/javascript",
     )
     response["Service-Worker-Allowed"] = "/visits/"
     response["Cache-Control"] = "no-cache"
