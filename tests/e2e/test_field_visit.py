@@ -190,7 +190,12 @@ def test_the_dispatch_page_suggests_the_engineer_on_the_roster_then(screens):
     assert suggested and suggested[0] == "fld.zhao" and "fld.qian" not in suggested
     screen.shot("field-dispatch")
     at = (now + dt.timedelta(hours=3)).astimezone(clock.desk_zone())
-    page.fill("input[name=engineer]", "fld.zhao")
+    # the best suggested is filled in; choosing another from the list fills that one
+    assert page.input_value("input[name=engineer]") == "fld.zhao"
+    page.fill("input[name=engineer]", "")
+    page.locator("form li a", has_text="fld.zhao").click()
+    page.wait_for_url("**/visits/new/?engineer=fld.zhao")
+    assert page.input_value("input[name=engineer]") == "fld.zhao"
     page.fill("input[name=scheduled_at]", at.strftime("%Y-%m-%dT%H:%M"))
     page.fill("input[name=parts]", "PWR-C1")
     page.get_by_role("button", name="派工", exact=True).click()

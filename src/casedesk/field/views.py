@@ -85,13 +85,31 @@ def _codes(text: str) -> list[str]:
     return [c for c in text.replace("，", ",").replace("\n", ",").split(",") if c.strip()]
 
 
+# Without a time chosen yet, whom to send is asked for a visit this far ahead.
+DEFAULT_LEAD = dt.timedelta(hours=2)
+
+
+def _suggestions(case, at: dt.datetime, user) -> list:
+    try:
+        return selectors.engineer_suggestions(case, at, fetched_by=user)[:5]
+    except DomainError:
+        return []
+
+
 @staff_required
 def visit_new(request, number: str):
     try:
         case = selectors.case_to_visit(number=number, fetched_by=request.user)
     except DomainError as exc:
         return forbidden(request, exc.detail, status=exc.status)
-    form = VisitForm(request.POST or None)
+    if request.method != "POST":  # the dispatcher's choice from the list, else the best suggested
+        suggestions = _suggestions(case, clock.now() + DEFAULT_LEAD, request.user)
+        chosen = request.GET.get("engineer") or (
+            suggestions[0].engineer.username if suggestions else ""
+        )
+        form = VisitForm(initial={"engineer": chosen[:150]})
+    else:
+        form = VisitForm(request.POST)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -108,12 +126,9 @@ def visit_new(request, number: str):
         else:
             messages.success(request, _("Engineer dispatched."))
             return redirect("field:visit_page", pk=visit.pk)
-    at = form.cleaned_data.get("scheduled_at") if form.is_bound and form.is_valid() else None
-    at = at or clock.now() + dt.timedelta(hours=2)
-    try:
-        suggestions = selectors.engineer_suggestions(case, at, fetched_by=request.user)[:5]
-    except DomainError:
-        suggestions = []
+    if form.is_bound:  # refused: whom to send at the time asked for
+        at = form.cleaned_data.get("scheduled_at") if form.is_valid() else None
+        suggestions = _suggestions(case, at or clock.now() + DEFAULT_LEAD, request.user)
     return render(
         request,
         "field/visit_new.html",
