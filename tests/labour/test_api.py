@@ -46,6 +46,8 @@ def test_a_manager_creates_a_general_and_an_organizations_card(manager, acme):
         "holiday_multiplier": "2.00",
         "organization": None,
         "tier": "",
+        "valid_from": r.json()["valid_from"],  # today in the desk's zone (the real clock)
+        "valid_until": None,
     }
     r = manager.post(
         "/rate-cards", {**CARD, "name": "艾克米价", "hourly_rate": 150, "organization": "ACME"}
@@ -82,7 +84,7 @@ def test_bad_cards_are_refused_and_nothing_is_written(manager, acme, change, sta
 def test_a_second_card_for_the_same_organization_and_tier_is_409(manager, acme):
     assert manager.post("/rate-cards", CARD).status_code == 201
     r = manager.post("/rate-cards", {**CARD, "name": "另一张"})
-    assert r.status_code == 409 and "already" in r.json()["detail"]
+    assert r.status_code == 409 and "may not overlap" in r.json()["detail"]
     assert RateCard.objects.count() == 1
 
 
