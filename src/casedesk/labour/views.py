@@ -295,11 +295,11 @@ def _card_or_404(request, pk: int):
 @staff_required
 def rate_card_edit(request, pk: int):
     user = request.user
-    if not policy.can(user, LabourAction.MANAGE_RATES):
-        return forbidden(request)
     card = _card_or_404(request, pk)
     if isinstance(card, HttpResponse):
         return card
+    if not policy.can(user, LabourAction.MANAGE_RATES, card):
+        return forbidden(request)
     initial = {
         "name": card.name,
         "night_multiplier": card.night_multiplier,
@@ -326,11 +326,11 @@ def rate_card_edit(request, pk: int):
 @staff_required
 def rate_card_supersede(request, pk: int):
     user = request.user
-    if not policy.can(user, LabourAction.MANAGE_RATES):
-        return forbidden(request)
     card = _card_or_404(request, pk)
     if isinstance(card, HttpResponse):
         return card
+    if not policy.can(user, LabourAction.MANAGE_RATES, card):
+        return forbidden(request)
     initial = {
         "hourly_rate": card.hourly_rate,
         "valid_from": services.today(),
