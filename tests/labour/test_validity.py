@@ -282,7 +282,10 @@ def test_last_months_settlement_does_not_move_after_a_supersede(csm):
         (s.organization, s.minutes, s.amount, [p.card for p in s.logs])
         for s in selectors.settlement(month="2026-12", fetched_by=csm)
     ]
-    assert before == [("ACME", 30, Decimal("150.00"), ["通用"]), ("BETA", 60, Decimal("400.00"), ["通用"])]
+    assert before == [
+        ("ACME", 30, Decimal("150.00"), ["通用"]),
+        ("BETA", 60, Decimal("400.00"), ["通用"]),
+    ]
     # On 2027-01-10 the price goes up from that day on; January's work costs the new rate.
     with clock.frozen(dt.datetime(2027, 1, 10, 2, tzinfo=dt.UTC)):
         new = services.rate_card_supersede(card=general, hourly_rate="300", by=csm)
