@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 import pytest
-from django.utils import translation
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from openpyxl import load_workbook
 
 from tests.labour.factories import make_small_desk
