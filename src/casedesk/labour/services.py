@@ -195,7 +195,11 @@ KEEP = Keep.KEEP
 
 
 def _locked(card: RateCard) -> RateCard:
-    return RateCard.objects.select_for_update().select_related("organization").get(pk=card.pk)
+    return (
+        RateCard.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=card.pk)
+    )
 
 
 @operation
