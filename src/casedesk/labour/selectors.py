@@ -82,20 +82,45 @@ class Cards:
     organization's own before the general one, and of those a card for the engineer's tier
     before one for any tier."""
 
-    def __init__(self, cards: list[RateCard]):
+    def __init__(
+        self,
+        cards: list[RateCard],
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ):
+        """``since``/``until``: the period priced, if known (cards outside it are dropped)."""
+        if since is not None and until is not None:
+            cards = [
+                c
+                for c in cards
+                if c.valid_from <= until and (c.valid_until is None or c.valid_until >= since)
+            ]
         self._by: dict[tuple, list[RateCard]] = defaultdict(list)
         for c in sorted(cards, key=lambda c: c.valid_from):
             self._by[(c.organization_id, c.tier)].append(c)
         self._picked: dict[tuple, RateCard | None] = {}
+        # Whether a log's day can be left out: one card per scope, valid all the period
+        # (the usual month: no price changed in it), so the day picks nothing.
+        self.timeless = (
+            since is not None
+            and until is not None
+            and all(
+                len(scope) == 1 and scope[0].valid_on(since) and scope[0].valid_on(until)
+                for scope in self._by.values()
+            )
+        )
 
-    def _valid(self, key: tuple, day: dt.date) -> RateCard | None:
+    def _valid(self, key: tuple, day: dt.date | None) -> RateCard | None:
         for card in self._by.get(key, ()):
-            if card.valid_on(day):
+            if day is None or card.valid_on(day):
                 return card
         return None
 
-    def for_log(self, organization_id: int | None, tier: str, day: dt.date) -> RateCard | None:
-        """The card for a log on local ``day`` (remembered: a month has a few dozen days)."""
+    def for_log(
+        self, organization_id: int | None, tier: str, day: dt.date | None
+    ) -> RateCard | None:
+        """The card for a log on local ``day`` (remembered: a month has a few dozen days);
+        ``day`` None only when :attr:`timeless`."""
         picked = (organization_id, tier, day)
         if picked in self._picked:
             return self._picked[picked]
@@ -136,9 +161,11 @@ _LOG_FIELDS = (
 
 def _priced(logs, cards: Cards, tiers: dict[int, str]) -> Iterator[PricedLog]:
     zone = clock.desk_zone()
+    timeless = cards.timeless
     for minutes, ended, author_id, username, number, org_id, code, name, entitled, goodwill in logs:
         parts = rates.split_log(minutes, ended, zone)
-        card = cards.for_log(org_id, tiers.get(author_id, ""), ended.astimezone(zone).date())
+        day = None if timeless else ended.astimezone(zone).date()
+        card = cards.for_log(org_id, tiers.get(author_id, ""), day)
         exact = (
             rates.amount(
                 parts,
@@ -174,7 +201,7 @@ def priced_logs(*, since: dt.date, until: dt.date, fetched_by) -> Iterator[Price
         .order_by("created_at", "id")
         .values_list(*_LOG_FIELDS)
     )
-    cards = Cards(list(RateCard.objects.all()))
+    cards = Cards(list(RateCard.objects.all()), since, until)
     tiers = dict(StaffProfile.objects.values_list("user_id", "tier"))
     # One fetch, not a server-side cursor: PostgreSQL plans a cursor for its first rows
     # (a nested loop in created_at order), four times slower for the whole month.
