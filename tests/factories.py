@@ -42,6 +42,14 @@ class ApiClient:
             self._url(path), data, content_type="application/json", headers=self.headers
         )
 
+    def patch(self, path: str, body=None):
+        return self.client.patch(
+            self._url(path),
+            json.dumps(body or {}),
+            content_type="application/json",
+            headers=self.headers,
+        )
+
     def delete(self, path: str):
         return self.client.delete(self._url(path), headers=self.headers)
 

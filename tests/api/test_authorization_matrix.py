@@ -260,6 +260,8 @@ def send(client: ApiClient, method: str, path: str, needs: Needs, w: World):
         return client.get(path, needs.query)
     if method == "delete":
         return client.delete(path)
+    if method == "patch":
+        return client.patch(path, body)
     assert method == "post", f"teach {__name__}.send to send {method.upper()}"
     return client.post(path, body) if body is not None else client.post(path, raw="")
 

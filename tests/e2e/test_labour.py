@@ -3,10 +3,13 @@ downloads it as XLSX, reads the monthly settlement and the rate cards (zh-hans a
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from casedesk.labour.models import RateCard
 from tests.accounts.factories import make_user
 from tests.labour.factories import make_small_desk
 
@@ -51,3 +54,45 @@ def test_a_manager_reads_the_labour_report_and_the_settlement(screens, transacti
     assert "Labour report" in english.page.locator("h1").inner_text()
     assert "zhao" in english.page.locator("#labour-rows").inner_text()
     english.shot("labour-report-en")
+
+
+def test_a_manager_edits_a_rate_card_and_reads_a_cases_labour(screens, transactional_db):
+    covered, uncovered, beta_case = make_small_desk()
+    card = RateCard.objects.get()
+    manager = make_user("cs_manager", username="csm")
+    screen = screens(manager)
+    screen.goto("/labour/rate-cards/")
+    page = screen.page
+    page.locator(f"#card-{card.pk}").get_by_role("link", name="编辑").click()
+    page.get_by_label("名称").fill("通用（2026 修订）")
+    page.get_by_label("夜间系数").fill("1.6")
+    page.get_by_label("截止日期（含）").fill("2099-12-31")
+    screen.shot("labour-rate-card-edit")
+    page.get_by_role("button", name="保存").click()
+    row = page.locator(f"#card-{card.pk}").inner_text()
+    assert "通用（2026 修订）" in row and "1.60" in row and "2026-01-01 至 2099-12-31" in row
+    card.refresh_from_db()
+    assert card.night_multiplier == Decimal("1.60")
+
+    # A new rate from a later day: the card ends the day before, a new one starts.
+    page.locator(f"#card-{card.pk}").get_by_role("link", name="自某日起调价").click()
+    page.get_by_label("新小时费率（元）").fill("260")
+    page.get_by_label("开始日期").fill("2099-01-01")
+    page.get_by_role("button", name="保存").click()
+    assert "2026-01-01 至 2098-12-31" in page.locator(f"#card-{card.pk}").inner_text()
+    assert RateCard.objects.filter(valid_from=dt.date(2099, 1, 1), hourly_rate=260).exists()
+
+    # A bad end (before the card starts) is refused in words (a 400), nothing changed.
+    screen.allow_console(r"status of 400")
+    page.locator(f"#card-{card.pk}").get_by_role("link", name="编辑").click()
+    page.get_by_label("截止日期（含）").fill("2025-01-01")
+    page.get_by_role("button", name="保存").click()
+    assert "早于生效日期" in page.locator("main").inner_text()
+    card.refresh_from_db()
+    assert card.valid_until == dt.date(2098, 12, 31)
+
+    # December's work on the CASE page: per engineer, by the (night ×1.6) card.
+    screen.goto(f"/cases/{uncovered.number}/")
+    panel = page.locator("#labour").inner_text()
+    assert "zhao" in panel and "160.00" in panel  # 30 night minutes: 200 × 1.6 / 2
+    screen.shot("labour-case-panel")

@@ -26,7 +26,11 @@ def make_rate_card(
     holiday: str = "2",
     organization: str = "",
     tier: str = "",
+    valid_from: dt.date | None = dt.date(2026, 1, 1),
+    valid_until: dt.date | None = None,
 ) -> RateCard:
+    """A card through the operation; valid from 2026-01-01 unless told (the tests' work logs
+    are of late 2026, and today moves)."""
     return services.rate_card_create(
         name=name,
         hourly_rate=Decimal(hourly_rate),
@@ -34,6 +38,8 @@ def make_rate_card(
         holiday_multiplier=Decimal(holiday),
         organization=organization,
         tier=tier,
+        valid_from=valid_from,
+        valid_until=valid_until,
         by=make_user("cs_manager"),
     )
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from casedesk.labour import services
 from casedesk.labour.policy import LabourAction as L
-from tests.authorization import CONSOLE, Needs, Page, World
+from tests.authorization import CONSOLE, NOTHING, Needs, Page, World
 from tests.labour.factories import make_rate_card
 
 
@@ -31,12 +32,26 @@ ENDPOINTS = {
             label="unknown organization",
         ),
     ),
+    "casedesk_api_labour_list_rate_cards": (Needs((L.VIEW,)),),
+    "casedesk_api_labour_update_rate_card": (
+        Needs((L.MANAGE_RATES,), lambda w: {"name": "矩阵-改名", "night_multiplier": "1.6"}),
+    ),
+    "casedesk_api_labour_supersede_rate_card": (
+        Needs((L.MANAGE_RATES,), lambda w: {"hourly_rate": "220"}),
+    ),
     "casedesk_api_labour_labour_report": tuple(
         Needs((L.VIEW,), query={**PERIOD, "by": by}, label=by)
         for by in ("engineer", "organization", "case")
     ),
 }
-API_FILLERS: dict = {}
+
+
+def _cards(w: World, state: str = "") -> dict:
+    card = w.objects["labour"]["card"]
+    return {"a rate card": (str(card.pk), card), "no such rate card": ("999999", NOTHING)}
+
+
+API_FILLERS = {("rate-cards", "card_id"): _cards}
 
 PAGES = {
     "labour:report": Page(CONSOLE, (L.VIEW,)),
@@ -56,5 +71,29 @@ PAGES = {
             "tier": "",
         },
     ),
+    "labour:rate_card_edit": Page(
+        CONSOLE,
+        (L.MANAGE_RATES,),
+        form={"name": "矩阵网页改", "night_multiplier": "1.5", "holiday_multiplier": "2"},
+    ),
+    "labour:rate_card_supersede": Page(
+        CONSOLE,
+        (L.MANAGE_RATES,),
+        form=lambda: {
+            "hourly_rate": "230",
+            "valid_from": services.today().isoformat(),
+            "night_multiplier": "1.5",
+            "holiday_multiplier": "2",
+        },
+    ),
 }
-PAGE_FILLERS: dict = {}
+
+
+def _card_pages(w: World) -> list:
+    return [(label, value, obj, obj is not NOTHING) for label, (value, obj) in _cards(w).items()]
+
+
+PAGE_FILLERS = {
+    "labour:rate_card_edit/pk": _card_pages,
+    "labour:rate_card_supersede/pk": _card_pages,
+}

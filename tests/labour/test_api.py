@@ -46,6 +46,8 @@ def test_a_manager_creates_a_general_and_an_organizations_card(manager, acme):
         "holiday_multiplier": "2.00",
         "organization": None,
         "tier": "",
+        "valid_from": r.json()["valid_from"],  # today in the desk's zone (the real clock)
+        "valid_until": None,
     }
     r = manager.post(
         "/rate-cards", {**CARD, "name": "艾克米价", "hourly_rate": 150, "organization": "ACME"}
@@ -82,7 +84,7 @@ def test_bad_cards_are_refused_and_nothing_is_written(manager, acme, change, sta
 def test_a_second_card_for_the_same_organization_and_tier_is_409(manager, acme):
     assert manager.post("/rate-cards", CARD).status_code == 201
     r = manager.post("/rate-cards", {**CARD, "name": "另一张"})
-    assert r.status_code == 409 and "already" in r.json()["detail"]
+    assert r.status_code == 409 and "may not overlap" in r.json()["detail"]
     assert RateCard.objects.count() == 1
 
 
@@ -148,3 +150,99 @@ def test_until_is_included_and_since_starts_at_local_midnight(manager, small_des
 def test_a_bad_report_query_is_a_4xx_with_detail(manager, query):
     r = manager.get("/reports/labour?" + query)
     assert 400 <= r.status_code < 500 and r.json()["detail"]
+
+
+# --- rate cards over time ------------------------------------------------------------------
+
+
+def test_a_card_with_a_period_is_listed_edited_and_superseded(manager, acme):
+    r = manager.post(
+        "/rate-cards", {**CARD, "valid_from": "2026-01-01", "valid_until": "2099-12-31"}
+    )
+    assert r.status_code == 201, r.content
+    card = r.json()
+    assert (card["valid_from"], card["valid_until"]) == ("2026-01-01", "2099-12-31")
+    r = manager.patch(f"/rate-cards/{card['id']}", {"name": "标准（改）", "valid_until": None})
+    assert r.status_code == 200, r.content
+    assert r.json()["name"] == "标准（改）" and r.json()["valid_until"] is None
+    assert r.json()["hourly_rate"] == "200.00"
+    r = manager.post(f"/rate-cards/{card['id']}/supersede", {"hourly_rate": "260.5"})
+    assert r.status_code == 201, r.content
+    new = r.json()
+    assert new["hourly_rate"] == "260.50" and new["name"] == "标准（改）"
+    assert new["valid_until"] is None and new["id"] != card["id"]
+    items = manager.get("/rate-cards").json()["items"]
+    assert [(c["id"], c["hourly_rate"]) for c in items] == [
+        (card["id"], "200.00"),
+        (new["id"], "260.50"),
+    ]
+    assert (
+        items[0]["valid_until"]
+        == (dt.date.fromisoformat(new["valid_from"]) - dt.timedelta(days=1)).isoformat()
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"hourly_rate": "300"}, 422),  # the rate changes from a date on: supersede
+        ({"valid_until": "2020-01-01"}, 422),  # before it starts
+        ({"valid_until": "2026-01-02"}, 422),  # cuts into days past
+        ({"night_multiplier": "20"}, 422),
+        ({"name": None}, 422),
+        ({"name": ""}, 422),
+        ({"valid_until": "soon"}, 422),
+    ],
+)
+def test_a_bad_edit_is_a_4xx_and_changes_nothing(manager, acme, body, status):
+    card = make_rate_card(name="通用")
+    r = manager.patch(f"/rate-cards/{card.pk}", body)
+    assert r.status_code == status, r.content
+    assert r.json()["detail"]
+    fresh = RateCard.objects.get()
+    assert (fresh.name, fresh.hourly_rate, fresh.night_multiplier, fresh.valid_until) == (
+        "通用",
+        card.hourly_rate,
+        card.night_multiplier,
+        None,
+    )
+    assert not AuditRecord.objects.filter(action="rate_card.update").exists()
+
+
+def test_overlapping_periods_are_409_and_nothing_is_written(manager, acme):
+    make_rate_card(name="上半年", valid_until=dt.date(2026, 6, 30))
+    make_rate_card(name="下半年", valid_from=dt.date(2026, 7, 1), valid_until=dt.date(2026, 12, 31))
+    r = manager.post(
+        "/rate-cards", {**CARD, "valid_from": "2026-06-01", "valid_until": "2026-06-30"}
+    )
+    assert r.status_code == 409 and "上半年" in r.json()["detail"]
+    first = RateCard.objects.get(name="上半年")
+    r = manager.patch(f"/rate-cards/{first.pk}", {"valid_until": "2026-07-01"})
+    assert r.status_code in (409, 422) and r.json()["detail"]
+    assert RateCard.objects.count() == 2
+    assert RateCard.objects.get(name="上半年").valid_until == dt.date(2026, 6, 30)
+
+
+def test_a_supersede_from_the_past_is_refused_and_nothing_moves(manager, acme):
+    card = make_rate_card()
+    r = manager.post(
+        f"/rate-cards/{card.pk}/supersede", {"hourly_rate": "1", "valid_from": "2026-02-01"}
+    )
+    assert r.status_code == 422 and r.json()["detail"]
+    assert RateCard.objects.count() == 1 and RateCard.objects.get().valid_until is None
+    assert manager.post("/rate-cards/999999/supersede", {"hourly_rate": "1"}).status_code == 404
+    assert manager.patch("/rate-cards/999999", {"name": "x"}).status_code == 404
+
+
+def test_an_engineer_may_neither_list_nor_edit_cards(acme):
+    card = make_rate_card()
+    engineer = ApiClient(make_user("engineer"))
+    assert engineer.get("/rate-cards").status_code == 403
+    assert engineer.patch(f"/rate-cards/{card.pk}", {"name": "x"}).status_code == 404
+    assert (
+        engineer.post(f"/rate-cards/{card.pk}/supersede", {"hourly_rate": "1"}).status_code == 404
+    )
+    supervisor = ApiClient(make_user("supervisor"))  # reads costs, keeps no cards
+    assert supervisor.get("/rate-cards").status_code == 200
+    assert supervisor.patch(f"/rate-cards/{card.pk}", {"name": "x"}).status_code == 403
+    assert RateCard.objects.get().name == "标准工时"

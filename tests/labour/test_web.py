@@ -3,12 +3,14 @@ settlement of work outside the contract and its XLSX, the rate cards."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
+from casedesk.core import clock
 from casedesk.labour.models import RateCard
 from tests.accounts.factories import make_user
 from tests.factories import client_for, page_text
@@ -100,3 +102,72 @@ def test_a_manager_adds_a_card_and_an_engineer_sees_no_costs(desk):
     engineer = client_for(make_user("engineer"), "zh-hans")
     assert engineer.get("/labour/").status_code == 403
     assert engineer.get("/labour/settlement.xlsx?month=2026-12").status_code == 403
+
+
+def test_a_manager_edits_a_card_and_supersedes_its_rate(desk):
+    card = RateCard.objects.get()
+    manager = client_for(make_user("cs_manager"), "zh-hans")
+    page = page_text(manager.get("/labour/rate-cards/"))
+    assert f"/labour/rate-cards/{card.pk}/edit/" in page and "2026-01-01 起" in page
+    r = manager.get(f"/labour/rate-cards/{card.pk}/edit/")
+    assert r.status_code == 200 and 'value="通用"' in page_text(r)
+    r = manager.post(
+        f"/labour/rate-cards/{card.pk}/edit/",
+        {
+            "name": "通用费率",
+            "night_multiplier": "1.6",
+            "holiday_multiplier": "2",
+            "valid_until": "",
+        },
+    )
+    assert r.status_code == 302, page_text(r)
+    card.refresh_from_db()
+    assert (card.name, card.night_multiplier) == ("通用费率", Decimal("1.60"))
+    with clock.frozen(dt.datetime(2026, 12, 20, 2, tzinfo=dt.UTC)):
+        r = manager.post(
+            f"/labour/rate-cards/{card.pk}/supersede/",
+            {
+                "hourly_rate": "250",
+                "valid_from": "2027-01-01",
+                "night_multiplier": "1.6",
+                "holiday_multiplier": "2",
+            },
+        )
+    assert r.status_code == 302
+    card.refresh_from_db()
+    assert card.valid_until == dt.date(2026, 12, 31)
+    assert RateCard.objects.get(valid_from=dt.date(2027, 1, 1)).hourly_rate == Decimal("250.00")
+    page = page_text(manager.get("/labour/rate-cards/"))
+    assert "2026-01-01 至 2026-12-31" in page and "2027-01-01 起" in page
+
+
+def test_a_bad_edit_or_supersede_shows_the_words_and_changes_nothing(desk):
+    card = RateCard.objects.get()
+    manager = client_for(make_user("cs_manager"), "en")
+    r = manager.post(
+        f"/labour/rate-cards/{card.pk}/edit/",
+        {
+            "name": "x",
+            "night_multiplier": "1.5",
+            "holiday_multiplier": "2",
+            "valid_until": "2026-02-01",
+        },
+    )
+    assert r.status_code == 400 and "days already past" in page_text(r)
+    r = manager.post(
+        f"/labour/rate-cards/{card.pk}/supersede/",
+        {
+            "hourly_rate": "250",
+            "valid_from": "2026-02-01",
+            "night_multiplier": "1.5",
+            "holiday_multiplier": "2",
+        },
+    )
+    assert r.status_code == 400 and "past amounts stay" in page_text(r)
+    card.refresh_from_db()
+    assert (card.name, card.valid_until) == ("通用", None) and RateCard.objects.count() == 1
+    engineer = client_for(make_user("engineer"), "en")
+    assert engineer.get(f"/labour/rate-cards/{card.pk}/edit/").status_code == 404
+    supervisor = client_for(make_user("supervisor"), "en")
+    assert supervisor.get(f"/labour/rate-cards/{card.pk}/supersede/").status_code == 403
+    assert manager.get("/labour/rate-cards/999999/edit/").status_code == 404

@@ -14,3 +14,18 @@ from .models import RateCard
 class RateCardCreated(Event):
     card: RateCard
     by: User | None
+
+
+@dataclasses.dataclass(frozen=True)
+class RateCardUpdated(Event):
+    card: RateCard
+    by: User | None
+
+
+@dataclasses.dataclass(frozen=True)
+class RateCardSuperseded(Event):
+    """``card`` ended the day before ``successor`` starts, at a new rate."""
+
+    card: RateCard
+    successor: RateCard
+    by: User | None

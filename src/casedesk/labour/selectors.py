@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from casedesk.accounts.models import StaffProfile
+from casedesk.cases.choices import CaseAction
 from casedesk.cases.models import WorkLog
 from casedesk.core import clock, policy
-from casedesk.core.errors import InvalidInput
+from casedesk.core.errors import InvalidInput, NotFound
 
 from . import rates
 from .models import RateCard
@@ -30,6 +32,15 @@ MAX_DAYS = 400
 
 def rate_card_list(*, fetched_by) -> list[RateCard]:
     return list(policy.visible(fetched_by, RateCard).select_related("organization"))
+
+
+def rate_card_get(*, pk: int, fetched_by) -> RateCard:
+    """One card the reader may see (NotFound otherwise)."""
+    card = policy.visible(fetched_by, RateCard).select_related("organization").filter(pk=pk)
+    found = card.first()
+    if found is None:
+        raise NotFound(_("No such rate card."))
+    return found
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class PricedLog:
     split: rates.Split
     exact: Fraction
     card: str
+    hourly_rate: Decimal | None = None
 
     @property
     def amount(self) -> Decimal:
@@ -66,18 +78,59 @@ class PricedLog:
 
 
 class Cards:
-    """Which card prices a log: the organization's own before the general one, and of
-    those a card for the engineer's tier before one for any tier."""
+    """Which card prices a log: of the cards valid on the log's local day, the
+    organization's own before the general one, and of those a card for the engineer's tier
+    before one for any tier."""
 
-    def __init__(self, cards: list[RateCard]):
-        self._by = {(c.organization_id, c.tier): c for c in cards}
+    def __init__(
+        self,
+        cards: list[RateCard],
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ):
+        """``since``/``until``: the period priced, if known (cards outside it are dropped)."""
+        if since is not None and until is not None:
+            cards = [
+                c
+                for c in cards
+                if c.valid_from <= until and (c.valid_until is None or c.valid_until >= since)
+            ]
+        self._by: dict[tuple, list[RateCard]] = defaultdict(list)
+        for c in sorted(cards, key=lambda c: c.valid_from):
+            self._by[(c.organization_id, c.tier)].append(c)
+        self._picked: dict[tuple, RateCard | None] = {}
+        # Whether a log's day can be left out: one card per scope, valid all the period
+        # (the usual month: no price changed in it), so the day picks nothing.
+        self.timeless = (
+            since is not None
+            and until is not None
+            and all(
+                len(scope) == 1 and scope[0].valid_on(since) and scope[0].valid_on(until)
+                for scope in self._by.values()
+            )
+        )
 
-    def for_log(self, organization_id: int, tier: str) -> RateCard | None:
-        for key in ((organization_id, tier), (organization_id, ""), (None, tier), (None, "")):
-            card = self._by.get(key)
-            if card is not None:
+    def _valid(self, key: tuple, day: dt.date | None) -> RateCard | None:
+        for card in self._by.get(key, ()):
+            if day is None or card.valid_on(day):
                 return card
         return None
+
+    def for_log(
+        self, organization_id: int | None, tier: str, day: dt.date | None
+    ) -> RateCard | None:
+        """The card for a log on local ``day`` (remembered: a month has a few dozen days);
+        ``day`` None only when :attr:`timeless`."""
+        picked = (organization_id, tier, day)
+        if picked in self._picked:
+            return self._picked[picked]
+        card = None
+        for key in ((organization_id, tier), (organization_id, ""), (None, tier), (None, "")):
+            card = self._valid(key, day)
+            if card is not None:
+                break
+        self._picked[picked] = card
+        return card
 
 
 def period(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -92,35 +145,27 @@ def period(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def priced_logs(*, since: dt.date, until: dt.date, fetched_by) -> Iterator[PricedLog]:
-    """Every work log with minutes created in the period, priced, oldest first."""
-    policy.require(fetched_by, LabourAction.VIEW)
-    start, end = period(since, until)
-    # Plain rows, not model instances: a busy month is tens of thousands of logs.
-    logs = (
-        WorkLog.objects.filter(created_at__gte=start, created_at__lt=end, minutes__gt=0)
-        .order_by("created_at", "id")
-        .values_list(
-            "minutes",
-            "created_at",
-            "author_id",
-            "author__username",
-            "case__number",
-            "case__organization_id",
-            "case__organization__code",
-            "case__organization__name",
-            "case__entitlement__entitled",
-            "case__entitlement__goodwill",
-        )
-    )
-    cards = Cards(list(RateCard.objects.all()))
-    tiers = dict(StaffProfile.objects.values_list("user_id", "tier"))
+_LOG_FIELDS = (
+    "minutes",
+    "created_at",
+    "author_id",
+    "author__username",
+    "case__number",
+    "case__organization_id",
+    "case__organization__code",
+    "case__organization__name",
+    "case__entitlement__entitled",
+    "case__entitlement__goodwill",
+)
+
+
+def _priced(logs, cards: Cards, tiers: dict[int, str]) -> Iterator[PricedLog]:
     zone = clock.desk_zone()
-    # One fetch, not a server-side cursor: PostgreSQL plans a cursor for its first rows
-    # (a nested loop in created_at order), four times slower for the whole month.
+    timeless = cards.timeless
     for minutes, ended, author_id, username, number, org_id, code, name, entitled, goodwill in logs:
         parts = rates.split_log(minutes, ended, zone)
-        card = cards.for_log(org_id, tiers.get(author_id, ""))
+        day = None if timeless else ended.astimezone(zone).date()
+        card = cards.for_log(org_id, tiers.get(author_id, ""), day)
         exact = (
             rates.amount(
                 parts,
@@ -142,7 +187,131 @@ def priced_logs(*, since: dt.date, until: dt.date, fetched_by) -> Iterator[Price
             split=parts,
             exact=exact,
             card=card.name if card else "",
+            hourly_rate=card.hourly_rate if card else None,
         )
+
+
+def priced_logs(*, since: dt.date, until: dt.date, fetched_by) -> Iterator[PricedLog]:
+    """Every work log with minutes created in the period, priced, oldest first."""
+    policy.require(fetched_by, LabourAction.VIEW)
+    start, end = period(since, until)
+    # Plain rows, not model instances: a busy month is tens of thousands of logs.
+    logs = (
+        WorkLog.objects.filter(created_at__gte=start, created_at__lt=end, minutes__gt=0)
+        .order_by("created_at", "id")
+        .values_list(*_LOG_FIELDS)
+    )
+    cards = Cards(list(RateCard.objects.all()), since, until)
+    tiers = dict(StaffProfile.objects.values_list("user_id", "tier"))
+    # One fetch, not a server-side cursor: PostgreSQL plans a cursor for its first rows
+    # (a nested loop in created_at order), four times slower for the whole month.
+    yield from _priced(logs, cards, tiers)
+
+
+@dataclass
+class EngineerLabour:
+    """One engineer's work on a CASE: minutes, split, amount and the cards that priced it."""
+
+    engineer: str
+    minutes: int = 0
+    day: Decimal = Decimal(0)
+    night: Decimal = Decimal(0)
+    holiday: Decimal = Decimal(0)
+    exact: Fraction = Fraction(0)
+    cards: list[tuple[str, Decimal]] = field(default_factory=list)  # (name, hourly rate)
+    unpriced: int = 0  # minutes no card was valid for
+
+    @property
+    def amount(self) -> Decimal:
+        return rates.cents(self.exact)
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
+
+
+@dataclass
+class CaseLabour:
+    engineers: list[EngineerLabour]
+    outside_contract: bool
+
+    @property
+    def minutes(self) -> int:
+        return sum(e.minutes for e in self.engineers)
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
+
+    @property
+    def amount(self) -> Decimal:
+        return rates.cents(sum((e.exact for e in self.engineers), Fraction(0)))
+
+    @property
+    def day(self) -> Decimal:
+        return sum((e.day for e in self.engineers), Decimal(0))
+
+    @property
+    def night(self) -> Decimal:
+        return sum((e.night for e in self.engineers), Decimal(0))
+
+    @property
+    def holiday(self) -> Decimal:
+        return sum((e.holiday for e in self.engineers), Decimal(0))
+
+
+def case_labour(*, case, fetched_by) -> CaseLabour:
+    """A CASE's work priced, per engineer (three queries: logs, cards, tiers)."""
+    policy.require(fetched_by, LabourAction.VIEW)
+    logs = list(
+        WorkLog.objects.filter(case=case, minutes__gt=0)
+        .order_by("created_at", "id")
+        .values_list(*_LOG_FIELDS)
+    )
+    cards = Cards(
+        list(
+            RateCard.objects.filter(
+                Q(organization_id=case.organization_id) | Q(organization__isnull=True)
+            )
+        )
+    )
+    authors = {row[2] for row in logs}
+    tiers = (
+        dict(StaffProfile.objects.filter(user_id__in=authors).values_list("user_id", "tier"))
+        if authors
+        else {}
+    )
+    by_engineer: dict[str, EngineerLabour] = {}
+    outside = False
+    for p in _priced(logs, cards, tiers):
+        e = by_engineer.setdefault(p.engineer, EngineerLabour(engineer=p.engineer))
+        e.minutes += p.minutes
+        e.day += p.split.day
+        e.night += p.split.night
+        e.holiday += p.split.holiday
+        e.exact += p.exact
+        if p.hourly_rate is None:
+            e.unpriced += p.minutes
+        elif (p.card, p.hourly_rate) not in e.cards:
+            e.cards.append((p.card, p.hourly_rate))
+        outside = p.outside_contract
+    return CaseLabour(
+        engineers=sorted(by_engineer.values(), key=lambda e: e.engineer),
+        outside_contract=outside,
+    )
+
+
+def case_hours(*, case, fetched_by) -> list[tuple[dt.date, int]]:
+    """The minutes worked on a CASE per local day, oldest first: what its customer reads
+    (no amounts: prices are in the monthly settlement)."""
+    policy.require(fetched_by, CaseAction.VIEW, case)
+    zone = clock.desk_zone()
+    days: dict[dt.date, int] = defaultdict(int)
+    for minutes, ended in WorkLog.objects.filter(case=case, minutes__gt=0).values_list(
+        "minutes", "created_at"
+    ):
+        days[ended.astimezone(zone).date()] += minutes
+    return sorted(days.items())
 
 
 @dataclass

@@ -73,6 +73,51 @@ class RateCardForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("any engineer")), *Tier.choices],
     )
+    valid_from = forms.DateField(
+        label=gettext_lazy("valid from"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("Empty: today."),
+    )
+    valid_until = forms.DateField(
+        label=gettext_lazy("valid until (included)"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("Empty: open-ended."),
+    )
+
+
+class RateCardEditForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("name"), max_length=120)
+    night_multiplier = forms.DecimalField(
+        label=gettext_lazy("night multiplier"), max_digits=4, decimal_places=2
+    )
+    holiday_multiplier = forms.DecimalField(
+        label=gettext_lazy("holiday multiplier"), max_digits=4, decimal_places=2
+    )
+    valid_until = forms.DateField(
+        label=gettext_lazy("valid until (included)"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("Empty: open-ended. Not before yesterday: past amounts stay."),
+    )
+
+
+class SupersedeForm(forms.Form):
+    hourly_rate = forms.DecimalField(
+        label=gettext_lazy("new hourly rate (CNY)"), max_digits=10, decimal_places=2
+    )
+    valid_from = forms.DateField(
+        label=gettext_lazy("from"),
+        widget=DateInput,
+        help_text=gettext_lazy("Today or later; the card ends the day before."),
+    )
+    night_multiplier = forms.DecimalField(
+        label=gettext_lazy("night multiplier"), max_digits=4, decimal_places=2
+    )
+    holiday_multiplier = forms.DecimalField(
+        label=gettext_lazy("holiday multiplier"), max_digits=4, decimal_places=2
+    )
 
 
 def _this_month() -> tuple[dt.date, dt.date]:
@@ -224,6 +269,7 @@ def rate_card_new(request):
         fields = {**form.cleaned_data}
         fields["organization"] = fields["organization"] or ""
         fields["tier"] = fields["tier"] or ""
+        fields["valid_from"] = fields["valid_from"] or None
         try:
             card = services.rate_card_create(**fields, by=user)
         except DomainError as exc:
@@ -235,5 +281,82 @@ def rate_card_new(request):
         request,
         "labour/rate_card_new.html",
         {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _card_or_404(request, pk: int):
+    try:
+        return selectors.rate_card_get(pk=pk, fetched_by=request.user)
+    except DomainError as exc:
+        return forbidden(request, exc.detail, status=exc.status)
+
+
+@staff_required
+def rate_card_edit(request, pk: int):
+    user = request.user
+    card = _card_or_404(request, pk)
+    if isinstance(card, HttpResponse):
+        return card
+    if not policy.can(user, LabourAction.MANAGE_RATES, card):
+        return forbidden(request)
+    initial = {
+        "name": card.name,
+        "night_multiplier": card.night_multiplier,
+        "holiday_multiplier": card.holiday_multiplier,
+        "valid_until": card.valid_until,
+    }
+    form = RateCardEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            card = services.rate_card_update(card=card, **form.cleaned_data, by=user)
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Rate card %(name)s saved.") % {"name": card.name})
+            return redirect("labour:rate_cards")
+    return render(
+        request,
+        "labour/rate_card_edit.html",
+        {"form": form, "card": card, "title": _("Edit rate card")},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def rate_card_supersede(request, pk: int):
+    user = request.user
+    card = _card_or_404(request, pk)
+    if isinstance(card, HttpResponse):
+        return card
+    if not policy.can(user, LabourAction.MANAGE_RATES, card):
+        return forbidden(request)
+    initial = {
+        "hourly_rate": card.hourly_rate,
+        "valid_from": services.today(),
+        "night_multiplier": card.night_multiplier,
+        "holiday_multiplier": card.holiday_multiplier,
+    }
+    form = SupersedeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            successor = services.rate_card_supersede(card=card, **form.cleaned_data, by=user)
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(
+                request,
+                _("From %(day)s on, %(name)s costs %(rate)s CNY an hour.")
+                % {
+                    "day": successor.valid_from.isoformat(),
+                    "name": successor.name,
+                    "rate": successor.hourly_rate,
+                },
+            )
+            return redirect("labour:rate_cards")
+    return render(
+        request,
+        "labour/rate_card_edit.html",
+        {"form": form, "card": card, "title": _("New rate from a date on")},
         status=400 if form.errors else 200,
     )
