@@ -131,10 +131,10 @@ def assigned(event, reader: Reader) -> Presented:
 @presenters.register(DOMAIN, EventKind.WORK_LOGGED)
 def work_logged(event, reader: Reader) -> Presented:
     data = event.data or {}
-    head = _("%(kind)s, %(minutes)s min") % {
-        "kind": label(WorkLogKind, data.get("kind", "")),
-        "minutes": data.get("minutes", 0),
-    }
+    kind = label(WorkLogKind, data.get("kind", ""))
+    minutes = data.get("minutes", 0)
+    # a note the system writes (an RMA step, a visit's check-in) took no one's time
+    head = _("%(kind)s, %(minutes)s min") % {"kind": kind, "minutes": minutes} if minutes else kind
     lines = []
     if _after(data, "status") == Status.IN_PROGRESS:
         lines.append(_("The engineer called back: the CASE is in progress."))
