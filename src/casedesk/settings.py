@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "casedesk.parts",
     "casedesk.field",
     "casedesk.labour",
+    "casedesk.replies",
 ]
 
 MIDDLEWARE = [

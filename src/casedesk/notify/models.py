@@ -71,6 +71,9 @@ class Notification(models.Model):
     # Threading: the customer's mail this answers, and the ids before it (root first).
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
     references = models.TextField(_("References"), blank=True)
+    # Files to attach, by reference (CASE attachments, read when the mail is built):
+    # [{"id": 12, "name": "C2611001-visit-3-v1.pdf"}], the name kept for the outbox's lists.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"),
         max_length=16,

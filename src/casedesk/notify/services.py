@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 
 from casedesk.accounts.models import User
 from casedesk.cases.choices import Priority, Status
-from casedesk.cases.models import Case
+from casedesk.cases.models import Attachment, Case
 from casedesk.core import after_commit, audit, clock
 from casedesk.core.operations import operation
 
@@ -163,10 +163,12 @@ def queue_to_address(
     message_id: str = "",
     in_reply_to: str = "",
     references: Iterable[str] = (),
+    attachments: Iterable[Attachment] = (),
 ) -> Notification:
     """One message to an address that may have no account (a customer who e-mailed the
     desk, or a stranger refused politely), in ``language``; unique per reason and address.
-    ``in_reply_to`` and ``references`` thread it under the mail it answers."""
+    ``in_reply_to`` and ``references`` thread it under the mail it answers; it carries
+    ``attachments`` (attached when it is sent)."""
     now = clock.now()
     context = {**context, "labels": _labels(context)}
     subject, body = _render(template, context, language, clock.desk_zone())
@@ -183,6 +185,7 @@ def queue_to_address(
         message_id=message_id or new_message_id(),
         in_reply_to=in_reply_to,
         references=" ".join(references),
+        attachments=[{"id": a.pk, "name": a.name} for a in attachments],
         created_at=now,
         next_attempt_at=now,
     )
@@ -297,13 +300,24 @@ def _message(n: Notification, number: str | None = None) -> EmailMessage:
         headers["In-Reply-To"] = in_reply_to
     if references:
         headers["References"] = " ".join(references)
-    return EmailMessage(
+    msg = EmailMessage(
         subject=n.subject,
         body=n.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[n.to_email],
         headers=headers,
     )
+    if n.attachments:
+        files = Attachment.objects.in_bulk([ref["id"] for ref in n.attachments])
+        for ref in n.attachments:
+            if (attachment := files.get(ref["id"])) is None:
+                continue
+            try:
+                with attachment.file.open("rb") as f:
+                    msg.attach(attachment.name, f.read(), attachment.content_type or None)
+            except OSError:  # gone from the storage: the mail goes without it
+                log.warning("attachment %s could not be read", attachment.pk)
+    return msg
 
 
 def deliver_due(*, limit: int = 200) -> after_commit.Delivery:
