@@ -109,8 +109,9 @@ def _body(body: str) -> str:
     return body
 
 
-def _address(case: Case) -> Recipient:
-    """The reply's recipient, or why there is none (the loop protection included)."""
+def recipient_checked(case: Case) -> Recipient:
+    """The reply's recipient; InvalidInput saying why there is none (no address, or one
+    the loop protection refuses)."""
     to = recipient(case)
     if not to.address:
         raise InvalidInput(
@@ -140,7 +141,7 @@ def case_reply(
     history; all or nothing."""
     policy.require(by, ReplyAction.SEND, case)
     body = _body(body)
-    to = _address(case)
+    to = recipient_checked(case)
     names = attachments.check_uploads(uploads)
     worklog = cases.case_log_work(
         case=case,
