@@ -21,7 +21,9 @@ def acme(db):
 
 @pytest.fixture
 def zhang(acme):
-    return ContactFactory(organization=acme, name="张三", phone="13800138000", email="zhang@acme.cn")
+    return ContactFactory(
+        organization=acme, name="张三", phone="13800138000", email="zhang@acme.cn"
+    )
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ def make_template(*, name: str = "收到", language: str = "zh-hans", body: str 
     template = ReplyTemplate(
         name=name,
         language=language,
-        body=body or "您好，{contact}：我们已收到 {number}（{title}），工程师 {engineer} 正在处理。",
+        body=body
+        or "您好，{contact}：我们已收到 {number}（{title}），工程师 {engineer} 正在处理。",
     )
     object_save(template, by=by)
     return template

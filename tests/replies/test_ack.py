@@ -74,7 +74,8 @@ def test_an_api_case_is_acknowledged(api, zhang, desk_staff):
 def test_a_portal_case_is_acknowledged(zhang, zhang_login):
     client = client_for(zhang_login, "zh-hans")
     response = client.post(
-        "/portal/cases/new/", {"title": "打印机无法连接", "description": "从昨天开始", "priority": "P4"}
+        "/portal/cases/new/",
+        {"title": "打印机无法连接", "description": "从昨天开始", "priority": "P4"},
     )
     assert response.status_code == 302, response.content[:500]
     (ack,) = Notification.objects.filter(recipient=None, to_email="zhang@acme.cn")

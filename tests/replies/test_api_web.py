@@ -69,7 +69,11 @@ def test_the_composer_shows_two_modes_and_the_recipient(zhang, desk_staff):
     make_template(name="Received", language="en", body="Dear {contact}, {number} ({title}) {x}")
     response = client_for(desk_staff["eng"], "zh-hans").get(f"/cases/{case.number}/")
     html = response.content.decode()
-    assert 'class="composer"' in html and 'class="reply-frame"' in html and 'class="note-frame"' in html
+    assert (
+        'class="composer"' in html
+        and 'class="reply-frame"' in html
+        and 'class="note-frame"' in html
+    )
     text = page_text(response)
     assert "回复客户" in text and "内部备注" in text
     assert "发送至 zhang@acme.cn" in text  # the button names the address
@@ -150,4 +154,6 @@ def test_the_internal_note_mode_writes_an_internal_work_log(zhang, zhang_login, 
     log = WorkLog.objects.get(case=case, note="只给同事看")
     assert log.internal and log.kind == "note"
     assert not Notification.objects.filter(case=case, dedupe_key__startswith="reply:").exists()
-    assert "只给同事看" not in page_text(client_for(zhang_login).get(f"/portal/cases/{case.number}/"))
+    assert "只给同事看" not in page_text(
+        client_for(zhang_login).get(f"/portal/cases/{case.number}/")
+    )

@@ -25,7 +25,6 @@ from tests.factories import client_for, database_snapshot, page_text
 from .conftest import DESK
 
 
-
 @pytest.fixture(autouse=True)
 def _english_reasons():
     """Refusals in English, to read them (the desk's language is Chinese)."""
@@ -61,10 +60,16 @@ def _mail(*, frm: str, subject: str, body: str, in_reply_to: str = "", headers=(
 
 @pytest.mark.django_db
 def test_a_reply_reaches_the_contact_threaded_with_its_file(smtp, zhang, zhang_login, desk_staff):
-    case = _worked(make_case(contact=zhang, by=desk_staff["taker"], title="核心交换机掉线"), desk_staff)
+    case = _worked(
+        make_case(contact=zhang, by=desk_staff["taker"], title="核心交换机掉线"), desk_staff
+    )
     # The customer wrote about it by mail: the reply answers that mail.
     theirs = gateway.ingest_bytes(
-        _mail(frm="张三 <zhang@acme.cn>", subject=f"Re: [{case.number}] 核心交换机掉线", body="日志见附件说明。")
+        _mail(
+            frm="张三 <zhang@acme.cn>",
+            subject=f"Re: [{case.number}] 核心交换机掉线",
+            body="日志见附件说明。",
+        )
     )
     assert theirs.case == case
     outbox.deliver_due()

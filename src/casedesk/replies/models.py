@@ -14,9 +14,7 @@ class ReplyTemplate(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     body = models.TextField(
         _("body"),
-        help_text=_(
-            "Placeholders: {number}, {title}, {engineer}, {contact}, {organization}."
-        ),
+        help_text=_("Placeholders: {number}, {title}, {engineer}, {contact}, {organization}."),
     )
     active = models.BooleanField(_("active"), default=True)
 

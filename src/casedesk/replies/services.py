@@ -220,7 +220,7 @@ def template_text(template: ReplyTemplate, case: Case) -> str:
     values = {
         "number": case.number,
         "title": case.title,
-        "engineer": case.engineer.display_name if case.engineer_id else "",
+        "engineer": case.engineer.display_name if case.engineer is not None else "",
         "contact": case.caller_name or (contact.name if contact else ""),
         "organization": case.organization.name,
     }

@@ -35,7 +35,12 @@ def composer_context(request, case, form: ReplyForm | None = None, error: str = 
         "form": form or ReplyForm(auto_id="id_reply_%s"),
         "error": error,
         "templates": [
-            {"id": t.pk, "name": t.name, "language": t.language, "text": services.template_text(t, case)}
+            {
+                "id": t.pk,
+                "name": t.name,
+                "language": t.language,
+                "text": services.template_text(t, case),
+            }
             for t in templates
         ],
         "limits": attachments.limits(),

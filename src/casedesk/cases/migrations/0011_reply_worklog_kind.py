@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_goodwill'),
+        ("cases", "0010_goodwill"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='worklog',
-            name='kind',
-            field=models.CharField(choices=[('callback', 'Callback to the customer'), ('phone', 'Phone'), ('remote', 'Remote login'), ('onsite', 'On site'), ('rma', 'RMA'), ('note', 'Note'), ('reply', 'Reply to the customer')], max_length=16, verbose_name='kind'),
+            model_name="worklog",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("callback", "Callback to the customer"),
+                    ("phone", "Phone"),
+                    ("remote", "Remote login"),
+                    ("onsite", "On site"),
+                    ("rma", "RMA"),
+                    ("note", "Note"),
+                    ("reply", "Reply to the customer"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -4,27 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ReplyTemplate',
+            name="ReplyTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English')], max_length=8, verbose_name='language')),
-                ('body', models.TextField(help_text='Placeholders: {number}, {title}, {engineer}, {contact}, {organization}.', verbose_name='body')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("zh-hans", "简体中文"), ("en", "English")],
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Placeholders: {number}, {title}, {engineer}, {contact}, {organization}.",
+                        verbose_name="body",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'reply template',
-                'verbose_name_plural': 'reply templates',
-                'ordering': ['language', 'name', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('name', 'language'), name='replytemplate_name_language')],
+                "verbose_name": "reply template",
+                "verbose_name_plural": "reply templates",
+                "ordering": ["language", "name", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("name", "language"), name="replytemplate_name_language"
+                    )
+                ],
             },
         ),
     ]
