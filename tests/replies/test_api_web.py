@@ -157,3 +157,21 @@ def test_the_internal_note_mode_writes_an_internal_work_log(zhang, zhang_login, 
     assert "只给同事看" not in page_text(
         client_for(zhang_login).get(f"/portal/cases/{case.number}/")
     )
+
+
+@pytest.mark.django_db
+def test_an_administrator_keeps_the_templates_in_the_admin_audited(client):
+    from casedesk.core.audit import AuditRecord
+    from casedesk.replies.models import ReplyTemplate
+    from tests.accounts.factories import make_user
+
+    client.force_login(make_user("admin", username="root"))
+    response = client.post(
+        "/admin/replies/replytemplate/add/",
+        {"name": "已解决", "language": "zh-hans", "body": "{number} 已解决。", "active": "on"},
+    )
+    assert response.status_code == 302
+    template = ReplyTemplate.objects.get(name="已解决")
+    (record,) = AuditRecord.objects.filter(object_type="replies.replytemplate")
+    assert record.actor == "root" and record.object_id == str(template.pk)
+    assert json.loads(record.data)["after"]["body"] == "{number} 已解决。"
