@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "casedesk.knowledge",
     "casedesk.complaints",
     "casedesk.surveys",
+    "casedesk.replies",
 ]
 
 MIDDLEWARE = [

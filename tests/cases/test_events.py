@@ -31,7 +31,10 @@ def test_followers_subscribe_inside_the_transaction_in_todays_order():
         ("casedesk.notify.events", "outbox_follows", inside),
         ("casedesk.search.events", "index_follows", inside),
     ]
-    assert _followers(CaseNumbered) == [("casedesk.sla.events", "alert_on_opening", inside)]
+    assert _followers(CaseNumbered) == [
+        ("casedesk.sla.events", "alert_on_opening", inside),
+        ("casedesk.replies.events", "acknowledge_new_case", inside),  # the caller's ack
+    ]
     assert _followers(CaseEventsBulkWritten) == [
         ("casedesk.webhooks.events", "deliveries_follow_batch", inside)
     ]

@@ -55,7 +55,8 @@ def test_a_caller_without_a_login_reads_the_desks_language(customers, smtp):
     with translation.override("en"):
         _resolve(case, solution="更换了光模块。")
     outbox.deliver_due()
-    (mail,) = smtp.to("zhang@acme.cn")
+    ack, mail = smtp.to("zhang@acme.cn")  # the CASE's acknowledgement, then the solution
+    assert ack["Subject"].strip() == f"[{case.number}] 我们已收到您的请求：核心交换机端口故障"
     assert mail["Subject"].strip() == f"[{case.number}] 已解决：核心交换机端口故障"
     assert f"服务台已解决 CASE {case.number}。" in mail.get_content()
     assert "更换了光模块。" in mail.get_content()
@@ -75,25 +76,27 @@ def test_a_customer_with_a_login_reads_it_in_their_own_language(customers, smtp)
     with translation.override("zh-hans"):
         _resolve(case)
     outbox.deliver_due()
-    (mail,) = smtp.to(emily.email)
+    ack, mail = smtp.to(emily.email)  # the CASE's acknowledgement, then the solution
+    assert ack["Subject"].strip() == f"[{case.number}] We have received your request: {case.title}"
     assert mail["Subject"] == f"[{case.number}] Resolved: {case.title}"
     assert "The service desk has resolved CASE" in mail.get_content()
 
 
 @pytest.mark.django_db
 def test_no_address_no_mail_and_one_mail_per_resolution(customers, smtp):
-    silent = make_case(contact=customers["emily"])
-    silent.caller_email = ""
-    silent.save(update_fields=["caller_email"])
-    customers["emily"].email = ""
+    customers["emily"].email = ""  # no address from the start: not even an acknowledgement
     customers["emily"].save(update_fields=["email"])
+    silent = make_case(contact=customers["emily"])
+    assert silent.caller_email == ""
     _resolve(silent)
     assert not outbox.Notification.objects.filter(case=silent, recipient=None).exists()
 
     told = make_case(contact=customers["yamada"])
     _resolve(told)
-    assert outbox.Notification.objects.filter(case=told, recipient=None).count() == 1
+    to_caller = outbox.Notification.objects.filter(case=told, recipient=None)
+    assert to_caller.count() == 2  # the acknowledgement and the solution
     cases.case_reopen(case=told, reason="又坏了", by=make_user("duty_engineer"))
     cases.case_accept(case=told, by=told.engineer)
     cases.case_resolve(case=told, solution="Replaced the whole switch.", by=told.engineer)
-    assert outbox.Notification.objects.filter(case=told, recipient=None).count() == 2
+    assert to_caller.count() == 3
+    assert to_caller.filter(dedupe_key__startswith="ack:").count() == 1

@@ -35,6 +35,8 @@ class WorkLogKind(models.TextChoices):
     ONSITE = "onsite", _("On site")
     RMA = "rma", _("RMA")
     NOTE = "note", _("Note")
+    # Mailed to the customer and public (the ``replies`` domain writes it, with its mail).
+    REPLY = "reply", _("Reply to the customer")
 
 
 class PendingReason(models.TextChoices):

@@ -131,6 +131,9 @@ def assigned(event, reader: Reader) -> Presented:
 @presenters.register(DOMAIN, EventKind.WORK_LOGGED)
 def work_logged(event, reader: Reader) -> Presented:
     data = event.data or {}
+    if data.get("kind") == WorkLogKind.REPLY:  # a mail to the customer, not labour
+        head = _("Message from the service desk") if reader.customer else _("Reply to the customer")
+        return finish(event, reader, head)
     kind = label(WorkLogKind, data.get("kind", ""))
     minutes = data.get("minutes", 0)
     # a note the system writes (an RMA step, a visit's check-in) took no one's time

@@ -571,6 +571,9 @@ def case_log_work(
         # Labour hours belong to a person; the system writes events, not work logs.
         raise InvalidInput(_("A work log needs its author: the system cannot log work."))
     kind = _choice(kind, WorkLogKind, _("work log kind"))
+    if kind == WorkLogKind.REPLY and not system:
+        # A reply is the record of a mail to the customer: only the reply sends it.
+        raise InvalidInput(_("A reply to the customer is sent with the reply, not logged."))
     note = _text(note, "note", required=not system)
     if (
         isinstance(minutes, bool)

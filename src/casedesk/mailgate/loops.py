@@ -3,11 +3,17 @@ answer, so two robots can never mail each other forever (RFC 3834)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
-from .parse import ParsedMail
+from casedesk.core import clock
+
+from .choices import InboundStatus
+from .models import InboundMessage
+from .parse import ParsedMail, address_spellings, normal_address
 
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|out of (?:the )?office"
@@ -50,3 +56,36 @@ def own_address() -> str:
     from email.utils import parseaddr
 
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+
+
+def answer_refusal(address: str) -> str | None:
+    """Why the desk must not mail ``address`` (a reply written on the CASE page, the
+    acknowledgement of a new CASE), or None: the same loop protection as the gateway's
+    answers.  Never the desk's own address or a mailer daemon's, never an address whose
+    last mail to the desk was machine-sent (an auto-responder answers every mail it gets),
+    nor one that wrote more than ``CASEDESK_MAIL_ANSWERS_PER_HOUR`` mails in the last hour."""
+    local, _at, domain = (address or "").rpartition("@")
+    normal = normal_address(local, domain)
+    if not normal:
+        return _("%(address)s is not an e-mail address.") % {"address": address}
+    if normal == own_address():
+        return _("%(address)s is the service desk's own address.") % {"address": address}
+    if _DAEMONS.match(normal):
+        return _("%(address)s is a mail system's address that no person reads.") % {
+            "address": address
+        }
+    spellings = address_spellings(normal)
+    mails = InboundMessage.objects.filter(sender__in=spellings)
+    last = mails.order_by("-received_at", "-id").only("status", "case_id").first()
+    # An ignored mail without a CASE is one ``auto_reason`` recognised: it stops before
+    # the gateway looks for its CASE.
+    if last is not None and last.status == InboundStatus.IGNORED and last.case_id is None:
+        return _("%(address)s answered the desk's last mail automatically (an auto-responder).") % {
+            "address": address
+        }
+    since = clock.now() - dt.timedelta(hours=1)
+    if mails.filter(received_at__gte=since).count() > settings.CASEDESK_MAIL_ANSWERS_PER_HOUR:
+        return _("%(address)s sent more mails in the last hour than a person writes.") % {
+            "address": address
+        }
+    return None

@@ -10,6 +10,8 @@ never lost: staff see it and re-run it (``reprocess``).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import logging
@@ -62,6 +64,25 @@ NOT_FIXED = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+
+# True while the gateway opens a CASE from a mail: it acknowledges that CASE itself (to the
+# address the mail came from, threaded under it, refused files listed, within the hourly
+# limit), so the acknowledgement every other new CASE gets (``replies.events``) stays away.
+_OPENING = contextvars.ContextVar("mailgate_opening", default=False)
+
+
+def opening_from_mail() -> bool:
+    """Whether the CASE being opened now is one the gateway acknowledges itself."""
+    return _OPENING.get()
+
+
+@contextlib.contextmanager
+def _opening():
+    token = _OPENING.set(True)
+    try:
+        yield
+    finally:
+        _OPENING.reset(token)
 
 
 @dataclass
@@ -508,18 +529,19 @@ def _open(message: InboundMessage, mail: parse.ParsedMail, sender: Sender) -> No
     with translation.override(language):  # the refusals are quoted in the acknowledgement
         uploads, refused = _uploads(mail)
     description, shortened = _text(mail.text)
-    case = attachments.case_open_with_attachments(
-        organization=org,
-        contact=contact,
-        uploads=uploads,
-        by=by,
-        title=_title(mail.subject),
-        description=description,
-        serial_number=serials.named_serial(mail.subject, mail.text),
-        system=shortened,
-        priority=settings.CASEDESK_MAIL_PRIORITY,
-        channel=Channel.EMAIL,
-    )
+    with _opening():
+        case = attachments.case_open_with_attachments(
+            organization=org,
+            contact=contact,
+            uploads=uploads,
+            by=by,
+            title=_title(mail.subject),
+            description=description,
+            serial_number=serials.named_serial(mail.subject, mail.text),
+            system=shortened,
+            priority=settings.CASEDESK_MAIL_PRIORITY,
+            channel=Channel.EMAIL,
+        )
     message.case = case
     message.status = InboundStatus.PROCESSED
     message.reason = "\n".join(refused)

@@ -48,7 +48,9 @@ class CaseNewForm(forms.Form):
 
 
 class LogWorkForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=WorkLogKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[c for c in WorkLogKind.choices if c[0] != WorkLogKind.REPLY]
+    )
     note = _text(_("Note"))
     minutes = forms.IntegerField(
         label=_("Minutes"), min_value=0, max_value=services.MAX_WORKLOG_MINUTES, initial=0
