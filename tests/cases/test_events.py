@@ -29,6 +29,7 @@ def test_followers_subscribe_inside_the_transaction_in_todays_order():
         ("casedesk.webhooks.events", "deliveries_follow", inside),
         ("casedesk.sla.events", "alert_follows", inside),
         ("casedesk.notify.events", "outbox_follows", inside),
+        ("casedesk.surveys.events", "survey_on_closing", inside),  # the caller's survey
         ("casedesk.search.events", "index_follows", inside),
     ]
     assert _followers(CaseNumbered) == [

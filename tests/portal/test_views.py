@@ -10,8 +10,14 @@ from casedesk.cases import attachments as files
 from casedesk.cases import services
 from casedesk.cases.choices import EventKind, Status
 from casedesk.cases.models import Attachment, Case
+from tests.authorization import PUBLIC, Page, collect
 from tests.factories import ContactFactory, database_snapshot, make_case, make_user
 from tests.portal.conftest import stored_files, upload
+
+# The pages anyone may open (the domains' matrices say so): not the staff's.
+PUBLIC_PAGES = {
+    name for name, page in collect({}, "PAGES", __file__).items() if page == Page(PUBLIC)
+}
 
 
 @pytest.fixture
@@ -315,6 +321,8 @@ def _staff_urls(case):
                 continue
             if namespace == "web" and pattern.name in {"home", "login", "logout", "language"}:
                 continue
+            if f"{namespace}:{pattern.name}" in PUBLIC_PAGES:
+                continue  # anyone's (a survey's page: its token is the permission)
             kwargs = {
                 name: case.pk if conv.__class__.__name__ == "IntConverter" else case.number
                 for name, conv in pattern.pattern.converters.items()
