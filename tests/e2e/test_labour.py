@@ -65,14 +65,13 @@ def test_a_manager_edits_a_rate_card_and_reads_a_cases_labour(screens, transacti
     page = screen.page
     page.locator(f"#card-{card.pk}").get_by_role("link", name="编辑").click()
     page.get_by_label("名称").fill("通用（2026 修订）")
-    page.get_by_label("夜间系数").fill("1.6")
     page.get_by_label("截止日期（含）").fill("2099-12-31")
     screen.shot("labour-rate-card-edit")
     page.get_by_role("button", name="保存").click()
     row = page.locator(f"#card-{card.pk}").inner_text()
-    assert "通用（2026 修订）" in row and "1.60" in row and "2026-01-01 至 2099-12-31" in row
+    assert "通用（2026 修订）" in row and "1.50" in row and "2026-01-01 至 2099-12-31" in row
     card.refresh_from_db()
-    assert card.night_multiplier == Decimal("1.60")
+    assert card.night_multiplier == Decimal("1.50")
 
     # A new rate from a later day: the card ends the day before, a new one starts.
     page.locator(f"#card-{card.pk}").get_by_role("link", name="自某日起调价").click()
@@ -91,8 +90,8 @@ def test_a_manager_edits_a_rate_card_and_reads_a_cases_labour(screens, transacti
     card.refresh_from_db()
     assert card.valid_until == dt.date(2098, 12, 31)
 
-    # December's work on the CASE page: per engineer, by the (night ×1.6) card.
+    # December's work on the CASE page: per engineer, by the (night ×1.5) card.
     screen.goto(f"/cases/{uncovered.number}/")
     panel = page.locator("#labour").inner_text()
-    assert "zhao" in panel and "160.00" in panel  # 30 night minutes: 200 × 1.6 / 2
+    assert "zhao" in panel and "150.00" in panel  # 30 night minutes: 200 × 1.5 / 2
     screen.shot("labour-case-panel")

@@ -126,8 +126,18 @@ def test_a_day_no_card_covers_is_unpriced():
     assert (log.card, log.amount) == ("", Decimal("0.00"))
 
 
+def test_a_started_card_keeps_its_multipliers_past_amounts_stay(csm):
+    card = make_rate_card(name="通用", night="1.5")  # valid from 2026-01-01
+    with clock.frozen(NOW), pytest.raises(InvalidInput, match="past amounts stay"):
+        services.rate_card_update(card=card, night_multiplier="1.6", name="改", by=csm)
+    card.refresh_from_db()
+    assert (card.name, card.night_multiplier) == ("通用", Decimal("1.50"))
+    assert not audits("rate_card.update")
+
+
 def test_an_edit_changes_name_multipliers_and_end_and_is_audited(csm):
-    card = make_rate_card(name="通用", night="1.5")
+    # not started yet: nothing was priced by it, its multipliers may still change
+    card = make_rate_card(name="通用", night="1.5", valid_from=dt.date(2027, 1, 1))
     with clock.frozen(NOW):
         services.rate_card_update(
             card=card,

@@ -1,4 +1,5 @@
-"""Rate cards in the admin, saved through ``AuditedAdmin`` (audited with the admin as actor)."""
+"""Rate cards in the admin, read only: a card changes through its operations (the console's
+rate-card pages, the API), which refuse overlapping periods and keep past amounts."""
 
 from django.contrib import admin
 
@@ -16,5 +17,15 @@ class RateCardAdmin(AuditedAdmin):
         "hourly_rate",
         "night_multiplier",
         "holiday_multiplier",
+        "valid_from",
+        "valid_until",
     ]
-    readonly_fields = ["created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -230,6 +230,18 @@ def rate_card_update(
     if not isinstance(holiday_multiplier, Keep):
         card.holiday_multiplier = _money(holiday_multiplier, _("holiday multiplier"))
     _check(card.hourly_rate, card.night_multiplier, card.holiday_multiplier)
+    repriced = (card.night_multiplier, card.holiday_multiplier) != (
+        Decimal(before["night_multiplier"]),
+        Decimal(before["holiday_multiplier"]),
+    )
+    if repriced and card.valid_from <= today():
+        raise InvalidInput(
+            _(
+                "This card has priced work since %(day)s: new multipliers from a date on "
+                "are a new card (a new rate from a date), so past amounts stay."
+            )
+            % {"day": card.valid_from.isoformat()}
+        )
     if not isinstance(valid_until, Keep):
         until = None if valid_until is None else _day(valid_until, _("valid until"))
         if until != card.valid_until:
