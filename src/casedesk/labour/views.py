@@ -307,6 +307,10 @@ def rate_card_edit(request, pk: int):
         "valid_until": card.valid_until,
     }
     form = RateCardEditForm(request.POST or None, initial=initial)
+    if card.valid_from <= services.today():  # it has priced work: new multipliers are a new card
+        for name in ("night_multiplier", "holiday_multiplier"):
+            form.fields[name].disabled = True
+            form.fields[name].help_text = _("This card has priced work: a new rate from a date.")
     if request.method == "POST" and form.is_valid():
         try:
             card = services.rate_card_update(card=card, **form.cleaned_data, by=user)
