@@ -68,7 +68,10 @@ def article_list(request):
     status = request.GET.get("status", "")
     if status not in ArticleStatus.values:
         status = ""
-    articles = selectors.article_search(q=q, status=status or None, fetched_by=request.user)
+    review = request.GET.get("review") == "1"
+    articles = selectors.article_search(
+        q=q, status=status or None, needs_review=review, fetched_by=request.user
+    )
     return render(
         request,
         "knowledge/article_list.html",
@@ -76,8 +79,9 @@ def article_list(request):
             "articles": articles,
             "q": q,
             "status": status,
+            "review": review,
             "statuses": STATUS_FILTERS,
-            "queue": selectors.review_queue(fetched_by=request.user) if not q else [],
+            "queue": selectors.review_queue(fetched_by=request.user) if not q and not review else [],
             "can_write": policy.can(request.user, KnowledgeAction.WRITE),
         },
     )
@@ -176,6 +180,10 @@ def _page(request, article, *, error: str = "", status: int = 200):
             and article.author_id == user.pk,
             "can_retire": article.status != ArticleStatus.RETIRED
             and policy.can(user, KnowledgeAction.REVIEW, article),
+            "can_confirm": article.needs_review
+            and policy.can(user, KnowledgeAction.REVIEW, article),
+            "solved_cases": selectors.cases_solved_by(article, fetched_by=user),
+            "deflections": selectors.deflections_by_month(fetched_by=user, article=article),
         },
         status=status,
     )
@@ -300,4 +308,12 @@ def portal_article(request, pk: int):
         article = selectors.article_get(pk=pk, fetched_by=request.user)
     except DomainError as exc:
         return _portal_refusal(request, exc.detail, exc.status)
-    return render(request, "knowledge/portal_article.html", {"article": article})
+    return render(
+        request,
+        "knowledge/portal_article.html",
+        {
+            "article": article,
+            "typed": " ".join(request.GET.get("typed", "")[:200].split()),
+            "can_deflect": policy.can(request.user, KnowledgeAction.DEFLECT, article),
+        },
+    )
