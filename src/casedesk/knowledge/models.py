@@ -78,6 +78,15 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "visibility"]),
             models.Index(fields=["needs_review"], name="knowledge_needs_review"),
+            # Suggestions: the live articles, most used first (``selectors.suggestions``).
+            models.Index(
+                (models.F("solved_count") + models.F("deflection_count")).desc(),
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(published_version__isnull=False)
+                & ~models.Q(status=ArticleStatus.RETIRED),
+                name="knowledge_live_used",
+            ),
         ]
 
     def __str__(self) -> str:

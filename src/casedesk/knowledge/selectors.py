@@ -12,8 +12,7 @@ import dataclasses
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, QuerySet, Value, When
-from django.db.models import Case as SqlCase
+from django.db.models import BooleanField, Count, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
@@ -176,29 +175,68 @@ def _typing_terms(q: str) -> list[Term]:
     return terms
 
 
+# Up to this many matching articles, PostgreSQL is given their ids (it then reads just
+# those articles, by primary key, and sorts them); above, the match stays a subquery and the
+# planner walks ``knowledge_live_used`` (the live articles, most used first) probing each.
+FEW_IDS = 3000
+
+
+def _matches(terms: list[Term], *, working: bool, title: bool):
+    """A filter of the articles matching ``terms`` (in the working title too, if
+    ``title``: for ranking only, what a reader gets is matched on what they may read)."""
+    if connection.vendor != "postgresql":
+        sql, params = _matching_ids(terms, working=working)
+        if not title:
+            return {"pk__in": RawSQL(sql, params)}
+        columns = "title" if working else "published"
+        # The working title ranks (``title``), the readable text decides (``published``).
+        query = f"({{title}} : ({fts5_query(terms)})) AND ({{{columns}}} : ({fts5_query(terms)}))"
+        return {
+            "pk__in": RawSQL(
+                "SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH %s", [query]
+            )
+        }
+    tsquery = pg_tsquery(terms)
+    column = "(title || body)" if working else "published"
+    where = f"{column} @@ %s::tsquery"
+    params = [tsquery]
+    if title:
+        where = f"title @@ %s::tsquery AND {where}"
+        params = [tsquery, tsquery]
+    sql = f"SELECT article_id FROM knowledge_articledocument WHERE {where}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, FEW_IDS + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= FEW_IDS:  # one array parameter, not thousands of placeholders
+        return {"hit": RawSQL('"knowledge_article"."id" = ANY(%s)', [ids], BooleanField())}
+    return {"pk__in": RawSQL(sql, params)}
+
+
+def _filtered(qs: QuerySet[Article], match: dict) -> QuerySet[Article]:
+    if "hit" in match:
+        return qs.alias(hit=match["hit"]).filter(hit=True)
+    return qs.filter(**match)
+
+
 def suggestions(*, q: str, fetched_by, limit: int = SUGGESTIONS) -> list[Article]:
     """Up to ``limit`` live (published, not retired) articles ``fetched_by`` may read that
     match the text being typed ``q``: those whose title holds every term first, then the
-    most used, the newest.  Customers: public articles' published text only."""
+    rest; in each, the most used (CASEs solved and problems solved without one), then the
+    newest.  Customers: public articles, matched on their published text only.
+
+    Two short queries, each a top-``limit`` of its matches: the title matches first, the
+    body matches only when the titles gave fewer than ``limit``."""
     terms = _typing_terms(q or "")
     if not terms:
         return []
+    limit = max(1, min(limit, 20))
     working = reads_working_text(fetched_by)
-    sql, params = _matching_ids(terms, working=working)
-    title_sql, title_params = _matching_ids(terms, working=working, title=True)
-    qs = (
+    live = (
         policy.visible(fetched_by, Article)
-        .filter(published_version__isnull=False, pk__in=RawSQL(sql, params))
+        .filter(published_version__isnull=False)
         .exclude(status=ArticleStatus.RETIRED)
-        .annotate(
-            in_title=SqlCase(
-                When(pk__in=RawSQL(title_sql, title_params), then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            used=F("solved_count") + F("deflection_count"),
-        )
-        .order_by("in_title", "-used", "-published_at", "-id")
+        .alias(used=F("solved_count") + F("deflection_count"))
+        .order_by("-used", "-published_at", "-id")
         .only(
             "pk",
             "title",
@@ -209,7 +247,11 @@ def suggestions(*, q: str, fetched_by, limit: int = SUGGESTIONS) -> list[Article
             "deflection_count",
         )
     )
-    return list(qs[: max(1, min(limit, 20))])
+    found = list(_filtered(live, _matches(terms, working=working, title=True))[:limit])
+    if len(found) < limit:
+        rest = _filtered(live, _matches(terms, working=working, title=False))
+        found += list(rest.exclude(pk__in=[a.pk for a in found])[: limit - len(found)])
+    return found
 
 
 # --- how articles are used --------------------------------------------------------------------
