@@ -41,37 +41,119 @@ TARGET_MS = 100.0
 ARTICLES = 50_000
 
 PRODUCTS = [
-    "C9300", "C9500", "ASR1000", "ISR4451", "Nexus 9000", "ASA5500", "FPR2100", "S5735",
-    "CE6860", "AR6300", "USG6000", "PowerEdge R740", "ProLiant DL380", "OceanStor 5300",
-    "UCS C240", "Catalyst 3850", "MX204", "SRX345", "FortiGate 100F", "vSphere 7",
+    "C9300",
+    "C9500",
+    "ASR1000",
+    "ISR4451",
+    "Nexus 9000",
+    "ASA5500",
+    "FPR2100",
+    "S5735",
+    "CE6860",
+    "AR6300",
+    "USG6000",
+    "PowerEdge R740",
+    "ProLiant DL380",
+    "OceanStor 5300",
+    "UCS C240",
+    "Catalyst 3850",
+    "MX204",
+    "SRX345",
+    "FortiGate 100F",
+    "vSphere 7",
 ]
 VERSIONS = ["16.9", "17.3.4", "17.6", "9.3(8)", "V200R019", "V300R021", "7.0.3", "21.2R3"]
 ZH_SUBJECTS = [
-    "核心交换机", "接入交换机", "路由器", "防火墙", "光模块", "电源模块", "风扇模块", "堆叠",
-    "端口", "上行链路", "存储阵列", "磁盘", "RAID 卡", "服务器", "虚拟机", "无线控制器",
-    "负载均衡", "VPN 隧道", "BGP 邻居", "OSPF 邻居", "管理口", "许可证", "日志服务器",
+    "核心交换机",
+    "接入交换机",
+    "路由器",
+    "防火墙",
+    "光模块",
+    "电源模块",
+    "风扇模块",
+    "堆叠",
+    "端口",
+    "上行链路",
+    "存储阵列",
+    "磁盘",
+    "RAID 卡",
+    "服务器",
+    "虚拟机",
+    "无线控制器",
+    "负载均衡",
+    "VPN 隧道",
+    "BGP 邻居",
+    "OSPF 邻居",
+    "管理口",
+    "许可证",
+    "日志服务器",
 ]
 ZH_SYMPTOMS = [
-    "频繁重启", "无法启动", "告警灯常亮", "丢包严重", "CRC 错误增长", "收光功率过低",
-    "堆叠分裂", "邻居反复震荡", "升级后无法登录", "CPU 利用率过高", "内存泄漏",
-    "配置丢失", "时钟不同步", "端口 down", "链路抖动", "性能下降", "掉线", "温度告警",
+    "频繁重启",
+    "无法启动",
+    "告警灯常亮",
+    "丢包严重",
+    "CRC 错误增长",
+    "收光功率过低",
+    "堆叠分裂",
+    "邻居反复震荡",
+    "升级后无法登录",
+    "CPU 利用率过高",
+    "内存泄漏",
+    "配置丢失",
+    "时钟不同步",
+    "端口 down",
+    "链路抖动",
+    "性能下降",
+    "掉线",
+    "温度告警",
 ]
 ZH_FORMS = ["的处理方法", "排查步骤", "故障处理", "解决方案", "常见原因与处理", "的恢复步骤"]
 EN_SUBJECTS = [
-    "uplink", "stack member", "SFP module", "power supply", "fan tray", "BGP session",
-    "OSPF adjacency", "IPsec tunnel", "HA failover", "RAID controller", "iDRAC", "syslog",
-    "NTP sync", "license", "SNMP polling", "VLAN trunk", "port channel", "TACACS login",
+    "uplink",
+    "stack member",
+    "SFP module",
+    "power supply",
+    "fan tray",
+    "BGP session",
+    "OSPF adjacency",
+    "IPsec tunnel",
+    "HA failover",
+    "RAID controller",
+    "iDRAC",
+    "syslog",
+    "NTP sync",
+    "license",
+    "SNMP polling",
+    "VLAN trunk",
+    "port channel",
+    "TACACS login",
 ]
 EN_SYMPTOMS = [
-    "flapping", "not coming up", "high CPU", "memory leak", "CRC errors", "packet loss",
-    "stuck in ROMMON", "after upgrade", "timeout", "reboot loop", "degraded", "mismatch",
+    "flapping",
+    "not coming up",
+    "high CPU",
+    "memory leak",
+    "CRC errors",
+    "packet loss",
+    "stuck in ROMMON",
+    "after upgrade",
+    "timeout",
+    "reboot loop",
+    "degraded",
+    "mismatch",
 ]
 STEPS = [
-    "检查 show logging 输出，确认告警时间点。", "更换光模块并清洁光纤端面。",
-    "执行 show interface counters errors 查看 CRC。", "Verify the running config against the backup.",
-    "Reseat the module and check the LEDs.", "升级到推荐版本后重启设备。",
-    "Collect show tech-support and open a TAC case.", "确认电源冗余与供电线路。",
-    "Clear the BGP session softly: clear ip bgp * soft.", "检查 MTU 与两端协商参数是否一致。",
+    "检查 show logging 输出，确认告警时间点。",
+    "更换光模块并清洁光纤端面。",
+    "执行 show interface counters errors 查看 CRC。",
+    "Verify the running config against the backup.",
+    "Reseat the module and check the LEDs.",
+    "升级到推荐版本后重启设备。",
+    "Collect show tech-support and open a TAC case.",
+    "确认电源冗余与供电线路。",
+    "Clear the BGP session softly: clear ip bgp * soft.",
+    "检查 MTU 与两端协商参数是否一致。",
 ]
 
 
@@ -167,10 +249,17 @@ def generate() -> None:
             body = "\n".join(rng.sample(STEPS, 4))
             roll = rng.random()
             status = (
-                "published" if roll < 0.8 else "draft" if roll < 0.9 else
-                "in_review" if roll < 0.95 else "retired"
+                "published"
+                if roll < 0.8
+                else "draft"
+                if roll < 0.9
+                else "in_review"
+                if roll < 0.95
+                else "retired"
             )
-            published = status in ("published", "retired") or (status == "in_review" and roll < 0.93)
+            published = status in ("published", "retired") or (
+                status == "in_review" and roll < 0.93
+            )
             at = now - __import__("datetime").timedelta(days=rng.randint(0, 1500))
             rows.append(
                 Article(
@@ -198,8 +287,12 @@ def generate() -> None:
             made = Article.objects.bulk_create(rows)
             ArticleVersion.objects.bulk_create(
                 ArticleVersion(
-                    article=a, number=1, title=a.title, body=a.body,
-                    written_by=who["engineer"], written_at=a.created_at,
+                    article=a,
+                    number=1,
+                    title=a.title,
+                    body=a.body,
+                    written_by=who["engineer"],
+                    written_at=a.created_at,
                 )
                 for a in made
             )
@@ -274,9 +367,7 @@ def main() -> None:
     typed = prefixes(args.prefixes)
     for q in typed[:20]:  # warm the caches and the connection
         selectors.suggestions(q=q, fetched_by=duty)
-    staff_ms, staff_found = timed(
-        lambda q: len(selectors.suggestions(q=q, fetched_by=duty)), typed
-    )
+    staff_ms, staff_found = timed(lambda q: len(selectors.suggestions(q=q, fetched_by=duty)), typed)
     customer_ms, customer_found = timed(
         lambda q: len(selectors.suggestions(q=q, fetched_by=customer)), typed
     )

@@ -16,9 +16,7 @@ from tests.knowledge.factories import make_article
 def _shelf() -> Article:
     author = make_user("engineer", username="kb.author")
     reviewer = make_user("engineer", username="kb.senior", tier="senior")
-    make_article(
-        title="核心交换机堆叠内部排障笔记", by=author, reviewer=reviewer, published=True
-    )
+    make_article(title="核心交换机堆叠内部排障笔记", by=author, reviewer=reviewer, published=True)
     return make_article(
         title="核心交换机堆叠分裂的处理方法",
         body="**解决方法**\n\n执行 `stack-mac persistent timer 0` 后重启备用成员。",

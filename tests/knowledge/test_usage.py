@@ -37,12 +37,18 @@ def shelf():
 
     def article(title, *, published=True, visibility="public", **kw):
         return make_article(
-            title=title, by=author, reviewer=reviewer, published=published,
-            visibility=visibility, **kw,
+            title=title,
+            by=author,
+            reviewer=reviewer,
+            published=published,
+            visibility=visibility,
+            **kw,
         )
 
     return {
-        "public": article("核心交换机堆叠分裂处理", body="stack-mac persistent timer 0", product="C9300"),
+        "public": article(
+            "核心交换机堆叠分裂处理", body="stack-mac persistent timer 0", product="C9300"
+        ),
         "internal": article("堆叠分裂内部排障笔记", visibility="internal"),
         "draft": article("堆叠草稿", published=False),
         "retired": services.article_retire(
@@ -59,7 +65,9 @@ def test_suggestions_chinese_two_characters_and_who_sees_what(shelf):
     org = make_case().organization
     customer = make_user("customer", org=org)
     engineer = make_user("engineer")
-    assert _titles(selectors.suggestions(q="堆叠", fetched_by=customer)) == ["核心交换机堆叠分裂处理"]
+    assert _titles(selectors.suggestions(q="堆叠", fetched_by=customer)) == [
+        "核心交换机堆叠分裂处理"
+    ]
     staff = _titles(selectors.suggestions(q="堆叠", fetched_by=engineer))
     assert set(staff) == {"核心交换机堆叠分裂处理", "堆叠分裂内部排障笔记"}  # no draft, no retired
     # A Latin word being typed is a prefix; the body matches too.
@@ -217,14 +225,18 @@ def test_link_an_article_that_solved_the_case(shelf):
     # Twice: 409, said on the page; a draft: 409; nonsense: 404; nothing more counted.
     response = client.post(f"/cases/{case.number}/solved-by/", {"article": article.pk})
     assert response.status_code == 409 and "已关联" in page_text(response)
-    assert client.post(
-        f"/cases/{case.number}/solved-by/", {"article": shelf["draft"].pk}
-    ).status_code == 409
+    assert (
+        client.post(f"/cases/{case.number}/solved-by/", {"article": shelf["draft"].pk}).status_code
+        == 409
+    )
     assert client.post(f"/cases/{case.number}/solved-by/", {"article": "x"}).status_code == 404
     assert Article.objects.get(pk=article.pk).solved_count == 1
     assert AuditRecord.objects.filter(action="article.link_case").count() == 1
     # A call taker reads but does not link; a customer never gets here.
-    assert client_for(make_user("call_taker")).get(f"/cases/{case.number}/solved-by/").status_code == 403
+    assert (
+        client_for(make_user("call_taker")).get(f"/cases/{case.number}/solved-by/").status_code
+        == 403
+    )
     with pytest.raises(Forbidden):
         services.article_link_case(
             article=article, case=case, by=make_user("customer", org=case.organization)

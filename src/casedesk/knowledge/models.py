@@ -147,7 +147,7 @@ class ArticleDocument(models.Model):
 
 
 class ArticleCaseLink(models.Model):
-    """"This article solved that CASE", said by the staff on the CASE's page: what
+    """ "This article solved that CASE", said by the staff on the CASE's page: what
     ``Article.solved_count`` counts."""
 
     article = models.ForeignKey(
@@ -220,7 +220,9 @@ class ProductLifecycle(models.Model):
         verbose_name = _("product end of life")
         verbose_name_plural = _("product ends of life")
         constraints = [
-            models.UniqueConstraint(fields=["product", "version"], name="knowledge_lifecycle_unique")
+            models.UniqueConstraint(
+                fields=["product", "version"], name="knowledge_lifecycle_unique"
+            )
         ]
         ordering = ["product", "version"]
 

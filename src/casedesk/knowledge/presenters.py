@@ -9,7 +9,7 @@ from .models import Article
 
 
 def solved_words(article: Article) -> str:
-    """"Solved 3 CASEs · 12 problems without a CASE", or "" when it solved none yet."""
+    """ "Solved 3 CASEs · 12 problems without a CASE", or "" when it solved none yet."""
     parts = []
     if article.solved_count:
         parts.append(
@@ -31,9 +31,9 @@ def solved_words(article: Article) -> str:
 def suggestions_heading(count: int) -> str:
     if not count:
         return ""
-    return ngettext(
-        "An article may answer this:", "%(n)d articles may answer this:", count
-    ) % {"n": count}
+    return ngettext("An article may answer this:", "%(n)d articles may answer this:", count) % {
+        "n": count
+    }
 
 
 def reader_title(article: Article, *, working: bool) -> str:

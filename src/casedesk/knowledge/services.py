@@ -434,9 +434,7 @@ def article_link_case(*, article: Article, case: Case, by: User) -> ArticleCaseL
     article = _locked(article)
     _live(article)
     if ArticleCaseLink.objects.filter(article=article, case=case).exists():
-        raise Conflict(
-            _("This article is linked to %(number)s already.") % {"number": case.number}
-        )
+        raise Conflict(_("This article is linked to %(number)s already.") % {"number": case.number})
     now = clock.now()
     try:
         link = ArticleCaseLink.objects.create(
@@ -495,7 +493,7 @@ def deflection_create(*, article: Article, typed: str = "", by: User) -> Deflect
         actor=by,
         data={
             "article": article.pk,
-            "organization": by.organization.code if by.organization_id else None,
+            "organization": by.organization.code if by.organization is not None else None,
             "typed": deflection.typed,
         },
     )

@@ -6,116 +6,181 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_field_labels'),
-        ('cases', '0010_goodwill'),
-        ('knowledge', '0002_index'),
+        ("accounts", "0004_field_labels"),
+        ("cases", "0010_goodwill"),
+        ("knowledge", "0002_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticleCaseLink',
+            name="ArticleCaseLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(verbose_name='linked at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(verbose_name="linked at")),
             ],
             options={
-                'verbose_name': 'article that solved a CASE',
-                'verbose_name_plural': 'articles that solved CASEs',
+                "verbose_name": "article that solved a CASE",
+                "verbose_name_plural": "articles that solved CASEs",
             },
         ),
         migrations.CreateModel(
-            name='Deflection',
+            name="Deflection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('typed', models.CharField(blank=True, max_length=200, verbose_name='what they had typed')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "typed",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="what they had typed"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="at")),
             ],
             options={
-                'verbose_name': 'problem solved without a CASE',
-                'verbose_name_plural': 'problems solved without a CASE',
+                "verbose_name": "problem solved without a CASE",
+                "verbose_name_plural": "problems solved without a CASE",
             },
         ),
         migrations.CreateModel(
-            name='ProductLifecycle',
+            name="ProductLifecycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('product', models.CharField(max_length=100, verbose_name='product / platform')),
-                ('version', models.CharField(blank=True, max_length=60, verbose_name='version')),
-                ('eol_on', models.DateField(verbose_name='end of life')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("product", models.CharField(max_length=100, verbose_name="product / platform")),
+                ("version", models.CharField(blank=True, max_length=60, verbose_name="version")),
+                ("eol_on", models.DateField(verbose_name="end of life")),
             ],
             options={
-                'verbose_name': 'product end of life',
-                'verbose_name_plural': 'product ends of life',
-                'ordering': ['product', 'version'],
+                "verbose_name": "product end of life",
+                "verbose_name_plural": "product ends of life",
+                "ordering": ["product", "version"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='deflection_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='problems solved without a CASE'),
+            model_name="article",
+            name="deflection_count",
+            field=models.PositiveIntegerField(
+                default=0, verbose_name="problems solved without a CASE"
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='last_used_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='last used'),
+            model_name="article",
+            name="last_used_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="last used"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='needs_review',
-            field=models.BooleanField(default=False, verbose_name='needs review'),
+            model_name="article",
+            name="needs_review",
+            field=models.BooleanField(default=False, verbose_name="needs review"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='review_reason',
-            field=models.CharField(blank=True, choices=[('unused', 'Not used for a year'), ('end_of_life', 'Its product version reached its end of life')], max_length=32, verbose_name='why it needs review'),
+            model_name="article",
+            name="review_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("unused", "Not used for a year"),
+                    ("end_of_life", "Its product version reached its end of life"),
+                ],
+                max_length=32,
+                verbose_name="why it needs review",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['needs_review'], name='knowledge_needs_review'),
+            model_name="article",
+            index=models.Index(fields=["needs_review"], name="knowledge_needs_review"),
         ),
         migrations.AddField(
-            model_name='articlecaselink',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_links', to='knowledge.article', verbose_name='article'),
+            model_name="articlecaselink",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="case_links",
+                to="knowledge.article",
+                verbose_name="article",
+            ),
         ),
         migrations.AddField(
-            model_name='articlecaselink',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='article_links', to='cases.case', verbose_name='CASE'),
+            model_name="articlecaselink",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="article_links",
+                to="cases.case",
+                verbose_name="CASE",
+            ),
         ),
         migrations.AddField(
-            model_name='articlecaselink',
-            name='linked_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='linked by'),
+            model_name="articlecaselink",
+            name="linked_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="linked by",
+            ),
         ),
         migrations.AddField(
-            model_name='deflection',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deflections', to='knowledge.article', verbose_name='article'),
+            model_name="deflection",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deflections",
+                to="knowledge.article",
+                verbose_name="article",
+            ),
         ),
         migrations.AddField(
-            model_name='deflection',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='customer'),
+            model_name="deflection",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="customer",
+            ),
         ),
         migrations.AddField(
-            model_name='deflection',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization', verbose_name='organization'),
+            model_name="deflection",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organization",
+                verbose_name="organization",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='productlifecycle',
-            constraint=models.UniqueConstraint(fields=('product', 'version'), name='knowledge_lifecycle_unique'),
+            model_name="productlifecycle",
+            constraint=models.UniqueConstraint(
+                fields=("product", "version"), name="knowledge_lifecycle_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articlecaselink',
-            constraint=models.UniqueConstraint(fields=('article', 'case'), name='knowledge_link_unique'),
+            model_name="articlecaselink",
+            constraint=models.UniqueConstraint(
+                fields=("article", "case"), name="knowledge_link_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='deflection',
-            index=models.Index(fields=['article', 'at'], name='knowledge_deflection_art'),
+            model_name="deflection",
+            index=models.Index(fields=["article", "at"], name="knowledge_deflection_art"),
         ),
     ]

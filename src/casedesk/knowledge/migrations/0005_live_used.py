@@ -6,16 +6,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_goodwill'),
-        ('knowledge', '0004_title_index'),
+        ("cases", "0010_goodwill"),
+        ("knowledge", "0004_title_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(models.OrderBy(django.db.models.expressions.CombinedExpression(models.F('solved_count'), '+', models.F('deflection_count')), descending=True), models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('published_version__isnull', False), models.Q(('status', 'retired'), _negated=True)), name='knowledge_live_used'),
+            model_name="article",
+            index=models.Index(
+                models.OrderBy(
+                    django.db.models.expressions.CombinedExpression(
+                        models.F("solved_count"), "+", models.F("deflection_count")
+                    ),
+                    descending=True,
+                ),
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(
+                    ("published_version__isnull", False),
+                    models.Q(("status", "retired"), _negated=True),
+                ),
+                name="knowledge_live_used",
+            ),
         ),
     ]
