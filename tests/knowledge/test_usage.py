@@ -20,7 +20,7 @@ from casedesk.knowledge import dashboard, selectors, services
 from casedesk.knowledge.models import Article, Deflection, ProductLifecycle
 from tests.accounts.factories import OrganizationFactory, make_user
 from tests.cases.factories import make_case
-from tests.factories import client_for, page_text
+from tests.factories import ApiClient, client_for, page_text
 from tests.knowledge.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +306,16 @@ def test_stale_marking_command_filter_and_confirm():
 def test_json_is_json():
     response = client_for(make_user("engineer")).get("/knowledge/suggest/", {"q": "abc"})
     assert json.loads(response.content) == {"text": "", "articles": []}
+
+
+def test_api_shows_use_and_the_stale_flag_to_staff_only(shelf):
+    article = shelf["public"]
+    Article.objects.filter(pk=article.pk).update(
+        deflection_count=3, needs_review=True, review_reason="unused"
+    )
+    customer = make_user("customer", org=make_case().organization)
+    for user, flagged in ((make_user("engineer"), True), (customer, False)):
+        response = ApiClient(user).get(f"/articles/{article.pk}")
+        data = response.json()
+        assert response.status_code == 200, data
+        assert data["deflection_count"] == 3 and data["needs_review"] is flagged
