@@ -545,12 +545,15 @@ def article_flag_stale(*, by: User | None = None) -> list[Article]:
     )
     for pk in unused.values_list("pk", flat=True):
         reasons.setdefault(pk, ReviewReason.UNUSED)
-    flagged = []
-    for reason in (ReviewReason.END_OF_LIFE, ReviewReason.UNUSED):
-        pks = [pk for pk, r in reasons.items() if r == reason]
-        Article.objects.filter(pk__in=pks).update(needs_review=True, review_reason=reason)
-    if reasons:
-        flagged = list(Article.objects.filter(pk__in=reasons).order_by("pk"))
+    flagged: list[Article] = []
+    pks = sorted(reasons)
+    for start in range(0, len(pks), 500):  # a nightly run may flag thousands
+        chunk = pks[start : start + 500]
+        for reason in (ReviewReason.END_OF_LIFE, ReviewReason.UNUSED):
+            Article.objects.filter(pk__in=[pk for pk in chunk if reasons[pk] == reason]).update(
+                needs_review=True, review_reason=reason
+            )
+        done = list(Article.objects.filter(pk__in=chunk).order_by("pk"))
         audit.record_all(
             [
                 audit.build(
@@ -560,9 +563,10 @@ def article_flag_stale(*, by: User | None = None) -> list[Article]:
                     before={"needs_review": False},
                     after={"needs_review": True, "review_reason": article.review_reason},
                 )
-                for article in flagged
+                for article in done
             ]
         )
+        flagged += done
     return flagged
 
 
