@@ -94,6 +94,11 @@ PAGES = {
     "knowledge:draft_from_case": Page(CONSOLE, (K.DRAFT_FROM_CASE,), post_only=True, form={}),
     "knowledge:portal_faq": Page(PORTAL, (K.VIEW,)),
     "knowledge:portal_article": Page(PORTAL, (K.VIEW,)),
+    "knowledge:suggest": Page(CONSOLE, (K.VIEW,)),
+    "knowledge:portal_suggest": Page(PORTAL, (K.VIEW,)),
+    "knowledge:portal_solved": Page(PORTAL, (K.DEFLECT,), post_only=True, form={"typed": "矩阵"}),
+    "knowledge:article_confirm": Page(CONSOLE, (K.REVIEW,), post_only=True, form={}),
+    "knowledge:case_link": Page(CONSOLE, (K.LINK_CASE,), form={"article": "0", "q": "MATRIX"}),
 }
 PAGE_FILLERS = {
     "knowledge:article_page/pk": _pages(),
@@ -103,4 +108,7 @@ PAGE_FILLERS = {
     "knowledge:article_retire/pk": _pages(),
     "knowledge:portal_article/pk": _pages(),
     "knowledge:draft_from_case/number": _resolved_cases,
+    "knowledge:portal_solved/pk": _pages(),
+    "knowledge:article_confirm/pk": _pages(),
+    "knowledge:case_link/number": _resolved_cases,
 }

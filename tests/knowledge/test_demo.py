@@ -1,4 +1,5 @@
-"""The demo's knowledge base: articles grown from its solved CASEs."""
+"""The demo's knowledge base: articles grown from its solved CASEs, linked to them, and a
+problem solved without a CASE."""
 
 import datetime as dt
 
@@ -6,7 +7,7 @@ import pytest
 
 from casedesk import demo
 from casedesk.core import audit, clock
-from casedesk.knowledge.models import Article
+from casedesk.knowledge.models import Article, Deflection
 
 pytestmark = pytest.mark.django_db
 
@@ -25,4 +26,9 @@ def test_the_demo_grows_articles_from_solved_cases():
         if article.status == "published":
             assert article.reviewer_id != article.author_id
             assert article.visibility == "public"
+            assert article.solved_count == 1
+            assert article.case_links.get().case_id == article.case_id
+    deflection = Deflection.objects.select_related("article__case").get()
+    assert deflection.organization_id != deflection.article.case.organization_id
+    assert deflection.article.deflection_count == 1
     assert audit.verify().ok

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from casedesk.core.admin_audit import AuditedAdmin
 
-from .models import Article
+from .models import Article, ProductLifecycle
 
 
 @admin.register(Article)
@@ -21,3 +21,12 @@ class ArticleAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProductLifecycle)
+class ProductLifecycleAdmin(AuditedAdmin):
+    """The end of life of products' versions: articles about them are flagged stale."""
+
+    list_display = ["product", "version", "eol_on"]
+    search_fields = ["product", "version"]
+    ordering = ["product", "version"]

@@ -54,6 +54,8 @@ class ArticleOut(Schema):
     version: int
     published_version: int | None
     solved_count: int
+    deflection_count: int = Field(description="problems it solved without a CASE (portal)")
+    needs_review: bool = Field(description="flagged stale (staff only; false otherwise)")
     created_at: dt.datetime
     published_at: dt.datetime | None
     removed: list[Removed] = Field(
@@ -83,6 +85,8 @@ def article_out(article: Article, reader) -> dict:
         "version": article.version if staff else article.published_version,
         "published_version": article.published_version,
         "solved_count": article.solved_count,
+        "deflection_count": article.deflection_count,
+        "needs_review": article.needs_review if staff else False,
         "created_at": article.created_at,
         "published_at": article.published_at,
         "removed": article.redactions if staff else [],

@@ -12,3 +12,8 @@ class ArticleStatus(models.TextChoices):
 class Visibility(models.TextChoices):
     INTERNAL = "internal", _("Internal (staff only)")
     PUBLIC = "public", _("Public (customers too)")
+
+
+class ReviewReason(models.TextChoices):
+    UNUSED = "unused", _("Not used for a year")
+    END_OF_LIFE = "end_of_life", _("Its product version reached its end of life")

@@ -1,7 +1,9 @@
 """Demo data of knowledge: articles drafted from the demo's solved CASEs by their
 engineers (the customer's details removed) — two published as public FAQ answers by a
 reviewer, one waiting for review, one still a draft — made through the services at the
-moments they happened, after the CASEs are played."""
+moments they happened, after the CASEs are played.  Each published article is linked to
+the CASE it came from (it solved it), and a customer of another organization found the
+first in the portal and said it solved their problem (a deflection)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from casedesk.cases.models import Case
 from casedesk.core import clock
 
 from . import services
-from .models import Article
+from .models import Article, Deflection
 
 REVIEWERS = ("se.zhao", "se.sun", "csm")
 HOW_MANY = 4
@@ -47,7 +49,14 @@ def load(desk) -> None:
         if reviewer is None:
             continue
         with clock.frozen(at + dt.timedelta(hours=2)):
-            services.article_publish(article=article, by=reviewer)
+            article = services.article_publish(article=article, by=reviewer)
+        with clock.frozen(at + dt.timedelta(hours=2, minutes=10)):
+            services.article_link_case(article=article, case=case, by=author)
+        customer = _customer_elsewhere(desk, case)
+        later = min(at + dt.timedelta(days=1), now - dt.timedelta(minutes=10))
+        if n == 0 and customer is not None and later > at + dt.timedelta(hours=2, minutes=10):
+            with clock.frozen(later):
+                services.deflection_create(article=article, typed=article.title[:8], by=customer)
 
 
 def _reviewer(reviewers: list[User], author: User, n: int) -> User | None:
@@ -55,6 +64,16 @@ def _reviewer(reviewers: list[User], author: User, n: int) -> User | None:
     return others[n % len(others)] if others else None
 
 
+def _customer_elsewhere(desk, case: Case) -> User | None:
+    for org in getattr(desk, "orgs", []):
+        if org.org.pk != case.organization_id and org.login is not None:
+            return org.login
+    return None
+
+
 def summary() -> list[str]:
     published = Article.objects.filter(status="published").count()
-    return [f"{Article.objects.count()} knowledge articles ({published} published)"]
+    return [
+        f"{Article.objects.count()} knowledge articles ({published} published), "
+        f"{Deflection.objects.count()} problem(s) solved without a CASE"
+    ]

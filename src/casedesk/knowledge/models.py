@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from casedesk.cases.models import Case
 from casedesk.search.models import TokensField
 
-from .choices import ArticleStatus, Visibility
+from .choices import ArticleStatus, ReviewReason, Visibility
 
 
 class Article(models.Model):
@@ -58,6 +58,16 @@ class Article(models.Model):
     published_title = models.CharField(_("published title"), max_length=200, blank=True)
     published_body = models.TextField(_("published body"), blank=True)
     solved_count = models.PositiveIntegerField(_("times it solved a problem"), default=0)
+    # "This solved my problem" in the portal (``Deflection``): kept apart from the CASEs.
+    deflection_count = models.PositiveIntegerField(_("problems solved without a CASE"), default=0)
+    # The last publication, CASE linked or deflection: an article unused for a year is stale.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Flagged by ``article_flag_stale`` (unused for a year, or its product's version at its
+    # end of life); cleared when it is published again or a reviewer confirms it.
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    review_reason = models.CharField(
+        _("why it needs review"), max_length=32, choices=ReviewReason.choices, blank=True
+    )
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -65,7 +75,19 @@ class Article(models.Model):
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "visibility"])]
+        indexes = [
+            models.Index(fields=["status", "visibility"]),
+            models.Index(fields=["needs_review"], name="knowledge_needs_review"),
+            # Suggestions: the live articles, most used first (``selectors.suggestions``).
+            models.Index(
+                (models.F("solved_count") + models.F("deflection_count")).desc(),
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(published_version__isnull=False)
+                & ~models.Q(status=ArticleStatus.RETIRED),
+                name="knowledge_live_used",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -122,3 +144,87 @@ class ArticleDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.article_id)
+
+
+class ArticleCaseLink(models.Model):
+    """ "This article solved that CASE", said by the staff on the CASE's page: what
+    ``Article.solved_count`` counts."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="case_links", verbose_name=_("article")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="article_links", verbose_name=_("CASE")
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("linked by"),
+    )
+    linked_at = models.DateTimeField(_("linked at"))
+
+    class Meta:
+        verbose_name = _("article that solved a CASE")
+        verbose_name_plural = _("articles that solved CASEs")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "case"], name="knowledge_link_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.case_id}"
+
+
+class Deflection(models.Model):
+    """A customer read an article and said it solved their problem: no CASE was opened."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="deflections", verbose_name=_("article")
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    typed = models.CharField(_("what they had typed"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("problem solved without a CASE")
+        verbose_name_plural = _("problems solved without a CASE")
+        indexes = [models.Index(fields=["article", "at"], name="knowledge_deflection_art")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} @ {self.at:%Y-%m-%d}"
+
+
+class ProductLifecycle(models.Model):
+    """A product's version and the day its support ends.  An article whose product/platform
+    is ``product`` (with ``version`` among its product text or tags, when a version is
+    given) needs review from ``eol_on``."""
+
+    product = models.CharField(_("product / platform"), max_length=100)
+    version = models.CharField(_("version"), max_length=60, blank=True)
+    eol_on = models.DateField(_("end of life"))
+
+    class Meta:
+        verbose_name = _("product end of life")
+        verbose_name_plural = _("product ends of life")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "version"], name="knowledge_lifecycle_unique"
+            )
+        ]
+        ordering = ["product", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.version}".strip()

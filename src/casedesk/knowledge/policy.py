@@ -3,7 +3,8 @@ supervisors, CS managers and administrators review and publish them, never their
 (four eyes); customers read published public articles only.
 
 Who writes: engineers of either tier, duty engineers, supervisors, CS managers, admins.
-Call takers and the general manager read.  Who reviews: senior engineers (tier ``senior``),
+Call takers and the general manager read.  Who links an article to the CASE it solved: the
+writers.  Who says "this solved my problem": a customer who reads the article.  Who reviews: senior engineers (tier ``senior``),
 supervisors, CS managers, admins.
 """
 
@@ -28,6 +29,8 @@ class KnowledgeAction(StrEnum):
     DRAFT_FROM_CASE = "draft_article_from_case"
     REVIEW = "review_article"
     PUBLISH = "publish_article"
+    LINK_CASE = "link_article_to_case"
+    DEFLECT = "deflect_with_article"
 
 
 WRITERS = frozenset(
@@ -71,6 +74,10 @@ def _rule(user, action: str, obj) -> bool:
         return user.role in WRITERS
     if action == KnowledgeAction.REVIEW:  # submit's counterpart: retire, see the queue
         return is_reviewer(user)
+    if action == KnowledgeAction.LINK_CASE:  # obj: the CASE (its visibility is the caller's)
+        return user.role in WRITERS
+    if action == KnowledgeAction.DEFLECT:  # "this solved my problem": a customer who reads it
+        return user.role == Role.CUSTOMER and (obj is None or _customer_reads(user, obj))
     if action == KnowledgeAction.PUBLISH:  # four eyes: never one's own article
         return is_reviewer(user) and (obj is None or obj.author_id != user.pk)
     return False
@@ -92,6 +99,8 @@ policy.register(
         KnowledgeAction.DRAFT_FROM_CASE: gettext_lazy("draft an article from"),
         KnowledgeAction.REVIEW: gettext_lazy("review knowledge articles"),
         KnowledgeAction.PUBLISH: gettext_lazy("publish"),
+        KnowledgeAction.LINK_CASE: gettext_lazy("link an article that solved"),
+        KnowledgeAction.DEFLECT: gettext_lazy("say an article solved your problem"),
     },
     _rule,
 )

@@ -13,24 +13,34 @@ Each operation keeps the article's search document (``ArticleDocument``, tokens 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import IntegrityError, connection
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from casedesk.accounts.models import Contact, User
 from casedesk.cases.choices import Status as CaseStatus
 from casedesk.cases.models import Case
 from casedesk.core import audit, clock, events, policy
-from casedesk.core.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from casedesk.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from casedesk.core.operations import operation
 from casedesk.search.models import encode
 from casedesk.search.tokens import tokens
 
 from . import redaction
-from .choices import ArticleStatus, Visibility
+from .choices import ArticleStatus, ReviewReason, Visibility
 from .events import ArticlePublished, ArticleRetired
-from .models import Article, ArticleDocument, ArticleVersion
+from .models import (
+    Article,
+    ArticleCaseLink,
+    ArticleDocument,
+    ArticleVersion,
+    Deflection,
+    ProductLifecycle,
+)
 from .policy import KnowledgeAction
 
 MAX_TITLE = 200
@@ -39,6 +49,13 @@ MAX_TAGS = 20
 MAX_TAG = 40
 MAX_PRODUCT = 100
 MAX_TOKENS = 20_000
+MAX_TYPED = 200
+# An article not published, linked to a CASE or said to solve a problem for this long is
+# stale (``article_flag_stale``).
+UNUSED_FOR = dt.timedelta(days=365)
+# The same customer saying the same article solved their problem again within this time
+# is the same deflection (a double click, a reload), counted once.
+SAME_DEFLECTION = dt.timedelta(hours=24)
 
 
 # --- input ----------------------------------------------------------------------------------
@@ -287,7 +304,8 @@ def article_publish(*, article: Article, by: User) -> Article:
     article.published_version = article.version
     article.published_title, article.published_body = article.title, article.body
     article.published_at = article.published_at or now
-    article.updated_at = now
+    article.updated_at = article.last_used_at = now
+    article.needs_review, article.review_reason = False, ""
     article.save()
     _index(article)
     audit.record(
@@ -398,3 +416,176 @@ def article_draft_from_case(*, case: Case, by: User) -> Article:
         redactions=[{"kind": r.kind, "original": r.original} for r in removed],
         by=by,
     )
+
+
+# --- use: CASEs it solved, problems solved without a CASE, stale articles --------------------
+
+
+def _live(article: Article) -> None:
+    if article.published_version is None or article.status == ArticleStatus.RETIRED:
+        raise TransitionNotAllowed(_("Only a published article solves problems."))
+
+
+@operation
+def article_link_case(*, article: Article, case: Case, by: User) -> ArticleCaseLink:
+    """``article`` solved ``case``: counted in its ``solved_count`` once per CASE."""
+    policy.require(by, KnowledgeAction.VIEW, article)
+    policy.require(by, KnowledgeAction.LINK_CASE, case)
+    article = _locked(article)
+    _live(article)
+    if ArticleCaseLink.objects.filter(article=article, case=case).exists():
+        raise Conflict(_("This article is linked to %(number)s already.") % {"number": case.number})
+    now = clock.now()
+    try:
+        link = ArticleCaseLink.objects.create(
+            article=article, case=case, linked_by=by, linked_at=now
+        )
+    except IntegrityError as exc:  # a concurrent link of the same pair
+        raise Conflict(
+            _("This article is linked to %(number)s already.") % {"number": case.number}
+        ) from exc
+    Article.objects.filter(pk=article.pk).update(
+        solved_count=F("solved_count") + 1, last_used_at=now
+    )
+    audit.record(
+        action="article.link_case",
+        obj=article,
+        actor=by,
+        data={"case": case.number, "solved_count": article.solved_count + 1},
+    )
+    return link
+
+
+def _typed(typed: str) -> str:
+    return " ".join((typed or "").split())[:MAX_TYPED]
+
+
+@operation
+def deflection_create(*, article: Article, typed: str = "", by: User) -> Deflection:
+    """A customer says ``article`` solved their problem (``typed``: what they had typed in
+    the "report a problem" title, if they came from there): no CASE is opened.  The same
+    customer and article again within ``SAME_DEFLECTION`` is the same deflection."""
+    policy.require(by, KnowledgeAction.VIEW, article)
+    policy.require(by, KnowledgeAction.DEFLECT, article)
+    article = _locked(article)
+    _live(article)
+    now = clock.now()
+    earlier = (
+        Deflection.objects.filter(article=article, customer=by, at__gt=now - SAME_DEFLECTION)
+        .order_by("-at")
+        .first()
+    )
+    if earlier is not None:
+        return earlier
+    deflection = Deflection.objects.create(
+        article=article,
+        customer=by,
+        organization_id=by.organization_id,
+        typed=_typed(typed),
+        at=now,
+    )
+    Article.objects.filter(pk=article.pk).update(
+        deflection_count=F("deflection_count") + 1, last_used_at=now
+    )
+    audit.record(
+        action="deflection.create",
+        obj=deflection,
+        actor=by,
+        data={
+            "article": article.pk,
+            "organization": by.organization.code if by.organization is not None else None,
+            "typed": deflection.typed,
+        },
+    )
+    return deflection
+
+
+def _end_of_life_reached(today: dt.date) -> list[ProductLifecycle]:
+    return list(ProductLifecycle.objects.filter(eol_on__lte=today))
+
+
+def _at_end_of_life(article: Article, ended: list[ProductLifecycle]) -> bool:
+    product = article.product.casefold()
+    if not product:
+        return False
+    tags = {t.casefold() for t in article.tags}
+    for life in ended:
+        name, version = life.product.casefold(), life.version.casefold()
+        if not version and product == name:
+            return True
+        if version and (product == f"{name} {version}" or (product == name and version in tags)):
+            return True
+    return False
+
+
+@operation
+def article_flag_stale(*, by: User | None = None) -> list[Article]:
+    """Mark for review every published article not used (published, linked to a CASE,
+    said to solve a problem) for ``UNUSED_FOR``, or whose product's version reached its end
+    of life.  ``by``: None for the nightly run.  The articles flagged now, each audited."""
+    if by is not None:
+        policy.require(by, KnowledgeAction.REVIEW)
+    now = clock.now()
+    live = Article.objects.filter(published_version__isnull=False, needs_review=False).exclude(
+        status=ArticleStatus.RETIRED
+    )
+    reasons: dict[int, str] = {}
+    ended = _end_of_life_reached(clock.local(now).date())
+    if ended:
+        names = {life.product.casefold() for life in ended}
+        names |= {f"{life.product} {life.version}".casefold() for life in ended}
+        match = Q()
+        for name in names:
+            match |= Q(product__iexact=name)
+        for article in live.filter(match).only("pk", "product", "tags"):
+            if _at_end_of_life(article, ended):
+                reasons[article.pk] = ReviewReason.END_OF_LIFE
+    unused = live.alias(used=Coalesce("last_used_at", "published_at", "created_at")).filter(
+        used__lt=now - UNUSED_FOR
+    )
+    for pk in unused.values_list("pk", flat=True):
+        reasons.setdefault(pk, ReviewReason.UNUSED)
+    flagged: list[Article] = []
+    pks = sorted(reasons)
+    for start in range(0, len(pks), 500):  # a nightly run may flag thousands
+        chunk = pks[start : start + 500]
+        for reason in (ReviewReason.END_OF_LIFE, ReviewReason.UNUSED):
+            Article.objects.filter(pk__in=[pk for pk in chunk if reasons[pk] == reason]).update(
+                needs_review=True, review_reason=reason
+            )
+        done = list(Article.objects.filter(pk__in=chunk).order_by("pk"))
+        audit.record_all(
+            [
+                audit.build(
+                    action="article.flag_stale",
+                    obj=article,
+                    actor=by,
+                    before={"needs_review": False},
+                    after={"needs_review": True, "review_reason": article.review_reason},
+                )
+                for article in done
+            ]
+        )
+        flagged += done
+    return flagged
+
+
+@operation
+def article_confirm(*, article: Article, by: User) -> Article:
+    """A reviewer read a flagged article and it still holds: not stale for another year."""
+    policy.require(by, KnowledgeAction.REVIEW, article)
+    article = _locked(article)
+    if not article.needs_review:
+        raise TransitionNotAllowed(_("This article is not flagged for review."))
+    before = {"needs_review": True, "review_reason": article.review_reason}
+    article.needs_review, article.review_reason = False, ""
+    article.last_used_at = clock.now()
+    article.save(update_fields=["needs_review", "review_reason", "last_used_at"])
+    audit.record(
+        action="article.confirm",
+        obj=article,
+        actor=by,
+        before=before,
+        after={"needs_review": False, "review_reason": ""},
+    )
+    return article

@@ -14,9 +14,14 @@ urlpatterns = [
     path("knowledge/<int:pk>/submit/", views.article_submit, name="article_submit"),
     path("knowledge/<int:pk>/publish/", views.article_publish, name="article_publish"),
     path("knowledge/<int:pk>/retire/", views.article_retire, name="article_retire"),
+    path("knowledge/<int:pk>/confirm/", views.article_confirm, name="article_confirm"),
+    path("knowledge/suggest/", views.suggest, name="suggest"),
     path("cases/<str:number>/article/", views.draft_from_case, name="draft_from_case"),
+    path("cases/<str:number>/solved-by/", views.case_link_article, name="case_link"),
     path("portal/faq/", views.portal_faq, name="portal_faq"),
     path("portal/faq/<int:pk>/", views.portal_article, name="portal_article"),
+    path("portal/faq/<int:pk>/solved/", views.portal_solved, name="portal_solved"),
+    path("portal/faq/suggest/", views.portal_suggest, name="portal_suggest"),
 ]
 
 # The console's menu: (URL name, label, the action that shows the link).
