@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -101,6 +103,9 @@ def api():
     return ApiClient
 
 
+ACKNOWLEDGEMENT = re.compile(r"<C\d+@")
+
+
 class MailSink:
     """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
 
@@ -117,6 +122,11 @@ class MailSink:
 
     def to(self, address):
         return [m for m in self.messages if address in m.envelope_rcpt]
+
+    def answers(self, address):
+        """What reached ``address`` besides the acknowledgements of new CASEs (every new
+        CASE gets one; its Message-ID is the CASE's root id, ``<C2612001@…>``)."""
+        return [m for m in self.to(address) if not ACKNOWLEDGEMENT.match(m["Message-ID"] or "")]
 
     def recipients(self):
         return sorted(r for m in self.messages for r in m.envelope_rcpt)

@@ -45,7 +45,7 @@ def test_the_customer_gets_the_signed_pdf_and_its_link(smtp):
     form = VisitForm.objects.get(visit=visit)
     outbox.deliver_due()
 
-    [message] = smtp.to(caller(visit.case))
+    [message] = smtp.answers(caller(visit.case))
     [(name, data)] = pdfs(message)
     assert name == f"{visit.case.number}-visit-{visit.pk}-v1.pdf" == form.attachment.name
     assert data == stored(form)
@@ -68,7 +68,7 @@ def test_a_correction_mails_version_2(smtp):
     )
     outbox.deliver_due()
 
-    first_mail, second_mail = smtp.to(caller(visit.case))
+    first_mail, second_mail = smtp.answers(caller(visit.case))
     [(name, data)] = pdfs(second_mail)
     assert name == f"{visit.case.number}-visit-{visit.pk}-v2.pdf"
     assert data == stored(second)
@@ -82,7 +82,7 @@ def test_a_form_past_the_mail_cap_goes_with_its_link_only(smtp, settings):
     form = VisitForm.objects.get(visit=visit)
     outbox.deliver_due()
 
-    [message] = smtp.to(caller(visit.case))
+    [message] = smtp.answers(caller(visit.case))
     assert list(message.iter_attachments()) == []
     body = message.get_content()
     assert reverse("portal:attachment", args=[form.attachment_id]) in body
@@ -97,6 +97,6 @@ def test_a_form_whose_file_is_gone_still_sends_the_mail(smtp):
     form.attachment.file.storage.delete(form.attachment.file.name)
     outbox.deliver_due()
 
-    [message] = smtp.to(caller(visit.case))
+    [message] = smtp.answers(caller(visit.case))
     assert pdfs(message) == []
     assert reverse("portal:attachment", args=[form.attachment_id]) in message.get_content()
