@@ -206,6 +206,7 @@ def attach_article_files(request, pk: int, files: File[list[UploadedFile]]):
 @router.get("articles/{pk}/files/{file_pk}", response={200: None, **ERRORS})
 def download_article_file(request, pk: int, file_pk: int):
     """The file itself, as a download."""
+    policy.require(request.auth, KnowledgeAction.VIEW)
     item = selectors.article_file_get(article_pk=pk, pk=file_pk, fetched_by=request.auth)
     try:
         return attachments.file_response(item)
@@ -216,6 +217,7 @@ def download_article_file(request, pk: int, file_pk: int):
 @router.delete("articles/{pk}/files/{file_pk}", response={204: None, **ERRORS})
 def remove_article_file(request, pk: int, file_pk: int):
     """Take a file off an article one may edit (at once, for every reader)."""
+    policy.require(request.auth, KnowledgeAction.WRITE)
     item = selectors.article_file_get(article_pk=pk, pk=file_pk, fetched_by=request.auth)
     services.article_file_remove(item=item, by=request.auth)
     return Status(204, None)
