@@ -35,7 +35,7 @@ class ComplaintForm(forms.Form):
         help_text=gettext_lazy("Leave it empty when you name a CASE: its organization is taken."),
     )
     description = forms.CharField(
-        label=gettext_lazy("description"),
+        label=gettext_lazy("What the customer complains of"),
         max_length=services.DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
