@@ -83,7 +83,9 @@ def test_too_big_and_not_one_s_to_edit(media, settings):
     article = make_article()
     with pytest.raises(InvalidInput, match="太大"):
         services.article_attach(
-            article=article, uploads=[upload("big.pdf", b"%" * (1024 * 1024 + 1))], by=article.author
+            article=article,
+            uploads=[upload("big.pdf", b"%" * (1024 * 1024 + 1))],
+            by=article.author,
         )
     with pytest.raises(Forbidden):
         services.article_attach(article=article, uploads=[upload()], by=make_user("call_taker"))
@@ -112,7 +114,9 @@ def test_api_upload_list_download_and_remove(media):
     api = ApiClient(author)
     url = f"/api/v1/articles/{article.pk}/files"
     response = api.client.post(
-        url, {"files": [upload(), upload("show-run.txt", b"interface Gi1/0/1\n")]}, headers=api.headers
+        url,
+        {"files": [upload(), upload("show-run.txt", b"interface Gi1/0/1\n")]},
+        headers=api.headers,
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -204,7 +208,9 @@ def test_a_draft_from_a_case_does_not_copy_its_files(media):
     from casedesk.cases import attachments
 
     case = resolved_case()
-    attachments.case_attach(case=case, uploads=[upload("客户配置.cfg", b"secret")], by=case.engineer)
+    attachments.case_attach(
+        case=case, uploads=[upload("客户配置.cfg", b"secret")], by=case.engineer
+    )
     client = client_for(case.engineer, "zh-hans")
     response = client.post(f"/cases/{case.number}/article/")
     article = Article.objects.get()

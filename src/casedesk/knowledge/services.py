@@ -425,14 +425,15 @@ def article_file_remove(*, item: ArticleFile, by: User) -> Article:
     policy.require(by, KnowledgeAction.WRITE, item.article)
     article = _locked(item.article)
     item = ArticleFile.objects.select_for_update().get(pk=item.pk)
-    stored_name = item.file.name
+    stored_name = item.file.name or ""
     storage = item.file.storage
     data = {"name": item.name, "size": item.size, "sha256": item.sha256, "added_in": item.added_in}
     item.delete()
     article.updated_at = clock.now()
     article.save(update_fields=["updated_at"])
     audit.record(action="article.file_remove", obj=article, actor=by, data=data)
-    transaction.on_commit(lambda: storage.delete(stored_name))
+    if stored_name:
+        transaction.on_commit(lambda: storage.delete(stored_name))
     return article
 
 

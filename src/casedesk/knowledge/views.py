@@ -285,8 +285,7 @@ def _page(request, article, *, error: str = "", status: int = 200):
         {
             "article": article,
             "versions": [
-                (v, presenters.version_files(v.files_added))
-                for v in selectors.versions_of(article)
+                (v, presenters.version_files(v.files_added)) for v in selectors.versions_of(article)
             ],
             "removed": [
                 (redaction.kind_label(r.get("kind", "")), r.get("original", ""))

@@ -7,36 +7,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0005_live_used'),
+        ("knowledge", "0005_live_used"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='articleversion',
-            name='files_added',
-            field=models.JSONField(blank=True, default=list, verbose_name='files added'),
+            model_name="articleversion",
+            name="files_added",
+            field=models.JSONField(blank=True, default=list, verbose_name="files added"),
         ),
         migrations.CreateModel(
-            name='ArticleFile',
+            name="ArticleFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=casedesk.knowledge.models._file_path, verbose_name='file')),
-                ('name', models.CharField(max_length=255, verbose_name='file name')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('added_in', models.PositiveIntegerField(verbose_name='added in version')),
-                ('uploaded_at', models.DateTimeField(verbose_name='uploaded at')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='knowledge.article', verbose_name='article')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=casedesk.knowledge.models._file_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="file name")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size (bytes)")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("added_in", models.PositiveIntegerField(verbose_name="added in version")),
+                ("uploaded_at", models.DateTimeField(verbose_name="uploaded at")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="files",
+                        to="knowledge.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article file',
-                'verbose_name_plural': 'article files',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "article file",
+                "verbose_name_plural": "article files",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
     ]
