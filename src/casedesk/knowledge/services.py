@@ -495,7 +495,8 @@ def draft_text(case: Case) -> tuple[str, str, list[redaction.Removal]]:
 @operation
 def article_draft_from_case(*, case: Case, by: User) -> Article:
     """A draft from a resolved or closed CASE: its title, problem, product/version and
-    solution with the customer's details removed (listed on the article for its author)."""
+    solution with the customer's details removed (listed on the article for its author).
+    The CASE's files are not copied: they may hold customer data (the page says so)."""
     policy.require(by, KnowledgeAction.DRAFT_FROM_CASE, case)
     if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise TransitionNotAllowed(
