@@ -86,3 +86,44 @@ def test_a_customer_makes_a_complaint_in_the_portal():
     theirs = make_complaint(org=other, description="别人的投诉")
     assert "别人的投诉" not in page_text(client.get("/portal/complaint/"))
     assert theirs.number not in page_text(client.get("/portal/complaint/"))
+
+
+def test_a_complaint_by_phone_for_any_organization_named_by_its_case():
+    org = OrganizationFactory(code="PHONE1", name="电话客户")
+    other = OrganizationFactory(code="PHONE2", name="另一家")
+    desk = make_user("call_taker")
+    case = make_case(org=org, by=desk)
+    client = client_for(desk, "zh-hans")
+    form = page_text(client.get("/complaints/new/"))
+    assert "电话" in form and "CASE 编号" in form
+    # Neither an organization nor a CASE: the form says what it needs.
+    bad = client.post("/complaints/new/", {"description": "态度差", "source": "phone"})
+    assert bad.status_code == 400 and "请选择客户单位，或填写 CASE 编号" in page_text(bad)
+    # Another organization's CASE: refused, nothing filed.
+    bad = client.post(
+        "/complaints/new/",
+        {"organization": "PHONE2", "description": "态度差", "case": case.number, "source": "phone"},
+    )
+    assert bad.status_code == 400 and case.number in page_text(bad)
+    unknown = client.post(
+        "/complaints/new/", {"description": "态度差", "case": "C9999999", "source": "phone"}
+    )
+    assert unknown.status_code == 400 and "C9999999" in page_text(unknown)
+    assert not Complaint.objects.exists()
+    # The CASE alone names the organization.
+    made = client.post(
+        "/complaints/new/",
+        {"description": "回电太慢", "case": case.number.lower(), "source": "phone"},
+    )
+    assert made.status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.organization == org and complaint.source == "phone"
+    assert list(complaint.cases.all()) == [case] and complaint.created_by == desk
+    assert other.pk != complaint.organization_id
+
+
+def test_the_portal_menu_offers_a_complaint_to_customers():
+    customer = make_user("customer", org=OrganizationFactory(code="MENU1"))
+    home = client_for(customer, "zh-hans").get("/portal/")
+    html = home.content.decode()
+    assert 'href="/portal/complaint/"' in html and "我要投诉" in html

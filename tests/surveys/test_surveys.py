@@ -170,3 +170,20 @@ def test_results_per_engineer_customer_and_month():
     assert row.count == 3
     assert [s.score for s in found.low] == [2]
     assert len(found.months) == 1
+
+
+def test_results_per_team_the_engineers_tier():
+    first = make_user("engineer", username="eng.first", tier="first_line")
+    other_first = make_user("engineer", username="eng.first2", tier="first_line")
+    senior = make_user("engineer", username="eng.se", tier="senior")
+    for engineer, score in ((first, 5), (other_first, 1), (senior, 4), (senior, 5)):
+        services.survey_answer(token=token_of(closed_case(engineer=engineer)), score=score)
+    found = selectors.results(fetched_by=make_user("cs_manager"))
+    teams = {s.key: s for s in found.teams}
+    assert set(teams) == {"first_line", "senior"}
+    assert teams["first_line"].count == 2 and teams["first_line"].csat == pytest.approx(0.5)
+    assert teams["senior"].count == 2 and teams["senior"].average == pytest.approx(4.5)
+    assert teams["senior"].csat == 1.0
+    # Not answered: not counted in any team.
+    closed_case(engineer=senior)
+    assert sum(s.count for s in selectors.results(fetched_by=make_user("admin")).teams) == 4

@@ -56,3 +56,16 @@ def test_the_results_page_and_the_case_page_show_the_answer():
     assert "满意度" in page_text(csm.get("/dashboard/"))
     customer = client_for(make_user("customer", org=case.organization), "zh-hans")
     assert customer.get("/surveys/").status_code == 403
+
+
+def test_the_results_page_and_the_dashboard_show_the_teams():
+    senior = make_user("engineer", tier="senior")
+    first = make_user("engineer", tier="first_line")
+    Client().post(f"/survey/{token_of(closed_case(engineer=senior))}/", {"score": "5"})
+    Client().post(f"/survey/{token_of(closed_case(engineer=first))}/", {"score": "3"})
+    csm = client_for(make_user("cs_manager"), "zh-hans")
+    results = page_text(csm.get("/surveys/"))
+    assert "按团队" in results and "高级工程师（SE）" in results and "一线工程师" in results
+    dashboard = csm.get("/dashboard/").content.decode()
+    panel = dashboard[dashboard.index('id="csat"') :]
+    assert "团队" in panel and "高级工程师（SE）" in panel and "一线工程师" in panel

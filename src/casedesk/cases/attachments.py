@@ -16,7 +16,7 @@ import mimetypes
 import unicodedata
 from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, Protocol
 
 from django import forms
 from django.conf import settings
@@ -105,16 +105,23 @@ def _extension(name: str) -> str:
     return ext.lower() if dot and stem else ""
 
 
-def preview_type(attachment: Attachment) -> str | None:
+class StoredFile(Protocol):
+    """A stored file as the views serve it: a CASE's ``Attachment``, an article's file."""
+
+    name: str
+    file: Any
+
+
+def preview_type(attachment: StoredFile) -> str | None:
     """The type a browser may show ``attachment`` as, in the page; None: download only."""
     return PREVIEW_TYPES.get(_extension(attachment.name))
 
 
-def is_image(attachment: Attachment) -> bool:
+def is_image(attachment: StoredFile) -> bool:
     return (preview_type(attachment) or "").startswith("image/")
 
 
-def file_response(attachment: Attachment, *, inline: bool = False) -> FileResponse:
+def file_response(attachment: StoredFile, *, inline: bool = False) -> FileResponse:
     """``attachment`` for the browser (the caller has checked the reader may see it).
 
     A download (``Content-Disposition: attachment``, ``application/octet-stream``) unless

@@ -24,22 +24,38 @@ from .policy import ComplaintAction
 
 
 class ComplaintForm(forms.Form):
+    """A complaint taken by the desk (by phone, mostly) for any organization; naming a CASE
+    is enough: the organization is then the CASE's."""
+
     organization = forms.ModelChoiceField(
         label=gettext_lazy("organization"),
         queryset=Organization.objects.filter(is_active=True).order_by("code"),
         to_field_name="code",
+        required=False,
+        help_text=gettext_lazy("Leave it empty when you name a CASE: its organization is taken."),
     )
     description = forms.CharField(
-        label=gettext_lazy("description"),
+        label=gettext_lazy("What the customer complains of"),
         max_length=services.DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    case = forms.CharField(label=gettext_lazy("CASE"), required=False, max_length=20)
+    case = forms.CharField(
+        label=gettext_lazy("CASE"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("The CASE number (C…) the complaint is about, if any."),
+    )
     source = forms.ChoiceField(
         label=gettext_lazy("source"),
         choices=[(s.value, s.label) for s in ComplaintSource if s != ComplaintSource.SURVEY],
         initial=ComplaintSource.PHONE,
     )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organization") and not data.get("case") and not self.errors:
+            raise forms.ValidationError(_("Choose the organization, or name the CASE."))
+        return data
 
 
 class PortalComplaintForm(forms.Form):
@@ -72,7 +88,7 @@ def _file(request, form, organization, source: str):
             else []
         )
         return services.complaint_file(
-            organization=organization,
+            organization=organization or cases[0].organization,
             description=data["description"],
             source=source,
             cases=cases,

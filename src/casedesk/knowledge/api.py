@@ -6,14 +6,16 @@ import datetime as dt
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from casedesk.api.schemas import Detail, Empty, In
+from casedesk.cases import attachments
 from casedesk.core import policy
 from casedesk.core.errors import InvalidInput, NotFound
 
 from . import selectors, services
-from .models import Article
+from .models import Article, ArticleFile
 from .policy import KnowledgeAction
 
 MOUNT = "/"  # its paths name themselves: /articles, /cases/{number}/article
@@ -153,3 +155,69 @@ def draft_from_case(request, number: str, body: Empty | None = None):
     case = selectors.case_for_article(number=number, fetched_by=request.auth)
     article = services.article_draft_from_case(case=case, by=request.auth)
     return Status(201, article_out(article, request.auth))
+
+
+# --- files on an article -------------------------------------------------------------------
+
+
+class ArticleFileOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+    added_in: int = Field(description="the article's version that added it")
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    url: str = Field(description="where to download it (this API)")
+
+
+def file_out(article: Article, item: ArticleFile) -> dict:
+    return {
+        "id": item.pk,
+        "name": item.name,
+        "size": item.size,
+        "content_type": item.content_type,
+        "sha256": item.sha256,
+        "added_in": item.added_in,
+        "uploaded_by": item.uploaded_by.username,
+        "uploaded_at": item.uploaded_at,
+        "url": f"/api/v1/articles/{article.pk}/files/{item.pk}",
+    }
+
+
+@router.get("articles/{pk}/files", response={200: list[ArticleFileOut], **ERRORS})
+def list_article_files(request, pk: int):
+    """The article's files its reader may open (customers: its published version's)."""
+    article = selectors.article_get(pk=pk, fetched_by=request.auth)
+    return [file_out(article, f) for f in selectors.files_of(article, fetched_by=request.auth)]
+
+
+@router.post("articles/{pk}/files", response={201: list[ArticleFileOut], **ERRORS})
+def attach_article_files(request, pk: int, files: File[list[UploadedFile]]):
+    """Add files (``multipart/form-data``, field ``files``, one or more) to an article one
+    may edit: the CASE attachments' type allowlist and size limits; all or none.  A new
+    version; a published article goes back to review."""
+    article = selectors.article_get(pk=pk, fetched_by=request.auth)
+    added = services.article_attach(article=article, uploads=files, by=request.auth)
+    return Status(201, [file_out(article, f) for f in added])
+
+
+@router.get("articles/{pk}/files/{file_pk}", response={200: None, **ERRORS})
+def download_article_file(request, pk: int, file_pk: int):
+    """The file itself, as a download."""
+    policy.require(request.auth, KnowledgeAction.VIEW)
+    item = selectors.article_file_get(article_pk=pk, pk=file_pk, fetched_by=request.auth)
+    try:
+        return attachments.file_response(item)
+    except FileNotFoundError as exc:
+        raise NotFound(_("No such file.")) from exc
+
+
+@router.delete("articles/{pk}/files/{file_pk}", response={204: None, **ERRORS})
+def remove_article_file(request, pk: int, file_pk: int):
+    """Take a file off an article one may edit (at once, for every reader)."""
+    policy.require(request.auth, KnowledgeAction.WRITE)
+    item = selectors.article_file_get(article_pk=pk, pk=file_pk, fetched_by=request.auth)
+    services.article_file_remove(item=item, by=request.auth)
+    return Status(204, None)

@@ -3,18 +3,22 @@ engineers (the customer's details removed) — two published as public FAQ answe
 reviewer, one waiting for review, one still a draft — made through the services at the
 moments they happened, after the CASEs are played.  Each published article is linked to
 the CASE it came from (it solved it), and a customer of another organization found the
-first in the portal and said it solved their problem (a deflection)."""
+first in the portal and said it solved their problem (a deflection).  The first carries a
+file its author attached before submitting it (the commands used, no customer data: the
+CASE's own files are never copied)."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from casedesk.accounts.models import User
 from casedesk.cases.models import Case
 from casedesk.core import clock
 
 from . import services
-from .models import Article, Deflection
+from .models import Article, ArticleFile, Deflection
 
 REVIEWERS = ("se.zhao", "se.sun", "csm")
 HOW_MANY = 4
@@ -40,6 +44,9 @@ def load(desk) -> None:
             article = services.article_draft_from_case(case=case, by=author)
         if n == 3:
             continue  # a draft its author has not finished
+        if n == 0:
+            with clock.frozen(at + dt.timedelta(minutes=15)):
+                services.article_attach(article=article, uploads=[_commands()], by=author)
         with clock.frozen(at + dt.timedelta(minutes=20)):
             article = services.article_update(article=article, visibility="public", by=author)
             article = services.article_submit(article=article, by=author)
@@ -59,6 +66,19 @@ def load(desk) -> None:
                 services.deflection_create(article=article, typed=article.title[:8], by=customer)
 
 
+COMMANDS = """! 排查时用到的命令（不含客户数据）
+show version
+show logging | include %LINK|%STACK|%PLATFORM
+show interfaces status err-disabled
+show processes cpu sorted | exclude 0.00
+show tech-support | redirect flash:tech.txt
+"""
+
+
+def _commands() -> SimpleUploadedFile:
+    return SimpleUploadedFile("排查命令.txt", COMMANDS.encode("utf-8"), content_type="text/plain")
+
+
 def _reviewer(reviewers: list[User], author: User, n: int) -> User | None:
     others = [u for u in reviewers if u.pk != author.pk]
     return others[n % len(others)] if others else None
@@ -74,6 +94,7 @@ def _customer_elsewhere(desk, case: Case) -> User | None:
 def summary() -> list[str]:
     published = Article.objects.filter(status="published").count()
     return [
-        f"{Article.objects.count()} knowledge articles ({published} published), "
+        f"{Article.objects.count()} knowledge articles ({published} published, "
+        f"{ArticleFile.objects.count()} file(s) attached), "
         f"{Deflection.objects.count()} problem(s) solved without a CASE"
     ]

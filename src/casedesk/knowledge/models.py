@@ -109,6 +109,8 @@ class ArticleVersion(models.Model):
         verbose_name=_("written by"),
     )
     written_at = models.DateTimeField(_("written at"))
+    # The names of the files this version added (adding files makes a version).
+    files_added = models.JSONField(_("files added"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("article version")
@@ -120,6 +122,47 @@ class ArticleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} v{self.number}"
+
+
+def _file_path(instance: ArticleFile, filename: str) -> str:
+    """Where an article's file lies under MEDIA_ROOT: a random name, never the uploader's
+    (kept in ``name``), as for a CASE's files."""
+    import uuid
+
+    return f"knowledge/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class ArticleFile(models.Model):
+    """A file on an article (a screenshot, a config snippet, a PDF), checked like a CASE's
+    files (``cases.attachments``) and served only by permission-checked views.  Customers
+    see it once a publication includes it: ``added_in`` ≤ the article's published version.
+    Written only by ``knowledge.services``."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="files", verbose_name=_("article")
+    )
+    file = models.FileField(_("file"), upload_to=_file_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The article's version that added it (adding a file makes a version).
+    added_in = models.PositiveIntegerField(_("added in version"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("article file")
+        verbose_name_plural = _("article files")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.name}"
 
 
 class ArticleDocument(models.Model):

@@ -42,3 +42,18 @@ def reader_title(article: Article, *, working: bool) -> str:
 
 def no_case_opened() -> str:
     return _("Glad it helped. No CASE was opened; your CASEs are below.")
+
+
+def files_added(count: int) -> str:
+    return ngettext(
+        "%(n)d file added: the article goes to review before customers see it.",
+        "%(n)d files added: the article goes to review before customers see them.",
+        count,
+    ) % {"n": count}
+
+
+def version_files(names: list[str]) -> str:
+    """What a version that added files says of them: "files added: a.png, b.pdf"."""
+    if not names:
+        return ""
+    return _("files added: %(names)s") % {"names": ", ".join(names)}

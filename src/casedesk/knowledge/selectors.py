@@ -26,7 +26,7 @@ from casedesk.search.selectors import fts5_query, pg_tsquery
 from casedesk.search.tokens import Term, query_terms
 
 from .choices import ArticleStatus, Visibility
-from .models import Article, ArticleCaseLink, ArticleVersion, Deflection
+from .models import Article, ArticleCaseLink, ArticleFile, ArticleVersion, Deflection
 from .policy import KnowledgeAction
 
 MAX_LIMIT = 200
@@ -46,6 +46,29 @@ def article_get(*, pk: int, fetched_by) -> Article:
 def reads_working_text(reader) -> bool:
     """Staff read an article's working text; everyone else the published one."""
     return reader is None or reader.role in STAFF_ROLES
+
+
+def files_of(article: Article, *, fetched_by) -> list[ArticleFile]:
+    """The files of ``article`` (fetched through ``article_get``) its reader may open: staff
+    all of them; everyone else those of its published version."""
+    qs = ArticleFile.objects.filter(article=article).select_related("uploaded_by")
+    if not reads_working_text(fetched_by):
+        qs = qs.filter(added_in__lte=article.published_version or 0)
+    return list(qs.order_by("uploaded_at", "id"))
+
+
+def article_file_get(*, article_pk: int, pk: int, fetched_by) -> ArticleFile:
+    """One file of an article ``fetched_by`` may read; NotFound when unknown or not theirs
+    to see (a customer: not in the published version)."""
+    article = article_get(pk=article_pk, fetched_by=fetched_by)
+    qs = ArticleFile.objects.filter(article=article, pk=pk)
+    if not reads_working_text(fetched_by):
+        qs = qs.filter(added_in__lte=article.published_version or 0)
+    item = qs.first()
+    if item is None:
+        raise NotFound(_("No such file."))
+    item.article = article
+    return item
 
 
 def _matching_ids(terms: list[Term], *, working: bool, title: bool = False) -> tuple[str, list]:

@@ -14,14 +14,18 @@ Each operation keeps the article's search document (``ArticleDocument``, tokens 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import hashlib
+import mimetypes
+from collections.abc import Iterable, Sequence
 
-from django.db import IntegrityError, connection
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from casedesk.accounts.models import Contact, User
+from casedesk.cases import attachments
 from casedesk.cases.choices import Status as CaseStatus
 from casedesk.cases.models import Case
 from casedesk.core import audit, clock, events, policy
@@ -37,6 +41,7 @@ from .models import (
     Article,
     ArticleCaseLink,
     ArticleDocument,
+    ArticleFile,
     ArticleVersion,
     Deflection,
     ProductLifecycle,
@@ -131,7 +136,7 @@ def _index(article: Article) -> None:
     )
 
 
-def _version(article: Article, by: User) -> ArticleVersion:
+def _version(article: Article, by: User, files_added: list[str] | None = None) -> ArticleVersion:
     return ArticleVersion.objects.create(
         article=article,
         number=article.version,
@@ -139,6 +144,7 @@ def _version(article: Article, by: User) -> ArticleVersion:
         body=article.body,
         written_by=by,
         written_at=clock.now(),
+        files_added=files_added or [],
     )
 
 
@@ -342,6 +348,95 @@ def article_retire(*, article: Article, reason: str = "", by: User) -> Article:
     return article
 
 
+# --- files on an article ----------------------------------------------------------------------
+# Checked by the CASE attachments' rules (``cases.attachments``: the type allowlist, the size
+# and count limits), stored under MEDIA_ROOT with random names, served only by the
+# permission-checked views.  Adding files makes a version (its text unchanged, the files
+# named) and sends a published article back to review: customers see a file only once a
+# second person has published a version that includes it.  Removing one takes effect at
+# once (a file that should not be there must go now), audited.
+
+
+def _store_file(
+    article: Article, upload: UploadedFile, name: str, *, by: User, stored: list[ArticleFile]
+) -> ArticleFile:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    item = ArticleFile(
+        article=article,
+        name=name,
+        size=upload.size or 0,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        sha256=digest.hexdigest(),
+        added_in=article.version,
+        uploaded_by=by,
+        uploaded_at=clock.now(),
+    )
+    item.file.save(name, upload, save=False)
+    stored.append(item)
+    item.save(force_insert=True)
+    return item
+
+
+@operation
+def article_attach(
+    *, article: Article, uploads: Sequence[UploadedFile], by: User
+) -> list[ArticleFile]:
+    """Add files to an article (whoever may edit it, unless it is retired): all or none."""
+    policy.require(by, KnowledgeAction.WRITE, article)
+    names = attachments.check_uploads(uploads)
+    if not names:
+        raise InvalidInput(_("Choose a file to attach."))
+    article = _locked(article)
+    if article.status == ArticleStatus.RETIRED:
+        raise TransitionNotAllowed(_("A retired article is not edited."))
+    before = {"status": article.status, "version": article.version}
+    article.version += 1
+    if article.status == ArticleStatus.PUBLISHED:
+        article.status = ArticleStatus.IN_REVIEW
+    article.updated_at = clock.now()
+    article.save(update_fields=["version", "status", "updated_at"])
+    _version(article, by, files_added=names)
+    stored: list[ArticleFile] = []
+    try:
+        for upload, name in zip(uploads, names, strict=True):
+            _store_file(article, upload, name, by=by, stored=stored)
+    except BaseException:
+        for item in stored:
+            item.file.delete(save=False)
+        raise
+    audit.record(
+        action="article.attach",
+        obj=article,
+        actor=by,
+        before=before,
+        after={"status": article.status, "version": article.version},
+        data={"files": [{"name": f.name, "size": f.size, "sha256": f.sha256} for f in stored]},
+    )
+    return stored
+
+
+@operation
+def article_file_remove(*, item: ArticleFile, by: User) -> Article:
+    """Take a file off its article (whoever may edit the article): gone for every reader at
+    once; the stored file is deleted once the removal is committed."""
+    policy.require(by, KnowledgeAction.WRITE, item.article)
+    article = _locked(item.article)
+    item = ArticleFile.objects.select_for_update().get(pk=item.pk)
+    stored_name = item.file.name or ""
+    storage = item.file.storage
+    data = {"name": item.name, "size": item.size, "sha256": item.sha256, "added_in": item.added_in}
+    item.delete()
+    article.updated_at = clock.now()
+    article.save(update_fields=["updated_at"])
+    audit.record(action="article.file_remove", obj=article, actor=by, data=data)
+    if stored_name:
+        transaction.on_commit(lambda: storage.delete(stored_name))
+    return article
+
+
 # --- a draft from a solved CASE ---------------------------------------------------------------
 
 
@@ -400,7 +495,8 @@ def draft_text(case: Case) -> tuple[str, str, list[redaction.Removal]]:
 @operation
 def article_draft_from_case(*, case: Case, by: User) -> Article:
     """A draft from a resolved or closed CASE: its title, problem, product/version and
-    solution with the customer's details removed (listed on the article for its author)."""
+    solution with the customer's details removed (listed on the article for its author).
+    The CASE's files are not copied: they may hold customer data (the page says so)."""
     policy.require(by, KnowledgeAction.DRAFT_FROM_CASE, case)
     if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise TransitionNotAllowed(

@@ -11,6 +11,18 @@ urlpatterns = [
     path("knowledge/new/", views.article_new, name="article_new"),
     path("knowledge/<int:pk>/", views.article_page, name="article_page"),
     path("knowledge/<int:pk>/edit/", views.article_edit, name="article_edit"),
+    path("knowledge/<int:pk>/files/", views.article_attach, name="article_attach"),
+    path("knowledge/<int:pk>/files/<int:file_pk>/", views.article_file, name="article_file"),
+    path(
+        "knowledge/<int:pk>/files/<int:file_pk>/view/",
+        views.article_file_view,
+        name="article_file_view",
+    ),
+    path(
+        "knowledge/<int:pk>/files/<int:file_pk>/remove/",
+        views.article_file_remove,
+        name="article_file_remove",
+    ),
     path("knowledge/<int:pk>/submit/", views.article_submit, name="article_submit"),
     path("knowledge/<int:pk>/publish/", views.article_publish, name="article_publish"),
     path("knowledge/<int:pk>/retire/", views.article_retire, name="article_retire"),
@@ -20,6 +32,7 @@ urlpatterns = [
     path("cases/<str:number>/solved-by/", views.case_link_article, name="case_link"),
     path("portal/faq/", views.portal_faq, name="portal_faq"),
     path("portal/faq/<int:pk>/", views.portal_article, name="portal_article"),
+    path("portal/faq/<int:pk>/files/<int:file_pk>/", views.portal_file, name="portal_file"),
     path("portal/faq/<int:pk>/solved/", views.portal_solved, name="portal_solved"),
     path("portal/faq/suggest/", views.portal_suggest, name="portal_suggest"),
 ]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from casedesk.accounts.choices import Role
+from casedesk.cases import attachments
 from casedesk.core import policy
 from casedesk.core.errors import DomainError, NotFound
 from casedesk.web.guards import forbidden, staff_required
@@ -60,6 +61,10 @@ class ArticleForm(forms.Form):
         label=gettext_lazy("tags (comma-separated)"), required=False, max_length=1000
     )
     visibility = forms.ChoiceField(label=gettext_lazy("visibility"), choices=Visibility.choices)
+
+
+class FilesForm(forms.Form):
+    files = attachments.MultipleFileField(label=gettext_lazy("files"))
 
 
 STATUS_FILTERS = [("", gettext_lazy("all")), *ArticleStatus.choices]
@@ -145,14 +150,7 @@ def article_edit(request, pk: int):
         policy.require(request.user, KnowledgeAction.WRITE, article)
     except DomainError as exc:
         return _refused(request, exc)
-    initial = {
-        "title": article.title,
-        "body": article.body,
-        "product": article.product,
-        "tags": ", ".join(article.tags),
-        "visibility": article.visibility,
-    }
-    form = ArticleForm(request.POST or None, initial=initial)
+    form = ArticleForm(request.POST or None, initial=_initial(article))
     if request.method == "POST" and form.is_valid():
         try:
             saved = _save_form(request, form, article)
@@ -161,7 +159,122 @@ def article_edit(request, pk: int):
         if saved is not None:
             messages.success(request, _("Saved as version %(n)d.") % {"n": saved.version})
             return redirect("knowledge:article_page", pk=saved.pk)
-    return render(request, "knowledge/article_form.html", {"form": form, "article": article})
+    return _edit_page(request, article, form)
+
+
+def _file_entries(request, article, *, portal: bool = False) -> list[dict]:
+    name = "knowledge:portal_file" if portal else "knowledge:article_file"
+    return [
+        {
+            "file": item,
+            "url": reverse(name, args=[article.pk, item.pk]),
+            "view_url": reverse("knowledge:article_file_view", args=[article.pk, item.pk])
+            if not portal and attachments.preview_type(item)
+            else "",
+            "image": attachments.is_image(item),
+        }
+        for item in selectors.files_of(article, fetched_by=request.user)
+    ]
+
+
+def _edit_page(request, article, form, *, files_form=None, files_error: str = "", status=200):
+    return render(
+        request,
+        "knowledge/article_form.html",
+        {
+            "form": form,
+            "article": article,
+            "files": _file_entries(request, article),
+            "files_form": files_form or FilesForm(),
+            "files_error": files_error,
+            "limits": attachments.limits(),
+        },
+        status=status,
+    )
+
+
+def _initial(article) -> dict:
+    return {
+        "title": article.title,
+        "body": article.body,
+        "product": article.product,
+        "tags": ", ".join(article.tags),
+        "visibility": article.visibility,
+    }
+
+
+@staff_required
+@_post_only
+def article_attach(request, pk: int):
+    """Add files from the edit page: all or none; a refusal shows on the edit page."""
+    try:
+        article = selectors.article_get(pk=pk, fetched_by=request.user)
+        policy.require(request.user, KnowledgeAction.WRITE, article)
+    except DomainError as exc:
+        return _refused(request, exc)
+    files_form = FilesForm(request.POST, request.FILES)
+    error, status = "", 400
+    if files_form.is_valid():
+        try:
+            added = services.article_attach(
+                article=article, uploads=files_form.cleaned_data["files"], by=request.user
+            )
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                return _refused(request, exc)
+            error, status = exc.detail, exc.status
+        else:
+            messages.success(request, presenters.files_added(len(added)))
+            return redirect("knowledge:article_edit", pk=article.pk)
+    else:
+        error = " ".join(str(e) for errors in files_form.errors.values() for e in errors)
+    article = selectors.article_get(pk=pk, fetched_by=request.user)
+    form = ArticleForm(initial=_initial(article))
+    return _edit_page(
+        request, article, form, files_form=files_form, files_error=error, status=status
+    )
+
+
+@staff_required
+@_post_only
+def article_file_remove(request, pk: int, file_pk: int):
+    try:
+        item = selectors.article_file_get(article_pk=pk, pk=file_pk, fetched_by=request.user)
+        services.article_file_remove(item=item, by=request.user)
+    except DomainError as exc:
+        return _refused(request, exc)
+    messages.success(request, _("Removed %(name)s.") % {"name": item.name})
+    return redirect("knowledge:article_edit", pk=pk)
+
+
+def _serve_file(request, pk: int, file_pk: int, *, inline: bool):
+    try:
+        item = selectors.article_file_get(article_pk=pk, pk=file_pk, fetched_by=request.user)
+        return attachments.file_response(item, inline=inline)
+    except FileNotFoundError:
+        return None
+    except DomainError as exc:
+        return exc
+
+
+@staff_required
+@require_GET
+def article_file(request, pk: int, file_pk: int):
+    """Download one of an article's files."""
+    served = _serve_file(request, pk, file_pk, inline=False)
+    if isinstance(served, DomainError):
+        return _refused(request, served)
+    return served or _refused(request, NotFound(_("No such file.")))
+
+
+@staff_required
+@require_GET
+def article_file_view(request, pk: int, file_pk: int):
+    """An image or PDF of an article shown in the browser (other types: a download)."""
+    served = _serve_file(request, pk, file_pk, inline=True)
+    if isinstance(served, DomainError):
+        return _refused(request, served)
+    return served or _refused(request, NotFound(_("No such file.")))
 
 
 def _page(request, article, *, error: str = "", status: int = 200):
@@ -171,7 +284,9 @@ def _page(request, article, *, error: str = "", status: int = 200):
         "knowledge/article_page.html",
         {
             "article": article,
-            "versions": selectors.versions_of(article),
+            "versions": [
+                (v, presenters.version_files(v.files_added)) for v in selectors.versions_of(article)
+            ],
             "removed": [
                 (redaction.kind_label(r.get("kind", "")), r.get("original", ""))
                 for r in article.redactions
@@ -190,6 +305,7 @@ def _page(request, article, *, error: str = "", status: int = 200):
             "can_confirm": article.needs_review
             and policy.can(user, KnowledgeAction.REVIEW, article),
             "solved_cases": selectors.cases_solved_by(article, fetched_by=user),
+            "files": _file_entries(request, article),
             "deflections": selectors.deflections_by_month(fetched_by=user, article=article),
         },
         status=status,
@@ -322,8 +438,21 @@ def portal_article(request, pk: int):
             "article": article,
             "typed": " ".join(request.GET.get("typed", "")[:200].split()),
             "can_deflect": policy.can(request.user, KnowledgeAction.DEFLECT, article),
+            "files": _file_entries(request, article, portal=True),
         },
     )
+
+
+@customer_required
+@require_GET
+def portal_file(request, pk: int, file_pk: int):
+    """A file of a published public article, as a download."""
+    served = _serve_file(request, pk, file_pk, inline=False)
+    if isinstance(served, DomainError):
+        return _portal_refusal(request, served.detail, served.status)
+    if served is None:
+        return _portal_refusal(request, _("No such file."), 404)
+    return served
 
 
 # --- how articles get used ---------------------------------------------------------------------

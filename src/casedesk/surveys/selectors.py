@@ -1,11 +1,20 @@
 """Survey answers as their readers may see them, and the results: CSAT (the share of 4 and
-5), the average and the count per engineer, customer and month, and the low scores."""
+5), the average and the count per engineer, team, customer and month, and the low scores.
+
+A team is the engineer's tier: the first-line engineers and the senior engineers (SE) are
+the two teams a service manager runs here.  (Routing queues are not teams: they are intake
+rules with no members, and a CASE does not keep the queue it matched.)  The tier is the
+engineer's as the results are read; answers without an engineer form a group of their own.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from casedesk.accounts.choices import Tier
 from casedesk.accounts.selectors import display_names
 from casedesk.core import clock, policy
 
@@ -60,10 +69,17 @@ class Score:
 class Results:
     total: Score
     engineers: list[Score]
+    teams: list[Score]
     customers: list[Score]
     months: list[Score]
     low: list[Survey]
     sent: int
+
+
+def _team_label(tier: str, login: str | None) -> str:
+    if tier in Tier.values:
+        return str(Tier(tier).label)
+    return _("no engineer") if not login else _("other staff")
 
 
 def results(*, fetched_by, since: dt.datetime | None = None) -> Results:
@@ -75,17 +91,21 @@ def results(*, fetched_by, since: dt.datetime | None = None) -> Results:
             "score",
             "answered_at",
             "engineer__username",
+            "engineer__staff__tier",
             "organization__code",
             "organization__name",
         )
     )
     total = Score("all", "")
     engineers: dict[str, Score] = {}
+    teams: dict[str, Score] = {}
     customers: dict[str, Score] = {}
     months: dict[str, Score] = {}
-    for score, at, login, code, name in rows:
+    for score, at, login, tier, code, name in rows:
         total.scores.append(score)
         engineers.setdefault(login or "", Score(login or "", "")).scores.append(score)
+        team = (tier or "") if login else ""
+        teams.setdefault(team, Score(team, _team_label(team, login))).scores.append(score)
         customers.setdefault(code, Score(code, name)).scores.append(score)
         month = clock.local(at).strftime("%Y-%m")
         months.setdefault(month, Score(month, month)).scores.append(score)
@@ -104,6 +124,7 @@ def results(*, fetched_by, since: dt.datetime | None = None) -> Results:
     return Results(
         total=total,
         engineers=ranked(engineers),
+        teams=ranked(teams),
         customers=ranked(customers),
         months=sorted(months.values(), key=lambda s: s.key, reverse=True),
         low=low,
