@@ -113,9 +113,8 @@ def test_a_file_alone_past_the_cap_leaves_a_message_with_its_text_only(smtp, cas
     assert "文件过大，未随本邮件附上：report.pdf" in message.get_content()
 
 
-def test_the_note_is_in_the_recipients_language(smtp, settings):
+def test_the_note_is_in_the_recipients_language(smtp, settings, case):
     settings.CASEDESK_MAIL_ATTACHMENT_MAX_BYTES = 10
-    case = make_case()
     row = services.queue_to_address(
         template="mail_reject",
         context={"subject": "x"},
