@@ -75,6 +75,7 @@ DJANGO_ICONS = "/static/admin/img/"
 
 TOKEN = re.compile(r"[A-Za-z0-9_.@/:+%#&=?~'’-]+")
 WORD = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*")
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
 class _Text(HTMLParser):
@@ -113,6 +114,7 @@ def english_words(html: str, allowed: set[str]) -> set[str]:
     parser.feed(html)
     found = set()
     for part in parser.parts:
+        part = PLACEHOLDER.sub(" ", part)  # "{engineer}" in a template's help: typed as is
         for token in TOKEN.findall(part):
             if token.startswith("."):
                 continue  # a file name extension

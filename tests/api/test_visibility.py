@@ -139,6 +139,26 @@ def test_openapi_and_docs_are_served(db):
     assert b"openapi.json" in docs.content
 
 
+def test_no_two_request_or_answer_schemas_share_a_name():
+    """The OpenAPI document names each schema once: two domains' ``ResolveIn`` would be one
+    in it, and one endpoint would be documented with the other's fields."""
+    from ninja import Schema
+
+    from casedesk.core import discovery
+
+    discovery.app_modules("api")  # every domain's API loaded
+    seen: dict[str, set[str]] = {}
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("casedesk."):
+                seen.setdefault(sub.__name__, set()).add(sub.__module__)
+            walk(sub)
+
+    walk(Schema)
+    assert {name: where for name, where in seen.items() if len(where) > 1} == {}
+
+
 def test_the_enumeration_covers_the_contract():
     found = {(method, path) for method, path, _ in CASE_OPERATIONS}
     assert found >= CONTRACT, CONTRACT - found

@@ -6,7 +6,7 @@ from casedesk.core import clock
 from casedesk.field import services
 from casedesk.field.policy import FieldAction as F
 from tests.accounts.factories import make_user
-from tests.authorization import CONSOLE, NOTHING, UNKNOWN_PK, Needs, Page, World
+from tests.authorization import CONSOLE, NOTHING, PORTAL, UNKNOWN_PK, Needs, Page, World
 from tests.field.factories import data_url, make_visit, signed_visit
 
 
@@ -75,9 +75,12 @@ PAGES = {
     "field:visit_page": Page(CONSOLE, (F.VIEW,)),
     "field:visit_report": Page(CONSOLE, (F.VIEW,)),
     "field:visit_new": Page(CONSOLE, (F.DISPATCH,)),
+    # the customer's copy of the signed form (staff are sent to the console's)
+    "field:portal_visit_report": Page(PORTAL, (F.VIEW,)),
 }
 PAGE_FILLERS = {
     "field:visit_page/pk": _pages,
     "field:visit_report/pk": _pages,
+    "field:portal_visit_report/pk": _pages,
     "field:visit_new/number": _cases,
 }

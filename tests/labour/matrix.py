@@ -34,7 +34,7 @@ ENDPOINTS = {
     ),
     "casedesk_api_labour_list_rate_cards": (Needs((L.VIEW,)),),
     "casedesk_api_labour_update_rate_card": (
-        Needs((L.MANAGE_RATES,), lambda w: {"name": "矩阵-改名", "night_multiplier": "1.6"}),
+        Needs((L.MANAGE_RATES,), lambda w: {"name": "矩阵-改名"}),
     ),
     "casedesk_api_labour_supersede_rate_card": (
         Needs((L.MANAGE_RATES,), lambda w: {"hourly_rate": "220"}),

@@ -26,11 +26,11 @@ class ComplaintIn(In):
     source: Literal["portal", "phone", "api"] = "api"
 
 
-class NoteIn(In):
+class ComplaintNoteIn(In):
     note: str = Field("", max_length=2000)
 
 
-class ResolveIn(In):
+class ComplaintResolveIn(In):
     resolution: str = Field(min_length=1, max_length=services.DESCRIPTION_MAX)
 
 
@@ -129,14 +129,14 @@ def get_complaint(request, number: str):
 
 
 @router.post("/{number}/acknowledge", response={200: ComplaintOut, **ERRORS})
-def acknowledge_complaint(request, number: str, body: NoteIn):
+def acknowledge_complaint(request, number: str, body: ComplaintNoteIn):
     complaint = selectors.complaint_get(number=number, fetched_by=request.auth)
     done = services.complaint_acknowledge(complaint=complaint, note=body.note, by=request.auth)
     return _reread(request, done)
 
 
 @router.post("/{number}/resolve", response={200: ComplaintOut, **ERRORS})
-def resolve_complaint(request, number: str, body: ResolveIn):
+def resolve_complaint(request, number: str, body: ComplaintResolveIn):
     complaint = selectors.complaint_get(number=number, fetched_by=request.auth)
     done = services.complaint_resolve(
         complaint=complaint, resolution=body.resolution, by=request.auth

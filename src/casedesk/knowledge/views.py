@@ -551,7 +551,8 @@ def case_link_article(request, number: str):
         except DomainError as exc:
             if exc.status == 403:
                 return _refused(request, exc)
-            error, status = exc.detail, exc.status
+            # the form named an article there is none of: bad input, shown on the form
+            error, status = exc.detail, 400 if exc.status == 404 else exc.status
         else:
             messages.success(
                 request,
