@@ -101,7 +101,10 @@ def test_files_past_the_cap_stay_out_and_the_message_says_so(smtp, case, setting
     assert [name for name, _, _ in parts(message)] == ["report.pdf"]  # the first fits
     body = message.get_body(("plain",)).get_content()
     assert "文件过大，未随本邮件附上：switch.log" in body  # the desk's language
-    assert Notification.objects.get(dedupe_key__startswith="files-test").status == NotificationStatus.SENT
+    assert (
+        Notification.objects.get(dedupe_key__startswith="files-test").status
+        == NotificationStatus.SENT
+    )
 
 
 def test_a_file_alone_past_the_cap_leaves_a_message_with_its_text_only(smtp, case, settings):
@@ -140,14 +143,19 @@ def test_a_file_deleted_before_sending_leaves_the_message_without_it(smtp, case,
     assert parts(message) == []
     body = message.get_content()
     assert "文件已不存在，未随本邮件附上：report.pdf, switch.log" in body
-    assert Notification.objects.get(dedupe_key__startswith="files-test").status == NotificationStatus.SENT
+    assert (
+        Notification.objects.get(dedupe_key__startswith="files-test").status
+        == NotificationStatus.SENT
+    )
 
 
 def test_files_are_read_when_the_mail_is_built_not_copied_into_the_outbox(smtp, case):
     pdf = attach(case, "report.pdf", PDF)
     mail(case, pdf)
     stored = (
-        Notification.objects.filter(dedupe_key__startswith="files-test").values_list("attachments", flat=True).get()
+        Notification.objects.filter(dedupe_key__startswith="files-test")
+        .values_list("attachments", flat=True)
+        .get()
     )
     assert stored == [{"id": pdf.pk, "name": "report.pdf"}]  # a reference, no bytes
 
@@ -164,7 +172,9 @@ def test_a_failing_server_keeps_the_files_for_the_retry(smtp, case, settings):
     assert row.status == NotificationStatus.PENDING and row.attempts == 1
 
     settings.EMAIL_PORT = port
-    Notification.objects.filter(dedupe_key__startswith="files-test").update(next_attempt_at=row.created_at)
+    Notification.objects.filter(dedupe_key__startswith="files-test").update(
+        next_attempt_at=row.created_at
+    )
     assert services.deliver_due().sent == 1
     assert parts(sent_to(smtp, case)) == [("report.pdf", "application/pdf", PDF)]
 
