@@ -8,15 +8,11 @@ serial simply grows a digit (C26111000) and never wraps.
 
 import datetime as dt
 
-from django.db import connection
-
-from casedesk.core import clock
+from casedesk.core import numbering
 
 from .models import CaseNumberSequence
 
-
-def period_of(at: dt.datetime) -> str:
-    return clock.local(at).strftime("%y%m")
+period_of = numbering.period_of
 
 
 def format_number(period: str, serial: int) -> str:
@@ -25,16 +21,5 @@ def format_number(period: str, serial: int) -> str:
 
 def next_number(at: dt.datetime) -> str:
     """Take the next number for an instant; call inside the transaction that saves the CASE."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("next_number must run inside the transaction that creates the CASE")
     period = period_of(at)
-    table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (period, last_serial) VALUES (%s, 1) "
-            f"ON CONFLICT (period) DO UPDATE SET last_serial = {table}.last_serial + 1 "
-            "RETURNING last_serial",
-            [period],
-        )
-        (serial,) = cursor.fetchone()
-    return format_number(period, serial)
+    return format_number(period, numbering.take(CaseNumberSequence, period))

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from casedesk.accounts.models import Organization, User
-from casedesk.core import audit, clock, policy
+from casedesk.core import audit, clock, numbering, policy
 from casedesk.core.errors import Conflict, InvalidInput
 from casedesk.core.operations import operation
 from casedesk.sla import services as sla
@@ -41,17 +40,7 @@ def deadline_key(complaint: Complaint, kind: str) -> str:
 
 def _number(at: dt.datetime) -> str:
     """``K`` + YYMM (desk time) + a serial restarting monthly, taken in the transaction."""
-    period = clock.local(at).strftime("%y%m")
-    table = connection.ops.quote_name(ComplaintNumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (period, last_serial) VALUES (%s, 1) "
-            f"ON CONFLICT (period) DO UPDATE SET last_serial = {table}.last_serial + 1 "
-            "RETURNING last_serial",
-            [period],
-        )
-        (serial,) = cursor.fetchone()
-    return f"K{period}{serial:03d}"
+    return numbering.monthly("K", ComplaintNumberSequence, at)
 
 
 def _audit(complaint: Complaint, verb: str, by: User | None, before: str | None, **data) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from casedesk.accounts.choices import Role
 from casedesk.accounts.models import Organization, User
 from casedesk.cases import services as cases
 from casedesk.cases.choices import CaseAction, WorkLogKind
-from casedesk.core import audit, clock, events, policy
+from casedesk.core import audit, clock, events, numbering, policy
 from casedesk.core.errors import Conflict, InvalidInput
 from casedesk.core.operations import operation
 from casedesk.notify import services as outbox
@@ -403,17 +403,7 @@ REPAIR_DAYS = 14  # a repair's turnaround when the CASE's product names none
 
 def _rma_number(at: dt.datetime) -> str:
     """``R`` + YYMM (desk time) + a serial restarting monthly, taken in the transaction."""
-    period = clock.local(at).strftime("%y%m")
-    table = connection.ops.quote_name(RmaNumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (period, last_serial) VALUES (%s, 1) "
-            f"ON CONFLICT (period) DO UPDATE SET last_serial = {table}.last_serial + 1 "
-            "RETURNING last_serial",
-            [period],
-        )
-        (serial,) = cursor.fetchone()
-    return f"R{period}{serial:03d}"
+    return numbering.monthly("R", RmaNumberSequence, at)
 
 
 def _key(rma: Rma, kind: str) -> str:
