@@ -229,7 +229,8 @@ def test_link_an_article_that_solved_the_case(shelf):
         client.post(f"/cases/{case.number}/solved-by/", {"article": shelf["draft"].pk}).status_code
         == 409
     )
-    assert client.post(f"/cases/{case.number}/solved-by/", {"article": "x"}).status_code == 404
+    # an article there is none of is bad input on the form (400), the CASE page unchanged
+    assert client.post(f"/cases/{case.number}/solved-by/", {"article": "x"}).status_code == 400
     assert Article.objects.get(pk=article.pk).solved_count == 1
     assert AuditRecord.objects.filter(action="article.link_case").count() == 1
     # A call taker reads but does not link; a customer never gets here.

@@ -114,7 +114,7 @@ def run_pass(*, now: dt.datetime | None = None, batch: int = BATCH) -> PassResul
                     .order_by("due_at", "id")
                 )
                 if connection.features.has_select_for_update_skip_locked:
-                    due = due.select_for_update(skip_locked=True)
+                    due = due.select_for_update(skip_locked=True, of=("self",))
                 rows = list(due[:batch])
                 if not rows:
                     break
@@ -208,7 +208,8 @@ def _earlier_elsewhere(
     wanted = {pk for pks in pending.values() for pk in pks}
     free = set(
         Deadline.objects.filter(pk__in=wanted)
-        .select_for_update(skip_locked=True)
+        .order_by()  # no join for an ordering: a promise about no CASE has none to lock
+        .select_for_update(skip_locked=True, of=("self",))
         .values_list("pk", flat=True)
     )
     return {pk: ("later" if free.issuperset(pks) else "busy") for pk, pks in pending.items() if pks}
