@@ -285,21 +285,23 @@ def rate_card_new(request):
     )
 
 
-def _card_or_404(request, pk: int):
+def _card_to_manage(request, pk: int):
+    """The card ``pk`` if the reader may change it, else the refusal page to answer with."""
     try:
-        return selectors.rate_card_get(pk=pk, fetched_by=request.user)
+        card = selectors.rate_card_get(pk=pk, fetched_by=request.user)
     except DomainError as exc:
         return forbidden(request, exc.detail, status=exc.status)
+    if not policy.can(request.user, LabourAction.MANAGE_RATES, card):
+        return forbidden(request)
+    return card
 
 
 @staff_required
 def rate_card_edit(request, pk: int):
     user = request.user
-    card = _card_or_404(request, pk)
+    card = _card_to_manage(request, pk)
     if isinstance(card, HttpResponse):
         return card
-    if not policy.can(user, LabourAction.MANAGE_RATES, card):
-        return forbidden(request)
     initial = {
         "name": card.name,
         "night_multiplier": card.night_multiplier,
@@ -330,11 +332,9 @@ def rate_card_edit(request, pk: int):
 @staff_required
 def rate_card_supersede(request, pk: int):
     user = request.user
-    card = _card_or_404(request, pk)
+    card = _card_to_manage(request, pk)
     if isinstance(card, HttpResponse):
         return card
-    if not policy.can(user, LabourAction.MANAGE_RATES, card):
-        return forbidden(request)
     initial = {
         "hourly_rate": card.hourly_rate,
         "valid_from": services.today(),
