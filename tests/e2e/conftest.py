@@ -191,6 +191,12 @@ def session_cookie(user, url: str) -> dict:
     }
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Files the browser uploads land in the test's own folder, never the desk's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def screens(request, browser, live_server, transactional_db) -> Iterator:
     """``screens(user)`` → a watched :class:`Screen` logged in as ``user`` (None: anonymous);

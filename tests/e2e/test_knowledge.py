@@ -7,7 +7,7 @@ from __future__ import annotations
 from casedesk.knowledge.models import Article
 from tests.accounts.factories import make_user
 from tests.cases.factories import make_case
-from tests.knowledge.factories import resolved_case
+from tests.knowledge.factories import make_article, resolved_case
 
 
 def test_draft_from_a_case_and_publish_by_a_second_person(screens, transactional_db):
@@ -53,3 +53,49 @@ def test_draft_from_a_case_and_publish_by_a_second_person(screens, transactional
     portal.page.get_by_role("link", name=article.title).click()
     portal.page.wait_for_url(f"**/portal/faq/{article.pk}/")
     assert "stack-mac persistent timer 0" in portal.page.locator(".article-body").inner_text()
+
+
+def test_a_file_on_an_article_reaches_the_customer_once_a_second_person_publishes_it(
+    screens, transactional_db, tmp_path
+):
+    author = make_user("engineer", username="eng.li", first_name="娜", last_name="李")
+    article = make_article(
+        title="C9300 堆叠配置示例",
+        body="两台 C9300 组成堆叠时，先设置主交换机优先级，再保存配置。",
+        by=author,
+        published=True,
+        visibility="public",
+    )
+    config = tmp_path / "stack.cfg"
+    config.write_text("switch 1 priority 15\nstack-mac persistent timer 0\n")
+
+    screen = screens(author)
+    screen.goto(f"/knowledge/{article.pk}/edit/")
+    screen.page.locator("#article-files-edit input[type=file]").set_input_files(str(config))
+    screen.page.get_by_role("button", name="上传", exact=True).click()
+    screen.page.wait_for_url(f"**/knowledge/{article.pk}/**")
+    screen.goto(f"/knowledge/{article.pk}/")
+    files = screen.page.locator("#article-files")
+    assert "stack.cfg" in files.inner_text()
+    screen.shot("knowledge-article-file")
+    # A new version, back in review: its author cannot publish what she added.
+    assert screen.page.get_by_role("button", name="发布", exact=True).count() == 0
+
+    customer = make_user("customer", org=make_case().organization, username="kehu")
+    portal = screens(customer)
+    portal.goto(f"/portal/faq/{article.pk}/")
+    assert "stack.cfg" not in portal.body_text()  # not published yet
+
+    reviewer = screens(make_user("engineer", username="se.zhao", tier="senior"))
+    reviewer.goto(f"/knowledge/{article.pk}/")
+    reviewer.page.get_by_role("button", name="发布", exact=True).click()
+    reviewer.page.wait_for_url(f"**/knowledge/{article.pk}/")
+
+    portal.goto(f"/portal/faq/{article.pk}/")
+    link = portal.page.get_by_role("link", name="stack.cfg")
+    with portal.page.expect_download() as download:
+        link.click()
+    saved = tmp_path / "downloaded.cfg"
+    download.value.save_as(saved)
+    assert saved.read_text() == config.read_text()
+    portal.shot("portal-faq-article-file")
