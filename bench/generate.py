@@ -772,19 +772,22 @@ def _write(connection, model, rows: list[dict]) -> None:
     fields = model._meta.concrete_fields
     columns = [f.column for f in fields]
     attnames = [f.attname for f in fields]
-    json_attnames = {f.attname for f in fields if isinstance(f, JSONField)}
+    # A JSON column the generator does not fill takes the field's default (NULL when none).
+    json_defaults = {f.attname: f.get_default() for f in fields if isinstance(f, JSONField)}
     table = connection.ops.quote_name(model._meta.db_table)
     column_list = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor
         with raw.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row(
-                    tuple(
-                        json.dumps(r[a], ensure_ascii=False) if a in json_attnames else r.get(a)
-                        for a in attnames
-                    )
-                )
+                copy.write_row(tuple(_cell(r, a, json_defaults) for a in attnames))
+
+
+def _cell(row: dict, attname: str, json_defaults: dict):
+    if attname not in json_defaults:
+        return row.get(attname)
+    value = row.get(attname, json_defaults[attname])
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _reset_sequences(connection, models) -> None:
