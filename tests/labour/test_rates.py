@@ -24,7 +24,7 @@ def at(*args) -> dt.datetime:
 
 
 def parts(day=0, night=0, holiday=0) -> Split:
-    return Split(*(Decimal(str(round(x, 6))) for x in (day, night, holiday)))
+    return Split.of_minutes(*(round(x, 6) for x in (day, night, holiday)))
 
 
 def test_a_60_minute_log_created_at_0930_is_30_night_and_30_day_minutes():
@@ -57,19 +57,31 @@ def test_an_adjusted_saturday_is_a_working_day():
 
 def test_multipliers_do_not_stack_and_amounts_are_exact():
     # 30 day + 30 night minutes at 200/h, night ×1.5: 100 + 150 = 250.00
-    assert rates.amount(parts(day=30, night=30), RATE) == 250
-    assert rates.amount(parts(holiday=60), RATE) == 400
-    assert rates.amount(parts(night=60), RATE) == 300
+    assert rates.yuan(rates.amount(parts(day=30, night=30), RATE)) == 250
+    assert rates.yuan(rates.amount(parts(holiday=60), RATE)) == 400
+    assert rates.yuan(rates.amount(parts(night=60), RATE)) == 300
     # 2 minutes at 200/h is 6.666…; two of them are 13.33, not 6.67 + 6.67
     two = rates.amount(parts(day=2), RATE)
     assert rates.cents(two + two) == Decimal("13.33") and rates.cents(two) == Decimal("6.67")
 
 
 def test_rounding_is_half_up_to_the_cent():
-    assert rates.cents(Decimal("0.005")) == Decimal("0.01")
-    assert rates.cents(Decimal("0.015")) == Decimal("0.02")
-    assert rates.cents(Fraction(10, 3)) == Decimal("3.33")
-    assert rates.cents(Fraction(2, 3)) == Decimal("0.67")
+    assert rates.cents(rates.units(Decimal("0.005"))) == Decimal("0.01")
+    assert rates.cents(rates.units(Decimal("0.015"))) == Decimal("0.02")
+    assert rates.cents(rates.units(Decimal("-0.015"))) == Decimal("-0.02")
+    assert rates.cents(rates.units(Fraction(10, 3))) == Decimal("3.33")
+    assert rates.cents(rates.units(Fraction(2, 3))) == Decimal("0.67")
+    assert rates.cents(rates.units(Decimal("0.0049999"))) == Decimal("0.00")
+
+
+def test_an_amount_is_exact_in_whole_units_for_any_two_decimal_rate():
+    """A microsecond at any two-decimal rate and multiplier is a whole number of units, so
+    summing logs never rounds."""
+    odd = Rate(Decimal("199.99"), Decimal("1.37"), Decimal("2.01"))
+    one = Split(1, 1, 1)
+    assert rates.yuan(rates.amount(one, odd)) == (
+        Fraction(19999, 100) * (1 + Fraction(137, 100) + Fraction(201, 100)) / 3_600_000_000
+    )
 
 
 instants = st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31)).map(
@@ -116,9 +128,7 @@ def test_splitting_a_stretch_anywhere_changes_nothing(end, first, second):
     whole = rates.split_log(first + second, end, Z)
     early = rates.split_log(first, end - dt.timedelta(minutes=second), Z)
     late = rates.split_log(second, end, Z)
-    assert whole == Split(
-        early.day + late.day, early.night + late.night, early.holiday + late.holiday
-    )
+    assert whole == early + late
     assert rates.amount(whole, RATE) == rates.amount(early, RATE) + rates.amount(late, RATE)
 
 

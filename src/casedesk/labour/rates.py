@@ -11,10 +11,10 @@ Saturday is a working day, a holiday on a weekday is not).  The amount is
 
     minutes ÷ 60 × hourly_rate × (1 | night_multiplier | holiday_multiplier)
 
-one multiplier per minute, never stacked.  Amounts here are exact fractions (÷ 60 has no
-finite decimal: 2 minutes at 200/h is 6.666… CNY, and two of them must make 13.33, not
-13.34); they become ``Decimal`` yuan, rounded to the cent half up, once, at a report row's
-total (:func:`cents`).
+one multiplier per minute, never stacked.  Amounts here are exact integers of a small unit
+(÷ 60 has no finite decimal: 2 minutes at 200/h is 6.666… CNY, and two of them must make
+13.33, not 13.34); they become ``Decimal`` yuan, rounded to the cent half up, once, at a
+report row's total (:func:`cents`).
 """
 
 from __future__ import annotations
@@ -51,33 +51,58 @@ def calendars(zone: ZoneInfo) -> tuple[cal.Calendar, cal.Calendar]:
     return office, working
 
 
-def _minutes(span: dt.timedelta) -> Decimal:
-    return Decimal(span // dt.timedelta(microseconds=1)) / _MICROS_PER_MINUTE
+_US = dt.timedelta(microseconds=1)
+# Amounts are exact integers of 1/UNITS_PER_YUAN yuan: microseconds × multiplier (two
+# decimals) × hourly rate (two decimals) ÷ an hour's microseconds is a whole number of them.
+UNITS_PER_YUAN = 100 * 100 * 3_600_000_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Split:
-    """Minutes of one stretch of work, by the multiplier that applies (exact Decimals)."""
+    """Time of one stretch of work by the multiplier that applies, in whole microseconds
+    (exact); read as Decimal minutes."""
 
-    day: Decimal
-    night: Decimal
-    holiday: Decimal
+    day_us: int
+    night_us: int
+    holiday_us: int
+
+    @classmethod
+    def of_minutes(cls, day=0, night=0, holiday=0) -> Split:
+        return cls(*(int(Decimal(str(m)) * 60_000_000) for m in (day, night, holiday)))
+
+    @property
+    def day(self) -> Decimal:
+        return Decimal(self.day_us) / _MICROS_PER_MINUTE
+
+    @property
+    def night(self) -> Decimal:
+        return Decimal(self.night_us) / _MICROS_PER_MINUTE
+
+    @property
+    def holiday(self) -> Decimal:
+        return Decimal(self.holiday_us) / _MICROS_PER_MINUTE
 
     @property
     def total(self) -> Decimal:
-        return self.day + self.night + self.holiday
+        return Decimal(self.day_us + self.night_us + self.holiday_us) / _MICROS_PER_MINUTE
+
+    def __add__(self, other: Split) -> Split:
+        return Split(
+            self.day_us + other.day_us,
+            self.night_us + other.night_us,
+            self.holiday_us + other.holiday_us,
+        )
 
 
 @functools.lru_cache(maxsize=4096)
-def _day(
-    day: dt.date, zone: ZoneInfo
-) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime, bool]:
-    """A local date's midnight, 09:00, 18:00 and next midnight as UTC instants, and whether
-    it is a working day by sla's calendar (Chinese public holidays and 调休 kept)."""
+def _day(day: dt.date, zone: ZoneInfo) -> tuple[int, int, int, int, bool]:
+    """A local date's midnight, 09:00, 18:00 and next midnight as microseconds since the
+    epoch, and whether it is a working day by sla's calendar (Chinese public holidays and
+    调休 kept)."""
     office, _working = calendars(zone)
 
-    def utc(d: dt.date, t: dt.time) -> dt.datetime:
-        return dt.datetime.combine(d, t, tzinfo=zone).astimezone(dt.UTC)
+    def utc(d: dt.date, t: dt.time) -> int:
+        return _micros(dt.datetime.combine(d, t, tzinfo=zone))
 
     following = day + dt.timedelta(days=1)
     return (
@@ -89,37 +114,51 @@ def _day(
     )
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _micros(at: dt.datetime) -> int:
+    return (at - _EPOCH) // _US
+
+
 def split(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> Split:
     """The work from ``start`` to ``end`` (aware, ``start`` ≤ ``end``) split three ways.
 
     Walks the local days the stretch touches (one or two for most work logs) with each
-    day's boundaries cached: the same answer as measuring with sla's business-time
-    arithmetic over :func:`calendars` (tests/labour/test_rates.py checks that), at a
-    fraction of its cost for a month of logs.
+    day's boundaries cached, in integer microseconds: the same answer as measuring with
+    sla's business-time arithmetic over :func:`calendars` (tests/labour/test_rates.py
+    checks that), at a fraction of its cost for a month of logs.
     """
-    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-    zero = dt.timedelta(0)
-    day_time = night_time = holiday_time = zero
+    s0, e0 = _micros(start), _micros(end)
+    day_us = night_us = holiday_us = 0
     local = start.astimezone(zone).date()
+    one_day = dt.timedelta(days=1)
     while True:
         midnight, opens, closes, next_midnight, working = _day(local, zone)
-        if midnight >= end:
+        if midnight >= e0:
             break
-        s, e = max(start, midnight), min(end, next_midnight)
+        s, e = max(s0, midnight), min(e0, next_midnight)
         if e > s:
             if working:
-                office = max(zero, min(e, closes) - max(s, opens))
-                day_time += office
-                night_time += (e - s) - office
+                office = max(0, min(e, closes) - max(s, opens))
+                day_us += office
+                night_us += (e - s) - office
             else:
-                holiday_time += e - s
-        local += dt.timedelta(days=1)
-    return Split(day=_minutes(day_time), night=_minutes(night_time), holiday=_minutes(holiday_time))
+                holiday_us += e - s
+        local += one_day
+    return Split(day_us, night_us, holiday_us)
 
 
 def split_log(minutes: int, created_at: dt.datetime, zone: ZoneInfo) -> Split:
     """A work log of ``minutes`` that ended at ``created_at``."""
     return split(created_at - dt.timedelta(minutes=minutes), created_at, zone)
+
+
+def _hundredths(value: Decimal, what: str) -> int:
+    scaled = value * 100
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{what} {value} has more than two decimals")
+    return int(scaled)
 
 
 @dataclass(frozen=True)
@@ -128,19 +167,36 @@ class Rate:
     night_multiplier: Decimal = Decimal(1)
     holiday_multiplier: Decimal = Decimal(1)
 
+    @functools.cached_property
+    def _scaled(self) -> tuple[int, int, int]:
+        return (
+            _hundredths(self.hourly_rate, "hourly rate"),
+            _hundredths(self.night_multiplier, "night multiplier"),
+            _hundredths(self.holiday_multiplier, "holiday multiplier"),
+        )
 
-def amount(parts: Split, rate: Rate) -> Fraction:
-    """The exact (unrounded) amount of ``parts`` at ``rate``, in yuan."""
-    weighted = (
-        parts.day + parts.night * rate.night_multiplier + parts.holiday * rate.holiday_multiplier
-    )
-    return Fraction(weighted * rate.hourly_rate) / 60
+
+def amount(parts: Split, rate: Rate) -> int:
+    """The exact (unrounded) amount of ``parts`` at ``rate``, in 1/UNITS_PER_YUAN yuan."""
+    hourly, night, holiday = rate._scaled
+    return (parts.day_us * 100 + parts.night_us * night + parts.holiday_us * holiday) * hourly
 
 
-def cents(value: Fraction | Decimal | int) -> Decimal:
-    """An exact amount in yuan to the cent, half up (away from zero): the one place amounts
-    are rounded, at a row's total."""
-    hundredths = Fraction(value) * 100
-    whole, rest = divmod(abs(hundredths), 1)
-    rounded = int(whole) + (1 if rest >= Fraction(1, 2) else 0)
-    return (Decimal(rounded if hundredths >= 0 else -rounded) / 100).quantize(Decimal("0.01"))
+def units(yuan: Fraction | Decimal | int) -> int:
+    """An exact amount in yuan as units (it must be a whole number of them)."""
+    scaled = Fraction(yuan) * UNITS_PER_YUAN
+    if scaled.denominator != 1:
+        raise ValueError(f"{yuan} yuan is not a whole number of units")
+    return int(scaled)
+
+
+def yuan(amount_units: int) -> Fraction:
+    return Fraction(amount_units, UNITS_PER_YUAN)
+
+
+def cents(amount_units: int) -> Decimal:
+    """An exact amount (units) in yuan to the cent, half up (away from zero): the one place
+    amounts are rounded, at a row's total."""
+    whole, rest = divmod(abs(amount_units) * 100, UNITS_PER_YUAN)
+    rounded = whole + (1 if 2 * rest >= UNITS_PER_YUAN else 0)
+    return (Decimal(rounded if amount_units >= 0 else -rounded) / 100).quantize(Decimal("0.01"))

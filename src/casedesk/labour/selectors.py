@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -56,7 +55,7 @@ class PricedLog:
     created_at: dt.datetime
     outside_contract: bool
     split: rates.Split
-    exact: Fraction
+    exact: int  # units of 1/rates.UNITS_PER_YUAN yuan
     card: str
     hourly_rate: Decimal | None = None
 
@@ -162,18 +161,19 @@ _LOG_FIELDS = (
 def _priced(logs, cards: Cards, tiers: dict[int, str]) -> Iterator[PricedLog]:
     zone = clock.desk_zone()
     timeless = cards.timeless
+    prices: dict[int, rates.Rate] = {}
     for minutes, ended, author_id, username, number, org_id, code, name, entitled, goodwill in logs:
         parts = rates.split_log(minutes, ended, zone)
         day = None if timeless else ended.astimezone(zone).date()
         card = cards.for_log(org_id, tiers.get(author_id, ""), day)
-        exact = (
-            rates.amount(
-                parts,
-                rates.Rate(card.hourly_rate, card.night_multiplier, card.holiday_multiplier),
-            )
-            if card
-            else Fraction(0)
-        )
+        exact = 0
+        if card is not None:
+            rate = prices.get(card.pk)
+            if rate is None:
+                rate = prices[card.pk] = rates.Rate(
+                    card.hourly_rate, card.night_multiplier, card.holiday_multiplier
+                )
+            exact = rates.amount(parts, rate)
         yield PricedLog(
             case=number,
             organization=code,
@@ -217,7 +217,7 @@ class EngineerLabour:
     day: Decimal = Decimal(0)
     night: Decimal = Decimal(0)
     holiday: Decimal = Decimal(0)
-    exact: Fraction = Fraction(0)
+    exact: int = 0  # units of 1/rates.UNITS_PER_YUAN yuan
     cards: list[tuple[str, Decimal]] = field(default_factory=list)  # (name, hourly rate)
     unpriced: int = 0  # minutes no card was valid for
 
@@ -245,7 +245,7 @@ class CaseLabour:
 
     @property
     def amount(self) -> Decimal:
-        return rates.cents(sum((e.exact for e in self.engineers), Fraction(0)))
+        return rates.cents(sum(e.exact for e in self.engineers))
 
     @property
     def day(self) -> Decimal:
@@ -320,7 +320,7 @@ class Row:
     minutes: int = 0
     amount: Decimal = Decimal(0)  # rounded once from ``exact`` at the end
     month: str = ""
-    exact: Fraction = Fraction(0)
+    exact: int = 0  # units of 1/rates.UNITS_PER_YUAN yuan
 
     @property
     def hours(self) -> Decimal:
@@ -397,7 +397,7 @@ def settlement(*, month: str, fetched_by) -> list[Settlement]:
             organization=code,
             name=logs[0].organization_name,
             minutes=sum(p.minutes for p in logs),
-            amount=rates.cents(sum((p.exact for p in logs), Fraction(0))),
+            amount=rates.cents(sum(p.exact for p in logs)),
             logs=logs,
         )
         for code, logs in sorted(by_org.items())
