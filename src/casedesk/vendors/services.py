@@ -285,8 +285,8 @@ def vendor_case_open(
     by: User,
 ) -> VendorCase:
     """Open a vendor case for ``case``; the CASE's first one escalates it to the vendor."""
+    case = cases.case_lock(case)  # as it is now (its owner may have changed)
     policy.require(by, VendorsAction.OPEN, case)
-    case = cases.case_lock(case)
     if case.status not in cases.ALLOWED_FROM[CaseAction.ESCALATE_VENDOR]:
         raise TransitionNotAllowed(
             _("%(number)s is not being worked: no vendor case can be opened for it.")
