@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from casedesk.cases.models import Case
+from casedesk.cases.attachments import attachments_for
+from casedesk.cases.models import Attachment, Case
 from casedesk.core import policy
 from casedesk.core.errors import NotFound
 from casedesk.sla.models import Deadline
@@ -57,6 +58,7 @@ def _with_clock(found: list[VendorCase]) -> list[VendorCase]:
         by_case[d.key.split(":")[1]].append(d)
     for vc in found:
         vc.deadlines = by_case.get(str(vc.pk), [])
+        vc.hours = vc.vendor.hours_for(vc.severity)
         current = f"vendor:{vc.pk}:{vc.round}:update"
         vc.next_due = next((d for d in vc.deadlines if d.key == current), None)
         vc.overdue = bool(
@@ -208,3 +210,12 @@ def case_to_escalate(*, number: str, fetched_by) -> Case:
         raise NotFound(_("No CASE %(number)s.") % {"number": number})
     policy.require(fetched_by, VendorsAction.OPEN, case)
     return case
+
+
+def case_files(*, case: Case, fetched_by) -> list[Attachment]:
+    """The CASE's files the reader may send to the vendor (those they may see)."""
+    return list(attachments_for(case, fetched_by).only("pk", "name", "case_id"))
+
+
+def case_file_ids(*, case: Case, fetched_by) -> list[int]:
+    return [f.pk for f in case_files(case=case, fetched_by=fetched_by)]
