@@ -148,11 +148,6 @@ ENDPOINTS: dict[str, tuple[Needs, ...]] = {
             lambda w: {"target": "senior", "reason": "需要 SE", "engineer": "m.nobody"},
             label="handed to an unknown engineer",
         ),
-        Needs(
-            (A.ESCALATE_VENDOR,),
-            lambda w: {"target": "vendor", "reason": "厂商", "vendor_reference": "TAC-1"},
-            label="to the vendor",
-        ),
     ),
     "casedesk_api_cases_pend": (Needs((A.PEND,), lambda w: {"reason": "customer"}),),
     "casedesk_api_cases_resume": (Needs((A.RESUME,), state="pending"),),

@@ -71,7 +71,9 @@ def test_the_engineer_is_chased_then_the_supervisor_each_once(desk, smtp):
 def test_each_update_restarts_the_clock_at_the_severitys_interval(desk, smtp):
     vendor = _vendor(desk, hours=8, severity_hours={"S1": 1})
     case, vc = _escalated(desk, vendor, severity="S1")
-    desk.do(10 + 50, services.vendor_case_update, vendor_case=vc, note="TAC: 收集 debug", by=desk.se)
+    desk.do(
+        10 + 50, services.vendor_case_update, vendor_case=vc, note="TAC: 收集 debug", by=desk.se
+    )
     assert _vendor_lines(supervise(at(10 + 1 * HOUR + 5))) == []  # met by the update
     # the next round is due 1 hour after the update
     [line] = _vendor_lines(supervise(at(60 + HOUR + 1)))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from casedesk.cases import presenters as case_presenters
 from casedesk.cases.choices import EscalationLevel
 from casedesk.cases.models import Case, CaseEvent, WorkLog
 from casedesk.core.audit import AuditRecord
 from casedesk.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from casedesk.core.presenters import Reader
-from casedesk.cases import presenters as case_presenters
 from casedesk.search.selectors import search_cases
 from casedesk.sla.models import Deadline
 from casedesk.vendors import services
@@ -95,7 +95,9 @@ def test_a_second_vendor_case_keeps_every_reference_searchable():
 
 def test_an_update_keeps_the_round_and_promises_the_next():
     vc = make_vendor_case()
-    update = services.vendor_case_update(vendor_case=vc, note="TAC 要求收集 debug", by=vc.case.engineer)
+    update = services.vendor_case_update(
+        vendor_case=vc, note="TAC 要求收集 debug", by=vc.case.engineer
+    )
     vc.refresh_from_db()
     assert vc.round == 1 and not update.late
     old = Deadline.objects.filter(case_id=vc.case_id, key__startswith=f"vendor:{vc.pk}:0:")
@@ -118,7 +120,11 @@ def test_an_update_on_a_closed_vendor_case_is_refused_and_changes_nothing():
     with pytest.raises(TransitionNotAllowed):
         services.vendor_case_close(vendor_case=vc, by=vc.case.engineer)
     assert not VendorUpdate.objects.exists()
-    assert (WorkLog.objects.count(), Deadline.objects.count(), AuditRecord.objects.count()) == before
+    assert (
+        WorkLog.objects.count(),
+        Deadline.objects.count(),
+        AuditRecord.objects.count(),
+    ) == before
 
 
 def test_bad_input_when_opening_writes_nothing():

@@ -215,18 +215,15 @@ def test_a_forbidden_action_is_a_403_and_changes_nothing(cast):
     assert database_snapshot() == before
 
 
-def test_escalate_to_the_vendor_with_its_reference(cast):
+def test_escalating_to_the_vendor_is_opening_a_vendor_case(cast):
+    """The old action is gone from the page: the vendors panel opens a vendor case, which
+    escalates the CASE (tests/vendors/test_web.py)."""
     case = bring_to("in_progress", cast, priority="P1")
-    response = post(
-        cast.owner,
-        case,
-        "escalate_vendor",
-        {"reason": "疑似IOS缺陷", "vendor_reference": "SR 694512345"},
-    )
-    assert response.status_code == 302
-    case.refresh_from_db()
-    assert (case.escalation_level, case.vendor_reference) == (2, "SR 694512345")
-    assert "Vendor case number: SR 694512345" in text(page(cast.owner, case))
+    before = database_snapshot()
+    response = post(cast.owner, case, "escalate_vendor", {"reason": "疑似IOS缺陷"})
+    assert response.status_code in (400, 404, 422)
+    assert database_snapshot() == before
+    assert 'id="action-escalate_vendor"' not in text(page(cast.owner, case))
 
 
 def test_helpers_pend_resume_priority_and_reassignment_request(cast):

@@ -165,10 +165,7 @@ def _read(request, pk: int) -> dict:
 
 @router.get("vendors", response={200: list[VendorOut], **ERRORS})
 def list_vendors(request):
-    return [
-        vendor_out(v)
-        for v in selectors.vendor_list(fetched_by=request.auth)
-    ]
+    return [vendor_out(v) for v in selectors.vendor_list(fetched_by=request.auth)]
 
 
 @router.post("vendors", response={201: VendorOut, **ERRORS})

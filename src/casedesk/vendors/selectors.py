@@ -30,9 +30,7 @@ def vendor_list(*, fetched_by, active_only: bool = False) -> list[Vendor]:
 
 
 def vendor_get(*, pk: int, fetched_by) -> Vendor:
-    vendor = (
-        policy.visible(fetched_by, Vendor).prefetch_related("contacts").filter(pk=pk).first()
-    )
+    vendor = policy.visible(fetched_by, Vendor).prefetch_related("contacts").filter(pk=pk).first()
     if vendor is None:
         raise NotFound(_("No such vendor."))
     return vendor

@@ -56,7 +56,8 @@ def _severity_hours(value: dict[str, Any] | None) -> dict[str, int]:
     for severity, h in (value or {}).items():
         if severity not in Severity.values:
             raise InvalidInput(
-                _("Unknown severity %(severity)r: choose S1, S2, S3 or S4.") % {"severity": severity}
+                _("Unknown severity %(severity)r: choose S1, S2, S3 or S4.")
+                % {"severity": severity}
             )
         if h in (None, ""):
             continue
@@ -164,8 +165,13 @@ def vendor_contact_add(
         action="vendor_contact.create",
         obj=contact,
         actor=by,
-        after={"vendor": vendor.code, "name": contact.name, "role": role, "phone": phone,
-               "email": email},
+        after={
+            "vendor": vendor.code,
+            "name": contact.name,
+            "role": role,
+            "phone": phone,
+            "email": email,
+        },
     )
     return contact
 
@@ -371,9 +377,11 @@ def _locked(vendor_case: VendorCase) -> VendorCase:
 def _keep_round(vendor_case: VendorCase, now: dt.datetime) -> bool:
     """Keep the current round's promises; True when the engineer's step was already due."""
     chase, late = _keys(vendor_case)
-    was_late = vendor_case.last_update_at + dt.timedelta(
-        hours=vendor_case.vendor.hours_for(vendor_case.severity)
-    ) < now
+    was_late = (
+        vendor_case.last_update_at
+        + dt.timedelta(hours=vendor_case.vendor.hours_for(vendor_case.severity))
+        < now
+    )
     for key in (chase, late):
         sla.deadline_keep(case=vendor_case.case, key=key, at=now)
     return was_late
@@ -387,7 +395,9 @@ def vendor_case_update(*, vendor_case: VendorCase, note: str, by: User) -> Vendo
     vendor_case = _locked(vendor_case)
     now = clock.now()
     late = _keep_round(vendor_case, now)
-    update = VendorUpdate.objects.create(vendor_case=vendor_case, note=note, at=now, by=by, late=late)
+    update = VendorUpdate.objects.create(
+        vendor_case=vendor_case, note=note, at=now, by=by, late=late
+    )
     vendor_case.round += 1
     vendor_case.last_update_at = now
     vendor_case.save(update_fields=["round", "last_update_at"])

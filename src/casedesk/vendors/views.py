@@ -43,7 +43,11 @@ class VendorForm(forms.Form):
     active = forms.BooleanField(label=gettext_lazy("active"), required=False, initial=True)
 
     def severity_hours(self) -> dict[str, int]:
-        return {s: self.cleaned_data[s.lower()] for s in Severity.values if self.cleaned_data.get(s.lower())}
+        return {
+            s: self.cleaned_data[s.lower()]
+            for s in Severity.values
+            if self.cleaned_data.get(s.lower())
+        }
 
 
 class ContactForm(forms.Form):

@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sla', '0008_caseless_deadlines'),
+        ("sla", "0008_caseless_deadlines"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='deadline',
-            name='kind',
-            field=models.CharField(choices=[('callback', 'Callback to the customer'), ('engineer_callback', 'Engineer callback after notification'), ('callback_chase', 'Callback check: remind the engineer'), ('callback_reassign', 'Callback check: reassign'), ('first_worklog', 'First work log'), ('escalation', 'Escalation'), ('vendor_escalation', 'Escalation to the vendor'), ('resolution', 'Resolution'), ('defective_return', 'Defective part returned'), ('repair_return', 'Repaired part returned by the vendor'), ('onsite_arrival', 'Engineer on site'), ('vendor_update', 'Update from the vendor'), ('complaint_acknowledge', 'Complaint acknowledged'), ('complaint_resolution', 'Complaint resolved')], max_length=32, verbose_name='kind'),
+            model_name="deadline",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("callback", "Callback to the customer"),
+                    ("engineer_callback", "Engineer callback after notification"),
+                    ("callback_chase", "Callback check: remind the engineer"),
+                    ("callback_reassign", "Callback check: reassign"),
+                    ("first_worklog", "First work log"),
+                    ("escalation", "Escalation"),
+                    ("vendor_escalation", "Escalation to the vendor"),
+                    ("resolution", "Resolution"),
+                    ("defective_return", "Defective part returned"),
+                    ("repair_return", "Repaired part returned by the vendor"),
+                    ("onsite_arrival", "Engineer on site"),
+                    ("vendor_update", "Update from the vendor"),
+                    ("complaint_acknowledge", "Complaint acknowledged"),
+                    ("complaint_resolution", "Complaint resolved"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
     ]

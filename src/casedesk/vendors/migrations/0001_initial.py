@@ -7,94 +7,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0011_reply_worklog_kind'),
+        ("cases", "0011_reply_worklog_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Vendor',
+            name="Vendor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('support_hours', models.CharField(blank=True, max_length=200, verbose_name='support hours')),
-                ('update_hours', models.PositiveIntegerField(default=24, help_text='How long after the last update the next one is due.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(336)], verbose_name='update interval (hours)')),
-                ('severity_hours', models.JSONField(blank=True, default=dict, verbose_name='update interval per severity')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "support_hours",
+                    models.CharField(blank=True, max_length=200, verbose_name="support hours"),
+                ),
+                (
+                    "update_hours",
+                    models.PositiveIntegerField(
+                        default=24,
+                        help_text="How long after the last update the next one is due.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(336),
+                        ],
+                        verbose_name="update interval (hours)",
+                    ),
+                ),
+                (
+                    "severity_hours",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="update interval per severity"
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'vendor',
-                'verbose_name_plural': 'vendors',
-                'ordering': ['code'],
+                "verbose_name": "vendor",
+                "verbose_name_plural": "vendors",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='VendorCase',
+            name="VendorCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=64, verbose_name='vendor case number')),
-                ('severity', models.CharField(choices=[('S1', 'S1 – network down'), ('S2', 'S2 – severely degraded'), ('S3', 'S3 – degraded'), ('S4', 'S4 – information request')], max_length=2, verbose_name='severity')),
-                ('sent', models.TextField(blank=True, verbose_name='what was sent')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=8, verbose_name='status')),
-                ('round', models.PositiveIntegerField(default=0, verbose_name='update round')),
-                ('opened_at', models.DateTimeField(verbose_name='opened')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('last_update_at', models.DateTimeField(verbose_name='last update')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case', verbose_name='CASE')),
-                ('files', models.ManyToManyField(blank=True, related_name='+', to='cases.attachment', verbose_name='files sent')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='vendors.vendor', verbose_name='vendor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=64, verbose_name="vendor case number")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("S1", "S1 – network down"),
+                            ("S2", "S2 – severely degraded"),
+                            ("S3", "S3 – degraded"),
+                            ("S4", "S4 – information request"),
+                        ],
+                        max_length=2,
+                        verbose_name="severity",
+                    ),
+                ),
+                ("sent", models.TextField(blank=True, verbose_name="what was sent")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("round", models.PositiveIntegerField(default=0, verbose_name="update round")),
+                ("opened_at", models.DateTimeField(verbose_name="opened")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                ("last_update_at", models.DateTimeField(verbose_name="last update")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="CASE",
+                    ),
+                ),
+                (
+                    "files",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="cases.attachment",
+                        verbose_name="files sent",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "vendor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="vendors.vendor",
+                        verbose_name="vendor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vendor case',
-                'verbose_name_plural': 'vendor cases',
-                'ordering': ['-opened_at', '-pk'],
+                "verbose_name": "vendor case",
+                "verbose_name_plural": "vendor cases",
+                "ordering": ["-opened_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='VendorContact',
+            name="VendorContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('role', models.CharField(choices=[('hotline', 'Hotline'), ('engineer', 'Support engineer'), ('account', 'Account manager'), ('escalation', 'Escalation manager')], max_length=16, verbose_name='role')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='vendors.vendor', verbose_name='vendor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("hotline", "Hotline"),
+                            ("engineer", "Support engineer"),
+                            ("account", "Account manager"),
+                            ("escalation", "Escalation manager"),
+                        ],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "vendor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="vendors.vendor",
+                        verbose_name="vendor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vendor contact',
-                'verbose_name_plural': 'vendor contacts',
-                'ordering': ['vendor', 'role', 'name'],
+                "verbose_name": "vendor contact",
+                "verbose_name_plural": "vendor contacts",
+                "ordering": ["vendor", "role", "name"],
             },
         ),
         migrations.CreateModel(
-            name='VendorUpdate',
+            name="VendorUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(verbose_name='note')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('late', models.BooleanField(default=False, verbose_name='late')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('vendor_case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='vendors.vendorcase', verbose_name='vendor case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.TextField(verbose_name="note")),
+                ("at", models.DateTimeField(verbose_name="at")),
+                ("late", models.BooleanField(default=False, verbose_name="late")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "vendor_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="updates",
+                        to="vendors.vendorcase",
+                        verbose_name="vendor case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vendor update',
-                'verbose_name_plural': 'vendor updates',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "vendor update",
+                "verbose_name_plural": "vendor updates",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='vendorcase',
-            index=models.Index(fields=['vendor', 'opened_at'], name='vendor_case_opened'),
+            model_name="vendorcase",
+            index=models.Index(fields=["vendor", "opened_at"], name="vendor_case_opened"),
         ),
         migrations.AddConstraint(
-            model_name='vendorcase',
-            constraint=models.UniqueConstraint(fields=('vendor', 'reference'), name='vendor_case_reference'),
+            model_name="vendorcase",
+            constraint=models.UniqueConstraint(
+                fields=("vendor", "reference"), name="vendor_case_reference"
+            ),
         ),
     ]
