@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from casedesk.accounts.choices import MANAGER_ROLES, Role
-from casedesk.accounts.policy import STAFF_ROLES
+from casedesk.accounts.policy import STAFF_ROLES, SUPERVISORS
 from casedesk.cases.choices import CaseAction
 from casedesk.core import policy
 
@@ -35,8 +35,8 @@ def _rule(user, action: str, obj) -> bool:
         return True
     if action in (VendorsAction.MANAGE, VendorsAction.REPORT):
         return user.role in KEEPERS
-    if obj is None:  # "may open or work vendor cases at all"
-        return True
+    if obj is None:  # "may open vendor cases for any CASE" / "may work vendor cases at all"
+        return action == VendorsAction.WORK or user.role in SUPERVISORS
     if action == VendorsAction.OPEN:  # obj: the CASE
         return policy.can(user, CaseAction.ESCALATE_VENDOR, obj)
     if action == VendorsAction.WORK:  # obj: the vendor case

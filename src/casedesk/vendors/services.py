@@ -298,6 +298,7 @@ def vendor_case_open(
             _("%(number)s is not being worked: no vendor case can be opened for it.")
             % {"number": case.number}
         )
+    vendor = Vendor.objects.get(pk=vendor.pk)  # as it is now (it may have been deactivated)
     if not vendor.active:
         raise InvalidInput(
             _("%(vendor)s is inactive: choose an active vendor.") % {"vendor": vendor.name}
