@@ -212,7 +212,7 @@ def case_to_escalate(*, number: str, fetched_by) -> Case:
 
 def case_files(*, case: Case, fetched_by) -> list[Attachment]:
     """The CASE's files the reader may send to the vendor (those they may see)."""
-    return list(attachments_for(case, fetched_by).only("pk", "name", "case_id"))
+    return list(attachments_for(case, fetched_by))
 
 
 def case_file_ids(*, case: Case, fetched_by) -> list[int]:
