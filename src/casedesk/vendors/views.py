@@ -137,17 +137,7 @@ def vendor_detail(request, pk: int):
     form = contact_form = None
     status = 200
     if may_manage:
-        form = VendorForm(
-            initial={
-                "code": vendor.code,
-                "name": vendor.name,
-                "email": vendor.email,
-                "support_hours": vendor.support_hours,
-                "update_hours": vendor.update_hours,
-                "active": vendor.active,
-                **{s.lower(): h for s, h in vendor.severity_hours.items()},
-            }
-        )
+        form = _edit_form(vendor)
         contact_form = ContactForm()
     if request.method == "POST":
         if not may_manage:
@@ -171,11 +161,29 @@ def vendor_detail(request, pk: int):
     )
 
 
+def _edit_form(vendor, data=None) -> VendorForm:
+    """The vendor's edit form: its code names it for good (the API's ``vendor``)."""
+    form = VendorForm(
+        data,
+        initial={
+            "code": vendor.code,
+            "name": vendor.name,
+            "email": vendor.email,
+            "support_hours": vendor.support_hours,
+            "update_hours": vendor.update_hours,
+            "active": vendor.active,
+            **{s.lower(): h for s, h in vendor.severity_hours.items()},
+        },
+    )
+    form.fields["code"].disabled = True
+    return form
+
+
 def _change(request, vendor):
     """One of the vendor page's forms, through its service; None when done, else the forms
     to show again with their errors."""
     user, what = request.user, request.POST.get("form")
-    form, contact_form = VendorForm(initial={"code": vendor.code}), ContactForm()
+    form, contact_form = _edit_form(vendor), ContactForm()
     try:
         if what == "contact":
             contact_form = ContactForm(request.POST)
@@ -191,7 +199,7 @@ def _change(request, vendor):
             services.vendor_contact_remove(contact=contact, by=user)
             messages.success(request, _("Contact removed."))
         else:
-            form = VendorForm(request.POST)
+            form = _edit_form(vendor, request.POST)
             if not form.is_valid():
                 return form, contact_form
             data = form.cleaned_data
