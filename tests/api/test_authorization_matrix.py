@@ -148,6 +148,12 @@ ENDPOINTS: dict[str, tuple[Needs, ...]] = {
             lambda w: {"target": "senior", "reason": "需要 SE", "engineer": "m.nobody"},
             label="handed to an unknown engineer",
         ),
+        # (answered 422 for whoever may: open a vendor case instead, tests/vendors)
+        Needs(
+            (A.ESCALATE_VENDOR,),
+            lambda w: {"target": "vendor", "reason": "厂商"},
+            label="to the vendor",
+        ),
     ),
     "casedesk_api_cases_pend": (Needs((A.PEND,), lambda w: {"reason": "customer"}),),
     "casedesk_api_cases_resume": (Needs((A.RESUME,), state="pending"),),
