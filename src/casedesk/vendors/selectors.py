@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
@@ -54,7 +55,8 @@ def _with_clock(found: list[VendorCase]) -> list[VendorCase]:
         case_id__in={vc.case_id for vc in found}, key__startswith="vendor:"
     ).order_by("anchor_at", "pk"):
         by_case[d.key.split(":")[1]].append(d)
-    for vc in found:
+    for item in found:
+        vc: Any = item  # (read-time attributes the pages and the API show)
         vc.deadlines = by_case.get(str(vc.pk), [])
         vc.hours = vc.vendor.hours_for(vc.severity)
         current = f"vendor:{vc.pk}:{vc.round}:update"
@@ -176,7 +178,8 @@ def time_at_vendor(*, start: dt.datetime, end: dt.datetime, fetched_by) -> list[
     ).values_list("vendor_id", "opened_at", "closed_at"):
         row = figures[vendor_id]
         row.closed += 1
-        row.hours.append((closed - opened).total_seconds() / 3600)
+        if closed is not None:  # (it is: filtered on it)
+            row.hours.append((closed - opened).total_seconds() / 3600)
     for vendor_id, count in (
         VendorCase.objects.filter(status=VendorCaseStatus.OPEN)
         .values_list("vendor_id")
