@@ -58,7 +58,9 @@ def test_escalate_to_the_vendor_pend_and_resume_from_the_case_page(screens, tran
     case = make_case(contact=contact, by=duty, title="ASR 1002-X 反复重启", priority="P2")
     services.case_assign(case=case, engineer=senior, by=duty)
     services.case_accept(case=case, by=senior)
-    vendors.vendor_create(code="CISCO", name="Cisco TAC", update_hours=4, by=duty)
+    vendors.vendor_create(
+        code="CISCO", name="Cisco TAC", update_hours=4, by=make_user("supervisor", username="sup")
+    )
 
     # Someone with no part in the CASE may look but not act.
     bystander = screens(first_line)
