@@ -14,6 +14,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,10 +37,30 @@ class VendorForm(forms.Form):
     update_hours = forms.IntegerField(
         label=gettext_lazy("update interval (hours)"), min_value=1, max_value=services.MAX_HOURS
     )
-    s1 = forms.IntegerField(label="S1", min_value=1, max_value=services.MAX_HOURS, required=False)
-    s2 = forms.IntegerField(label="S2", min_value=1, max_value=services.MAX_HOURS, required=False)
-    s3 = forms.IntegerField(label="S3", min_value=1, max_value=services.MAX_HOURS, required=False)
-    s4 = forms.IntegerField(label="S4", min_value=1, max_value=services.MAX_HOURS, required=False)
+    s1 = forms.IntegerField(
+        label=format_lazy(gettext_lazy("{severity} interval (hours)"), severity="S1"),
+        min_value=1,
+        max_value=services.MAX_HOURS,
+        required=False,
+    )
+    s2 = forms.IntegerField(
+        label=format_lazy(gettext_lazy("{severity} interval (hours)"), severity="S2"),
+        min_value=1,
+        max_value=services.MAX_HOURS,
+        required=False,
+    )
+    s3 = forms.IntegerField(
+        label=format_lazy(gettext_lazy("{severity} interval (hours)"), severity="S3"),
+        min_value=1,
+        max_value=services.MAX_HOURS,
+        required=False,
+    )
+    s4 = forms.IntegerField(
+        label=format_lazy(gettext_lazy("{severity} interval (hours)"), severity="S4"),
+        min_value=1,
+        max_value=services.MAX_HOURS,
+        required=False,
+    )
     active = forms.BooleanField(label=gettext_lazy("active"), required=False, initial=True)
 
     def severity_hours(self) -> dict[str, int]:
