@@ -148,9 +148,10 @@ ENDPOINTS: dict[str, tuple[Needs, ...]] = {
             lambda w: {"target": "senior", "reason": "需要 SE", "engineer": "m.nobody"},
             label="handed to an unknown engineer",
         ),
+        # (answered 422 for whoever may: open a vendor case instead, tests/vendors)
         Needs(
             (A.ESCALATE_VENDOR,),
-            lambda w: {"target": "vendor", "reason": "厂商", "vendor_reference": "TAC-1"},
+            lambda w: {"target": "vendor", "reason": "厂商"},
             label="to the vendor",
         ),
     ),

@@ -1,5 +1,6 @@
 """The CASE page offers one-click actions only as the operation layer allows them, and each
-click shows its effect: escalate to the vendor with its case number, pend for the customer
+click shows its effect: escalate to the vendor by opening a vendor case (the vendors panel)
+with its case number, pend for the customer
 (the resolution clock pauses), resume; a refused action says why and changes nothing."""
 
 from django.utils import translation
@@ -7,6 +8,7 @@ from django.utils.translation import gettext
 
 from casedesk.cases import services
 from casedesk.cases.models import Case
+from casedesk.vendors import services as vendors
 from tests.factories import ContactFactory, OrganizationFactory, database_snapshot, make_case
 from tests.factories import make_user as _make_user
 
@@ -56,6 +58,9 @@ def test_escalate_to_the_vendor_pend_and_resume_from_the_case_page(screens, tran
     case = make_case(contact=contact, by=duty, title="ASR 1002-X 反复重启", priority="P2")
     services.case_assign(case=case, engineer=senior, by=duty)
     services.case_accept(case=case, by=senior)
+    vendors.vendor_create(
+        code="CISCO", name="Cisco TAC", update_hours=4, by=make_user("supervisor", username="sup")
+    )
 
     # Someone with no part in the CASE may look but not act.
     bystander = screens(first_line)
@@ -66,15 +71,22 @@ def test_escalate_to_the_vendor_pend_and_resume_from_the_case_page(screens, tran
     owner = screens(senior)
     owner.goto(f"/cases/{case.number}/")
     before = offered(owner)
-    assert {"log_work", "escalate_vendor", "pend", "resolve"} <= before
+    assert {"log_work", "pend", "resolve"} <= before
+    assert "escalate_vendor" not in before  # one way to the vendor: the vendor case panel
     assert "resume" not in before and "Accept" not in before and "Close" not in before
     owner.shot("01-in-progress")
 
-    do(owner, "escalate_vendor", Reason="RMA needed", **{"Vendor case number": "TAC 698765432"})
+    panel = owner.page.locator("#vendor-case-open")
+    panel.get_by_label("vendor", exact=True).select_option("CISCO")
+    panel.get_by_label("vendor case number").fill("698765432")
+    panel.get_by_label("what was sent").fill("RMA needed")
+    with owner.page.expect_navigation():
+        panel.get_by_role("button").click()
+    owner.check()
     badges = owner.page.locator(".case-badges").inner_text()
     assert label("Escalated to the vendor") in badges
-    assert "TAC 698765432" in owner.page.locator(".case-owner").inner_text()
-    assert "TAC 698765432" in owner.page.locator("#timeline").inner_text()
+    assert "698765432" in owner.page.locator(".case-owner").inner_text()
+    assert "698765432" in owner.page.locator("#timeline").inner_text()
 
     # Waiting for the customer stops the resolution clock (the default policy).
     do(owner, "pend", **{"Waiting for": "customer", "Note": "等待客户安排停机窗口"})
@@ -103,9 +115,9 @@ def test_escalate_to_the_vendor_pend_and_resume_from_the_case_page(screens, tran
     assert database_snapshot() == snapshot
     owner.shot("04-refused")
 
-    assert Case.objects.get(pk=case.pk).vendor_reference == "TAC 698765432"
+    assert Case.objects.get(pk=case.pk).vendor_reference == "698765432"
     kinds = list(case.events.order_by("at", "pk").values_list("kind", flat=True))
-    assert kinds[-3:] == ["escalated", "pended", "resumed"]
+    assert kinds[-4:] == ["escalated", "work_logged", "pended", "resumed"]
 
 
 def test_closing_from_a_stale_page_after_the_customer_reopened_is_refused(

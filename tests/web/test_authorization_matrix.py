@@ -343,7 +343,6 @@ CONSOLE_ACTIONS: dict[str, tuple[dict[str, str], str]] = {
     A.REQUEST_REASSIGNMENT: ({"reason": "太忙"}, "in_progress"),
     A.SET_PRIORITY: ({"priority": "P2"}, "in_progress"),
     A.ESCALATE_SENIOR: ({"reason": "需要 SE"}, "in_progress"),
-    A.ESCALATE_VENDOR: ({"reason": "厂商", "vendor_reference": "TAC-1"}, "in_progress"),
     A.PEND: ({"reason": "customer"}, "in_progress"),
     A.RESUME: ({"note": ""}, "pending"),
     A.RESOLVE: ({"solution": "更换光模块"}, "in_progress"),

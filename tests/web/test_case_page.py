@@ -151,7 +151,8 @@ def test_a_customer_is_refused_and_an_unknown_case_is_not_found(cast):
 def test_the_page_offers_exactly_the_available_actions(cast, state, who):
     case = bring_to(state, cast)
     user = getattr(cast, who)
-    expected = set(available_actions(case=case, user=user)) - {"assign"}
+    # (assigning has its own screen; escalating to the vendor is the vendors panel's)
+    expected = set(available_actions(case=case, user=user)) - {"assign", "escalate_vendor"}
     assert offered_forms(page(user, case)) == expected
     assert (f"/cases/{case.number}/assign/" in page(user, case).content.decode()) == (
         "assign" in available_actions(case=case, user=user)
@@ -215,18 +216,15 @@ def test_a_forbidden_action_is_a_403_and_changes_nothing(cast):
     assert database_snapshot() == before
 
 
-def test_escalate_to_the_vendor_with_its_reference(cast):
+def test_escalating_to_the_vendor_is_opening_a_vendor_case(cast):
+    """The old action is gone from the page: the vendors panel opens a vendor case, which
+    escalates the CASE (tests/vendors/test_web.py)."""
     case = bring_to("in_progress", cast, priority="P1")
-    response = post(
-        cast.owner,
-        case,
-        "escalate_vendor",
-        {"reason": "疑似IOS缺陷", "vendor_reference": "SR 694512345"},
-    )
-    assert response.status_code == 302
-    case.refresh_from_db()
-    assert (case.escalation_level, case.vendor_reference) == (2, "SR 694512345")
-    assert "Vendor case number: SR 694512345" in text(page(cast.owner, case))
+    before = database_snapshot()
+    response = post(cast.owner, case, "escalate_vendor", {"reason": "疑似IOS缺陷"})
+    assert response.status_code in (400, 404, 422)
+    assert database_snapshot() == before
+    assert 'id="action-escalate_vendor"' not in text(page(cast.owner, case))
 
 
 def test_helpers_pend_resume_priority_and_reassignment_request(cast):

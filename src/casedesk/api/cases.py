@@ -6,6 +6,7 @@ Each endpoint: parse → permission-checked fetch (selectors) → one operation 
 from typing import Literal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
@@ -270,9 +271,10 @@ class PriorityIn(In):
 
 
 class EscalateIn(In):
-    target: Literal["senior", "vendor"]
+    target: Literal["senior", "vendor"] = Field(
+        description="senior; to the vendor: open a vendor case (POST /cases/{number}/vendor-cases)"
+    )
     reason: str = Field(min_length=1, max_length=TEXT_MAX)
-    vendor_reference: str = Field("", max_length=64)
     engineer: str | None = Field(
         None, max_length=150, description="senior engineer to hand the CASE to (dispatchers)"
     )
@@ -440,6 +442,14 @@ def set_priority(request, number: str, payload: PriorityIn):
 def escalate(request, number: str, payload: EscalateIn):
     to_senior = payload.target == "senior"
     case = _case(request, number, A.ESCALATE_SENIOR if to_senior else A.ESCALATE_VENDOR)
+    if not to_senior:  # one way to the vendor: a vendor case, with its number and severity
+        raise InvalidInput(
+            _(
+                "To escalate %(number)s to the vendor, open a vendor case: POST"
+                " /cases/%(number)s/vendor-cases with vendor, reference and severity."
+            )
+            % {"number": case.number}
+        )
     data = payload.dict()
     username = data.pop("engineer")
     if username and to_senior:  # handing the CASE over is assigning it

@@ -561,11 +561,14 @@ def case_log_work(
     by: User | None,
     internal: bool = False,
     system: dict[str, Any] | None = None,
+    vendor_reference: str | None = None,
 ) -> WorkLog:
     """Record one step of work.  The owner's callback also means the CASE is accepted.
 
     ``system``: what the system says of it (a code and its parameters, see ``case_assign``);
-    with it, the person's own ``note`` may be empty."""
+    with it, the person's own ``note`` may be empty.  ``vendor_reference``: the CASE's vendor
+    case numbers as a step with the vendor leaves them (the ``vendors`` domain keeps the field
+    current, so it is searched and shown like the rest of the record)."""
     case = _locked(case, CaseAction.LOG_WORK, by)
     if by is None:
         # Labour hours belong to a person; the system writes events, not work logs.
@@ -598,6 +601,8 @@ def case_log_work(
     changes: dict[str, Any] = {}
     if kind == WorkLogKind.CALLBACK and case.status == S.ASSIGNED and case.engineer_id == by.pk:
         changes = {"status": S.IN_PROGRESS, "accepted_at": now}
+    if vendor_reference is not None and vendor_reference != case.vendor_reference:
+        changes["vendor_reference"] = _text(vendor_reference, "vendor_reference", limit=64)
     _commit(
         case,
         kind=EventKind.WORK_LOGGED,

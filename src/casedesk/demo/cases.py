@@ -22,6 +22,9 @@ from casedesk.cases.choices import Channel, EscalationTarget, PendingReason, Wor
 from casedesk.cases.models import Case
 from casedesk.core import clock
 from casedesk.core.errors import DomainError
+from casedesk.vendors import services as vendors
+from casedesk.vendors.choices import SEVERITY_OF_PRIORITY
+from casedesk.vendors.models import Vendor, VendorCase
 
 from .content import accounts as A
 from .content import cases as C
@@ -488,12 +491,13 @@ class _Plan:
     def escalate_vendor(self) -> None:
         assert self.owner
         self.wait(30, 180)
+        # One way to the vendor: a Cisco TAC case (vendors/demo.py made the vendor), which
+        # escalates the CASE; the TAC's answer is its update, late when it took long.
         self.do(
             "in_progress",
-            ops.case_escalate,
-            target=EscalationTarget.VENDOR,
-            reason=self.say(C.T["esc_vendor"]),
-            vendor_reference=self.run.vars["vref"],
+            _to_tac,
+            reference=self.run.vars["vref"].removeprefix("TAC "),
+            sent=self.say(C.T["esc_vendor"]),
             by=self.user(self.owner),
         )
         self.level = 2
@@ -503,6 +507,13 @@ class _Plan:
             self.pend(PendingReason.VENDOR, 8, 96)
         else:
             self.wait(120, 600)
+        self.do(
+            "in_progress",
+            _tac_answered,
+            reference=self.run.vars["vref"].removeprefix("TAC "),
+            note=self.say(C.T["vendor_back"]),
+            by=self.user(self.owner),
+        )
         self.log(K.REMOTE, C.T["vendor_back"], 20, 60)
 
     def rma(self) -> None:
@@ -772,6 +783,26 @@ def _cut(desk: Desk, run: _Run, plan: _Plan) -> None:
         previous = s.at
     if steps[-1].at > limit:
         raise RuntimeError(f"demo CASE {run.index}: its life runs past now")
+
+
+def _to_tac(*, case: Case, reference: str, sent: str, by: User) -> None:
+    """The CASE goes to Cisco TAC: a vendor case at the severity its priority says."""
+    vendors.vendor_case_open(
+        case=case,
+        vendor=Vendor.objects.get(code="CISCO"),
+        reference=reference,
+        severity=SEVERITY_OF_PRIORITY[case.priority],
+        sent=sent,
+        by=by,
+    )
+
+
+def _tac_answered(*, case: Case, reference: str, note: str, by: User) -> None:
+    """TAC's answer is its update, and closes the vendor case (a CASE still waiting for
+    the vendor keeps its vendor case open, its next update due)."""
+    vendor_case = VendorCase.objects.get(vendor__code="CISCO", reference=reference)
+    vendors.vendor_case_update(vendor_case=vendor_case, note=note, by=by)
+    vendors.vendor_case_close(vendor_case=vendor_case, by=by)
 
 
 def plan(desk: Desk) -> None:

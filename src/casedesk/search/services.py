@@ -77,21 +77,28 @@ def on_event(case: Case, event: CaseEvent) -> None:
     elif kind == EventKind.WORK_LOGGED:
         note = event.data.get("note") or ""
         _append(case, tokens(note)[:MAX_TOKENS], internal=event.internal)
+        if not HEAD_FIELDS.isdisjoint(event.data):  # a step that changed the record too
+            _rewrite_head(case)  # (a vendor case's: the CASE's vendor case numbers)
     elif not HEAD_FIELDS.isdisjoint(event.data):
-        title, body = _head(case)
-        if _pg():
-            sql = (
-                f"UPDATE {TABLE} SET title = %s::tsvector, body = %s::tsvector, "
-                "document = %s::tsvector || %s::tsvector || logs || internal WHERE case_id = %s"
-            )
-            params = [_literal(title, "A"), _literal(body, "B")] * 2 + [case.pk]
-        else:
-            sql = f"UPDATE {TABLE} SET title = %s, body = %s WHERE case_id = %s"
-            params = [_literal(title, "A"), _literal(body, "B"), case.pk]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            if cursor.rowcount == 0:
-                reindex([case.pk])
+        _rewrite_head(case)
+
+
+def _rewrite_head(case: Case) -> None:
+    """The document's title and record parts, rebuilt from the CASE's fields."""
+    title, body = _head(case)
+    if _pg():
+        sql = (
+            f"UPDATE {TABLE} SET title = %s::tsvector, body = %s::tsvector, "
+            "document = %s::tsvector || %s::tsvector || logs || internal WHERE case_id = %s"
+        )
+        params = [_literal(title, "A"), _literal(body, "B")] * 2 + [case.pk]
+    else:
+        sql = f"UPDATE {TABLE} SET title = %s, body = %s WHERE case_id = %s"
+        params = [_literal(title, "A"), _literal(body, "B"), case.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.rowcount == 0:
+            reindex([case.pk])
 
 
 def _append(case: Case, note: list[str], *, internal: bool) -> None:

@@ -17,6 +17,8 @@ class DeadlineKind(models.TextChoices):
     DEFECTIVE_RETURN = "defective_return", _("Defective part returned")
     REPAIR_RETURN = "repair_return", _("Repaired part returned by the vendor")
     ONSITE_ARRIVAL = "onsite_arrival", _("Engineer on site")
+    # A vendor (TAC) case's next update, recurring until it is closed (vendors).
+    VENDOR_UPDATE = "vendor_update", _("Update from the vendor")
     # Promised about something that is not a CASE (a complaint): no CASE, its own key.
     COMPLAINT_ACKNOWLEDGE = "complaint_acknowledge", _("Complaint acknowledged")
     COMPLAINT_RESOLUTION = "complaint_resolution", _("Complaint resolved")

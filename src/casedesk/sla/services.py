@@ -29,6 +29,7 @@ DOMAIN_KINDS = (
     K.DEFECTIVE_RETURN,
     K.REPAIR_RETURN,
     K.ONSITE_ARRIVAL,
+    K.VENDOR_UPDATE,
     K.COMPLAINT_ACKNOWLEDGE,
     K.COMPLAINT_RESOLUTION,
 )
@@ -149,9 +150,10 @@ def deadline_promise(
     minutes: int | None = None,
     due_at: dt.datetime | None = None,
     calendar: str = "",
+    recipient: str = "",
 ) -> Deadline:
     """A promise another domain makes about ``case`` (``kind`` one of ``DEFECTIVE_RETURN``,
-    ``REPAIR_RETURN``, ``ONSITE_ARRIVAL``), watched by the supervisor like the CASE's own:
+    ``REPAIR_RETURN``, ``ONSITE_ARRIVAL``, ``VENDOR_UPDATE``), watched by the supervisor like the CASE's own:
     due ``minutes`` business minutes after ``anchor`` on the CASE's calendar (its product's
     coverage hours, else its service level's), or at ``due_at`` (calendar time, e.g. "10
     days").  ``key`` names it on the CASE (e.g. ``"rma:R2612001:defective_return"``); the
@@ -161,7 +163,11 @@ def deadline_promise(
     ``case`` None (``kind`` one of ``CASELESS_KINDS``, a complaint's): a promise about no
     CASE, ``key`` unique among those, ``minutes`` counted on the service calendar whose code
     is ``calendar``; the supervisor tells ``RECIPIENTS[kind]`` with the mail template named
-    like the kind (``notify/<kind>.subject.txt``, the promiser's)."""
+    like the kind (``notify/<kind>.subject.txt``, the promiser's).
+
+    ``recipient`` (a :class:`Recipient`): a step of a ladder, telling that role instead of
+    ``RECIPIENTS[kind]`` (a vendor still late after the engineer was chased: the supervisor).
+    Set when the promise is made, like an escalation rule's."""
     if (minutes is None) == (due_at is None):
         raise ValueError("give minutes or due_at")
     if kind not in DOMAIN_KINDS or (case is None) != (kind in CASELESS_KINDS):
@@ -172,8 +178,10 @@ def deadline_promise(
         )
     ctx = _Context(case)
     if due_at is None:
-        return ctx.upsert(key=key, kind=kind, anchor=anchor, minutes=minutes or 0)
-    deadline = ctx.upsert(key=key, kind=kind, anchor=anchor, minutes=0)
+        return ctx.upsert(
+            key=key, kind=kind, anchor=anchor, minutes=minutes or 0, recipient=recipient
+        )
+    deadline = ctx.upsert(key=key, kind=kind, anchor=anchor, minutes=0, recipient=recipient)
     if deadline.fired_at is None and deadline.met_at is None:
         deadline.due_at = due_at
         deadline.target_minutes = max(0, int((due_at - anchor).total_seconds() // 60))
@@ -446,6 +454,9 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
     K.DEFECTIVE_RETURN: (Recipient.ENGINEER, Recipient.CS_MANAGER),
     K.REPAIR_RETURN: (Recipient.CS_MANAGER,),
     K.ONSITE_ARRIVAL: (Recipient.ENGINEER, Recipient.DUTY_ENGINEER, Recipient.CS_MANAGER),
+    # The vendor's update is due: the CASE's engineer chases the vendor.  Its later step
+    # (the vendor still late) names its own recipient, the supervisor (``recipient``).
+    K.VENDOR_UPDATE: (Recipient.ENGINEER,),
     # A complaint not acknowledged in time goes to the CS manager; one not resolved in time
     # up to the general manager (the CS manager in copy).
     K.COMPLAINT_ACKNOWLEDGE: (Recipient.CS_MANAGER,),

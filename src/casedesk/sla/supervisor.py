@@ -280,11 +280,8 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
         )
         return f"{case.number} {deadline.kind}: cancelled ({case.status})"
 
-    roles = (
-        (deadline.recipient,)
-        if deadline.kind == DeadlineKind.ESCALATION
-        else RECIPIENTS[deadline.kind]
-    )
+    # An escalation rule, or a step of a domain's ladder, names its own recipient.
+    roles = (deadline.recipient,) if deadline.recipient else RECIPIENTS[deadline.kind]
     to = _unique(p for role in roles for p in _people(case, role, now, batch.cache))
     copies = _already_involved(case, batch) if deadline.kind == DeadlineKind.ESCALATION else []
     deadline.fired_at = now

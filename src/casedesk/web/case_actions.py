@@ -68,15 +68,6 @@ def _run(action: str, case: Case, data: dict[str, Any], by: User) -> str:
             case=case, target="senior", reason=data["reason"], engineer=engineer, by=by
         )
         return _("%(number)s escalated to a senior engineer.")
-    if action == A.ESCALATE_VENDOR:
-        services.case_escalate(
-            case=case,
-            target="vendor",
-            reason=data["reason"],
-            vendor_reference=data["vendor_reference"],
-            by=by,
-        )
-        return _("%(number)s escalated to the vendor.")
     if action == A.PEND:
         services.case_pend(case=case, reason=data["reason"], note=data["note"], by=by)
         return _("%(number)s is pending.")

@@ -97,11 +97,6 @@ class PriorityForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, required=False)
 
 
-class VendorEscalationForm(forms.Form):
-    reason = _text(_("Reason"), rows=2)
-    vendor_reference = forms.CharField(label=_("Vendor case number"), max_length=64, required=False)
-
-
 class PendForm(forms.Form):
     reason = forms.ChoiceField(label=_("Waiting for"), choices=PendingReason.choices)
     note = forms.CharField(label=_("Note"), max_length=TEXT_MAX, required=False)

@@ -34,6 +34,7 @@ from .guards import staff_required
 from .templatetags.console import person
 
 # The actions done from the CASE page itself (assigning has its own screen) and their forms.
+# Escalating to the vendor is opening a vendor case: the vendors panel on the page does it.
 PAGE_FORMS: dict[str, type] = {
     A.ACCEPT: f.EmptyForm,
     A.LOG_WORK: f.LogWorkForm,
@@ -42,7 +43,6 @@ PAGE_FORMS: dict[str, type] = {
     A.REQUEST_REASSIGNMENT: f.ReasonForm,
     A.SET_PRIORITY: f.PriorityForm,
     A.ESCALATE_SENIOR: f.EscalateSeniorForm,
-    A.ESCALATE_VENDOR: f.VendorEscalationForm,
     A.PEND: f.PendForm,
     A.RESUME: f.NoteForm,
     A.RESOLVE: f.ResolveForm,
