@@ -37,7 +37,7 @@ def test_every_domain_model_is_in_the_admin():
         "cases.WorkLog",
         "cases.CaseEvent",
         "cases.CaseNumberSequence",
-        "accounts.DutyShift",
+        "roster.DutyShift",
         "sla.SlaPolicy",
         "sla.EscalationRule",
         "sla.Deadline",

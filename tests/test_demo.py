@@ -15,11 +15,12 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from casedesk import demo
-from casedesk.accounts.models import Contact, DutyShift, Organization, StaffProfile, User
-from casedesk.accounts.selectors import duty_engineers_at, on_duty_at
+from casedesk.accounts.models import Contact, Organization, StaffProfile, User
 from casedesk.cases.choices import EventKind, Status, WorkLogKind
 from casedesk.cases.models import Case, CaseEvent, WorkLog
 from casedesk.core import clock
+from casedesk.roster.models import DutyShift
+from casedesk.roster.selectors import duty_call, on_duty
 from casedesk.routing.selectors import recommendations
 from tests.factories import make_case, make_user
 
@@ -196,11 +197,11 @@ def _check_roster(now: dt.datetime) -> None:
             at = _local(now, weekday, hour, weeks)
             if weeks == -12 and at < now - dt.timedelta(days=demo.DAYS):
                 continue
-            on_duty = {u.username for u in on_duty_at(at)}
-            assert [u.username for u in duty_engineers_at(at)] == [duty], at
-            assert duty in on_duty, at
-            assert ({"eng.li", "eng.zhang", "eng.wang"} <= on_duty) == engineers_in, at
-            assert on_duty & {"se.zhao", "se.sun", "se.zhou"}, at  # an SE on shift or on call
+            on_duty_now = {p.user.username for p in on_duty(at)}
+            assert [u.username for u in duty_call(at).people] == [duty], at
+            assert duty in on_duty_now, at
+            assert ({"eng.li", "eng.zhang", "eng.wang"} <= on_duty_now) == engineers_in, at
+            assert on_duty_now & {"se.zhao", "se.sun", "se.zhou"}, at  # an SE on shift or on call
             for case in cases:
                 recs = recommendations(case, fetched_by=None, now=at, limit=20)
                 assert recs, (case.number, at)

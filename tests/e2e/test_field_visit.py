@@ -9,11 +9,11 @@ import json
 
 import pytest
 
-from casedesk.accounts.models import DutyShift
 from casedesk.accounts.services import duty_shifts_add
 from casedesk.core import clock
 from casedesk.field import services
 from casedesk.field.models import Visit, VisitForm
+from casedesk.roster.models import DutyShift
 from casedesk.sla.models import Deadline
 from tests.accounts.factories import make_user
 from tests.field.factories import entitled_case, make_visit, signed_visit

@@ -1,4 +1,4 @@
-"""Demo data of the duty roster (``accounts.DutyShift``): who is at the desk, day and night,
+"""Demo data of the duty roster (``roster.DutyShift``): who is at the desk, day and night,
 from the history's first day to weeks ahead, so someone is on duty whenever the demo is
 opened."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casedesk.accounts import services as people
-from casedesk.accounts.models import DutyShift
+from casedesk.roster import services as roster
+from casedesk.roster.models import DutyShift
 
 from .content import accounts as A
 from .desk import DAYS, Desk
@@ -23,7 +23,7 @@ ON_CALL = ("se.zhao", "se.sun", "se.zhou")  # one senior engineer on call a week
 
 
 def load(desk: Desk) -> int:
-    """The duty roster (``accounts.DutyShift``) from the history's first day to
+    """The duty roster (``roster.DutyShift``) from the history's first day to
     ``ROSTER_WEEKS_AHEAD`` weeks ahead, in the desk's local time, as ``daytime`` and
     ``duty`` assume: on weekdays ``duty`` and the call taker at the desk 08:30–18:00,
     every engineer 09:00–18:00; ``duty.liu`` on duty from 18:00 to 08:30 and through
@@ -64,4 +64,4 @@ def load(desk: Desk) -> int:
             start = at(day, OFFICE[0]) if day == monday else at(day, dt.time(0, 0))
             shifts.append(shift(senior, start, at(monday + dt.timedelta(weeks=1), OFFICE[0])))
         day = following
-    return people.duty_shifts_add(shifts)
+    return roster.shifts_add(shifts=shifts, by=None)

@@ -286,6 +286,7 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
         else RECIPIENTS[deadline.kind]
     )
     to = _unique(p for role in roles for p in _people(case, role, now, batch.cache))
+    hole = _cached(batch.cache, ("hole", tuple(roles)), lambda: recipients.roster_hole(roles, now))
     copies = _already_involved(case, batch) if deadline.kind == DeadlineKind.ESCALATION else []
     deadline.fired_at = now
     action: dict[str, str] = {}
@@ -304,6 +305,7 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
             "deadline_label": DeadlineKind(deadline.kind).label,  # lazy: each reader's language
             "action": action,
             "chosen": _chosen(action),
+            "roster_hole": hole,
         },
         reason=f"deadline:{deadline.pk}",
         recipients=to,
@@ -323,6 +325,7 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
             "due_at": clock.iso_utc(deadline.due_at),
             "to": [p.username for p in to],
             "cc": [p.username for p in copies if p not in to],
+            **({"roster_hole": True} if hole else {}),
             **action,
         },
     )
