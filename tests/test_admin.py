@@ -20,7 +20,7 @@ def _admin_models():
     return [
         m
         for m in admin.site._registry
-        if m._meta.app_label in {"accounts", "cases", "sla", "notify"}
+        if m._meta.app_label in {"accounts", "roster", "cases", "sla", "notify"}
     ]
 
 
