@@ -147,7 +147,7 @@ def create_shift(request, body: ShiftIn):
 
 @router.get("/shifts", response={200: list[ShiftOut], **ERRORS})
 def list_shifts(request, query: Query[ShiftsQuery]):
-    since = _aware(query.since, "since") or clock.now()
+    since = (_aware(query.since, "since") or clock.now()).astimezone(dt.UTC)
     until = _aware(query.until, "until") or since + dt.timedelta(weeks=1)
     if until <= since or until - since > dt.timedelta(days=MAX_LIST_DAYS):
         raise InvalidInput(
@@ -188,7 +188,7 @@ def swap_shifts(request, shift_id: int, body: SwapIn):
 @router.get("/duty", response={200: DutyOut, **ERRORS})
 def duty(request, query: Query[AtQuery]):
     policy.require(request.auth, RosterAction.VIEW)
-    at = _aware(query.at, "at") or clock.now()
+    at = (_aware(query.at, "at") or clock.now()).astimezone(dt.UTC)
     call = selectors.duty_call(at)
     return {
         "at": at,
@@ -200,7 +200,7 @@ def duty(request, query: Query[AtQuery]):
 
 @router.get("/roster/holes", response={200: list[HoleOut], **ERRORS})
 def list_holes(request, query: Query[SinceQuery]):
-    since = _aware(query.since, "since") or clock.now()
+    since = (_aware(query.since, "since") or clock.now()).astimezone(dt.UTC)
     return selectors.holes(fetched_by=request.auth, since=since)
 
 

@@ -57,6 +57,12 @@ def _check_person(shift: DutyShift) -> None:
         )
 
 
+def _utc(at: dt.datetime) -> dt.datetime:
+    if at.tzinfo is None:
+        raise InvalidInput(_("A shift's times need a time zone."))
+    return at.astimezone(dt.UTC)
+
+
 def _check_span(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
     if ends_at <= starts_at:
         raise InvalidInput(_("A shift must end after it starts."))
@@ -133,8 +139,8 @@ def shift_create(
     policy.require(by, RosterAction.PLAN)
     shift = DutyShift(
         user=user,
-        starts_at=starts_at,
-        ends_at=ends_at,
+        starts_at=_utc(starts_at),
+        ends_at=_utc(ends_at),
         duty_engineer=duty_engineer,
         hotline=hotline,
         origin=ShiftOrigin.ENTERED,
@@ -180,8 +186,8 @@ def shift_cover(
     the shift is split, its owner keeps what is left either side.  The substitute's part."""
     policy.require(by, RosterAction.PLAN)
     shift = DutyShift.objects.select_for_update().select_related("user").get(pk=shift.pk)
-    starts_at = starts_at or shift.starts_at
-    ends_at = ends_at or shift.ends_at
+    starts_at = _utc(starts_at or shift.starts_at)
+    ends_at = _utc(ends_at or shift.ends_at)
     _check_span(starts_at, ends_at)
     if starts_at < shift.starts_at or ends_at > shift.ends_at:
         raise InvalidInput(_("A cover must lie within the shift it covers."))
