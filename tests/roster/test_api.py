@@ -7,7 +7,8 @@ import pytest
 from casedesk.core import clock
 from casedesk.roster.models import DutyShift
 from tests.accounts.factories import make_user
-from tests.factories import ApiClient, database_snapshot
+from tests.factories import ApiClient
+from tests.roster.factories import roster_snapshot
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 12, 7, 0, 30, tzinfo=dt.UTC)
@@ -60,11 +61,11 @@ def test_bad_shifts_are_refused_with_a_detail_and_write_nothing(boss, body, stat
     make_user("engineer", username="eng", tier="first_line")
     boss.post("/shifts", {"engineer": "li", "starts_at": "2026-12-07T08:30:00+08:00",
                           "ends_at": "2026-12-07T17:30:00+08:00"})  # fmt: skip
-    before = database_snapshot()
+    before = roster_snapshot()
     r = boss.post("/shifts", body)
     assert r.status_code == status, r.content
     assert says in r.json()["detail"]
-    assert database_snapshot() == before
+    assert roster_snapshot() == before
 
 
 def test_only_planners_post_shifts_and_every_staff_member_reads_the_duty():

@@ -11,8 +11,7 @@ from casedesk.core.models import AuditRecord
 from casedesk.roster import services
 from casedesk.roster.models import DutyShift
 from tests.accounts.factories import OrganizationFactory, make_user
-from tests.factories import database_snapshot
-from tests.roster.factories import make_shift
+from tests.roster.factories import make_shift, roster_snapshot
 
 pytestmark = pytest.mark.django_db
 BJ = ZoneInfo("Asia/Shanghai")
@@ -72,12 +71,12 @@ def test_planning_the_same_weeks_again_is_refused_and_writes_nothing(team):
         name="值班", pattern="7x24", members=[team["li"], team["wang"]], by=team["boss"]
     )
     services.rotation_plan(rotation=rotation, from_week=dt.date(2026, 12, 7), weeks=1, by=None)
-    before = database_snapshot()
+    before = roster_snapshot()
     with pytest.raises(Conflict, match="already on a shift"):
         services.rotation_plan(
             rotation=rotation, from_week=dt.date(2026, 12, 7), weeks=2, by=team["boss"]
         )
-    assert database_snapshot() == before
+    assert roster_snapshot() == before
 
 
 def test_a_5x8_rotation_follows_chinese_holidays_and_adjusted_working_days(team):
@@ -182,8 +181,8 @@ def test_bad_input_is_refused_and_writes_nothing(team, case):
     team["eng_shift"] = make_shift(
         team["eng"], bj(2026, 12, 12, 9), bj(2026, 12, 12, 18), duty_engineer=False
     )
-    before = database_snapshot()
+    before = roster_snapshot()
     with pytest.raises((InvalidInput, Conflict, Forbidden)) as refused:
         BAD[case](team, shift)
     assert str(refused.value.detail)
-    assert database_snapshot() == before
+    assert roster_snapshot() == before

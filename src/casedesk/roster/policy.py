@@ -10,6 +10,8 @@ from casedesk.accounts.choices import Role
 from casedesk.accounts.policy import STAFF_ROLES
 from casedesk.core import policy
 
+from .models import DutyShift, Rotation
+
 PLANNERS = frozenset({Role.SUPERVISOR, Role.GENERAL_MANAGER, Role.CS_MANAGER, Role.ADMIN})
 
 
@@ -31,4 +33,16 @@ policy.register(
         RosterAction.PLAN: gettext_lazy("plan the duty roster"),
     },
     _rule,
+)
+
+
+def _staff_only(user, rows):
+    return rows if user.role in STAFF_ROLES else rows.none()
+
+
+policy.register_visibility(
+    DutyShift, _staff_only, view=RosterAction.VIEW, hidden=gettext_lazy("No such shift.")
+)
+policy.register_visibility(
+    Rotation, _staff_only, view=RosterAction.VIEW, hidden=gettext_lazy("No such rotation.")
 )

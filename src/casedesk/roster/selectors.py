@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from casedesk.accounts.choices import Role
 from casedesk.accounts.models import User
-from casedesk.core import holidays, policy
+from casedesk.core import clock, holidays, policy
 from casedesk.core.errors import NotFound
 
 from .models import DutyShift, Rotation
@@ -85,8 +85,8 @@ def shift_list(
 
 
 def shift_get(*, pk: int, fetched_by) -> DutyShift:
-    policy.require(fetched_by, RosterAction.VIEW)
-    shift = DutyShift.objects.select_related("user", "covers_for").filter(pk=pk).first()
+    shift = policy.visible(fetched_by, DutyShift).select_related("user", "covers_for")
+    shift = shift.filter(pk=pk).first()
     if shift is None:
         raise NotFound(_("No such shift."))
     return shift
@@ -98,8 +98,8 @@ def rotation_list(*, fetched_by) -> list[Rotation]:
 
 
 def rotation_get(*, pk: int, fetched_by) -> Rotation:
-    policy.require(fetched_by, RosterAction.VIEW)
-    rotation = Rotation.objects.prefetch_related("members__user").filter(pk=pk).first()
+    rotations = policy.visible(fetched_by, Rotation).prefetch_related("members__user")
+    rotation = rotations.filter(pk=pk).first()
     if rotation is None:
         raise NotFound(_("No such rotation."))
     return rotation
@@ -160,3 +160,45 @@ def my_shifts(user: User, since: dt.datetime, until: dt.datetime) -> list[DutySh
         .select_related("covers_for")
         .order_by("starts_at")
     )
+
+
+@dataclasses.dataclass
+class RosterDay:
+    """One local day of the calendar: what kind of day it is and its shifts by part."""
+
+    day: dt.date
+    kind: str
+    holiday: str
+    shifts: dict[str, list[DutyShift]]
+
+
+COLUMNS = ("day", "night", "office", "other")
+
+
+def month_days(*, fetched_by, month: dt.date) -> list[RosterDay]:
+    """The days of ``month`` (desk time), each with the shifts that start on it."""
+    policy.require(fetched_by, RosterAction.VIEW)
+    zone = clock.desk_zone()
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    days = {
+        first + dt.timedelta(days=n): RosterDay(
+            first + dt.timedelta(days=n),
+            day_kind(first + dt.timedelta(days=n)),
+            holidays.holiday_name(first + dt.timedelta(days=n)),
+            {c: [] for c in COLUMNS},
+        )
+        for n in range((following - first).days)
+    }
+    since = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+    until = dt.datetime.combine(following, dt.time(), tzinfo=zone)
+    shifts = (
+        DutyShift.objects.filter(starts_at__gte=since, starts_at__lt=until)
+        .select_related("user", "covers_for")
+        .order_by("starts_at", "user__username")
+    )
+    for shift in shifts:
+        local = shift.starts_at.astimezone(zone)
+        column = shift.part if shift.part in COLUMNS else "other"
+        days[local.date()].shifts[column].append(shift)
+    return list(days.values())
