@@ -47,7 +47,7 @@ class PlanForm(forms.Form):
     )
     from_week = forms.DateField(
         label=gettext_lazy("from the week of"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     weeks = forms.IntegerField(
         label=gettext_lazy("weeks"), min_value=1, max_value=services.MAX_PLAN_WEEKS, initial=4
