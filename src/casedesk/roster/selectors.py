@@ -85,8 +85,8 @@ def shift_list(
 
 
 def shift_get(*, pk: int, fetched_by) -> DutyShift:
-    shift = policy.visible(fetched_by, DutyShift).select_related("user", "covers_for")
-    shift = shift.filter(pk=pk).first()
+    shifts = policy.visible(fetched_by, DutyShift).select_related("user", "covers_for")
+    shift = shifts.filter(pk=pk).first()
     if shift is None:
         raise NotFound(_("No such shift."))
     return shift

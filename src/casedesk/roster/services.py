@@ -85,10 +85,13 @@ def _check(shifts: Sequence[DutyShift], *, replacing: Iterable[int] = ()) -> Non
         for before, after in zip(own, own[1:], strict=False):
             if after.starts_at < before.ends_at:
                 raise Conflict(_overlap(after, before))
-        stored = DutyShift.objects.filter(
-            user_id=user_id, starts_at__lt=own[-1].ends_at, ends_at__gt=own[0].starts_at
-        ).exclude(pk__in=replacing)
-        stored = list(stored.order_by("starts_at"))
+        stored = list(
+            DutyShift.objects.filter(
+                user_id=user_id, starts_at__lt=own[-1].ends_at, ends_at__gt=own[0].starts_at
+            )
+            .exclude(pk__in=replacing)
+            .order_by("starts_at")
+        )
         for shift in own:  # the earliest clash is the one named
             for other in stored:
                 if shift.starts_at < other.ends_at and other.starts_at < shift.ends_at:
