@@ -53,8 +53,8 @@ INSTALLED_APPS = [
     "casedesk.ops.apps.TasksDatabaseConfig",  # django_tasks_db, its name translated
     "casedesk.core",
     "casedesk.accounts",
-    "casedesk.roster",  # the duty roster: who is on duty when (alerts, board, routing)
     "casedesk.cases",
+    "casedesk.roster",  # the duty roster: who is on duty when (alerts, board, routing)
     "casedesk.web",
     "casedesk.portal",
     "casedesk.ops",

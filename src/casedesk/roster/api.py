@@ -153,8 +153,10 @@ def list_shifts(request, query: Query[ShiftsQuery]):
         raise InvalidInput(
             _("until must come after since, at most %(days)d days later.") % {"days": MAX_LIST_DAYS}
         )
-    user = people.user_by_username(query.engineer) if query.engineer else None
-    return selectors.shift_list(fetched_by=request.auth, since=since, until=until, user=user)
+    engineer = people.user_by_username(query.engineer) if query.engineer else None
+    return selectors.shift_list(
+        fetched_by=request.auth, since=since, until=until, engineer=engineer
+    )
 
 
 @router.delete("/shifts/{shift_id}", response={204: None, **ERRORS})

@@ -74,13 +74,13 @@ def _username(user: User) -> str:
 
 
 def shift_list(
-    *, fetched_by, since: dt.datetime, until: dt.datetime, user: User | None = None
+    *, fetched_by, since: dt.datetime, until: dt.datetime, engineer: User | None = None
 ) -> list[DutyShift]:
     """The shifts overlapping ``[since, until)``, by start, optionally one person's."""
     policy.require(fetched_by, RosterAction.VIEW)
     qs = _overlapping(DutyShift.objects.all(), since, until)
-    if user is not None:
-        qs = qs.filter(user=user)
+    if engineer is not None:
+        qs = qs.filter(user=engineer)
     return list(qs.select_related("user", "covers_for", "rotation").order_by("starts_at", "pk"))
 
 
