@@ -4,14 +4,18 @@ nobody on shift, to every active duty engineer and the supervisors, saying the r
 hole.  Mailed over SMTP to a real server, in each reader's language."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casedesk.accounts.models import User
-from casedesk.core import clock
+from casedesk.cases.models import CaseEvent
+from casedesk.core import clock, presenters
 from casedesk.notify.models import Notification
 from casedesk.notify.services import deliver_due
 from casedesk.roster.models import DutyShift
@@ -25,6 +29,7 @@ from tests.roster.factories import make_shift
 T0 = dt.datetime(2026, 12, 7, 0, 30, tzinfo=dt.UTC)  # Monday 08:30 in Beijing
 HOUR = dt.timedelta(hours=1)
 TICK = dt.timedelta(microseconds=1)
+MINUTE = dt.timedelta(minutes=1)
 
 
 class Desk:
@@ -145,3 +150,23 @@ def test_the_duty_engineer_at_t_is_exactly_who_the_roster_has_on_a_duty_shift(
             assert got == {"day", "night", "spare", "gone", "boss"}
             assert duty_call(at).hole
         transaction.set_rollback(True)
+
+
+def test_a_deadline_fired_with_nobody_on_shift_says_so_in_the_cases_history(desk, smtp):
+    case = p1_at(desk, T0)
+    call_command("supervise", now=(T0 + 16 * MINUTE).isoformat(), stdout=StringIO())
+    event = CaseEvent.objects.get(case=case, kind="deadline_fired")
+    assert event.data["roster_hole"] is True and "boss" in event.data["to"]
+    with translation.override("zh-hans"):
+        lines = presenters.present("cases", event).lines
+    assert "当时值班表无人值班：已通知全体值班工程师和技术支持主管。" in lines
+    deliver_due()
+    mail = Notification.objects.get(
+        case=case, recipient=desk.boss, dedupe_key__startswith="deadline"
+    )
+    assert "值班表出现空档" in mail.body
+    make_shift(desk.day, T0 + HOUR, T0 + 9 * HOUR)
+    case = p1_at(desk, T0 + HOUR)
+    call_command("supervise", now=(T0 + HOUR + 16 * MINUTE).isoformat(), stdout=StringIO())
+    event = CaseEvent.objects.get(case=case, kind="deadline_fired")
+    assert "roster_hole" not in event.data and event.data["to"] == ["day"]
