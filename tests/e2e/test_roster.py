@@ -4,6 +4,7 @@ zh-hans and in English."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -54,6 +55,19 @@ def test_a_supervisor_plans_covers_and_sees_the_holes(screens, transactional_db)
     text = desk.body_text()
     assert "未来两周值班表空档" in text  # the second week is not planned
     keep(desk.shot("roster-zh-hans"), "roster-zh-hans.png")
+
+    # 国庆 2026: 1–7 October off for the 5×8 team, Saturday 10 October a working day (调休)
+    eng = make_user("engineer", username="eng", tier="first_line", last_name="钱", first_name="明")
+    office = services.rotation_create(
+        name="一线工程师 5×8", pattern="5x8", members=[eng], duty_engineer=False, by=boss
+    )
+    services.rotation_plan(rotation=office, from_week=dt.date(2026, 9, 28), weeks=2, by=boss)
+    desk.goto("/roster/?month=2026-10")
+    assert desk.page.locator("#day-2026-10-01 .daytag.holiday").count() == 1
+    assert desk.page.locator("#day-2026-10-10 .daytag.workday").count() == 1
+    assert "钱明" in desk.page.locator("#day-2026-10-10").inner_text()
+    assert "钱明" not in desk.page.locator("#day-2026-10-02").inner_text()
+    keep(desk.shot("roster-holidays-zh-hans"), "roster-holidays-zh-hans.png")
 
     boss.language = "en"
     boss.save(update_fields=["language"])
