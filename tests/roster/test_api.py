@@ -35,7 +35,7 @@ def test_a_shift_posted_is_who_is_on_duty(boss):
     assert boss.get("/duty", {"at": "2026-12-07T17:30:00+08:00"}).json() == {
         "at": "2026-12-07T09:30:00Z",
         "on_duty": [],
-        "duty_engineers": [],
+        "duty_engineers": ["boss", "li", "wang"],  # nobody on shift: all of them
         "roster_hole": True,
     }
     with clock.frozen(T0 + dt.timedelta(hours=1)):

@@ -79,7 +79,10 @@ class SinceQuery(Schema):
 class DutyOut(Schema):
     at: dt.datetime
     on_duty: list[str] = Field(description="everyone on a shift at `at`")
-    duty_engineers: list[str] = Field(description="whom the duty engineer's alarms reach")
+    duty_engineers: list[str] = Field(
+        description="whom the duty engineer's alarms reach: those on a duty engineer's shift, "
+        "or every duty engineer and supervisor when nobody is (roster_hole)"
+    )
     roster_hole: bool = Field(description="nobody on a duty engineer's shift at `at`")
 
 
@@ -195,7 +198,7 @@ def duty(request, query: Query[AtQuery]):
     return {
         "at": at,
         "on_duty": [p.user.username for p in selectors.on_duty(at)],
-        "duty_engineers": [u.username for u in call.people] if not call.hole else [],
+        "duty_engineers": [u.username for u in call.people],
         "roster_hole": call.hole,
     }
 
