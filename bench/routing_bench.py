@@ -62,8 +62,9 @@ class Rollback(Exception):
 
 def setup_desk(rng: random.Random, *, free: bool) -> dict:
     from casedesk.accounts.choices import ASSIGNABLE_ROLES, Role
-    from casedesk.accounts.models import DutyShift, Organization, Skill, StaffProfile, User
+    from casedesk.accounts.models import Organization, Skill, StaffProfile, User
     from casedesk.core import clock
+    from casedesk.roster.models import DutyShift
     from casedesk.routing.skills import DEFAULT_KEYWORDS
 
     skills = [

@@ -220,7 +220,7 @@ class Desk:
     calendars: dict[str, object] = field(default_factory=dict)
 
     def on_shift(self, at: dt.datetime) -> list:
-        """The duty engineers the roster has on shift at ``at`` (as duty_engineers_at)."""
+        """The duty engineers the roster has on shift at ``at`` (as roster.selectors.duty_call)."""
         index = int((at - self.roster_start) // dt.timedelta(hours=8))
         n = len(self.duty)
         people = {self.duty[(2 * index) % n].pk: self.duty[(2 * index) % n]}
@@ -247,8 +247,9 @@ def make_desk(t0: dt.datetime, rng: random.Random) -> Desk:
     from django.db import transaction
 
     from casedesk.accounts import services as people
-    from casedesk.accounts.models import Contact, DutyShift, Organization
+    from casedesk.accounts.models import Contact, Organization
     from casedesk.core import clock
+    from casedesk.roster.models import DutyShift
     from casedesk.sla.models import SlaPolicy
     from casedesk.sla.selectors import calendar_for
 

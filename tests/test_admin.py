@@ -20,7 +20,7 @@ def _admin_models():
     return [
         m
         for m in admin.site._registry
-        if m._meta.app_label in {"accounts", "cases", "sla", "notify"}
+        if m._meta.app_label in {"accounts", "roster", "cases", "sla", "notify"}
     ]
 
 
@@ -37,7 +37,7 @@ def test_every_domain_model_is_in_the_admin():
         "cases.WorkLog",
         "cases.CaseEvent",
         "cases.CaseNumberSequence",
-        "accounts.DutyShift",
+        "roster.DutyShift",
         "sla.SlaPolicy",
         "sla.EscalationRule",
         "sla.Deadline",

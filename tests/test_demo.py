@@ -15,11 +15,13 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from casedesk import demo
-from casedesk.accounts.models import Contact, DutyShift, Organization, StaffProfile, User
-from casedesk.accounts.selectors import duty_engineers_at, on_duty_at
+from casedesk.accounts.models import Contact, Organization, StaffProfile, User
 from casedesk.cases.choices import EventKind, Status, WorkLogKind
 from casedesk.cases.models import Case, CaseEvent, WorkLog
 from casedesk.core import clock
+from casedesk.core.holidays import is_working_day
+from casedesk.roster.models import DutyShift
+from casedesk.roster.selectors import duty_call, on_duty
 from casedesk.routing.selectors import recommendations
 from tests.factories import make_case, make_user
 
@@ -176,31 +178,45 @@ def _local(now: dt.datetime, weekday: int, hour: int, weeks: int) -> dt.datetime
 
 
 def _check_roster(now: dt.datetime) -> None:
-    """Someone is on duty whenever the desk is opened, within the history and weeks ahead;
-    the duty engineer is the README's (``duty`` by day, ``duty.liu`` at night and at the
-    weekend), and the recommendations rank people on shift with non-negative scores."""
+    """Someone is on duty whenever the desk is opened, within the history and weeks ahead.
+    In the history the duty engineer is the README's (``duty`` by day, ``duty.liu`` at night
+    and at the weekend); from this week the 7×24 rotation gives them the day and night
+    shifts in turn, a week each, and one first-line engineer a week works 5×8.  The
+    recommendations rank people on shift with non-negative scores."""
     open_case = Case.objects.filter(status=Status.OPEN).order_by("priority").first()
     severe = Case.objects.filter(status=Status.OPEN, priority__in=("P1", "P2")).first()
     p3 = make_case(
         contact=Contact.objects.first(), title="Catalyst 9300 端口 up/down", priority="P3"
     )
     cases = [c for c in (open_case, severe, p3) if c is not None]
-    for weeks in (-12, -4, 0, 1, 8):
+    first_line = {"eng.li", "eng.zhang", "eng.wang"}
+    for weeks in (-12, -4, 0, 1, 3):
+        planned = weeks >= 0
+        day_person = {0: "duty", 1: "duty.liu", 3: "duty.liu"}.get(weeks, "duty")
+        night_person = "duty" if day_person == "duty.liu" else "duty.liu"
         for weekday, hour, duty, engineers_in in (
-            (2, 11, "duty", True),  # a Wednesday morning
-            (2, 23, "duty.liu", False),  # a Wednesday night
-            (4, 19, "duty.liu", False),  # a Friday evening
-            (5, 15, "duty.liu", False),  # a Saturday afternoon
-            (6, 4, "duty.liu", False),  # a Sunday in the small hours
+            (2, 11, day_person, True),  # a Wednesday morning
+            (2, 23, night_person, False),  # a Wednesday night
+            (4, 19, night_person, False),  # a Friday evening
+            (5, 15, day_person if planned else "duty.liu", False),  # a Saturday afternoon
+            (6, 4, night_person, False),  # a Sunday in the small hours
         ):
             at = _local(now, weekday, hour, weeks)
             if weeks == -12 and at < now - dt.timedelta(days=demo.DAYS):
                 continue
-            on_duty = {u.username for u in on_duty_at(at)}
-            assert [u.username for u in duty_engineers_at(at)] == [duty], at
-            assert duty in on_duty, at
-            assert ({"eng.li", "eng.zhang", "eng.wang"} <= on_duty) == engineers_in, at
-            assert on_duty & {"se.zhao", "se.sun", "se.zhou"}, at  # an SE on shift or on call
+            on_duty_now = {p.user.username for p in on_duty(at)}
+            call = duty_call(at)
+            if DutyShift.objects.filter(origin="cover", starts_at__lte=at, ends_at__gt=at):
+                duty = "supervisor"  # the demo's cover of a Friday evening
+            assert not call.hole and [u.username for u in call.people] == [duty], at
+            assert duty in on_duty_now, at
+            if planned:
+                working = on_duty_now & first_line
+                office = _working_day(at) and 9 <= at.hour < 18  # 5×8, 调休 days included
+                assert len(working) == (1 if office else 0), at
+            else:
+                assert (first_line <= on_duty_now) == engineers_in, at
+            assert on_duty_now & {"se.zhao", "se.sun", "se.zhou"}, at  # an SE on shift or on call
             for case in cases:
                 recs = recommendations(case, fetched_by=None, now=at, limit=20)
                 assert recs, (case.number, at)
@@ -209,6 +225,10 @@ def _check_roster(now: dt.datetime) -> None:
                     case.number,
                     at,
                 )
+
+
+def _working_day(at: dt.datetime) -> bool:
+    return is_working_day(at.astimezone(clock.desk_zone()).date())
 
 
 def test_demo_builds_a_realistic_desk_once():

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "casedesk.core",
     "casedesk.accounts",
     "casedesk.cases",
+    "casedesk.roster",  # the duty roster: who is on duty when (alerts, board, routing)
     "casedesk.web",
     "casedesk.portal",
     "casedesk.ops",

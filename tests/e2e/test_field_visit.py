@@ -9,11 +9,11 @@ import json
 
 import pytest
 
-from casedesk.accounts.models import DutyShift
-from casedesk.accounts.services import duty_shifts_add
 from casedesk.core import clock
 from casedesk.field import services
 from casedesk.field.models import Visit, VisitForm
+from casedesk.roster.models import DutyShift
+from casedesk.roster.services import shifts_add
 from casedesk.sla.models import Deadline
 from tests.accounts.factories import make_user
 from tests.field.factories import entitled_case, make_visit, signed_visit
@@ -164,8 +164,8 @@ def test_the_dispatch_page_suggests_the_engineer_on_the_roster_then(screens):
         "engineer", username="fld.qian", skills=("BGP",), last_name="钱", first_name="明"
     )
     now = clock.now()
-    duty_shifts_add(
-        [
+    shifts_add(
+        shifts=[
             DutyShift(
                 user=on_shift,
                 starts_at=now,
@@ -178,7 +178,8 @@ def test_the_dispatch_page_suggests_the_engineer_on_the_roster_then(screens):
                 ends_at=now + dt.timedelta(days=1, hours=8),
                 duty_engineer=False,
             ),
-        ]
+        ],
+        by=None,
     )
     duty = make_user("duty_engineer")
     screen = screens(duty)

@@ -10,11 +10,12 @@ import datetime as dt
 
 import pytest
 
-from casedesk.accounts.models import DutyShift, Skill
-from casedesk.accounts.selectors import duty_engineers_at
+from casedesk.accounts.models import Skill
 from casedesk.cases import services
 from casedesk.core import clock
 from casedesk.core.errors import Forbidden, NotFound
+from casedesk.roster.models import DutyShift
+from casedesk.roster.selectors import duty_call
 from casedesk.routing.selectors import recommendations
 from tests.factories import ContactFactory, make_case, make_user
 from tests.routing.support import give, ranked, reasons, solve
@@ -166,7 +167,7 @@ def test_an_engineer_on_shift_now_ranks_higher(pair, contact):
     assert ranked(case) == ["b.wang", "a.li"]
     assert "on_duty" in reasons(case, "b.wang")
     # an engineer's working shift does not make him the duty engineer for alarms
-    assert b not in duty_engineers_at(now)
+    assert b not in duty_call(now).people
 
 
 # --- the customer's original project and the customer's preferred engineer ---------------

@@ -309,6 +309,9 @@ def expected_recipients(life: Life, kind: str, recipient: str) -> set[str]:
             # (the chase may hand a CASE every engineer missed to the duty engineer, who
             # has no manager)
             names |= {MANAGERS[life.engineer]} if life.engineer in MANAGERS else set()
+        elif role == "duty_engineer":
+            # nobody is on the roster here: every duty engineer and the supervisors
+            names |= {PEOPLE[role], PEOPLE["supervisor"]}
         else:
             names.add(PEOPLE[role])
     return names

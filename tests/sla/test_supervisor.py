@@ -17,6 +17,7 @@ from casedesk.sla.models import Deadline, SlaPolicy
 from casedesk.sla.selectors import config_changed
 from tests.conftest import ACKNOWLEDGEMENT
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
+from tests.roster.factories import make_shift
 
 # Monday 2026-11-23 10:00 in Shanghai.
 T0 = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
@@ -58,6 +59,9 @@ class Desk:
         self.gm = make_user("general_manager", username="gm")
         self.se.staff.manager = self.sup
         self.se.staff.save()
+        # ``duty`` is on the duty roster all along (with nobody on it, the supervisors
+        # would be told too: tests/roster/test_alerts.py)
+        make_shift(self.duty, T0 - dt.timedelta(days=1), T0 + dt.timedelta(days=90))
 
     def open(self, priority="P1", minute=0, **kw):
         return self.do(

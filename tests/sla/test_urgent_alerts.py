@@ -20,13 +20,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from casedesk.accounts.models import DutyShift
 from casedesk.cases import services
 from casedesk.cases.models import Case
 from casedesk.core import clock
 from casedesk.mailgate import services as mailgate
 from casedesk.notify.models import Notification
 from casedesk.notify.services import deliver_due
+from casedesk.roster.models import DutyShift
 from casedesk.webhooks.models import Webhook, WebhookDelivery
 from tests.factories import (
     ApiClient,

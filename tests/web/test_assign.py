@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from casedesk.accounts.models import DutyShift
 from casedesk.cases import services
 from casedesk.cases.models import Case, WorkLog
+from casedesk.roster.models import DutyShift
 from tests.factories import client_for, database_snapshot, make_case, make_user
 from tests.factories import page_text as text
 

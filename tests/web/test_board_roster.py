@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from casedesk.accounts.models import DutyShift
 from casedesk.core import clock
+from casedesk.roster.models import DutyShift
 from tests.factories import client_for, make_user, page_text
 
 pytestmark = pytest.mark.django_db

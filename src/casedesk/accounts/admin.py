@@ -10,7 +10,7 @@ from casedesk.core.admin_audit import AuditedAdmin
 
 from . import services
 from .choices import ASSIGNABLE_ROLES
-from .models import ApiToken, Contact, DutyShift, Organization, Skill, StaffProfile, User
+from .models import ApiToken, Contact, Organization, Skill, StaffProfile, User
 
 
 def _assignable_users():
@@ -168,14 +168,3 @@ class ApiTokenAdmin(AuditedAdmin):
         for token in queryset:
             services.token_revoke(token=token, by=request.user)
         self.message_user(request, _("Tokens revoked."), messages.SUCCESS)
-
-
-@admin.register(DutyShift)
-class DutyShiftAdmin(AuditedAdmin):
-    """The support centre's roster: the supervisor sends duty-engineer alarms to the duty
-    engineers on shift; routing ranks everyone on shift higher ("on duty now")."""
-
-    list_display = ["user", "starts_at", "ends_at", "duty_engineer", "hotline"]
-    list_filter = ["duty_engineer", "hotline"]
-    date_hierarchy = "starts_at"
-    autocomplete_fields = ["user"]

@@ -224,38 +224,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user.username})"
-
-
-class DutyShift(models.Model):
-    """A shift of the support centre's roster: who is the duty engineer when."""
-
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="duty_shifts", verbose_name=_("duty engineer")
-    )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    hotline = models.BooleanField(_("answers the hotline"), default=True)
-    duty_engineer = models.BooleanField(
-        _("as duty engineer"),
-        default=True,
-        help_text=_(
-            "On this shift as the duty engineer, who receives the duty engineer's alarms. "
-            "Clear it for an engineer's ordinary working shift."
-        ),
-    )
-
-    class Meta:
-        ordering = ["-starts_at"]
-        verbose_name = _("duty shift")
-        verbose_name_plural = _("duty roster")
-        indexes = [models.Index(fields=["starts_at", "ends_at"], name="dutyshift_span")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")),
-                name="dutyshift_ends_after_start",
-                violation_error_message=_("A shift must end after it starts."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user.username} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"

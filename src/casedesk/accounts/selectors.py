@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 from django.db import connection
@@ -11,8 +10,8 @@ from django.utils.translation import gettext as _
 from casedesk.core import policy
 from casedesk.core.errors import InvalidInput
 
-from .choices import ASSIGNABLE_ROLES, Role
-from .models import Contact, DutyShift, Organization, StaffProfile, User
+from .choices import ASSIGNABLE_ROLES
+from .models import Contact, Organization, StaffProfile, User
 
 
 def organization_by_code(code: str) -> Organization:
@@ -70,21 +69,6 @@ def user_by_username(username: str) -> User:
     if user is None:
         raise InvalidInput(_("Unknown user %(username)r.") % {"username": username})
     return user
-
-
-def duty_engineers_at(at: dt.datetime) -> list[User]:
-    """The duty engineers on shift at ``at``; with no roster entry, every duty engineer."""
-    on_shift = list(
-        User.objects.filter(
-            is_active=True,
-            pk__in=DutyShift.objects.filter(
-                starts_at__lte=at, ends_at__gt=at, duty_engineer=True
-            ).values("user_id"),
-        ).order_by("username")
-    )
-    if on_shift:
-        return on_shift
-    return list(User.objects.filter(is_active=True, role=Role.DUTY_ENGINEER).order_by("username"))
 
 
 def users_with_role(role: str) -> list[User]:
@@ -145,31 +129,6 @@ def assignable_staff() -> list[User]:
         User.objects.select_related("staff")
         .filter(is_active=True, role__in=ASSIGNABLE_ROLES, staff__isnull=False)
         .order_by("username")
-    )
-
-
-def on_duty_at(at: dt.datetime) -> list[User]:
-    """The people on a shift of the duty roster at ``at`` (none when the roster is empty)."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            pk__in=DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at).values("user_id"),
-        )
-    )
-
-
-def roster_at(at: dt.datetime) -> list[DutyShift]:
-    """Who is on the duty roster at ``at``, one shift a person (flags of overlapping ones
-    merged), with user and staff profile: duty engineers first, then whoever answers the
-    hotline, then by username."""
-    shifts = DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at, user__is_active=True)
-    people: dict[int, DutyShift] = {}
-    for shift in shifts.select_related("user", "user__staff"):
-        seen = people.setdefault(shift.user_id, shift)
-        seen.duty_engineer |= shift.duty_engineer
-        seen.hotline |= shift.hotline
-    return sorted(
-        people.values(), key=lambda s: (not s.duty_engineer, not s.hotline, s.user.username)
     )
 
 

@@ -19,7 +19,7 @@ from casedesk.core.operations import operation
 from casedesk.core.services import snapshot
 
 from .choices import ASSIGNABLE_ROLES, Language, Role, ServiceLevel, Tier
-from .models import ApiToken, Contact, DutyShift, Organization, Skill, StaffProfile, User
+from .models import ApiToken, Contact, Organization, Skill, StaffProfile, User
 
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
@@ -203,31 +203,6 @@ def user_create(
     after.pop("password")  # a new user's password is nobody's business, not even its digest
     audit.record(action="user.create", obj=user, data={"after": after})
     return user
-
-
-@operation
-def duty_shifts_add(shifts: Iterable[DutyShift]) -> int:
-    """Put ``shifts`` (unsaved) on the duty roster, all or none; how many were added.
-
-    Each must belong to a member of staff and end after it starts.  For a rota made in
-    advance (the demo's); the administrator edits single shifts in the admin.
-    """
-    rows = list(shifts)
-    for shift in rows:
-        if shift.user.is_customer:
-            raise InvalidInput(
-                _("%(username)s is a customer, not on the duty roster.")
-                % {"username": shift.user.username}
-            )
-        _validate(shift)
-    DutyShift.objects.bulk_create(rows, batch_size=500)
-    audit.record_all(
-        [
-            audit.build(action="dutyshift.create", obj=shift, data={"after": snapshot(shift)})
-            for shift in rows
-        ]
-    )
-    return len(rows)
 
 
 @operation

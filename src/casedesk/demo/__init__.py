@@ -32,10 +32,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
-from casedesk.accounts.models import Contact, DutyShift, Organization, StaffProfile, User
+from casedesk.accounts.models import Contact, Organization, StaffProfile, User
 from casedesk.cases.choices import Status
 from casedesk.cases.models import Case, CaseEvent, WorkLog
 from casedesk.core import clock, discovery
+from casedesk.roster.models import DutyShift
 
 from . import accounts, cases, roster
 from .content import accounts as A

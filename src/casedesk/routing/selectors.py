@@ -36,12 +36,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from casedesk.accounts.choices import Role, Tier
-from casedesk.accounts.models import DutyShift, Organization, Skill, User
+from casedesk.accounts.models import Organization, Skill, User
 from casedesk.accounts.selectors import assignable_staff, skills_of
 from casedesk.cases.choices import Priority, Status
 from casedesk.cases.models import Case
 from casedesk.core import clock, policy
 from casedesk.core.errors import NotFound
+from casedesk.roster import selectors as roster
 
 from . import similarity
 from .policy import RoutingAction
@@ -267,11 +268,8 @@ def _similar_reason(rec: Recommendation, found: list[similarity.PastSuccess]) ->
 
 
 def _on_shift(ids: list[int], at: dt.datetime) -> set[int]:
-    return set(
-        DutyShift.objects.filter(user_id__in=ids, starts_at__lte=at, ends_at__gt=at).values_list(
-            "user_id", flat=True
-        )
-    )
+    wanted = set(ids)
+    return {p.user.pk for p in roster.on_duty(at) if p.user.pk in wanted}
 
 
 def live_loads_by_priority(people: list[User]) -> dict[int, dict[str, int]]:

@@ -37,12 +37,11 @@ Conventions
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import holidays
+from casedesk.core.holidays import china_days
 
 UTC = dt.UTC
 ZERO = dt.timedelta(0)
@@ -61,20 +60,6 @@ Period = tuple[dt.timedelta, dt.timedelta]  # offsets from local midnight, start
 
 class CalendarNeverOpens(ValueError):
     """The calendar has no open time within MAX_CLOSED_DAYS days of the instant asked."""
-
-
-@functools.lru_cache(maxsize=64)
-def china_days(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
-    """(public holidays, adjusted working days 调休) of ``year`` from the ``holidays`` package.
-
-    Years for which the State Council's schedule is published are the official days; for
-    later years the package gives the statutory festivals by rule, without 调休 swaps —
-    administrators add those as calendar exceptions until the package catches up.
-    """
-    cn = holidays.China(years=year)
-    off = frozenset(d for d in cn if d.year == year)
-    on = frozenset(d for d in cn.weekend_workdays if d.year == year)
-    return off, on
 
 
 def _merge(periods: Iterable[Period]) -> tuple[Period, ...]:

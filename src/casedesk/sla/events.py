@@ -59,8 +59,10 @@ def alert(case, event) -> None:
     which = services.alert_for(case, event)
     if which is None:
         return
-    people = [p for role in services.ALERTS[which] for p in recipients.people(case, role, event.at)]
+    roles = services.ALERTS[which]
+    people = [p for role in roles for p in recipients.people(case, role, event.at)]
     if not people:
+        roles = (Recipient.DUTY_ENGINEER,)
         people = recipients.people(case, Recipient.DUTY_ENGINEER, event.at)
     people = [p for p in people if p.pk != event.actor_id]
     if not people:
@@ -80,6 +82,7 @@ def alert(case, event) -> None:
             "priority_before": data["priority"]["before"] if which == Alert.RAISED else "",
             "reason": data.get("reason", ""),
             "note": presenters.note_text(data) or data.get("name", ""),
+            "roster_hole": recipients.roster_hole(roles, event.at),
         },
         reason=reason,
         recipients=people,

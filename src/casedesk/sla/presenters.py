@@ -22,6 +22,10 @@ def deadline_fired(event, reader: Reader) -> Presented:
     if data.get("to"):
         people = ", ".join(reader.name(u) for u in data["to"])
         lines.append(_("Notified: %(people)s") % {"people": people})
+    if data.get("roster_hole"):
+        lines.append(
+            _("Nobody was on the duty roster: every duty engineer and supervisor was told.")
+        )
     chosen = {"engineer": reader.name(data.get("engineer", ""))}
     if data.get("action") == "proposed":
         lines.append(_("Proposed reassignment to %(engineer)s") % chosen)

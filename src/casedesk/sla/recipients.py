@@ -6,7 +6,8 @@ import datetime as dt
 
 from casedesk.accounts.choices import Role
 from casedesk.accounts.models import User
-from casedesk.accounts.selectors import duty_engineers_at, users_with_role
+from casedesk.accounts.selectors import users_with_role
+from casedesk.roster.selectors import duty_call
 
 from .choices import Recipient
 
@@ -21,9 +22,15 @@ def people(case, recipient: str, at: dt.datetime) -> list[User]:
     if recipient == Recipient.ENGINEER:
         return [case.engineer] if case.engineer_id and case.engineer.is_active else []
     if recipient == Recipient.DUTY_ENGINEER:
-        return duty_engineers_at(at)
+        return duty_call(at).people
     if recipient == Recipient.ENGINEER_MANAGER:
         staff = getattr(case.engineer, "staff", None) if case.engineer_id else None
         manager = staff.manager if staff is not None else None
         return [manager] if manager is not None and manager.is_active else []
     return users_with_role(ROLE_OF[recipient])
+
+
+def roster_hole(roles, at: dt.datetime) -> bool:
+    """Whether an alert to ``roles`` at ``at`` meant the duty engineer and found nobody on
+    shift (so it went to every duty engineer and the supervisors): the alert says so."""
+    return Recipient.DUTY_ENGINEER in roles and duty_call(at).hole

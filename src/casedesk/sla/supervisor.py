@@ -283,6 +283,7 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
     # An escalation rule, or a step of a domain's ladder, names its own recipient.
     roles = (deadline.recipient,) if deadline.recipient else RECIPIENTS[deadline.kind]
     to = _unique(p for role in roles for p in _people(case, role, now, batch.cache))
+    hole = _cached(batch.cache, ("hole", tuple(roles)), lambda: recipients.roster_hole(roles, now))
     copies = _already_involved(case, batch) if deadline.kind == DeadlineKind.ESCALATION else []
     deadline.fired_at = now
     action: dict[str, str] = {}
@@ -301,6 +302,7 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
             "deadline_label": DeadlineKind(deadline.kind).label,  # lazy: each reader's language
             "action": action,
             "chosen": _chosen(action),
+            "roster_hole": hole,
         },
         reason=f"deadline:{deadline.pk}",
         recipients=to,
@@ -320,6 +322,7 @@ def _fire(deadline: Deadline, case: Case, now: dt.datetime, batch: _Batch) -> st
             "due_at": clock.iso_utc(deadline.due_at),
             "to": [p.username for p in to],
             "cc": [p.username for p in copies if p not in to],
+            **({"roster_hole": True} if hole else {}),
             **action,
         },
     )

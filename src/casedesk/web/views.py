@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from casedesk.accounts import selectors as account_selectors
 from casedesk.accounts import services as account_services
 from casedesk.accounts.choices import ASSIGNABLE_ROLES, Language
 from casedesk.accounts.models import User
@@ -30,6 +29,7 @@ from casedesk.cases import selectors as case_selectors
 from casedesk.cases.choices import Priority, Status
 from casedesk.core import clock
 from casedesk.core.errors import DomainError
+from casedesk.roster import selectors as roster
 
 from . import services
 from .admin_site import admin_refusal
@@ -286,7 +286,7 @@ def board(request):
         "now": now,
         "sections": sections,
         "limit": limit,
-        "on_duty": account_selectors.roster_at(now),
+        "on_duty": roster.on_duty(now),
     }
     return render(request, "web/board.html", context)
 

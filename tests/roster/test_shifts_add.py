@@ -4,17 +4,17 @@ import datetime as dt
 
 import pytest
 
-from casedesk.accounts.models import DutyShift
-from casedesk.accounts.services import duty_shifts_add
 from casedesk.core.errors import InvalidInput
+from casedesk.roster.models import DutyShift
+from casedesk.roster.services import shifts_add
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 23, 0, 30, tzinfo=dt.UTC)
 
 
 def test_a_rota_is_added_whole(duty, engineer):
-    added = duty_shifts_add(
-        [
+    added = shifts_add(
+        shifts=[
             DutyShift(user=duty, starts_at=T0, ends_at=T0 + dt.timedelta(hours=9)),
             DutyShift(
                 user=engineer,
@@ -23,7 +23,8 @@ def test_a_rota_is_added_whole(duty, engineer):
                 duty_engineer=False,
                 hotline=False,
             ),
-        ]
+        ],
+        by=None,
     )
     assert added == 2 == DutyShift.objects.count()
 
@@ -36,5 +37,5 @@ def test_one_bad_shift_adds_none(duty, customer, bad):
     else:
         wrong = DutyShift(user=customer, starts_at=T0, ends_at=T0 + dt.timedelta(hours=1))
     with pytest.raises(InvalidInput):
-        duty_shifts_add([good, wrong])
+        shifts_add(shifts=[good, wrong], by=None)
     assert not DutyShift.objects.exists()
