@@ -60,6 +60,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     CaseAction.REOPEN: frozenset({S.RESOLVED, S.CLOSED}),
     # While there is work to do for it: a resolved or closed CASE was served already.
     CaseAction.APPROVE_GOODWILL: frozenset({S.OPEN}) | LIVE,
+    # Given to a partner, or taken back, while there is work to do for it.
+    CaseAction.SUBCONTRACT: frozenset({S.OPEN}) | LIVE,
 }
 
 MAX_WORKLOG_MINUTES = 24 * 60
@@ -71,6 +73,8 @@ MAX_WORKLOG_MINUTES = 24 * 60
 def _jsonable(value: Any) -> Any:
     if isinstance(value, User):
         return value.username
+    if isinstance(value, Organization):
+        return value.code
     if isinstance(value, dt.datetime):
         return clock.iso_utc(value)
     return value
@@ -821,4 +825,58 @@ def case_approve_goodwill(
         by=by,
         changes={"entitlement": {**kept, "goodwill": goodwill}},
         extra={"service_product": goodwill["service_product"], "reason": reason},
+    )
+
+
+@operation
+def case_subcontract(
+    *, case: Case, partner: Organization, reason: str, by: User | None
+) -> Case:
+    """Hand the CASE to a partner organization (issue 16): its partner engineers see it,
+    accept it and work it; the desk's engineer, if any, lets go.  Whether ``partner`` may
+    serve CASEs (an active partner) is the partners domain's to check before calling."""
+    case = _locked(case, CaseAction.SUBCONTRACT, by)
+    reason = _text(reason, "reason", limit=500)
+    if case.partner_id is not None:
+        raise Conflict(
+            _("%(number)s is already subcontracted to %(partner)s; withdraw it first.")
+            % {"number": case.number, "partner": case.partner.code if case.partner else ""}
+        )
+    return _commit(
+        case,
+        kind=EventKind.SUBCONTRACTED,
+        by=by,
+        changes={
+            "partner": partner,
+            "engineer": None,
+            "status": S.ASSIGNED,
+            "pending_reason": "",
+            "assigned_at": clock.now(),
+            "accepted_at": None,
+            "reassignment_requested": False,
+        },
+        extra={"reason": reason},
+    )
+
+
+@operation
+def case_subcontract_withdraw(*, case: Case, reason: str, by: User | None) -> Case:
+    """Take a subcontracted CASE back to the desk: open again, for the desk to assign."""
+    case = _locked(case, CaseAction.SUBCONTRACT, by)
+    reason = _text(reason, "reason", required=True, limit=500)
+    if case.partner_id is None:
+        raise Conflict(_("%(number)s is not subcontracted.") % {"number": case.number})
+    return _commit(
+        case,
+        kind=EventKind.SUBCONTRACT_WITHDRAWN,
+        by=by,
+        changes={
+            "partner": None,
+            "engineer": None,
+            "status": S.OPEN,
+            "pending_reason": "",
+            "assigned_at": None,
+            "accepted_at": None,
+        },
+        extra={"reason": reason},
     )
