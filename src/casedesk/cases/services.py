@@ -765,25 +765,27 @@ def case_reopen(
     """Back to work: to the same engineer (who must accept again), or to the queue.
 
     An engineer who can no longer own CASEs (left, or changed role) does not get it back:
-    the CASE returns to the queue for the desk to assign.  ``system``: what the system
-    says of the reason (a code and its parameters, see ``case_assign``).
+    the CASE returns to the queue for the desk to assign.  A subcontracted CASE goes back
+    to its partner, who must accept it again.  ``system``: what the system says of the
+    reason (a code and its parameters, see ``case_assign``).
     """
     case = _locked(case, CaseAction.REOPEN, by)
     reason = _text(reason, "reason", required=True)
     engineer = case.engineer if case.engineer is not None and _can_own(case.engineer) else None
+    handed = engineer is not None or case.partner_id is not None
     return _commit(
         case,
         kind=EventKind.REOPENED,
         by=by,
         changes={
             "engineer": engineer,
-            "status": S.ASSIGNED if engineer else S.OPEN,
+            "status": S.ASSIGNED if handed else S.OPEN,
             "solution": "",
             "resolved_at": None,
             "confirmed_at": None,
             "confirmed_by": None,
             "closed_at": None,
-            "assigned_at": clock.now() if engineer else None,
+            "assigned_at": clock.now() if handed else None,
             "accepted_at": None,
             "reopen_count": case.reopen_count + 1,
         },
@@ -829,9 +831,7 @@ def case_approve_goodwill(
 
 
 @operation
-def case_subcontract(
-    *, case: Case, partner: Organization, reason: str, by: User | None
-) -> Case:
+def case_subcontract(*, case: Case, partner: Organization, reason: str, by: User | None) -> Case:
     """Hand the CASE to a partner organization (issue 16): its partner engineers see it,
     accept it and work it; the desk's engineer, if any, lets go.  Whether ``partner`` may
     serve CASEs (an active partner) is the partners domain's to check before calling."""

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_field_labels'),
+        ("accounts", "0004_field_labels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('call_taker', 'Call taker'), ('duty_engineer', 'Duty engineer'), ('engineer', 'Engineer'), ('cs_manager', 'Customer service manager'), ('supervisor', 'Technical support supervisor'), ('general_manager', 'General manager'), ('admin', 'Administrator'), ('customer', 'Customer contact'), ('partner', 'Partner engineer')], default='engineer', max_length=32, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("call_taker", "Call taker"),
+                    ("duty_engineer", "Duty engineer"),
+                    ("engineer", "Engineer"),
+                    ("cs_manager", "Customer service manager"),
+                    ("supervisor", "Technical support supervisor"),
+                    ("general_manager", "General manager"),
+                    ("admin", "Administrator"),
+                    ("customer", "Customer contact"),
+                    ("partner", "Partner engineer"),
+                ],
+                default="engineer",
+                max_length=32,
+                verbose_name="role",
+            ),
         ),
     ]

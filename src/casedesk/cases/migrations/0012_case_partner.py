@@ -5,21 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_partner_role'),
-        ('cases', '0011_reply_worklog_kind'),
+        ("accounts", "0006_partner_role"),
+        ("cases", "0011_reply_worklog_kind"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='partner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subcontracted_cases', to='accounts.organization', verbose_name='partner'),
+            model_name="case",
+            name="partner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="subcontracted_cases",
+                to="accounts.organization",
+                verbose_name="partner",
+            ),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Opened'), ('assigned', 'Assigned'), ('accepted', 'Accepted'), ('helper_added', 'Helper added'), ('helper_removed', 'Helper removed'), ('reassignment_requested', 'Reassignment requested'), ('work_logged', 'Work logged'), ('priority_changed', 'Priority changed'), ('escalated', 'Escalated'), ('pended', 'Pending'), ('resumed', 'Resumed'), ('resolved', 'Resolved'), ('confirmed', 'Resolution confirmed'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('deadline_fired', 'Deadline reached'), ('attachment_added', 'Attachment added'), ('goodwill_approved', 'Goodwill service approved'), ('subcontracted', 'Subcontracted to a partner'), ('subcontract_withdrawn', 'Subcontract withdrawn')], max_length=32, verbose_name='kind'),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Opened"),
+                    ("assigned", "Assigned"),
+                    ("accepted", "Accepted"),
+                    ("helper_added", "Helper added"),
+                    ("helper_removed", "Helper removed"),
+                    ("reassignment_requested", "Reassignment requested"),
+                    ("work_logged", "Work logged"),
+                    ("priority_changed", "Priority changed"),
+                    ("escalated", "Escalated"),
+                    ("pended", "Pending"),
+                    ("resumed", "Resumed"),
+                    ("resolved", "Resolved"),
+                    ("confirmed", "Resolution confirmed"),
+                    ("closed", "Closed"),
+                    ("reopened", "Reopened"),
+                    ("deadline_fired", "Deadline reached"),
+                    ("attachment_added", "Attachment added"),
+                    ("goodwill_approved", "Goodwill service approved"),
+                    ("subcontracted", "Subcontracted to a partner"),
+                    ("subcontract_withdrawn", "Subcontract withdrawn"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
     ]

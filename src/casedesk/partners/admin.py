@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from casedesk.core.admin_audit import AuditedAdmin
+
+from .models import Partner, Subcontract, SubcontractRule
+
+
+@admin.register(Partner)
+class PartnerAdmin(AuditedAdmin):
+    list_display = ["organization", "email", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    readonly_fields = ["organization", "created_at"]
+
+
+@admin.register(SubcontractRule)
+class SubcontractRuleAdmin(AuditedAdmin):
+    list_display = ["partner", "position", "customer", "region", "product", "is_active"]
+    list_filter = ["is_active", "partner"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Subcontract)
+class SubcontractAdmin(AuditedAdmin):
+    """Read-only: a subcontract changes only with its CASE (the services)."""
+
+    list_display = ["case", "partner", "subcontracted_at", "accepted_at", "resolved_at"]
+    list_filter = ["partner"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
