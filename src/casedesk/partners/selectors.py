@@ -39,6 +39,21 @@ def partner_list(*, fetched_by) -> list[Partner]:
     return list(_partners(fetched_by).order_by("organization__code"))
 
 
+def active_partners(*, fetched_by) -> list[Partner]:
+    """The partners CASEs may be subcontracted to now (one query)."""
+    return list(
+        policy.visible(fetched_by, Partner)
+        .filter(is_active=True)
+        .select_related("organization")
+        .order_by("organization__code")
+    )
+
+
+def month_start() -> dt.datetime:
+    """The first instant of this month in the desk's time zone."""
+    return clock.local(clock.now()).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
 def partner_get(*, code: str, fetched_by) -> Partner:
     partner = _partners(fetched_by).filter(organization__code__iexact=(code or "").strip()).first()
     if partner is None:
