@@ -23,9 +23,7 @@ def console(request, case) -> list[SafeString]:
     may = case.status in ALLOWED_FROM[CaseAction.SUBCONTRACT] and policy.can(
         user, CaseAction.SUBCONTRACT, case
     )
-    partners = (
-        [] if subcontract else [p for p in selectors.partner_list(fetched_by=user) if p.is_active]
-    )
+    partners = [] if subcontract else selectors.active_partners(fetched_by=user)
     if subcontract is None and not (may and partners):
         return []
     context = {
