@@ -227,10 +227,9 @@ def create_rule(request, code: str, body: RuleIn):
     return Status(201, rule_out(rule))
 
 
-@router.delete("partners/{code}/rules/{pk}", response={204: None, **ERRORS})
-def delete_rule(request, code: str, pk: int):
-    partner = selectors.partner_get(code=code, fetched_by=request.auth)
-    rule = selectors.rule_get(partner=partner, pk=pk, fetched_by=request.auth)
+@router.delete("partner-rules/{pk}", response={204: None, **ERRORS})
+def delete_rule(request, pk: int):
+    rule = selectors.rule_get(pk=pk, fetched_by=request.auth)
     services.rule_delete(rule=rule, by=request.auth)
     return Status(204, None)
 

@@ -17,7 +17,7 @@ from casedesk.accounts.choices import MANAGER_ROLES, Role
 from casedesk.accounts.policy import STAFF_ROLES
 from casedesk.core import policy
 
-from .models import Partner, Subcontract
+from .models import Partner, Subcontract, SubcontractRule
 
 PARTNER_KEEPERS = MANAGER_ROLES | frozenset({Role.ADMIN})
 
@@ -32,7 +32,7 @@ def _own_partner(user, obj) -> bool:
     """``obj`` (a partner or a subcontract) is the partner engineer's own partner's."""
     if user.role != Role.PARTNER or user.organization_id is None:
         return False
-    if isinstance(obj, Subcontract):
+    if isinstance(obj, Subcontract | SubcontractRule):
         obj = obj.partner
     return isinstance(obj, Partner) and obj.organization_id == user.organization_id
 
@@ -50,6 +50,14 @@ def _partners(user, qs: QuerySet[Partner]) -> QuerySet[Partner]:
         return qs
     if user.role == Role.PARTNER and user.organization_id is not None:
         return qs.filter(organization_id=user.organization_id)
+    return qs.none()
+
+
+def _rules(user, qs: QuerySet[SubcontractRule]) -> QuerySet[SubcontractRule]:
+    if user.role in STAFF_ROLES:
+        return qs
+    if user.role == Role.PARTNER and user.organization_id is not None:
+        return qs.filter(partner__organization_id=user.organization_id)
     return qs.none()
 
 
@@ -72,6 +80,9 @@ policy.register(
 )
 policy.register_visibility(
     Partner, _partners, view=PartnerAction.VIEW, hidden=gettext_lazy("No such partner.")
+)
+policy.register_visibility(
+    SubcontractRule, _rules, view=PartnerAction.VIEW, hidden=gettext_lazy("No such rule.")
 )
 policy.register_visibility(
     Subcontract, _subcontracts, view=PartnerAction.VIEW, hidden=gettext_lazy("No such CASE.")

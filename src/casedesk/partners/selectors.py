@@ -79,10 +79,10 @@ def organization_named(*, code: str | None, fetched_by) -> Organization | None:
     return found
 
 
-def rule_get(*, partner: Partner, pk: int, fetched_by) -> SubcontractRule:
+def rule_get(*, pk: int, fetched_by) -> SubcontractRule:
     rule = (
-        SubcontractRule.objects.filter(partner__in=policy.visible(fetched_by, Partner))
-        .filter(partner=partner, pk=pk)
+        policy.visible(fetched_by, SubcontractRule)
+        .filter(pk=pk)
         .select_related("partner__organization", "customer")
         .first()
     )

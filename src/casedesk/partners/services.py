@@ -225,7 +225,7 @@ def rule_create(
 
 @operation
 def rule_delete(*, rule: SubcontractRule, by: User | None) -> None:
-    policy.require(by, PartnerAction.MANAGE, rule.partner)
+    policy.require(by, PartnerAction.MANAGE, rule)
     audit.record(
         action="subcontract_rule.delete",
         obj=rule,
