@@ -191,6 +191,13 @@ def _goodwill_refusal(case: Case) -> str | None:
 # policy and the transition table.  The UI asks the same table (cases/actions.py).  Each
 # answer is in the language active when it is asked.
 REFUSALS: dict[str, Callable[[Case], str | None]] = {
+    # A subcontracted CASE is its partner's to work: the desk takes it back first.
+    CaseAction.ASSIGN: lambda case: (
+        _("%(number)s is subcontracted to a partner; take it back before assigning it.")
+        % {"number": case.number}
+        if case.partner_id is not None
+        else None
+    ),
     CaseAction.REQUEST_REASSIGNMENT: lambda case: (
         _("Reassignment of %(number)s is already requested.") % {"number": case.number}
         if case.reassignment_requested
