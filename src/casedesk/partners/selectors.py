@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from statistics import mean
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from casedesk.accounts.models import Organization, User
@@ -133,7 +133,7 @@ def partner_cases(*, fetched_by, limit: int = 200) -> list[Case]:
         policy.visible(fetched_by, Case)
         .exclude(partner__isnull=True)
         .select_related("organization")
-        .order_by("resolved_at", "-created_at", "-id")[:limit]
+        .order_by(F("resolved_at").asc(nulls_first=True), "-created_at", "-id")[:limit]
     )
     subs = {
         s.case_id: s

@@ -9,6 +9,7 @@ deadlines when those fall earlier (``Subcontract.clamped``; the page says so).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,7 +22,7 @@ from casedesk.cases import services as cases
 from casedesk.cases.choices import CaseAction, Priority
 from casedesk.cases.models import Case
 from casedesk.core import audit, clock, policy
-from casedesk.core.errors import Conflict, InvalidInput
+from casedesk.core.errors import Conflict, DomainError, InvalidInput
 from casedesk.core.operations import operation
 from casedesk.sla.choices import DeadlineKind
 from casedesk.sla.models import Deadline
@@ -31,6 +32,7 @@ from .models import Partner, PartnerTarget, Subcontract, SubcontractRule
 from .policy import PartnerAction
 
 MAX_MINUTES = 60 * 24 * 90
+log = logging.getLogger(__name__)
 
 
 def _email(value: str) -> str:
@@ -367,11 +369,18 @@ def rule_for(case: Case) -> SubcontractRule | None:
 
 
 def subcontract_by_rule(case: Case) -> Subcontract | None:
-    """A new CASE goes to the partner whose rule it matches (by the system), if any."""
+    """A new CASE goes to the partner whose rule it matches (by the system), if any.
+
+    A rule that cannot be followed never costs the CASE its opening: it stays at the desk
+    (the refused subcontract rolls back alone, in its own savepoint) and the log says why."""
     rule = rule_for(case)
     if rule is None:
         return None
-    return subcontract_open(case=case, partner=rule.partner, rule=rule, by=None)
+    try:
+        return subcontract_open(case=case, partner=rule.partner, rule=rule, by=None)
+    except DomainError as exc:
+        log.warning("rule %s did not subcontract %s: %s", rule.pk, case.number, exc.detail)
+        return None
 
 
 def on_case_worked(case: Case, kind: str, actor: User | None, at: dt.datetime) -> None:
