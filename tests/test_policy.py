@@ -42,29 +42,31 @@ COLUMNS = (
     A.CLOSE,
     A.REOPEN,
     A.APPROVE_GOODWILL,
+    A.SUBCONTRACT,
 )
 
 # Y = may, . = may not; for a CASE in progress that belongs to the row's owner.
 # fmt: off
 MATRIX = {
-    #                      view open asgn acpt +hlp -hlp rqre log  prio esc1 esc2 pend resm rslv cnfm clos reop gdwl
-    "call_taker":         "Y    Y    Y    .    .    .    .    Y    Y    .    .    .    .    .    Y    Y    Y    .",
-    "duty_engineer":      "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .",
-    "owner_first_line":   "Y    Y    .    Y    Y    Y    Y    Y    Y    Y    .    Y    Y    Y    .    .    .    .",
-    "owner_senior":       "Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .    .    .    .",
-    "helper":             "Y    Y    .    .    .    .    .    Y    .    .    .    .    .    .    .    .    .    .",
-    "unrelated_engineer": "Y    Y    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
-    "unrelated_senior":   "Y    Y    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
-    "cs_manager":         "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    "supervisor":         "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    "supervisor_owner":   "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    "general_manager":    "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    "admin":              "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .",
-    "customer":           "Y    Y    .    .    .    .    .    Y    .    .    .    .    .    .    Y    .    Y    .",
-    "customer_other_org": ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
-    "inactive_duty":      ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
-    "inactive_owner":     ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
-    "system":             "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    #                      view open asgn acpt +hlp -hlp rqre log  prio esc1 esc2 pend resm rslv cnfm clos reop gdwl subc
+    "call_taker":         "Y    Y    Y    .    .    .    .    Y    Y    .    .    .    .    .    Y    Y    Y    .    Y",
+    "duty_engineer":      "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .    Y",
+    "owner_first_line":   "Y    Y    .    Y    Y    Y    Y    Y    Y    Y    .    Y    Y    Y    .    .    .    .    .",
+    "owner_senior":       "Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .    .    .    .    .",
+    "helper":             "Y    Y    .    .    .    .    .    Y    .    .    .    .    .    .    .    .    .    .    .",
+    "unrelated_engineer": "Y    Y    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "unrelated_senior":   "Y    Y    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "cs_manager":         "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    "supervisor":         "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    "supervisor_owner":   "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    "general_manager":    "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    "admin":              "Y    Y    Y    .    Y    Y    .    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .    Y",
+    "customer":           "Y    Y    .    .    .    .    .    Y    .    .    .    .    .    .    Y    .    Y    .    .",
+    "customer_other_org": ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "partner_unrelated":  ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "inactive_duty":      ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "inactive_owner":     ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "system":             "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
 }
 # fmt: on
 
@@ -103,6 +105,11 @@ ROLES: dict[str, Setup] = {
     "admin": lambda c: (make_user("admin", username="root"), None),
     "customer": lambda c: (c.customer, None),
     "customer_other_org": lambda c: (_other_customer(c), None),
+    # a partner engineer (issue 16) whose partner serves none of these CASEs
+    "partner_unrelated": lambda c: (
+        make_user("partner", username="sz.li", org=OrganizationFactory(code="SZNET")),
+        None,
+    ),
     "inactive_duty": lambda c: (_inactive(make_user("duty_engineer", username="duty2")), None),
     "inactive_owner": lambda c: (c.first_line, c.first_line),  # made inactive once it owns
     "system": lambda c: (None, None),
@@ -126,6 +133,7 @@ ALLOWED_STATE = {
     A.CLOSE: "resolved_confirmed",
     A.REOPEN: "resolved",
     A.APPROVE_GOODWILL: "in_progress",
+    A.SUBCONTRACT: "in_progress",
 }
 
 
@@ -174,7 +182,7 @@ def test_an_operation_refuses_a_forbidden_user_and_writes_nothing(cast, role):
     """Every refused cell, done for real on a CASE whose state allows it: 403, or 404 for
     someone who may not even see the CASE, and not one row written."""
     refused = _refused(role)
-    hidden = role in ("customer_other_org", "inactive_duty", "inactive_owner")
+    hidden = role in ("customer_other_org", "partner_unrelated", "inactive_duty", "inactive_owner")
     expected = {action: "NotFound" if hidden else "Forbidden" for action in refused}
 
     # A refused action writes nothing, so one CASE per state serves all of them.

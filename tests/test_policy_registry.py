@@ -27,6 +27,7 @@ from casedesk.core import policy
 from casedesk.core.errors import Forbidden, NotFound
 from casedesk.mailgate import selectors as mail
 from casedesk.mailgate.models import InboundMessage
+from casedesk.partners import selectors as partner_reads
 from casedesk.routing import selectors as routing
 from casedesk.search import selectors as search
 from tests.factories import ContactFactory, OrganizationFactory, make_case, make_user
@@ -164,6 +165,9 @@ READS_FOR_A_READER = [
     search.similar_cases,
     people.contact_search,
     mail.inbound_messages,
+    partner_reads.case_for_partner,
+    partner_reads.partner_cases,
+    partner_reads.live_subcontract,
 ]
 
 

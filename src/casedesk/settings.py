@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "casedesk.surveys",
     "casedesk.replies",
     "casedesk.vendors",
+    "casedesk.partners",
 ]
 
 MIDDLEWARE = [

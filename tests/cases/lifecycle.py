@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from casedesk.accounts.models import User
+from casedesk.accounts.models import Organization, User
 from casedesk.cases import services
 from casedesk.cases.choices import CaseAction
 from casedesk.cases.models import Case, CaseEvent, WorkLog
@@ -74,6 +74,11 @@ class Cast:
     @cached_property
     def manager(self) -> User:
         return make_user("cs_manager", username="csm")
+
+    @cached_property
+    def partner_org(self) -> Organization:
+        """An organization that serves CASEs subcontracted to it (issue 16)."""
+        return OrganizationFactory(code="GZWL", name="广州网联技术服务有限公司")
 
     @cached_property
     def uncovered_serial(self) -> str:
@@ -248,5 +253,11 @@ MOVES: dict[str, Move] = {
     CaseAction.APPROVE_GOODWILL: Move(
         lambda case, cast: cast.manager,
         lambda case, by, cast: services.case_approve_goodwill(case=case, reason="续约中", by=by),
+    ),
+    CaseAction.SUBCONTRACT: Move(
+        lambda case, cast: cast.duty,
+        lambda case, by, cast: services.case_subcontract(
+            case=case, partner=cast.partner_org, reason="就近服务", by=by
+        ),
     ),
 }

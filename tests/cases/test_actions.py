@@ -65,6 +65,9 @@ RUN: dict[str, Callable[[Case, object, Cast], object]] = {
     A.APPROVE_GOODWILL: lambda case, by, cast: services.case_approve_goodwill(
         case=case, reason="续约中", by=by
     ),
+    A.SUBCONTRACT: lambda case, by, cast: services.case_subcontract(
+        case=case, partner=cast.partner_org, reason="就近服务", by=by
+    ),
 }
 
 

@@ -31,10 +31,12 @@ def test_followers_subscribe_inside_the_transaction_in_todays_order():
         ("casedesk.notify.events", "outbox_follows", inside),
         ("casedesk.surveys.events", "survey_on_closing", inside),  # the caller's survey
         ("casedesk.search.events", "index_follows", inside),
+        ("casedesk.partners.events", "follow_partner_work", inside),  # its figures
     ]
     assert _followers(CaseNumbered) == [
         ("casedesk.sla.events", "alert_on_opening", inside),
         ("casedesk.replies.events", "acknowledge_new_case", inside),  # the caller's ack
+        ("casedesk.partners.events", "subcontract_new_case", inside),  # by its rules
     ]
     assert _followers(CaseEventsBulkWritten) == [
         ("casedesk.webhooks.events", "deliveries_follow_batch", inside)

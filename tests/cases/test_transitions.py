@@ -49,6 +49,7 @@ EXPECTED: dict[str, tuple[str | None, ...]] = {
     A.CLOSE:                (NO,            NO,            NO,            NO,            NO,            "closed",      NO),
     A.REOPEN:               (NO,            NO,            NO,            NO,            "assigned",    "assigned",    "assigned"),
     A.APPROVE_GOODWILL:     ("open",        "assigned",    "in_progress", "pending",     NO,            NO,            NO),
+    A.SUBCONTRACT:          ("assigned",    "assigned",    "assigned",    "assigned",    NO,            NO,            NO),
 }
 # fmt: on
 
@@ -69,6 +70,7 @@ EVENT_OF = {
     A.CLOSE: EventKind.CLOSED,
     A.REOPEN: EventKind.REOPENED,
     A.APPROVE_GOODWILL: EventKind.GOODWILL_APPROVED,
+    A.SUBCONTRACT: EventKind.SUBCONTRACTED,
 }
 
 

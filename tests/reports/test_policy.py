@@ -12,7 +12,7 @@ READERS = {Role.CS_MANAGER, Role.SUPERVISOR, Role.GENERAL_MANAGER, Role.ADMIN}
 
 @pytest.mark.parametrize("role", list(Role))
 def test_only_managers_and_admins_view_the_dashboard(db, role):
-    org = OrganizationFactory() if role == Role.CUSTOMER else None
+    org = OrganizationFactory() if role in (Role.CUSTOMER, Role.PARTNER) else None
     user = make_user(role, org=org)
     assert policy.can(user, ReportAction.VIEW_DASHBOARD) == (role in READERS)
     user.is_active = False

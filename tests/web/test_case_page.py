@@ -151,8 +151,13 @@ def test_a_customer_is_refused_and_an_unknown_case_is_not_found(cast):
 def test_the_page_offers_exactly_the_available_actions(cast, state, who):
     case = bring_to(state, cast)
     user = getattr(cast, who)
-    # (assigning has its own screen; escalating to the vendor is the vendors panel's)
-    expected = set(available_actions(case=case, user=user)) - {"assign", "escalate_vendor"}
+    # (assigning has its own screen; escalating to the vendor is the vendors panel's and
+    # subcontracting the partners panel's)
+    expected = set(available_actions(case=case, user=user)) - {
+        "assign",
+        "escalate_vendor",
+        "subcontract",
+    }
     assert offered_forms(page(user, case)) == expected
     assert (f"/cases/{case.number}/assign/" in page(user, case).content.decode()) == (
         "assign" in available_actions(case=case, user=user)

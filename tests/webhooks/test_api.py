@@ -87,7 +87,7 @@ def test_the_policy_lets_only_administrators_manage_webhooks(org):
         role
         for role in Role.values
         if policy.can(
-            make_user(role, org=org if role == Role.CUSTOMER else None),
+            make_user(role, org=org if role in (Role.CUSTOMER, Role.PARTNER) else None),
             WebhookAction.MANAGE_WEBHOOKS,
         )
     }

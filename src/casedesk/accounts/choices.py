@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     GENERAL_MANAGER = "general_manager", _("General manager")
     ADMIN = "admin", _("Administrator")
     CUSTOMER = "customer", _("Customer contact")
+    # A member of a partner organization that serves CASEs subcontracted to it (issue 16).
+    PARTNER = "partner", _("Partner engineer")
 
 
 class Tier(models.TextChoices):
@@ -28,6 +30,8 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
+# Roles whose members belong to an organization (and have no staff profile).
+ORGANIZATION_ROLES = frozenset({Role.CUSTOMER, Role.PARTNER})
 MANAGER_ROLES = frozenset({Role.CS_MANAGER, Role.SUPERVISOR, Role.GENERAL_MANAGER})
 # Roles whose members can own a CASE as its engineer.
 ASSIGNABLE_ROLES = frozenset({Role.ENGINEER, Role.DUTY_ENGINEER, Role.SUPERVISOR})

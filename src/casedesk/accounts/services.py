@@ -18,7 +18,7 @@ from casedesk.core.errors import Conflict, InvalidInput
 from casedesk.core.operations import operation
 from casedesk.core.services import snapshot
 
-from .choices import ASSIGNABLE_ROLES, Language, Role, ServiceLevel, Tier
+from .choices import ASSIGNABLE_ROLES, ORGANIZATION_ROLES, Language, Role, ServiceLevel, Tier
 from .models import ApiToken, Contact, Organization, Skill, StaffProfile, User
 
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
@@ -151,14 +151,18 @@ def user_create(
         )
     if role == Role.CUSTOMER and organization is None:
         raise InvalidInput(_("A customer needs an organization (--org CODE)."))
-    if role != Role.CUSTOMER and organization is not None:
-        raise InvalidInput(_("Only customers belong to an organization."))
+    if role == Role.PARTNER and organization is None:
+        raise InvalidInput(_("A partner engineer needs the partner's organization (--org CODE)."))
+    if role not in ORGANIZATION_ROLES and organization is not None:
+        raise InvalidInput(_("Only customers and partner engineers belong to an organization."))
     if tier is not None and tier not in Tier.values:
         raise InvalidInput(
             _("Unknown tier %(tier)r; choose first_line or senior.") % {"tier": tier}
         )
     if role == Role.CUSTOMER and (tier or list(skills)):
         raise InvalidInput(_("Tier and skills are for staff, not customers."))
+    if role == Role.PARTNER and (tier or list(skills)):
+        raise InvalidInput(_("Tier and skills are for the desk's staff, not partner engineers."))
     if contact is not None and contact.organization_id != getattr(organization, "pk", None):
         raise InvalidInput(_("The contact belongs to another organization."))
     if User.objects.filter(username=username).exists():
@@ -187,7 +191,7 @@ def user_create(
     except IntegrityError as exc:
         raise Conflict(_("User %(username)r already exists.") % {"username": username}) from exc
 
-    if role != Role.CUSTOMER:
+    if role not in ORGANIZATION_ROLES:
         default_tier = (
             Tier.SENIOR if role in ASSIGNABLE_ROLES - {Role.ENGINEER} else Tier.FIRST_LINE
         )

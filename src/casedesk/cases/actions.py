@@ -36,6 +36,7 @@ LIFECYCLE = (
     A.CLOSE,
     A.REOPEN,
     A.APPROVE_GOODWILL,
+    A.SUBCONTRACT,  # the CASE page offers it in the partners' panel (a partner to choose)
 )
 
 

@@ -77,6 +77,7 @@ class CaseAction(models.TextChoices):
     CLOSE = "close", _("Close")
     REOPEN = "reopen", _("Reopen")
     APPROVE_GOODWILL = "approve_goodwill", _("Approve goodwill service")
+    SUBCONTRACT = "subcontract", _("Subcontract to a partner")
 
 
 class EventKind(models.TextChoices):
@@ -100,3 +101,5 @@ class EventKind(models.TextChoices):
     DEADLINE_FIRED = "deadline_fired", _("Deadline reached")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     GOODWILL_APPROVED = "goodwill_approved", _("Goodwill service approved")
+    SUBCONTRACTED = "subcontracted", _("Subcontracted to a partner")
+    SUBCONTRACT_WITHDRAWN = "subcontract_withdrawn", _("Subcontract withdrawn")

@@ -90,6 +90,16 @@ class Case(models.Model):
     escalation_level = models.PositiveSmallIntegerField(
         _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
     )
+    # The partner organization the CASE is subcontracted to (issue 16): its partner
+    # engineers see and work it; None: the desk's own.  Set only by ``case_subcontract``.
+    partner = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subcontracted_cases",
+        verbose_name=_("partner"),
+    )
     vendor_reference = models.CharField(_("vendor case number"), max_length=64, blank=True)
     solution = models.TextField(_("solution"), blank=True)
 

@@ -1,6 +1,7 @@
 """Who may see and do what to a CASE, registered with the one policy (``core.policy``).
 
-Staff see every CASE, a customer their own organization's, any other role none.  What each
+Staff see every CASE, a customer their own organization's, a partner engineer those
+subcontracted to their organization, any other role none.  What each
 relation to a CASE (dispatcher, supervisor, owner, helper, customer) lets one do is below.
 """
 
@@ -43,6 +44,7 @@ VERBS: dict[str, Any] = {
     CaseAction.CLOSE: gettext_lazy("close"),
     CaseAction.REOPEN: gettext_lazy("reopen"),
     CaseAction.APPROVE_GOODWILL: gettext_lazy("approve goodwill service for"),
+    CaseAction.SUBCONTRACT: gettext_lazy("subcontract"),
 }
 
 _ALL = frozenset(CaseAction)
@@ -55,6 +57,7 @@ DISPATCHER_ACTIONS = frozenset(
         CaseAction.CONFIRM,
         CaseAction.CLOSE,
         CaseAction.REOPEN,
+        CaseAction.SUBCONTRACT,
     }
 )
 # Serving an uncovered CASE anyway is a business decision: the managers' alone.
@@ -89,6 +92,19 @@ CUSTOMER_ACTIONS = frozenset(
     }
 )
 
+# A partner engineer works the CASEs subcontracted to their organization as its owner
+# would, under the partner's targets; the desk keeps priority, escalation and closing.
+PARTNER_ACTIONS = frozenset(
+    {
+        CaseAction.VIEW,
+        CaseAction.ACCEPT,
+        CaseAction.LOG_WORK,
+        CaseAction.PEND,
+        CaseAction.RESUME,
+        CaseAction.RESOLVE,
+    }
+)
+
 
 def _is_owner(user: User, case: Case) -> bool:
     return case.engineer_id is not None and case.engineer_id == user.pk
@@ -118,6 +134,13 @@ def case_rule(user: User, action: str, case: Case | None) -> bool:
         if action == CaseAction.REOPEN and case.status == Status.CLOSED:
             return False
         return action in CUSTOMER_ACTIONS
+    if role == Role.PARTNER:
+        return (
+            case is not None
+            and user.organization_id is not None
+            and case.partner_id == user.organization_id
+            and action in PARTNER_ACTIONS
+        )
     if role not in STAFF_ROLES:
         return False
 
@@ -140,11 +163,16 @@ def case_rule(user: User, action: str, case: Case | None) -> bool:
 
 
 def _rows(user: User, qs: QuerySet[Case]) -> QuerySet[Case]:
-    """All for staff, the own organization's for a customer, none for any other role."""
+    """All for staff, the own organization's for a customer, those subcontracted to their
+    organization for a partner engineer, none for any other role."""
     if user.role == Role.CUSTOMER:
         if user.organization_id is None:
             return qs.none()
         return qs.filter(organization_id=user.organization_id)
+    if user.role == Role.PARTNER:
+        if user.organization_id is None:
+            return qs.none()
+        return qs.filter(partner_id=user.organization_id)
     if user.role not in STAFF_ROLES:
         return qs.none()
     return qs

@@ -218,6 +218,22 @@ def goodwill_approved(event, reader: Reader) -> Presented:
     return finish(event, reader, head)
 
 
+@presenters.register(DOMAIN, EventKind.SUBCONTRACTED, EventKind.SUBCONTRACT_WITHDRAWN)
+def subcontracted(event, reader: Reader) -> Presented:
+    """The desk reads to whom and why; the customer only that a partner serves it (or no
+    longer does)."""
+    if reader.customer:
+        return Presented(headline=label(EventKind, event.kind), lines=[], texts=[])
+    data = event.data or {}
+    if event.kind == EventKind.SUBCONTRACTED:
+        head = _("Subcontracted to %(partner)s") % {"partner": _after(data, "partner") or "—"}
+    else:
+        head = _("Subcontract withdrawn from %(partner)s") % {
+            "partner": _before(data, "partner") or "—"
+        }
+    return finish(event, reader, head)
+
+
 @presenters.register(DOMAIN)
 def other(event, reader: Reader) -> Presented:
     data = event.data or {}

@@ -60,6 +60,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     CaseAction.REOPEN: frozenset({S.RESOLVED, S.CLOSED}),
     # While there is work to do for it: a resolved or closed CASE was served already.
     CaseAction.APPROVE_GOODWILL: frozenset({S.OPEN}) | LIVE,
+    # Given to a partner, or taken back, while there is work to do for it.
+    CaseAction.SUBCONTRACT: frozenset({S.OPEN}) | LIVE,
 }
 
 MAX_WORKLOG_MINUTES = 24 * 60
@@ -71,6 +73,8 @@ MAX_WORKLOG_MINUTES = 24 * 60
 def _jsonable(value: Any) -> Any:
     if isinstance(value, User):
         return value.username
+    if isinstance(value, Organization):
+        return value.code
     if isinstance(value, dt.datetime):
         return clock.iso_utc(value)
     return value
@@ -187,6 +191,13 @@ def _goodwill_refusal(case: Case) -> str | None:
 # policy and the transition table.  The UI asks the same table (cases/actions.py).  Each
 # answer is in the language active when it is asked.
 REFUSALS: dict[str, Callable[[Case], str | None]] = {
+    # A subcontracted CASE is its partner's to work: the desk takes it back first.
+    CaseAction.ASSIGN: lambda case: (
+        _("%(number)s is subcontracted to a partner; take it back before assigning it.")
+        % {"number": case.number}
+        if case.partner_id is not None
+        else None
+    ),
     CaseAction.REQUEST_REASSIGNMENT: lambda case: (
         _("Reassignment of %(number)s is already requested.") % {"number": case.number}
         if case.reassignment_requested
@@ -766,25 +777,27 @@ def case_reopen(
     """Back to work: to the same engineer (who must accept again), or to the queue.
 
     An engineer who can no longer own CASEs (left, or changed role) does not get it back:
-    the CASE returns to the queue for the desk to assign.  ``system``: what the system
-    says of the reason (a code and its parameters, see ``case_assign``).
+    the CASE returns to the queue for the desk to assign.  A subcontracted CASE goes back
+    to its partner, who must accept it again.  ``system``: what the system says of the
+    reason (a code and its parameters, see ``case_assign``).
     """
     case = _locked(case, CaseAction.REOPEN, by)
     reason = _text(reason, "reason", required=True)
     engineer = case.engineer if case.engineer is not None and _can_own(case.engineer) else None
+    handed = engineer is not None or case.partner_id is not None
     return _commit(
         case,
         kind=EventKind.REOPENED,
         by=by,
         changes={
             "engineer": engineer,
-            "status": S.ASSIGNED if engineer else S.OPEN,
+            "status": S.ASSIGNED if handed else S.OPEN,
             "solution": "",
             "resolved_at": None,
             "confirmed_at": None,
             "confirmed_by": None,
             "closed_at": None,
-            "assigned_at": clock.now() if engineer else None,
+            "assigned_at": clock.now() if handed else None,
             "accepted_at": None,
             "reopen_count": case.reopen_count + 1,
         },
@@ -826,4 +839,56 @@ def case_approve_goodwill(
         by=by,
         changes={"entitlement": {**kept, "goodwill": goodwill}},
         extra={"service_product": goodwill["service_product"], "reason": reason},
+    )
+
+
+@operation
+def case_subcontract(*, case: Case, partner: Organization, reason: str, by: User | None) -> Case:
+    """Hand the CASE to a partner organization (issue 16): its partner engineers see it,
+    accept it and work it; the desk's engineer, if any, lets go.  Whether ``partner`` may
+    serve CASEs (an active partner) is the partners domain's to check before calling."""
+    case = _locked(case, CaseAction.SUBCONTRACT, by)
+    reason = _text(reason, "reason", limit=500)
+    if case.partner_id is not None:
+        raise Conflict(
+            _("%(number)s is already subcontracted to %(partner)s; withdraw it first.")
+            % {"number": case.number, "partner": case.partner.code if case.partner else ""}
+        )
+    return _commit(
+        case,
+        kind=EventKind.SUBCONTRACTED,
+        by=by,
+        changes={
+            "partner": partner,
+            "engineer": None,
+            "status": S.ASSIGNED,
+            "pending_reason": "",
+            "assigned_at": clock.now(),
+            "accepted_at": None,
+            "reassignment_requested": False,
+        },
+        extra={"reason": reason},
+    )
+
+
+@operation
+def case_subcontract_withdraw(*, case: Case, reason: str, by: User | None) -> Case:
+    """Take a subcontracted CASE back to the desk: open again, for the desk to assign."""
+    case = _locked(case, CaseAction.SUBCONTRACT, by)
+    reason = _text(reason, "reason", required=True, limit=500)
+    if case.partner_id is None:
+        raise Conflict(_("%(number)s is not subcontracted.") % {"number": case.number})
+    return _commit(
+        case,
+        kind=EventKind.SUBCONTRACT_WITHDRAWN,
+        by=by,
+        changes={
+            "partner": None,
+            "engineer": None,
+            "status": S.OPEN,
+            "pending_reason": "",
+            "assigned_at": None,
+            "accepted_at": None,
+        },
+        extra={"reason": reason},
     )

@@ -100,7 +100,10 @@ def timeline(
 def _page(request, case: Case, *, forms: dict | None = None, error: str = "", status: int = 200):
     user = request.user
     helpers = selectors.helper_usernames(case)
-    offered = available_actions(case=case, user=user, helpers=helpers)
+    # Subcontracting is offered by the partners' panel below (it needs a partner to choose).
+    offered = [
+        a for a in available_actions(case=case, user=user, helpers=helpers) if a != A.SUBCONTRACT
+    ]
     forms = forms or {}
     hand_over = A.ESCALATE_SENIOR in offered and A.ASSIGN in offered
     staff = people.assignable_staff() if hand_over or A.ADD_HELPER in offered else []

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from casedesk.accounts.choices import Role
 from casedesk.accounts.policy import DISPATCHERS, STAFF_ROLES
 
 # What a refusal page says above its message: an unknown (or hidden) CASE is "not found",
@@ -22,7 +23,10 @@ HEADINGS = {404: gettext_lazy("Not found"), 403: gettext_lazy("Not allowed")}
 
 
 def staff_home_url(user) -> str:
-    """Where a member of staff starts: dispatchers on the duty board, engineers on their queue."""
+    """Where a member of staff starts: dispatchers on the duty board, engineers on their queue;
+    a partner engineer (who is no staff) in the partner area."""
+    if user.role == Role.PARTNER:
+        return reverse("partners:partner_home")
     if user.role in DISPATCHERS:
         return reverse("web:board")
     return reverse("web:my_cases")

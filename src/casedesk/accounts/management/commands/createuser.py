@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--tier", choices=Tier.values)
         parser.add_argument("--skills", default="", help="comma-separated skill codes")
         parser.add_argument("--email", default="")
-        parser.add_argument("--org", help="organization code (customers)")
+        parser.add_argument("--org", help="organization code (customers, partner engineers)")
         parser.add_argument("--phone", default="")
         parser.add_argument("--manager", help="username of the staff member's manager")
         parser.add_argument("--password", help="password for web login (default: none)")
