@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "casedesk.complaints",
     "casedesk.surveys",
     "casedesk.replies",
+    "casedesk.cmdb",  # configuration items, their relations, impact and services
 ]
 
 MIDDLEWARE = [
