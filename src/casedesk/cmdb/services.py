@@ -141,7 +141,8 @@ def ci_relate(
     *, ci: ConfigurationItem, to: ConfigurationItem, kind: str, by: User | None
 ) -> Relation:
     """``ci`` depends on / runs on / is connected to ``to``.  Refused: to itself, to a
-    retired CI, twice, or closing a cycle of dependencies (``ci`` already carries ``to``)."""
+    retired CI, twice (for a pair, one of depends on / runs on; one connection either
+    way), or closing a cycle of dependencies (``to`` already depends on ``ci``)."""
     policy.require(by, CmdbAction.EDIT, ci)
     if kind not in RelationKind.values:
         raise InvalidInput(
@@ -156,10 +157,13 @@ def ci_relate(
         ci, to = _active(ci), _active(to)
     else:
         to, ci = _active(to), _active(ci)
-    if Relation.objects.filter(source=ci, target=to, kind=kind).exists():
+    # One impact relation per pair: "runs on" and "depends on" the same CI say one thing.
+    same = IMPACT_KINDS if kind in IMPACT_KINDS else (kind,)
+    existing = Relation.objects.filter(source=ci, target=to, kind__in=same).first()
+    if existing is not None:
         raise Conflict(
             _("%(ci)s already %(kind)s %(to)s.")
-            % {"ci": ci.name, "kind": RelationKind(kind).label, "to": to.name}
+            % {"ci": ci.name, "kind": RelationKind(existing.kind).label, "to": to.name}
         )
     if kind == RelationKind.CONNECTED_TO and Relation.objects.filter(
         source=to, target=ci, kind=kind
