@@ -10,9 +10,7 @@ from tests.accounts.factories import OrganizationFactory, make_user
 
 def keeper() -> User:
     """A member of staff who may keep the CMDB (a supervisor)."""
-    return User.objects.filter(role="supervisor", is_active=True).first() or make_user(
-        "supervisor"
-    )
+    return User.objects.filter(role="supervisor", is_active=True).first() or make_user("supervisor")
 
 
 def make_ci(

@@ -24,7 +24,12 @@ def _actions(ci) -> list[str]:
 
 
 def test_create_normalizes_the_serial_and_is_audited():
-    ci = make_ci("核心交换机", kind="switch", serial_number=" fdo 2131 x0ab", attributes={"ip": " 10.0.0.1 ", "ports": 48})
+    ci = make_ci(
+        "核心交换机",
+        kind="switch",
+        serial_number=" fdo 2131 x0ab",
+        attributes={"ip": " 10.0.0.1 ", "ports": 48},
+    )
     assert ci.serial_number == "FDO2131X0AB"
     assert ci.attributes == {"ip": "10.0.0.1", "ports": 48}
     assert _actions(ci) == ["ci.create"]
@@ -138,7 +143,11 @@ def test_impact_survives_a_cycle_written_behind_the_operations_back():
 
 def test_retire_removes_its_relations_and_services_in_one_record():
     org = OrganizationFactory(code="RET")
-    a, b, c = make_ci("a", organization=org), make_ci("b", organization=org), make_ci("c", organization=org)
+    a, b, c = (
+        make_ci("a", organization=org),
+        make_ci("b", organization=org),
+        make_ci("c", organization=org),
+    )
     relate(a, b)
     relate(b, c)
     service = make_service(organization=org, items=[b])

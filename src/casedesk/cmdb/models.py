@@ -98,7 +98,9 @@ class Service(models.Model):
         verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=200)
-    downtime_budget_hours = models.PositiveIntegerField(_("downtime budget (hours a year)"), default=72)
+    downtime_budget_hours = models.PositiveIntegerField(
+        _("downtime budget (hours a year)"), default=72
+    )
     items = models.ManyToManyField(
         ConfigurationItem, related_name="services", blank=True, verbose_name=_("items")
     )

@@ -12,7 +12,7 @@ from casedesk.accounts.models import Organization
 from casedesk.contracts.models import Equipment
 from casedesk.contracts.serials import normalize_serial
 from casedesk.core import policy
-from casedesk.core.errors import NotFound
+from casedesk.core.errors import InvalidInput, NotFound
 from casedesk.core.models import AuditRecord
 
 from . import graph
@@ -149,9 +149,11 @@ def impact(ci: ConfigurationItem, *, fetched_by, limit: int | None = None) -> Im
 
 
 def impact_count(ci: ConfigurationItem, *, fetched_by) -> int:
-    return policy.visible(fetched_by, ConfigurationItem).filter(
-        pk__in=graph.impacted_ids(ci.pk)
-    ).count()
+    return (
+        policy.visible(fetched_by, ConfigurationItem)
+        .filter(pk__in=graph.impacted_ids(ci.pk))
+        .count()
+    )
 
 
 def ci_history(ci: ConfigurationItem, *, fetched_by) -> QuerySet[AuditRecord]:
@@ -185,3 +187,12 @@ def services_of(ci: ConfigurationItem, *, fetched_by) -> list[Service]:
         .select_related("organization")
         .order_by("name")
     )
+
+
+def ci_named(pk: int, *, fetched_by) -> ConfigurationItem:
+    """The CI a request's body names (``to``, ``item``): an unknown one is bad input."""
+    ci = policy.visible(fetched_by, ConfigurationItem).select_related("organization")
+    found = ci.filter(pk=pk).first()
+    if found is None:
+        raise InvalidInput(_("Unknown configuration item %(id)s.") % {"id": pk})
+    return found

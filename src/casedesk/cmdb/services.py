@@ -73,9 +73,7 @@ def _facts(ci: ConfigurationItem) -> dict[str, Any]:
 def _active(ci: ConfigurationItem) -> ConfigurationItem:
     ci = ConfigurationItem.objects.select_for_update().select_related("organization").get(pk=ci.pk)
     if ci.status != ItemStatus.ACTIVE:
-        raise TransitionNotAllowed(
-            _("Configuration item %(name)s is retired.") % {"name": ci.name}
-        )
+        raise TransitionNotAllowed(_("Configuration item %(name)s is retired.") % {"name": ci.name})
     return ci
 
 
@@ -165,12 +163,11 @@ def ci_relate(
             _("%(ci)s already %(kind)s %(to)s.")
             % {"ci": ci.name, "kind": RelationKind(existing.kind).label, "to": to.name}
         )
-    if kind == RelationKind.CONNECTED_TO and Relation.objects.filter(
-        source=to, target=ci, kind=kind
-    ).exists():
-        raise Conflict(
-            _("%(to)s is already connected to %(ci)s.") % {"ci": ci.name, "to": to.name}
-        )
+    if (
+        kind == RelationKind.CONNECTED_TO
+        and Relation.objects.filter(source=to, target=ci, kind=kind).exists()
+    ):
+        raise Conflict(_("%(to)s is already connected to %(ci)s.") % {"ci": ci.name, "to": to.name})
     if kind in IMPACT_KINDS and graph.depends_on(to.pk, ci.pk):
         raise Conflict(
             _("%(to)s already depends on %(ci)s: the relation would close a cycle.")
@@ -247,7 +244,10 @@ def service_create(
 ) -> Service:
     policy.require(by, CmdbAction.EDIT)
     name = _name(name, _("service"))
-    if isinstance(downtime_budget_hours, bool) or not 0 <= downtime_budget_hours <= MAX_BUDGET_HOURS:
+    if (
+        isinstance(downtime_budget_hours, bool)
+        or not 0 <= downtime_budget_hours <= MAX_BUDGET_HOURS
+    ):
         raise InvalidInput(
             _("The downtime budget is between 0 and %(n)d hours a year.") % {"n": MAX_BUDGET_HOURS}
         )
@@ -302,9 +302,7 @@ def service_add_item(*, service: Service, item: ConfigurationItem, by: User | No
 
 
 @operation
-def service_remove_item(
-    *, service: Service, item: ConfigurationItem, by: User | None
-) -> Service:
+def service_remove_item(*, service: Service, item: ConfigurationItem, by: User | None) -> Service:
     policy.require(by, CmdbAction.EDIT, service)
     if not service.items.filter(pk=item.pk).exists():
         raise Conflict(

@@ -5,85 +5,198 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_field_labels'),
+        ("accounts", "0004_field_labels"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConfigurationItem',
+            name="ConfigurationItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('site', 'Site'), ('router', 'Router'), ('switch', 'Switch'), ('firewall', 'Firewall'), ('server', 'Server'), ('circuit', 'Circuit'), ('application', 'Application'), ('service', 'Customer service')], max_length=16, verbose_name='kind')),
-                ('serial_number', models.CharField(blank=True, max_length=64, verbose_name='serial number')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='attributes')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('retired', 'Retired')], default='active', max_length=16, verbose_name='status')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('updated_at', models.DateTimeField(verbose_name='updated at')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='configuration_items', to='accounts.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("site", "Site"),
+                            ("router", "Router"),
+                            ("switch", "Switch"),
+                            ("firewall", "Firewall"),
+                            ("server", "Server"),
+                            ("circuit", "Circuit"),
+                            ("application", "Application"),
+                            ("service", "Customer service"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "serial_number",
+                    models.CharField(blank=True, max_length=64, verbose_name="serial number"),
+                ),
+                (
+                    "attributes",
+                    models.JSONField(blank=True, default=dict, verbose_name="attributes"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("retired", "Retired")],
+                        default="active",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                ("updated_at", models.DateTimeField(verbose_name="updated at")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="configuration_items",
+                        to="accounts.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'configuration item',
-                'verbose_name_plural': 'configuration items',
-                'ordering': ('organization_id', 'kind', 'name'),
+                "verbose_name": "configuration item",
+                "verbose_name_plural": "configuration items",
+                "ordering": ("organization_id", "kind", "name"),
             },
         ),
         migrations.CreateModel(
-            name='Relation',
+            name="Relation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('depends_on', 'depends on'), ('runs_on', 'runs on'), ('connected_to', 'connected to')], max_length=16, verbose_name='kind')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_out', to='cmdb.configurationitem', verbose_name='from')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_in', to='cmdb.configurationitem', verbose_name='to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("depends_on", "depends on"),
+                            ("runs_on", "runs on"),
+                            ("connected_to", "connected to"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_out",
+                        to="cmdb.configurationitem",
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_in",
+                        to="cmdb.configurationitem",
+                        verbose_name="to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relation',
-                'verbose_name_plural': 'relations',
+                "verbose_name": "relation",
+                "verbose_name_plural": "relations",
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('downtime_budget_hours', models.PositiveIntegerField(default=72, verbose_name='downtime budget (hours a year)')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('items', models.ManyToManyField(blank=True, related_name='services', to='cmdb.configurationitem', verbose_name='items')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='accounts.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "downtime_budget_hours",
+                    models.PositiveIntegerField(
+                        default=72, verbose_name="downtime budget (hours a year)"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "items",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="services",
+                        to="cmdb.configurationitem",
+                        verbose_name="items",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="accounts.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'services',
-                'ordering': ('organization_id', 'name'),
+                "verbose_name": "service",
+                "verbose_name_plural": "services",
+                "ordering": ("organization_id", "name"),
             },
         ),
         migrations.AddIndex(
-            model_name='configurationitem',
-            index=models.Index(fields=['organization', 'kind', 'name'], name='cmdb_config_organiz_b8c28e_idx'),
+            model_name="configurationitem",
+            index=models.Index(
+                fields=["organization", "kind", "name"], name="cmdb_config_organiz_b8c28e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='configurationitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('serial_number', ''), _negated=True), fields=('serial_number',), name='cmdb_ci_serial_unique'),
+            model_name="configurationitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("serial_number", ""), _negated=True),
+                fields=("serial_number",),
+                name="cmdb_ci_serial_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='relation',
-            index=models.Index(fields=['target', 'kind', 'source'], name='cmdb_rel_reverse'),
+            model_name="relation",
+            index=models.Index(fields=["target", "kind", "source"], name="cmdb_rel_reverse"),
         ),
         migrations.AddConstraint(
-            model_name='relation',
-            constraint=models.UniqueConstraint(fields=('source', 'target', 'kind'), name='cmdb_relation_unique'),
+            model_name="relation",
+            constraint=models.UniqueConstraint(
+                fields=("source", "target", "kind"), name="cmdb_relation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relation',
-            constraint=models.CheckConstraint(condition=models.Q(('source', models.F('target')), _negated=True), name='cmdb_relation_not_self'),
+            model_name="relation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source", models.F("target")), _negated=True),
+                name="cmdb_relation_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.UniqueConstraint(fields=('organization', 'name'), name='cmdb_service_name'),
+            model_name="service",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "name"), name="cmdb_service_name"
+            ),
         ),
     ]
