@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from casedesk.accounts.models import Organization, User
 from casedesk.cmdb import services
-from casedesk.cmdb.models import ConfigurationItem, Service
+from casedesk.cmdb.models import ConfigurationItem, Relation, Service
+from casedesk.core.models import AuditRecord
 from tests.accounts.factories import OrganizationFactory, make_user
 
 
@@ -48,3 +49,17 @@ def make_service(
     for item in items:
         services.service_add_item(service=service, item=item, by=keeper())
     return service
+
+
+def snapshot() -> dict:
+    """Every row a CMDB operation could write (its audit records too), to prove that a
+    refused one wrote nothing."""
+    return {
+        "items": list(ConfigurationItem.objects.order_by("pk").values()),
+        "relations": list(Relation.objects.order_by("pk").values()),
+        "services": list(Service.objects.order_by("pk").values()),
+        "service_items": sorted(
+            Service.items.through.objects.values_list("service_id", "configurationitem_id")
+        ),
+        "audit": AuditRecord.objects.count(),
+    }

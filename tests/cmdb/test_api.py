@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.factories import make_user
-from tests.factories import ApiClient, database_snapshot
+from tests.cmdb.factories import snapshot
+from tests.factories import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -64,11 +65,11 @@ def test_bad_relations_are_refused_with_a_detail_and_nothing_written(api, body, 
     api.post(f"/configuration-items/{a}/relations", {"to": b, "kind": "depends_on"})
     api.post(f"/configuration-items/{c}/relations", {"to": a, "kind": "depends_on"})
     body = {**body, "to": {"self": a, "b": b, "c": c}.get(body["to"], body["to"])}
-    before = database_snapshot()
+    before = snapshot()
     response = api.post(f"/configuration-items/{a}/relations", body)
     assert response.status_code == status
     assert response.json()["detail"]
-    assert database_snapshot() == before
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -83,11 +84,11 @@ def test_bad_relations_are_refused_with_a_detail_and_nothing_written(api, body, 
     ],
 )
 def test_bad_items_are_422(api, body):
-    before = database_snapshot()
+    before = snapshot()
     response = api.post("/configuration-items", body)
     assert response.status_code == 422, response.json()
     assert response.json()["detail"]
-    assert database_snapshot() == before
+    assert snapshot() == before
 
 
 def test_a_service_takes_no_other_customers_item(api):

@@ -9,8 +9,7 @@ from casedesk.cmdb.models import ConfigurationItem, Relation
 from casedesk.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from casedesk.core.models import AuditRecord
 from tests.accounts.factories import OrganizationFactory, make_user
-from tests.cmdb.factories import keeper, make_ci, make_service, relate
-from tests.factories import database_snapshot
+from tests.cmdb.factories import keeper, make_ci, make_service, relate, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +50,10 @@ def test_create_normalizes_the_serial_and_is_audited():
 )
 def test_bad_attributes_are_refused_and_nothing_is_written(attributes):
     make_ci("已有")
-    before = database_snapshot()
+    before = snapshot()
     with pytest.raises(InvalidInput):
         make_ci("坏属性", attributes=attributes)
-    assert database_snapshot() == before
+    assert snapshot() == before
 
 
 def test_bad_kind_and_empty_name_are_refused():
@@ -84,7 +83,7 @@ def test_relations_refused_to_itself_twice_and_in_a_cycle():
     a, b, c = make_ci("a"), make_ci("b"), make_ci("c")
     relate(a, b)
     relate(b, c, "runs_on")
-    before = database_snapshot()
+    before = snapshot()
     with pytest.raises(InvalidInput):
         relate(a, a)
     with pytest.raises(Conflict):
@@ -95,7 +94,7 @@ def test_relations_refused_to_itself_twice_and_in_a_cycle():
         relate(c, a, "runs_on")
     with pytest.raises(InvalidInput):
         relate(a, c, "likes")
-    assert database_snapshot() == before
+    assert snapshot() == before
 
 
 def test_connected_to_may_form_a_ring_but_not_twice_either_way():

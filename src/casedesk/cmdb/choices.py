@@ -1,11 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ItemKind(models.TextChoices):
-    SITE = "site", _("Site")
+    SITE = "site", pgettext_lazy("configuration item kind", "Site")
     ROUTER = "router", _("Router")
-    SWITCH = "switch", _("Switch")
+    SWITCH = "switch", pgettext_lazy("configuration item kind", "Switch")
     FIREWALL = "firewall", _("Firewall")
     SERVER = "server", _("Server")
     CIRCUIT = "circuit", _("Circuit")

@@ -104,10 +104,11 @@ def _xy(node: _Node) -> tuple[int, int]:
 
 
 def _svg(nodes: dict[str, _Node], links, width: int, height: int) -> str:
+    label = escape(_("Impact graph"))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="impact-graph" role="img"'
         f' viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
-        f' aria-label="{escape(_("Impact graph"))}">',
+        f' aria-label="{label}">',
         "<defs><marker id='arrow' viewBox='0 0 8 8' refX='8' refY='4' markerWidth='7'"
         " markerHeight='7' orient='auto'><path d='M0,0 L8,4 L0,8 z' fill='#64748b'/></marker></defs>",
     ]

@@ -3,6 +3,7 @@ the services customers buy on top of them."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casedesk.accounts.models import Organization
 
@@ -57,13 +58,13 @@ class Relation(models.Model):
         ConfigurationItem,
         on_delete=models.CASCADE,
         related_name="relations_out",
-        verbose_name=_("from"),
+        verbose_name=pgettext_lazy("relation", "from"),
     )
     target = models.ForeignKey(
         ConfigurationItem,
         on_delete=models.CASCADE,
         related_name="relations_in",
-        verbose_name=_("to"),
+        verbose_name=pgettext_lazy("relation", "to"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=RelationKind.choices)
     created_at = models.DateTimeField(_("created at"))

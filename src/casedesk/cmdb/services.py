@@ -27,10 +27,10 @@ from .policy import CmdbAction
 MAX_BUDGET_HOURS = 8760  # a year
 
 
-def _name(raw: str, what: str) -> str:
+def _name(raw: str, empty: str) -> str:
     name = (raw or "").strip()
     if not name:
-        raise InvalidInput(_("A %(what)s needs a name.") % {"what": what})
+        raise InvalidInput(empty)
     if len(name) > 200:
         raise InvalidInput(_("A name is at most 200 characters."))
     return name
@@ -90,7 +90,7 @@ def ci_create(
     policy.require(by, CmdbAction.EDIT)
     now = clock.now()
     ci = ConfigurationItem(
-        name=_name(name, _("configuration item")),
+        name=_name(name, _("A configuration item needs a name.")),
         kind=_kind(kind),
         organization=organization,
         serial_number=_serial(serial_number),
@@ -120,7 +120,7 @@ def ci_change(
     ci = _active(ci)
     before = _facts(ci)
     if name is not _UNSET:
-        ci.name = _name(name, _("configuration item"))
+        ci.name = _name(name, _("A configuration item needs a name."))
     if serial_number is not _UNSET:
         ci.serial_number = _serial(serial_number, other_than=ci.pk)
     if attributes is not _UNSET:
@@ -243,7 +243,7 @@ def service_create(
     by: User | None,
 ) -> Service:
     policy.require(by, CmdbAction.EDIT)
-    name = _name(name, _("service"))
+    name = _name(name, _("A service needs a name."))
     if (
         isinstance(downtime_budget_hours, bool)
         or not 0 <= downtime_budget_hours <= MAX_BUDGET_HOURS
