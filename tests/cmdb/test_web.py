@@ -94,7 +94,7 @@ def test_create_edit_relate_and_retire_through_the_forms(network):
     assert response.status_code == 302
     text = page_text(client.get(f"/cmdb/{switch.pk}/"))
     assert "依赖" in text and "核心路由器 R1" in text
-    assert "ports: 48 → 24" in text
+    assert "属性 ports：48 → 24" in text and "属性 rack：A-3 → —" in text
     relation = Relation.objects.get(source=switch)
     assert client.post(f"/cmdb/{switch.pk}/relations/{relation.pk}/remove/").status_code == 302
     assert client.post(f"/cmdb/{switch.pk}/retire/", {"reason": "拆除"}).status_code == 302

@@ -73,11 +73,29 @@ def field_lines(data: dict[str, Any]) -> list[str]:
     before, after = data.get("before", {}), data.get("after", {})
     lines = []
     for field, new in after.items():
+        if field == "attributes" and isinstance(new, dict):
+            lines += _attribute_lines(before.get("attributes") or {}, new)
+            continue
         label = _FIELDS[field]() if field in _FIELDS else field
         if field in before and before[field] not in (None, "", {}):
             lines.append(f"{label}: {_value(field, before[field])} → {_value(field, new)}")
         elif new not in (None, "", {}):
             lines.append(f"{label}: {_value(field, new)}")
+    return lines
+
+
+def _attribute_lines(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """One line per attribute added, changed or removed: ``attribute ports: 48 → 24``."""
+    lines = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        words = {"key": key, "old": _value("", old), "new": _value("", new)}
+        if old is None:
+            lines.append(_("attribute %(key)s: %(new)s") % words)
+        else:
+            lines.append(_("attribute %(key)s: %(old)s → %(new)s") % words)
     return lines
 
 
