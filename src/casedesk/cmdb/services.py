@@ -50,7 +50,9 @@ def _serial(raw: str, *, other_than: int | None = None) -> str:
     if len(serial) > 64:
         raise InvalidInput(_("A serial number is at most 64 characters."))
     if serial:
-        taken = ConfigurationItem.objects.filter(serial_number=serial).exclude(pk=other_than)
+        taken = ConfigurationItem.objects.filter(serial_number=serial)
+        if other_than is not None:
+            taken = taken.exclude(pk=other_than)
         if taken.exists():
             raise Conflict(
                 _("Serial number %(serial)s is already configuration item %(id)s.")
