@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from .choices import IMPACT_KINDS
-from .models import Relation, Service
+from .models import ConfigurationItem, Relation, Service
 
 _KINDS = ", ".join(f"'{kind.value}'" for kind in IMPACT_KINDS)
 
@@ -23,16 +23,21 @@ _KINDS = ", ".join(f"'{kind.value}'" for kind in IMPACT_KINDS)
 def _tables() -> dict[str, str]:
     q = connection.ops.quote_name
     through = Service.items.through._meta.db_table
-    return {"rel": q(Relation._meta.db_table), "items": q(through)}
+    return {
+        "rel": q(Relation._meta.db_table),
+        "items": q(through),
+        "ci": q(ConfigurationItem._meta.db_table),
+    }
 
 
 def _walk(*, upward: bool) -> str:
     """``hit``: the start and every CI that depends on it (``upward``), or the start and
     everything it depends on."""
     near, far = ("target_id", "source_id") if upward else ("source_id", "target_id")
+    # The start read from its table, so both terms have the id column's type (PostgreSQL).
     return (
         "WITH RECURSIVE hit(id) AS ("
-        " SELECT %s"
+        f" SELECT id FROM {_tables()['ci']} WHERE id = %s"
         " UNION"
         f" SELECT r.{far} FROM {_tables()['rel']} r JOIN hit ON r.{near} = hit.id"
         f" WHERE r.kind IN ({_KINDS})"
