@@ -17,7 +17,7 @@ from .models import Relation, Service
 from .selectors import Impact
 
 MAX_NODES = 36
-W, H, GAP_X, GAP_Y, PAD = 160, 40, 44, 12, 12
+W, H, GAP_X, GAP_Y, PAD = 150, 40, 34, 12, 12
 
 
 @dataclasses.dataclass
@@ -108,6 +108,7 @@ def _svg(nodes: dict[str, _Node], links, width: int, height: int) -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="impact-graph" role="img"'
         f' viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        ' style="max-width:100%;height:auto"'
         f' aria-label="{label}">',
         "<defs><marker id='arrow' viewBox='0 0 8 8' refX='8' refY='4' markerWidth='7'"
         " markerHeight='7' orient='auto'><path d='M0,0 L8,4 L0,8 z' fill='#64748b'/></marker></defs>",

@@ -78,9 +78,12 @@ def field_lines(data: dict[str, Any]) -> list[str]:
             continue
         label = _FIELDS[field]() if field in _FIELDS else field
         if field in before and before[field] not in (None, "", {}):
-            lines.append(f"{label}: {_value(field, before[field])} → {_value(field, new)}")
+            lines.append(
+                _("%(field)s: %(old)s → %(new)s")
+                % {"field": label, "old": _value(field, before[field]), "new": _value(field, new)}
+            )
         elif new not in (None, "", {}):
-            lines.append(f"{label}: {_value(field, new)}")
+            lines.append(_("%(field)s: %(new)s") % {"field": label, "new": _value(field, new)})
     return lines
 
 
