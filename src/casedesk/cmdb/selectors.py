@@ -8,7 +8,7 @@ import dataclasses
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from casedesk.accounts.models import Organization
+from casedesk.accounts.models import Organization, User
 from casedesk.contracts.models import Equipment
 from casedesk.contracts.serials import normalize_serial
 from casedesk.core import policy
@@ -196,3 +196,10 @@ def ci_named(pk: int, *, fetched_by) -> ConfigurationItem:
     if found is None:
         raise InvalidInput(_("Unknown configuration item %(id)s.") % {"id": pk})
     return found
+
+
+def people_names(logins: set[str]) -> dict[str, str]:
+    """Login → the name the desk shows, for the people a history names (staff only: the
+    CMDB's history is the staff's)."""
+    users = User.objects.filter(username__in=[login for login in logins if login])
+    return {u.username: u.display_name for u in users}

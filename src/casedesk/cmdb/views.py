@@ -227,10 +227,11 @@ def _relation_choices(ci, user):
 
 
 def _history(ci, user):
-    reader = Reader()
+    records = list(selectors.ci_history(ci, fetched_by=user)[:100])
+    reader = Reader(names=selectors.people_names({r.actor for r in records}))
     return [
         {"record": record, "said": presenters.present("cmdb", change_of(record), reader)}
-        for record in selectors.ci_history(ci, fetched_by=user)[:100]
+        for record in records
     ]
 
 
