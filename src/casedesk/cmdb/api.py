@@ -26,7 +26,7 @@ Kind = Literal[
 ]
 
 
-class ItemIn(In):
+class CiIn(In):
     name: str = Field(min_length=1, max_length=200)
     kind: Kind
     organization: str = Field(min_length=1, max_length=32, description="organization code")
@@ -36,17 +36,17 @@ class ItemIn(In):
     )
 
 
-class ItemChangeIn(In):
+class CiChangeIn(In):
     name: str | None = Field(None, min_length=1, max_length=200)
     serial_number: str | None = Field(None, max_length=64)
     attributes: dict[str, Any] | None = Field(None, description="replaces every attribute")
 
 
-class RetireIn(In):
+class CiRetireIn(In):
     reason: str = Field("", max_length=2000)
 
 
-class ItemOut(Schema):
+class CiOut(Schema):
     id: int
     name: str
     kind: str
@@ -72,12 +72,12 @@ class ItemOut(Schema):
         }
 
 
-class RelationIn(In):
+class CiRelationIn(In):
     to: int = Field(description="the CI that this one depends on / runs on / is connected to")
     kind: Literal["depends_on", "runs_on", "connected_to"]
 
 
-class RelationOut(Schema):
+class CiRelationOut(Schema):
     id: int
     ci: int = Field(description="the CI that depends on / runs on / is connected to ``to``")
     to: int
@@ -95,27 +95,27 @@ class RelationOut(Schema):
         }
 
 
-class ImpactItem(Schema):
+class CiImpactItem(Schema):
     id: int
     name: str
     kind: str
     organization: str
 
 
-class ImpactService(Schema):
+class CiImpactService(Schema):
     id: int
     name: str
     organization: str
 
 
-class ImpactOut(Schema):
+class CiImpactOut(Schema):
     count: int
-    items: list[ImpactItem]
-    services: list[ImpactService]
+    items: list[CiImpactItem]
+    services: list[CiImpactService]
     customers: list[str] = Field(description="the organizations hit (codes)")
 
 
-class HistoryOut(Schema):
+class CiHistoryOut(Schema):
     at: dt.datetime
     action: str
     by: str
@@ -123,17 +123,17 @@ class HistoryOut(Schema):
     reason: str
 
 
-class ServiceIn(In):
+class CmdbServiceIn(In):
     organization: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
     downtime_budget_hours: int = Field(72, ge=0, le=8760, description="a year")
 
 
-class ServiceItemIn(In):
+class CmdbServiceItemIn(In):
     item: int
 
 
-class ServiceOut(Schema):
+class CmdbServiceOut(Schema):
     id: int
     organization: str
     name: str
@@ -151,24 +151,24 @@ class ServiceOut(Schema):
         }
 
 
-class ItemFilters(Schema):
+class CiFilters(Schema):
     organization: str | None = Field(None, max_length=32)
     kind: Kind | None = None
     q: str = Field("", max_length=200, description="in the name or serial number")
 
 
-@router.get("configuration-items", response={200: list[ItemOut], **ERRORS})
-def list_items(request, filters: Query[ItemFilters]):
+@router.get("configuration-items", response={200: list[CiOut], **ERRORS})
+def list_items(request, filters: Query[CiFilters]):
     policy.require(request.auth, CmdbAction.VIEW)
     org = accounts.organization_by_code(filters.organization) if filters.organization else None
     items = selectors.ci_list(
         fetched_by=request.auth, organization=org, kind=filters.kind or "", query=filters.q
     )
-    return [ItemOut.of(ci) for ci in items[:500]]
+    return [CiOut.of(ci) for ci in items[:500]]
 
 
-@router.post("configuration-items", response={201: ItemOut, **ERRORS})
-def create_item(request, body: ItemIn):
+@router.post("configuration-items", response={201: CiOut, **ERRORS})
+def create_item(request, body: CiIn):
     policy.require(request.auth, CmdbAction.EDIT)
     ci = services.ci_create(
         name=body.name,
@@ -178,37 +178,37 @@ def create_item(request, body: ItemIn):
         attributes=body.attributes,
         by=request.auth,
     )
-    return Status(201, ItemOut.of(ci))
+    return Status(201, CiOut.of(ci))
 
 
-@router.get("configuration-items/{id}", response={200: ItemOut, **ERRORS})
+@router.get("configuration-items/{id}", response={200: CiOut, **ERRORS})
 def get_item(request, id: int):
-    return ItemOut.of(selectors.ci_get(pk=id, fetched_by=request.auth))
+    return CiOut.of(selectors.ci_get(pk=id, fetched_by=request.auth))
 
 
-@router.patch("configuration-items/{id}", response={200: ItemOut, **ERRORS})
-def change_item(request, id: int, body: ItemChangeIn):
+@router.patch("configuration-items/{id}", response={200: CiOut, **ERRORS})
+def change_item(request, id: int, body: CiChangeIn):
     ci = selectors.ci_get(pk=id, fetched_by=request.auth)
     changes = body.model_dump(exclude_none=True)
     ci = services.ci_change(ci=ci, **changes, by=request.auth)
-    return ItemOut.of(ci)
+    return CiOut.of(ci)
 
 
-@router.post("configuration-items/{id}/retire", response={200: ItemOut, **ERRORS})
-def retire_item(request, id: int, body: RetireIn | None = None):
+@router.post("configuration-items/{id}/retire", response={200: CiOut, **ERRORS})
+def retire_item(request, id: int, body: CiRetireIn | None = None):
     ci = selectors.ci_get(pk=id, fetched_by=request.auth)
     ci = services.ci_retire(ci=ci, reason=body.reason if body else "", by=request.auth)
-    return ItemOut.of(ci)
+    return CiOut.of(ci)
 
 
-@router.post("configuration-items/{id}/relations", response={201: RelationOut, **ERRORS})
-def add_relation(request, id: int, body: RelationIn):
+@router.post("configuration-items/{id}/relations", response={201: CiRelationOut, **ERRORS})
+def add_relation(request, id: int, body: CiRelationIn):
     """``{id}`` depends on / runs on / is connected to ``to``."""
     ci = selectors.ci_get(pk=id, fetched_by=request.auth)
     policy.require(request.auth, CmdbAction.EDIT, ci)
     to = selectors.ci_named(body.to, fetched_by=request.auth)
     relation = services.ci_relate(ci=ci, to=to, kind=body.kind, by=request.auth)
-    return Status(201, RelationOut.of(relation))
+    return Status(201, CiRelationOut.of(relation))
 
 
 @router.delete("configuration-items/{id}/relations/{relation_id}", response={204: None, **ERRORS})
@@ -220,7 +220,7 @@ def remove_relation(request, id: int, relation_id: int):
     return Status(204, None)
 
 
-@router.get("configuration-items/{id}/impact", response={200: ImpactOut, **ERRORS})
+@router.get("configuration-items/{id}/impact", response={200: CiImpactOut, **ERRORS})
 def item_impact(request, id: int):
     """If this CI fails: the CIs that depend on it (directly or not), the services that
     depend on it or on them, and their customers."""
@@ -240,7 +240,7 @@ def item_impact(request, id: int):
     }
 
 
-@router.get("configuration-items/{id}/history", response={200: list[HistoryOut], **ERRORS})
+@router.get("configuration-items/{id}/history", response={200: list[CiHistoryOut], **ERRORS})
 def item_history(request, id: int):
     """Every audited change of the CI, newest first (data, not sentences)."""
     ci = selectors.ci_get(pk=id, fetched_by=request.auth)
@@ -257,8 +257,8 @@ def item_history(request, id: int):
     ]
 
 
-@router.post("services", response={201: ServiceOut, **ERRORS})
-def create_service(request, body: ServiceIn):
+@router.post("services", response={201: CmdbServiceOut, **ERRORS})
+def create_service(request, body: CmdbServiceIn):
     policy.require(request.auth, CmdbAction.EDIT)
     service = services.service_create(
         organization=accounts.organization_by_code(body.organization),
@@ -266,20 +266,21 @@ def create_service(request, body: ServiceIn):
         downtime_budget_hours=body.downtime_budget_hours,
         by=request.auth,
     )
-    return Status(201, ServiceOut.of(service))
+    return Status(201, CmdbServiceOut.of(service))
 
 
-@router.get("services/{id}", response={200: ServiceOut, **ERRORS})
+@router.get("services/{id}", response={200: CmdbServiceOut, **ERRORS})
 def get_service(request, id: int):
-    return ServiceOut.of(selectors.service_get(pk=id, fetched_by=request.auth))
+    return CmdbServiceOut.of(selectors.service_get(pk=id, fetched_by=request.auth))
 
 
-@router.post("services/{id}/items", response={201: ServiceOut, **ERRORS})
-def add_service_item(request, id: int, body: ServiceItemIn):
+@router.post("services/{id}/items", response={201: CmdbServiceOut, **ERRORS})
+def add_service_item(request, id: int, body: CmdbServiceItemIn):
     """The service depends on ``item`` (a CI of the service's organization)."""
     service = selectors.service_get(pk=id, fetched_by=request.auth)
     policy.require(request.auth, CmdbAction.EDIT, service)
     item = selectors.ci_named(body.item, fetched_by=request.auth)
     return Status(
-        201, ServiceOut.of(services.service_add_item(service=service, item=item, by=request.auth))
+        201,
+        CmdbServiceOut.of(services.service_add_item(service=service, item=item, by=request.auth)),
     )
