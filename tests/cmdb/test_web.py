@@ -161,3 +161,14 @@ def test_a_case_page_shows_the_ci_its_serial_names_and_what_it_hits(network):
     assert 'id="cmdb-impact"' not in page_text(
         client_for(dispatcher).get(f"/cases/{other.number}/")
     )
+
+
+def test_the_pages_read_in_a_bounded_number_of_queries(network, django_assert_max_num_queries):
+    org = network["org"]
+    for n in range(30):
+        relate(make_ci(f"接入交换机 {n}", kind="switch", organization=org), network["router"])
+    client = client_for(make_user("supervisor"), "en")
+    with django_assert_max_num_queries(20):
+        assert client.get("/cmdb/").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/cmdb/{network['circuit'].pk}/").status_code == 200
