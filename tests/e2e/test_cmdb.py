@@ -48,6 +48,7 @@ def test_a_supervisor_reads_the_impact_of_a_circuit_and_adds_a_relation(screens,
     filters = screen.page.locator("main form.filters")
     filters.get_by_role("searchbox", name="搜索", exact=True).fill("MSTP")
     filters.get_by_role("button", name="搜索").click()
+    screen.shot("ci-list-zh")
     screen.page.get_by_role("link", name="西单—亦庄 MSTP 专线").click()
     screen.page.wait_for_url(f"**/cmdb/{net['circuit'].pk}/")
     impact = screen.page.locator("#impact")
