@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "casedesk.replies",
     "casedesk.vendors",
     "casedesk.partners",
+    "casedesk.cmdb",  # configuration items, their relations, impact and services
 ]
 
 MIDDLEWARE = [
