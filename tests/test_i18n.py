@@ -49,6 +49,26 @@ def test_every_string_has_a_chinese_translation(po):
     assert untranslated == []
 
 
+def test_one_msgid_reads_the_same_in_every_catalogue():
+    """At run time every catalogue is one namespace (the app listed first wins), so a msgid
+    translated two ways changes another app's page without a word: "from" as a labour
+    report's 开始日期 read 从 once the roster came first.  One msgid (and context), one
+    translation; a different meaning takes a context (``pgettext``)."""
+    seen: dict[str, tuple[str, Path]] = {}
+    clashes = []
+    for po in POS:
+        for key, value in _entries(po.read_text(encoding="utf-8")).items():
+            if key == "__fuzzy__":
+                continue
+            first = seen.setdefault(key, (value, po))
+            if first[0] != value:
+                clashes.append(
+                    f"{key!r}: {first[0]!r} ({first[1].relative_to(SRC)}) "
+                    f"vs {value!r} ({po.relative_to(SRC)})"
+                )
+    assert clashes == [], "\n".join(clashes)
+
+
 @pytest.mark.parametrize("po", POS, ids=lambda po: str(po.relative_to(SRC)))
 def test_compiled_catalogue_matches_the_source(po):
     entries = _entries(po.read_text(encoding="utf-8"))

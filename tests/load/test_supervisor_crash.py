@@ -56,7 +56,9 @@ FIRST_WAIT = 120.0  # worker start-up and the first KILL_AT firings
 FINISH_WAIT = 300.0  # bounds; on a quiet machine the whole test takes about a minute
 LOG_LINE = re.compile(r"supervisor: (\S+) (\S+) due (\S+) → ")
 
-DUTY = {"duty1", "duty2"}
+# Nobody is on the roster: the duty engineer's alerts go to every duty engineer and the
+# supervisors (and say the roster has a hole).
+DUTY = {"duty1", "duty2", "sup"}
 TO = {  # who each deadline is for, by recipient role (SPEC §3); unassigned CASEs
     "callback": DUTY,
     "first_worklog": DUTY,

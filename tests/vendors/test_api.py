@@ -86,7 +86,7 @@ def test_an_update_on_a_closed_vendor_case_is_409_and_writes_nothing():
 @pytest.mark.parametrize(
     "body, status, words",
     [
-        ({"vendor": "NOPE", "reference": "1", "severity": "S1"}, 404, "Unknown vendor"),
+        ({"vendor": "NOPE", "reference": "1", "severity": "S1"}, 422, "Unknown vendor"),
         ({"vendor": "HW", "reference": "1", "severity": "S9"}, 422, "Unknown severity"),
         ({"vendor": "OLD", "reference": "1", "severity": "S1"}, 422, "inactive"),
         ({"vendor": "HW", "reference": "a b", "severity": "S1"}, 422, "spaces"),

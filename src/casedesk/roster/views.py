@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from casedesk.accounts.models import User
 from casedesk.accounts.policy import STAFF_ROLES
@@ -78,13 +78,13 @@ class RotationForm(forms.Form):
 class CoverForm(forms.Form):
     substitute = _Person(label=gettext_lazy("substitute"), queryset=_staff())
     starts_at = forms.DateTimeField(
-        label=gettext_lazy("from"),
+        label=pgettext_lazy("shift", "from"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=gettext_lazy("Empty: from the start of the shift."),
     )
     ends_at = forms.DateTimeField(
-        label=gettext_lazy("until"),
+        label=pgettext_lazy("shift", "until"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=gettext_lazy("Empty: to the end of the shift."),

@@ -30,7 +30,7 @@ class VendorIn(In):
     )
 
 
-class ContactOut(Schema):
+class VendorContactOut(Schema):
     name: str
     role: str
     phone: str
@@ -46,7 +46,7 @@ class VendorOut(Schema):
     update_hours: int
     severity_hours: dict[str, int]
     active: bool
-    contacts: list[ContactOut]
+    contacts: list[VendorContactOut]
 
 
 class VendorCaseIn(In):
@@ -57,7 +57,7 @@ class VendorCaseIn(In):
     files: list[int] = Field(default_factory=list, description="attachment ids of the CASE")
 
 
-class NoteIn(In):
+class VendorNoteIn(In):
     note: str = Field(min_length=1, max_length=10_000)
 
 
@@ -65,7 +65,7 @@ class CloseIn(In):
     note: str = Field("", max_length=10_000)
 
 
-class DeadlineOut(Schema):
+class VendorDeadlineOut(Schema):
     kind: str
     key: str
     recipient: str
@@ -96,7 +96,7 @@ class VendorCaseOut(Schema):
     closed_at: dt.datetime | None
     last_update_at: dt.datetime
     next_update_due: str | None
-    deadlines: list[DeadlineOut]
+    deadlines: list[VendorDeadlineOut]
     updates: list[UpdateOut]
 
 
@@ -207,7 +207,7 @@ def get_vendor_case(request, pk: int):
 
 
 @router.post("vendor-cases/{pk}/updates", response={201: VendorCaseOut, **ERRORS})
-def record_vendor_update(request, pk: int, body: NoteIn):
+def record_vendor_update(request, pk: int, body: VendorNoteIn):
     vc = selectors.vendor_case_get(pk=pk, fetched_by=request.auth)
     services.vendor_case_update(vendor_case=vc, note=body.note, by=request.auth)
     return Status(201, _read(request, pk))

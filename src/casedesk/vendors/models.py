@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import ContactRole, Severity, VendorCaseStatus
 
@@ -104,7 +105,7 @@ class VendorUpdate(models.Model):
     note = models.TextField(_("note"))
     at = models.DateTimeField(_("at"))
     # Late: it came after the update it answers was due.
-    late = models.BooleanField(_("late"), default=False)
+    late = models.BooleanField(pgettext_lazy("overdue", "late"), default=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from casedesk.cases.attachments import attachments_for
 from casedesk.cases.models import Attachment, Case
 from casedesk.core import policy
-from casedesk.core.errors import NotFound
+from casedesk.core.errors import InvalidInput, NotFound
 from casedesk.sla.models import Deadline
 
 from .choices import VendorCaseStatus
@@ -38,10 +38,11 @@ def vendor_get(*, pk: int, fetched_by) -> Vendor:
 
 
 def vendor_by_code(*, code: str, fetched_by) -> Vendor:
-    """The vendor named by its code (the API's ``vendor``); unknown → 404 with detail."""
+    """The vendor named by its code (the API's ``vendor`` field); unknown → bad input (422:
+    the path's CASE exists, the body names nothing)."""
     vendor = policy.visible(fetched_by, Vendor).filter(code=(code or "").strip().upper()).first()
     if vendor is None:
-        raise NotFound(_("Unknown vendor %(code)r.") % {"code": code})
+        raise InvalidInput(_("Unknown vendor %(code)r.") % {"code": code})
     return vendor
 
 
