@@ -9,6 +9,7 @@ import pytest
 
 from casedesk.cases import services as cases
 from casedesk.core import clock
+from casedesk.core.audit import AuditRecord
 from casedesk.sla import supervisor
 from casedesk.sla.models import Deadline
 from casedesk.vendors import services
@@ -61,11 +62,35 @@ def test_the_engineer_is_chased_then_the_supervisor_each_once(desk, smtp):
     [late] = _vendor_lines(supervise(at(10 + 4 * HOUR + 0.5)))
     assert late.split("→")[1].strip() == "sup"
     assert "sup" in mailed(smtp)
-    assert _vendor_lines(supervise(at(10 + 10 * HOUR))) == []  # once
+    assert _vendor_lines(supervise(at(10 + 4 * HOUR + 1))) == []  # once
     fired = Deadline.objects.filter(case=case, kind="vendor_update", fired_at__isnull=False)
     assert fired.count() == 2
     history = case.events.filter(kind="deadline_fired", data__deadline="vendor_update")
     assert history.count() == 2
+
+
+def test_with_no_update_the_rounds_recur_until_the_vendor_case_closes(desk, smtp):
+    """API.md: recurring until closed.  A round that ran out (the supervisor told) starts the
+    next from when it ended: the engineer again 2 hours later, the supervisor 4."""
+    case, vc = _escalated(desk, _vendor(desk, hours=2))
+    supervise(at(10 + 2 * HOUR - 1))
+    mailed(smtp)
+    assert len(_vendor_lines(supervise(at(10 + 2 * HOUR + 1)))) == 1  # engineer, round 0
+    out = supervise(at(10 + 4 * HOUR + 1))  # supervisor, round 0; round 1 promised
+    assert len(_vendor_lines(out)) == 1 and "round 1 due" in out
+    assert _vendor_lines(supervise(at(10 + 6 * HOUR - 1))) == []
+    [again] = _vendor_lines(supervise(at(10 + 6 * HOUR + 1)))  # 2 h after round 0 ended
+    assert "se1" in again
+    [late] = _vendor_lines(supervise(at(10 + 8 * HOUR + 1)))
+    assert late.split("→")[1].strip() == "sup"
+    vc.refresh_from_db()
+    assert vc.round == 2  # round 2 promised when round 1 ran out
+    desk.do(10 + 8 * HOUR + 5, services.vendor_case_close, vendor_case=vc, by=desk.se)
+    assert _vendor_lines(supervise(at(10 + 20 * HOUR))) == []
+    rounds = Deadline.objects.filter(case=case, kind="vendor_update").order_by("anchor_at", "id")
+    assert [d.key.split(":")[2] for d in rounds] == ["0", "0", "1", "1", "2", "2"]
+    assert [bool(d.fired_at) for d in rounds] == [True, True, True, True, False, False]
+    assert AuditRecord.objects.filter(action="vendor_case.chase_again").count() == 2
 
 
 def test_each_update_restarts_the_clock_at_the_severitys_interval(desk, smtp):

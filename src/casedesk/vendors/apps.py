@@ -8,5 +8,6 @@ class VendorsConfig(AppConfig):
     verbose_name = _("Vendors")
 
     def ready(self):
-        # who may see and work vendors and their cases; the wording of their history notes
-        from . import policy, presenters  # noqa: F401
+        # who may see and work vendors and their cases; the wording of their history notes;
+        # the supervision pass's next rounds
+        from . import events, policy, presenters  # noqa: F401

@@ -5,7 +5,9 @@ one way there is), and promises the vendor's next update: ``vendor_update`` dead
 the CASE, watched by the supervisor.  Each round has two steps: due ``hours`` after the
 opening or the last update the CASE's engineer is chased; ``hours`` later still, the
 supervisor is told.  An update keeps the round's promises (late ones too) and promises the
-next round; closing calls off what still runs.  Each step is in the CASE's history (an
+next round; a round that ran out with no update starts the next by itself, from when the
+supervisor was told (recurring until the vendor case closes); closing calls off what still
+runs.  Each step is in the CASE's history (an
 internal note worded by ``presenters``) and keeps ``Case.vendor_reference`` current, so every
 vendor case number of the CASE is searched with it.
 """
@@ -20,13 +22,20 @@ from django.utils.translation import gettext as _
 
 from casedesk.accounts.models import User
 from casedesk.cases import services as cases
-from casedesk.cases.choices import CaseAction, EscalationLevel, EscalationTarget, WorkLogKind
+from casedesk.cases.choices import (
+    CaseAction,
+    EscalationLevel,
+    EscalationTarget,
+    Status,
+    WorkLogKind,
+)
 from casedesk.cases.models import Attachment, Case
 from casedesk.core import audit, clock, policy
 from casedesk.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from casedesk.core.operations import operation
 from casedesk.sla import services as sla
 from casedesk.sla.choices import DeadlineKind, Recipient
+from casedesk.sla.models import Deadline
 
 from . import presenters
 from .choices import ContactRole, Severity, VendorCaseStatus
@@ -418,6 +427,57 @@ def vendor_case_update(*, vendor_case: VendorCase, note: str, by: User) -> Vendo
         after={"note": note, "late": late, "round": vendor_case.round},
     )
     return update
+
+
+def vendor_rounds_renew(*, now: dt.datetime) -> list[str]:
+    """Each open vendor case whose round ran out with no update (the supervisor's step
+    fired) starts the next round, anchored where the last one ended; one line each.
+
+    Called by every supervision pass (``events``): a handful of open vendor cases, two
+    queries.  The round number is the deadlines' key, so a round is renewed once whatever
+    passes overlap (the case's row is locked and its round read again)."""
+    open_cases = list(
+        VendorCase.objects.filter(status=VendorCaseStatus.OPEN)
+        .exclude(case__status__in=(Status.RESOLVED, Status.CLOSED))
+        .values_list("pk", "round")
+    )
+    if not open_cases:
+        return []
+    keys = {f"vendor:{pk}:{n}:late": pk for pk, n in open_cases}
+    ran_out = dict(
+        Deadline.objects.filter(
+            key__in=keys, fired_at__isnull=False, fired_at__lte=now
+        ).values_list("key", "due_at")
+    )
+    return [
+        line
+        for key, ended in sorted(ran_out.items())
+        if (line := _renew(VendorCase(pk=keys[key]), key, ended)) is not None
+    ]
+
+
+@operation
+def _renew(vendor_case: VendorCase, key: str, ended: dt.datetime) -> str | None:
+    vendor_case = (
+        VendorCase.objects.select_for_update(of=("self",))
+        .select_related("vendor", "case")
+        .get(pk=vendor_case.pk)
+    )
+    if vendor_case.status != VendorCaseStatus.OPEN or _keys(vendor_case)[1] != key:
+        return None  # closed or renewed meanwhile
+    vendor_case.round += 1
+    vendor_case.save(update_fields=["round"])
+    deadlines = _promise(vendor_case, ended)
+    audit.record(
+        action="vendor_case.chase_again",
+        obj=vendor_case,
+        actor=None,
+        after={"round": vendor_case.round, "next_due": clock.iso_utc(deadlines[0].due_at)},
+    )
+    return (
+        f"{vendor_case.case.number} vendor case {vendor_case.reference}: no update, "
+        f"round {vendor_case.round} due {clock.iso_utc(deadlines[0].due_at)}"
+    )
 
 
 @operation
