@@ -449,11 +449,13 @@ def vendor_rounds_renew(*, now: dt.datetime) -> list[str]:
             key__in=keys, fired_at__isnull=False, fired_at__lte=now
         ).values_list("key", "due_at")
     )
-    return [
-        line
-        for key, ended in sorted(ran_out.items())
-        if (line := _renew(VendorCase(pk=keys[key]), key, ended)) is not None
-    ]
+    lines = []
+    for key, ended in sorted(ran_out.items()):
+        # (a fired step has its due time; the column may be empty for other kinds)
+        line = _renew(VendorCase(pk=keys[key]), key, ended or now)
+        if line is not None:
+            lines.append(line)
+    return lines
 
 
 @operation
