@@ -6,21 +6,20 @@ buttons that remove a relation and retire a CI."""
 from __future__ import annotations
 
 import re
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from casedesk.accounts.models import Organization
 from casedesk.core import policy, presenters
 from casedesk.core.errors import DomainError
 from casedesk.core.presenters import Reader
-from casedesk.web.guards import forbidden, staff_required
+from casedesk.web.guards import forbidden, refused, staff_required
 
 from . import selectors, services
 from .choices import ItemKind, RelationKind
@@ -31,20 +30,6 @@ from .presenters import change_of
 PAGE_SIZE = 50
 IMPACT_LISTED = 200
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def _refused(request, exc: DomainError):
-    return forbidden(request, exc.detail, status=exc.status)
-
-
-def _post_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _organizations(user):
@@ -188,7 +173,7 @@ def item_new(request):
         try:
             ci = _save(request, form)
         except DomainError as exc:
-            return _refused(request, exc)
+            return refused(request, exc)
         if ci is not None:
             messages.success(request, _("Configuration item recorded."))
             return redirect("cmdb:item_page", pk=ci.pk)
@@ -202,7 +187,7 @@ def item_edit(request, pk: int):
         ci = selectors.ci_get(pk=pk, fetched_by=request.user)
         policy.require(request.user, CmdbAction.EDIT, ci)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     initial = {
         "name": ci.name,
         "serial_number": ci.serial_number,
@@ -213,7 +198,7 @@ def item_edit(request, pk: int):
         try:
             saved = _save(request, form, ci)
         except DomainError as exc:
-            return _refused(request, exc)
+            return refused(request, exc)
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("cmdb:item_page", pk=ci.pk)
@@ -270,19 +255,19 @@ def item_page(request, pk: int):
     try:
         ci = selectors.ci_get(pk=pk, fetched_by=request.user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     return _item_page(request, ci)
 
 
 @staff_required
-@_post_only
+@require_POST
 def item_relate(request, pk: int):
     user = request.user
     try:
         ci = selectors.ci_get(pk=pk, fetched_by=user)
         policy.require(user, CmdbAction.EDIT, ci)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     form = RelationForm(request.POST, choices=_relation_choices(ci, user))
     if form.is_valid():
         try:
@@ -292,7 +277,7 @@ def item_relate(request, pk: int):
             services.ci_relate(ci=ci, to=to, kind=form.cleaned_data["kind"], by=user)
         except DomainError as exc:
             if exc.status in (403, 404):
-                return _refused(request, exc)
+                return refused(request, exc)
             form.add_error(None, exc.detail)
         else:
             messages.success(request, _("Relation added."))
@@ -301,7 +286,7 @@ def item_relate(request, pk: int):
 
 
 @staff_required
-@_post_only
+@require_POST
 def relation_remove(request, pk: int, relation_pk: int):
     user = request.user
     try:
@@ -310,19 +295,19 @@ def relation_remove(request, pk: int, relation_pk: int):
         relation = selectors.relation_get(ci=ci, pk=relation_pk, fetched_by=user)
         services.ci_unrelate(relation=relation, by=user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     messages.success(request, _("Relation removed."))
     return redirect("cmdb:item_page", pk=ci.pk)
 
 
 @staff_required
-@_post_only
+@require_POST
 def item_retire(request, pk: int):
     user = request.user
     try:
         ci = selectors.ci_get(pk=pk, fetched_by=user)
         services.ci_retire(ci=ci, reason=request.POST.get("reason", "")[:2000], by=user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     messages.success(request, _("Configuration item retired."))
     return redirect("cmdb:item_page", pk=ci.pk)

@@ -14,16 +14,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from casedesk.accounts import selectors as accounts
 from casedesk.accounts.choices import Role
 from casedesk.core import clock, policy
 from casedesk.core.errors import DomainError
-from casedesk.web.guards import forbidden, staff_required
+from casedesk.web.guards import forbidden, refused, staff_required
 
 from . import presenters, quote_files, quotes, selectors, services
 from .choices import AllowancePeriod, AllowanceUnit, ContractStatus, Coverage
@@ -31,22 +32,6 @@ from .policy import ContractAction
 
 PAGE_SIZE = 50
 RENEWAL_DAYS = (30, 60)  # the windows the renewals section and notices use
-
-
-def _refused(request, exc: DomainError):
-    return forbidden(request, exc.detail, status=exc.status)
-
-
-def _post_only(view):
-    """Outermost after the staff guard: a GET to a form's target is 405, not a page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _form_error(form: forms.Form, exc: DomainError) -> None:
@@ -321,7 +306,7 @@ def contract_detail(request, number: str):
     try:
         contract = selectors.contract_get(number=number, fetched_by=request.user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     return _contract_page(request, contract)
 
 
@@ -336,7 +321,7 @@ def _quote(request, number: str, fmt: str):
     try:
         quote = quotes.renewal_quote(number=number, fetched_by=request.user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     write, content_type = QUOTE_FILES[fmt]
     response = HttpResponse(write(quote), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{quote_files.filename(quote, fmt)}"'
@@ -354,14 +339,14 @@ def contract_quote_pdf(request, number: str):
 
 
 @staff_required
-@_post_only
+@require_POST
 def contract_amend(request, number: str):
     user = request.user
     try:
         contract = selectors.contract_get(number=number, fetched_by=user)
         policy.require(user, ContractAction.MANAGE_CONTRACTS, contract)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     form = AmendForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -388,14 +373,14 @@ def contract_amend(request, number: str):
 
 
 @staff_required
-@_post_only
+@require_POST
 def coverage_add(request, number: str):
     user = request.user
     try:
         contract = selectors.contract_get(number=number, fetched_by=user)
         policy.require(user, ContractAction.MANAGE_CONTRACTS, contract)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     form = CoverageForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -482,7 +467,7 @@ def equipment_detail(request, serial_number: str):
     try:
         equipment = selectors.equipment_get(serial_number=serial_number, fetched_by=user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     found = selectors.entitlement(serial_number=equipment.serial_number, fetched_by=user)
     return render(
         request,

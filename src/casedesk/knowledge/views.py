@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,27 +23,11 @@ from casedesk.accounts.choices import Role
 from casedesk.cases import attachments
 from casedesk.core import policy
 from casedesk.core.errors import DomainError, NotFound
-from casedesk.web.guards import forbidden, staff_required
+from casedesk.web.guards import forbidden, refused, staff_required
 
 from . import presenters, redaction, selectors, services
 from .choices import ArticleStatus, Visibility
 from .policy import KnowledgeAction
-
-
-def _refused(request, exc: DomainError):
-    return forbidden(request, exc.detail, status=exc.status)
-
-
-def _post_only(view):
-    """Outermost after the staff guard: a GET to a button's target is 405, not a page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 class ArticleForm(forms.Form):
@@ -136,7 +120,7 @@ def article_new(request):
         try:
             article = _save_form(request, form)
         except DomainError as exc:
-            return _refused(request, exc)
+            return refused(request, exc)
         if article is not None:
             messages.success(request, _("Draft saved."))
             return redirect("knowledge:article_page", pk=article.pk)
@@ -149,13 +133,13 @@ def article_edit(request, pk: int):
         article = selectors.article_get(pk=pk, fetched_by=request.user)
         policy.require(request.user, KnowledgeAction.WRITE, article)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     form = ArticleForm(request.POST or None, initial=_initial(article))
     if request.method == "POST" and form.is_valid():
         try:
             saved = _save_form(request, form, article)
         except DomainError as exc:
-            return _refused(request, exc)
+            return refused(request, exc)
         if saved is not None:
             messages.success(request, _("Saved as version %(n)d.") % {"n": saved.version})
             return redirect("knowledge:article_page", pk=saved.pk)
@@ -204,14 +188,14 @@ def _initial(article) -> dict:
 
 
 @staff_required
-@_post_only
+@require_POST
 def article_attach(request, pk: int):
     """Add files from the edit page: all or none; a refusal shows on the edit page."""
     try:
         article = selectors.article_get(pk=pk, fetched_by=request.user)
         policy.require(request.user, KnowledgeAction.WRITE, article)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     files_form = FilesForm(request.POST, request.FILES)
     error, status = "", 400
     if files_form.is_valid():
@@ -221,7 +205,7 @@ def article_attach(request, pk: int):
             )
         except DomainError as exc:
             if exc.status in (403, 404):
-                return _refused(request, exc)
+                return refused(request, exc)
             error, status = exc.detail, exc.status
         else:
             messages.success(request, presenters.files_added(len(added)))
@@ -236,13 +220,13 @@ def article_attach(request, pk: int):
 
 
 @staff_required
-@_post_only
+@require_POST
 def article_file_remove(request, pk: int, file_pk: int):
     try:
         item = selectors.article_file_get(article_pk=pk, pk=file_pk, fetched_by=request.user)
         services.article_file_remove(item=item, by=request.user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     messages.success(request, _("Removed %(name)s.") % {"name": item.name})
     return redirect("knowledge:article_edit", pk=pk)
 
@@ -263,8 +247,8 @@ def article_file(request, pk: int, file_pk: int):
     """Download one of an article's files."""
     served = _serve_file(request, pk, file_pk, inline=False)
     if isinstance(served, DomainError):
-        return _refused(request, served)
-    return served or _refused(request, NotFound(_("No such file.")))
+        return refused(request, served)
+    return served or refused(request, NotFound(_("No such file.")))
 
 
 @staff_required
@@ -273,8 +257,8 @@ def article_file_view(request, pk: int, file_pk: int):
     """An image or PDF of an article shown in the browser (other types: a download)."""
     served = _serve_file(request, pk, file_pk, inline=True)
     if isinstance(served, DomainError):
-        return _refused(request, served)
-    return served or _refused(request, NotFound(_("No such file.")))
+        return refused(request, served)
+    return served or refused(request, NotFound(_("No such file.")))
 
 
 def _page(request, article, *, error: str = "", status: int = 200):
@@ -317,7 +301,7 @@ def article_page(request, pk: int):
     try:
         article = selectors.article_get(pk=pk, fetched_by=request.user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     return _page(request, article)
 
 
@@ -325,19 +309,19 @@ def _step(request, pk: int, do, done: str):
     try:
         article = selectors.article_get(pk=pk, fetched_by=request.user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     try:
         article = do(article)
     except DomainError as exc:
         if exc.status in (403, 404):
-            return _refused(request, exc)
+            return refused(request, exc)
         return _page(request, article, error=exc.detail, status=exc.status)
     messages.success(request, done)
     return redirect("knowledge:article_page", pk=article.pk)
 
 
 @staff_required
-@_post_only
+@require_POST
 def article_submit(request, pk: int):
     return _step(
         request,
@@ -348,7 +332,7 @@ def article_submit(request, pk: int):
 
 
 @staff_required
-@_post_only
+@require_POST
 def article_publish(request, pk: int):
     return _step(
         request,
@@ -359,7 +343,7 @@ def article_publish(request, pk: int):
 
 
 @staff_required
-@_post_only
+@require_POST
 def article_retire(request, pk: int):
     reason = request.POST.get("reason", "")[:500]
     return _step(
@@ -371,13 +355,13 @@ def article_retire(request, pk: int):
 
 
 @staff_required
-@_post_only
+@require_POST
 def draft_from_case(request, number: str):
     try:
         case = selectors.case_for_article(number=number, fetched_by=request.user)
         article = services.article_draft_from_case(case=case, by=request.user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     messages.success(
         request, _("Draft made from %(number)s: read it before you submit it.") % {"number": number}
     )
@@ -535,7 +519,7 @@ def case_link_article(request, number: str):
     try:
         case = selectors.case_to_link(number=number, fetched_by=user)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refused(request, exc)
     error = ""
     status = 200
     if request.method == "POST":
@@ -550,7 +534,7 @@ def case_link_article(request, number: str):
             services.article_link_case(article=article, case=case, by=user)
         except DomainError as exc:
             if exc.status == 403:
-                return _refused(request, exc)
+                return refused(request, exc)
             # the form named an article there is none of: bad input, shown on the form
             error, status = exc.detail, 400 if exc.status == 404 else exc.status
         else:

@@ -14,9 +14,8 @@ from casedesk.cases.choices import (
     Status,
 )
 from casedesk.cases.models import Case
-from casedesk.core.errors import DomainError
 
-from .guards import forbidden
+from .guards import refused
 
 A = CaseAction
 LIVE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING)
@@ -58,5 +57,4 @@ def _back(case: Case, anchor: str = "") -> HttpResponseRedirect:
     return HttpResponseRedirect(url + (f"#{anchor}" if anchor else ""))
 
 
-def _refused(request, exc: DomainError):
-    return forbidden(request, exc.detail, status=exc.status)
+_refused = refused  # the CASE views' name for the console's refusal page

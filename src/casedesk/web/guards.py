@@ -46,6 +46,11 @@ def forbidden(request, message: str | None = None, status: int = 403):
     return render(request, "web/403.html", context, status=status)
 
 
+def refused(request, exc):
+    """The refusal page for an operation's refusal (a ``DomainError``): its words, its status."""
+    return forbidden(request, exc.detail, status=exc.status)
+
+
 def staff_required(view=None, *, refuse=forbidden):
     """``@staff_required``: not logged in → the login page; not staff → ``refuse(request)``
     (the console's 403 page; a JSON endpoint passes its own: ``@staff_required(refuse=…)``)."""
