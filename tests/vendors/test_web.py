@@ -118,3 +118,11 @@ def test_the_report_and_its_csv():
     assert r["Content-Type"].startswith("text/csv")
     assert "CISCO Cisco TAC,1,10.0,10.0,0,0,0" in body
     assert client_for(make_user("engineer"), "en").get("/vendors/report/").status_code == 403
+
+
+def test_the_report_is_linked_from_the_vendor_list_for_who_may_read_it():
+    manager = make_user("cs_manager")
+    page = client_for(manager, "en").get("/vendors/").content.decode()
+    assert 'href="/vendors/report/"' in page
+    engineer_page = client_for(make_user("engineer"), "en").get("/vendors/").content.decode()
+    assert 'href="/vendors/report/"' not in engineer_page

@@ -16,7 +16,4 @@ urlpatterns = [
 ]
 
 # The console's menu: (URL name, label, the action that shows the link).
-MENU = [
-    ("vendors:vendor_list", _("Vendors"), VendorsAction.VIEW),
-    ("vendors:report", _("Time at vendors"), VendorsAction.REPORT),
-]
+MENU = [("vendors:vendor_list", _("Vendors"), VendorsAction.VIEW)]  # the report: from its page

@@ -142,7 +142,11 @@ def vendor_list(request):
     return render(
         request,
         "vendors/vendor_list.html",
-        {"vendors": selectors.vendor_list(fetched_by=user), "form": form},
+        {
+            "vendors": selectors.vendor_list(fetched_by=user),
+            "form": form,
+            "may_report": policy.can(user, VendorsAction.REPORT),
+        },
         status=status,
     )
 
