@@ -69,3 +69,15 @@ def test_the_results_page_and_the_dashboard_show_the_teams():
     dashboard = csm.get("/dashboard/").content.decode()
     panel = dashboard[dashboard.index('id="csat"') :]
     assert "团队" in panel and "高级工程师（SE）" in panel and "一线工程师" in panel
+
+
+def test_with_no_answers_the_results_say_so_instead_of_zero_percent():
+    csm = client_for(make_user("cs_manager"), "en")
+    results = page_text(csm.get("/surveys/"))
+    assert "No answers yet." in results and "0%" not in results
+    dashboard = csm.get("/dashboard/").content.decode()
+    panel = dashboard[dashboard.index('id="csat"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "No answers yet." in panel and "0%" not in panel
+    Client().post(f"/survey/{token_of(closed_case())}/", {"score": "5"})
+    assert "100%" in page_text(csm.get("/surveys/"))
